@@ -1,0 +1,11 @@
+//! Linli's rules, free of I/O: identifiers, validated registry values, roles and who may
+//! do what, and the clock that every time-dependent rule reads.
+
+pub mod clock;
+pub mod error;
+pub mod ids;
+pub mod permissions;
+pub mod registry;
+pub mod roles;
+
+pub use error::{DomainError, ValidationError};
