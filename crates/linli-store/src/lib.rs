@@ -1,1 +1,16 @@
+//! Linli's persistence. One repository API, [`Store`], over two engines: embedded SQLite
+//! (the default, nothing to install) and PostgreSQL (several instances, one database).
+//! Queries are written once with `$1` placeholders, which both engines accept; the
+//! [`on_pool!`] macro runs the same code against whichever pool is configured, so the
+//! two engines cannot drift apart.
 
+#[macro_use]
+mod db;
+mod error;
+pub mod passwords;
+pub mod people;
+pub mod registry;
+pub mod sessions;
+
+pub use db::{ConnectOptions, DatabaseUrl, Engine, Store};
+pub use error::StoreError;

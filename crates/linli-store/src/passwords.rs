@@ -1,0 +1,66 @@
+//! Password hashing (argon2id, the crate's recommended parameters) and session tokens.
+
+use crate::error::StoreError;
+use argon2::Argon2;
+use argon2::password_hash::phc::PasswordHash;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use sha2::{Digest, Sha256};
+
+/// Hashing takes tens of milliseconds on purpose; callers run it off the async threads.
+pub fn hash_password(password: &str) -> Result<String, StoreError> {
+    Argon2::default()
+        .hash_password(password.as_bytes())
+        .map(|hash| hash.to_string())
+        .map_err(|error| StoreError::PasswordHash(error.to_string()))
+}
+
+pub fn verify_password(password: &str, stored_hash: &str) -> bool {
+    PasswordHash::new(stored_hash)
+        .is_ok_and(|hash| Argon2::default().verify_password(password.as_bytes(), &hash).is_ok())
+}
+
+/// A hash of a fixed password, verified against when the login does not exist so that a
+/// wrong login takes as long as a wrong password and does not reveal who has an account.
+pub fn decoy_hash() -> &'static str {
+    static DECOY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DECOY.get_or_init(|| hash_password("decoy password for timing").unwrap_or_default())
+}
+
+/// A new session token: 32 random bytes, hex-encoded. Only its SHA-256 is stored, so a
+/// copy of the database does not let anyone sign in.
+pub fn new_session_token() -> Result<String, StoreError> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|error| StoreError::PasswordHash(error.to_string()))?;
+    Ok(hex::encode(bytes))
+}
+
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashes_verify_and_differ() -> Result<(), StoreError> {
+        let first = hash_password("城上城 2026")?;
+        let second = hash_password("城上城 2026")?;
+        assert_ne!(first, second, "salted");
+        assert!(first.starts_with("$argon2id$"));
+        assert!(verify_password("城上城 2026", &first));
+        assert!(!verify_password("城上城 2025", &first));
+        assert!(!verify_password("anything", "not a hash"));
+        Ok(())
+    }
+
+    #[test]
+    fn tokens_are_random_and_hashed() -> Result<(), StoreError> {
+        let token = new_session_token()?;
+        assert_eq!(token.len(), 64);
+        assert_ne!(token, new_session_token()?);
+        assert_eq!(token_hash(&token).len(), 64);
+        assert_ne!(token_hash(&token), token);
+        Ok(())
+    }
+}

@@ -1,0 +1,139 @@
+//! Server-side sessions (shared by every instance through the database) and the record
+//! of failed sign-ins that throttling counts.
+
+use crate::db::{Store, stored_time};
+use crate::error::{StoreError, StoreResult};
+use chrono::{DateTime, Duration, Utc};
+use linli_domain::ids::PersonId;
+use linli_domain::registry::Login;
+
+pub struct NewSession<'a> {
+    pub person: PersonId,
+    pub token_hash: &'a str,
+    pub expires_at: DateTime<Utc>,
+    pub client_ip: Option<&'a str>,
+    pub user_agent: Option<&'a str>,
+}
+
+/// A session is touched at most this often, so a busy client does not write on every read.
+const TOUCH_INTERVAL_MINUTES: i64 = 5;
+
+impl Store {
+    pub async fn create_session(&self, session: NewSession<'_>, now: DateTime<Utc>) -> StoreResult<()> {
+        let now = stored_time(now);
+        on_pool!(&self.db, |pool| {
+            sqlx::query(
+                "INSERT INTO sessions (token_hash, person_id, created_at, last_seen_at, expires_at, client_ip, user_agent)
+                 VALUES ($1, $2, $3, $3, $4, $5, $6)",
+            )
+            .bind(session.token_hash)
+            .bind(session.person.0)
+            .bind(now)
+            .bind(stored_time(session.expires_at))
+            .bind(session.client_ip)
+            .bind(session.user_agent)
+            .execute(pool)
+            .await
+            .map(|done| done.rows_affected())
+        })?;
+        Ok(())
+    }
+
+    /// The person a live session belongs to. A session of a disabled account is dead.
+    /// Use extends the session (sliding expiry) by `idle_timeout`.
+    pub async fn session_person(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+        idle_timeout: Duration,
+    ) -> StoreResult<Option<PersonId>> {
+        let now = stored_time(now);
+        let found = on_pool!(&self.db, |pool| {
+            sqlx::query_as::<_, (i64, DateTime<Utc>)>(
+                "SELECT s.person_id, s.last_seen_at FROM sessions s JOIN people p ON p.id = s.person_id
+                 WHERE s.token_hash = $1 AND s.expires_at > $2 AND NOT p.disabled",
+            )
+            .bind(token_hash)
+            .bind(now)
+            .fetch_optional(pool)
+            .await
+        })?;
+        let Some((person, last_seen)) = found else { return Ok(None) };
+        if now - last_seen >= Duration::minutes(TOUCH_INTERVAL_MINUTES) {
+            on_pool!(&self.db, |pool| {
+                sqlx::query("UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE token_hash = $3")
+                    .bind(now)
+                    .bind(now + idle_timeout)
+                    .bind(token_hash)
+                    .execute(pool)
+                    .await
+                    .map(|done| done.rows_affected())
+            })?;
+        }
+        Ok(Some(PersonId(person)))
+    }
+
+    pub async fn delete_session(&self, token_hash: &str) -> StoreResult<bool> {
+        let deleted = on_pool!(&self.db, |pool| {
+            sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(pool).await.map(|done| done.rows_affected())
+        })?;
+        Ok(deleted > 0)
+    }
+
+    pub async fn record_login_failure(&self, login: &str, client_ip: &str, now: DateTime<Utc>) -> StoreResult<()> {
+        on_pool!(&self.db, |pool| {
+            sqlx::query("INSERT INTO login_failures (login, client_ip, failed_at) VALUES ($1, $2, $3)")
+                .bind(login)
+                .bind(client_ip)
+                .bind(stored_time(now))
+                .execute(pool)
+                .await
+                .map(|done| done.rows_affected())
+        })?;
+        Ok(())
+    }
+
+    /// Failed sign-ins since `since`: (for this login, from this address).
+    pub async fn login_failures_since(
+        &self,
+        login: &str,
+        client_ip: &str,
+        since: DateTime<Utc>,
+    ) -> StoreResult<(i64, i64)> {
+        Ok(on_pool!(&self.db, |pool| {
+            sqlx::query_as::<_, (i64, i64)>(
+                "SELECT (SELECT COUNT(*) FROM login_failures WHERE login = $1 AND failed_at > $3),
+                        (SELECT COUNT(*) FROM login_failures WHERE client_ip = $2 AND failed_at > $3)",
+            )
+            .bind(login)
+            .bind(client_ip)
+            .bind(stored_time(since))
+            .fetch_one(pool)
+            .await
+        })?)
+    }
+
+    /// A successful sign-in forgives the account's earlier failures (not the address's).
+    pub async fn clear_login_failures(&self, login: &Login) -> StoreResult<()> {
+        on_pool!(&self.db, |pool| {
+            sqlx::query("DELETE FROM login_failures WHERE login = $1").bind(login.as_str()).execute(pool).await.map(|done| done.rows_affected())
+        })?;
+        Ok(())
+    }
+
+    /// Removes expired sessions and failures older than `failures_before`; run periodically.
+    pub async fn purge_expired(&self, now: DateTime<Utc>, failures_before: DateTime<Utc>) -> StoreResult<u64> {
+        let now = stored_time(now);
+        let removed = on_pool!(&self.db, |pool| {
+            let mut tx = pool.begin().await?;
+            let sessions = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(now).execute(&mut *tx).await?;
+            let failures = sqlx::query("DELETE FROM login_failures WHERE failed_at <= $1")
+                .bind(stored_time(failures_before))
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok::<_, StoreError>(sessions.rows_affected() + failures.rows_affected())
+        })?;
+        Ok(removed)
+    }
+}
