@@ -22,6 +22,15 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    /// The database could not be reached or had no free connection: worth a retry.
+    pub fn is_unavailable(&self) -> bool {
+        matches!(
+            self,
+            StoreError::Database(sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_))
+        )
+    }
+
+
     /// Maps a unique-constraint violation to a domain conflict and keeps other errors.
     pub(crate) fn unique_as(code: &'static str) -> impl FnOnce(sqlx::Error) -> StoreError {
         move |error| {

@@ -318,3 +318,94 @@ impl Store {
         })?)
     }
 }
+
+/// Someone set up by an administrator: the account, its roles in the community and the
+/// rooms it lives in, all written in one transaction.
+pub struct Registration<'a> {
+    pub person: NewPerson<'a>,
+    pub community: CommunityId,
+    pub grants: Vec<Grant>,
+    pub rooms: Vec<(RoomId, RoomRelation)>,
+    pub registered_by: Option<PersonId>,
+}
+
+impl Store {
+    pub async fn register_person(&self, registration: Registration<'_>, now: DateTime<Utc>) -> StoreResult<Person> {
+        let community = registration.community;
+        for (room, _) in &registration.rooms {
+            if self.room(*room).await?.community_id != community.0 {
+                return Err(StoreError::Conflict("registry.room_of_other_community"));
+            }
+        }
+        for grant in &registration.grants {
+            if grant.scope != Scope::Community(community) {
+                return Err(StoreError::Conflict("role.scope_mismatch"));
+            }
+            if let Some(organisation) = grant.organisation
+                && self.organisation(organisation).await?.community_id != community.0
+            {
+                return Err(StoreError::Conflict("role.organisation_of_other_community"));
+            }
+        }
+        let now = stored_time(now);
+        let person = registration.person;
+        on_pool!(&self.db, |pool| {
+            let mut tx = pool.begin().await?;
+            let created = sqlx::query_as::<_, Person>(
+                "INSERT INTO people (login, display_name, phone, password_hash, created_at, password_changed_at)
+                 VALUES ($1, $2, $3, $4, $5, $5) RETURNING id, login, display_name, phone, disabled",
+            )
+            .bind(person.login.as_str())
+            .bind(person.display_name.as_str())
+            .bind(person.phone.map(Phone::as_str))
+            .bind(person.password_hash)
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(StoreError::unique_as("person.login_taken"))?;
+            for grant in &registration.grants {
+                sqlx::query(
+                    "INSERT INTO role_grants (person_id, role, scope_kind, scope_id, organisation_id, granted_by, created_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(created.id)
+                .bind(grant.role.as_str())
+                .bind(grant.scope.kind())
+                .bind(grant.scope.id())
+                .bind(grant.organisation.map(|organisation| organisation.0))
+                .bind(registration.registered_by.map(|person| person.0))
+                .bind(now)
+                .execute(&mut *tx)
+                .await
+                .map_err(StoreError::unique_as("role.already_granted"))?;
+            }
+            for (room, relation) in &registration.rooms {
+                sqlx::query("INSERT INTO person_rooms (person_id, room_id, relation) VALUES ($1, $2, $3)")
+                    .bind(created.id)
+                    .bind(room.0)
+                    .bind(relation.as_str())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(StoreError::unique_as("person.room_already_linked"))?;
+            }
+            tx.commit().await?;
+            Ok(created)
+        })
+    }
+
+    /// The communities a person belongs to, through a role or a room.
+    pub async fn communities_of(&self, person: PersonId) -> StoreResult<Vec<crate::registry::Community>> {
+        Ok(on_pool!(&self.db, |pool| {
+            sqlx::query_as::<_, crate::registry::Community>(
+                "SELECT c.id, c.street_id, c.name FROM communities c
+                 WHERE c.id IN (SELECT scope_id FROM role_grants WHERE person_id = $1 AND scope_kind = 'community')
+                    OR c.id IN (SELECT r.community_id FROM person_rooms pr JOIN rooms r ON r.id = pr.room_id
+                                WHERE pr.person_id = $1)
+                 ORDER BY c.id",
+            )
+            .bind(person.0)
+            .fetch_all(pool)
+            .await
+        })?)
+    }
+}

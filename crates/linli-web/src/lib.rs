@@ -1,1 +1,82 @@
+//! Linli's HTTP interface: the JSON API under `/api/v1`, health checks and metrics.
+//! Handlers parse input into domain values, ask the domain whether the caller may act,
+//! and call the store; every error leaves as one JSON shape with a stable code.
 
+rust_i18n::i18n!("locales", fallback = "zh-CN");
+
+mod auth;
+mod error;
+mod extract;
+mod health;
+mod locale;
+mod metrics;
+mod people;
+mod registry;
+mod state;
+
+pub use error::ApiError;
+pub use locale::Locale;
+pub use state::{AppState, WebConfig};
+
+use axum::Router;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::routing::{delete, get, post, put};
+use std::time::Duration;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+/// JSON bodies are small; uploads get their own limit on their own routes.
+const JSON_BODY_LIMIT: usize = 1024 * 1024;
+
+pub fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/sessions", post(auth::sign_in))
+        .route("/sessions/current", delete(auth::sign_out))
+        .route("/me", get(auth::me))
+        .route("/me/password", put(auth::change_password))
+        .route("/streets", get(registry::list_streets).post(registry::create_street))
+        .route("/communities", get(registry::list_communities).post(registry::create_community))
+        .route("/communities/{community_id}", get(registry::get_community))
+        .route("/communities/{community_id}/estates", post(registry::create_estate))
+        .route(
+            "/communities/{community_id}/buildings",
+            get(registry::list_buildings).post(registry::create_building),
+        )
+        .route("/communities/{community_id}/buildings/bulk", post(registry::create_buildings_in_bulk))
+        .route(
+            "/communities/{community_id}/organisations",
+            get(registry::list_organisations).post(registry::create_organisation),
+        )
+        .route("/communities/{community_id}/people", get(people::list_people).post(people::register_person))
+        .route("/buildings/{building_id}", get(registry::get_building))
+        .route("/buildings/{building_id}/units", post(registry::create_unit))
+        .route("/units/{unit_id}/rooms", post(registry::create_room))
+        .route("/people/{person_id}", get(people::get_person))
+        .route("/people/{person_id}/roles", post(people::grant_role))
+        .route("/people/{person_id}/roles/{grant_id}", delete(people::revoke_role))
+        .route("/people/{person_id}/rooms", post(people::link_room))
+        .fallback(|| async { ApiError::not_found("request.not_found") });
+
+    Router::new()
+        .nest("/api/v1", api)
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/metrics", get(health::metrics))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::record))
+        .layer(axum::middleware::from_fn(locale::negotiate))
+        .layer(RequestBodyLimitLayer::new(JSON_BODY_LIMIT))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}

@@ -1,0 +1,334 @@
+//! The community registry: streets, communities, estates, buildings, units, rooms and
+//! organisations.
+
+use crate::auth::CurrentUser;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{ApiJson, ApiPath};
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use linli_domain::ids::{BuildingId, CommunityId, EstateId, StreetId, UnitId};
+use linli_domain::permissions::{Place, RegistryAction, is_global_admin};
+use linli_domain::registry::{BuildingLayout, Name, NumberRange, OrganisationKind};
+use linli_domain::roles::Scope;
+use linli_store::registry::{Building, Community, Estate, LayoutSummary, Organisation, Room, Street, Unit};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+const NAME_MAX: usize = 60;
+const NUMBER_MAX: usize = 16;
+
+/// The communities the caller may see: every one for a system administrator, else those
+/// of their streets, their community roles and their rooms.
+pub(crate) async fn visible_communities(state: &AppState, user: &CurrentUser) -> ApiResult<Vec<Community>> {
+    if is_global_admin(&user.grants()) {
+        return Ok(state.store.communities(None).await?);
+    }
+    let mut visible = BTreeMap::new();
+    for grant in user.grants() {
+        if let Scope::Street(street) = grant.scope {
+            for community in state.store.communities(Some(street)).await? {
+                visible.insert(community.id, community);
+            }
+        }
+    }
+    for community in state.store.communities_of(user.person).await? {
+        visible.insert(community.id, community);
+    }
+    Ok(visible.into_values().collect())
+}
+
+pub async fn list_streets(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Json<Vec<Street>>> {
+    if is_global_admin(&user.grants()) {
+        return Ok(Json(state.store.streets().await?));
+    }
+    let mut streets = BTreeMap::new();
+    for grant in user.grants() {
+        if let Scope::Street(street) = grant.scope {
+            streets.insert(street.0, street);
+        }
+    }
+    for community in visible_communities(&state, &user).await? {
+        streets.insert(community.street_id, StreetId(community.street_id));
+    }
+    let mut found = Vec::new();
+    for street in streets.into_values() {
+        found.push(state.store.street(street).await?);
+    }
+    Ok(Json(found))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewStreet {
+    name: String,
+}
+
+pub async fn create_street(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiJson(input): ApiJson<NewStreet>,
+) -> ApiResult<(StatusCode, Json<Street>)> {
+    user.require(RegistryAction::ManageStreets, Place::Global)?;
+    let name = Name::parse(&input.name, "name", NAME_MAX)?;
+    let street = state.store.create_street(&name, state.clock.now()).await?;
+    Ok((StatusCode::CREATED, Json(street)))
+}
+
+pub async fn list_communities(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Json<Vec<Community>>> {
+    Ok(Json(visible_communities(&state, &user).await?))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewCommunity {
+    street_id: i64,
+    name: String,
+}
+
+pub async fn create_community(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiJson(input): ApiJson<NewCommunity>,
+) -> ApiResult<(StatusCode, Json<Community>)> {
+    let street = StreetId(input.street_id);
+    user.require(RegistryAction::ManageCommunities, Place::Street(street))?;
+    let name = Name::parse(&input.name, "name", NAME_MAX)?;
+    let community = state.store.create_community(street, &name, state.clock.now()).await?;
+    Ok((StatusCode::CREATED, Json(community)))
+}
+
+/// Loads a community and checks the caller may do `action` there. A community the
+/// caller may not see at all answers 403 like one they may not change.
+pub(crate) async fn community_for(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+    action: RegistryAction,
+) -> ApiResult<Community> {
+    let community = state.store.community(CommunityId(id)).await?;
+    user.require(action, community.place())?;
+    Ok(community)
+}
+
+#[derive(Debug, Serialize)]
+pub struct CommunityDetail {
+    #[serde(flatten)]
+    community: Community,
+    street: Street,
+    estates: Vec<Estate>,
+    organisations: Vec<Organisation>,
+    building_count: usize,
+}
+
+pub async fn get_community(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(community_id): ApiPath<i64>,
+) -> ApiResult<Json<CommunityDetail>> {
+    let community = community_for(&state, &user, community_id, RegistryAction::ViewRegistry).await?;
+    let id = CommunityId(community.id);
+    Ok(Json(CommunityDetail {
+        street: state.store.street(StreetId(community.street_id)).await?,
+        estates: state.store.estates(id).await?,
+        organisations: state.store.organisations(id).await?,
+        building_count: state.store.buildings(id).await?.len(),
+        community,
+    }))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewEstate {
+    name: String,
+}
+
+pub async fn create_estate(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(community_id): ApiPath<i64>,
+    ApiJson(input): ApiJson<NewEstate>,
+) -> ApiResult<(StatusCode, Json<Estate>)> {
+    let community = community_for(&state, &user, community_id, RegistryAction::ManageBuildings).await?;
+    let name = Name::parse(&input.name, "name", NAME_MAX)?;
+    Ok((StatusCode::CREATED, Json(state.store.create_estate(CommunityId(community.id), &name).await?)))
+}
+
+pub async fn list_buildings(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(community_id): ApiPath<i64>,
+) -> ApiResult<Json<Vec<Building>>> {
+    let community = community_for(&state, &user, community_id, RegistryAction::ViewRegistry).await?;
+    Ok(Json(state.store.buildings(CommunityId(community.id)).await?))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewBuilding {
+    estate_id: i64,
+    number: String,
+    name: Option<String>,
+}
+
+pub async fn create_building(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(community_id): ApiPath<i64>,
+    ApiJson(input): ApiJson<NewBuilding>,
+) -> ApiResult<(StatusCode, Json<Building>)> {
+    let community = community_for(&state, &user, community_id, RegistryAction::ManageBuildings).await?;
+    let number = Name::parse(&input.number, "number", NUMBER_MAX)?;
+    let name = match &input.name {
+        Some(name) => Name::parse(name, "name", NAME_MAX)?,
+        None => Name::parse(&format!("{}号楼", number.as_str()), "name", NAME_MAX)?,
+    };
+    let building =
+        state.store.create_building(CommunityId(community.id), EstateId(input.estate_id), &number, &name).await?;
+    Ok((StatusCode::CREATED, Json(building)))
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RangeInput {
+    from: u32,
+    to: u32,
+}
+
+impl RangeInput {
+    fn parse(self, field: &'static str, max: u32) -> ApiResult<NumberRange> {
+        Ok(NumberRange::new(self.from, self.to, field, max)?)
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BulkLayout {
+    estate_id: i64,
+    buildings: RangeInput,
+    units: RangeInput,
+    floors: RangeInput,
+    rooms_per_floor: RangeInput,
+}
+
+pub async fn create_buildings_in_bulk(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(community_id): ApiPath<i64>,
+    ApiJson(input): ApiJson<BulkLayout>,
+) -> ApiResult<(StatusCode, Json<LayoutSummary>)> {
+    let community = community_for(&state, &user, community_id, RegistryAction::ManageBuildings).await?;
+    let buildings = input.buildings.parse("buildings", 999)?;
+    let layout = BuildingLayout::new(
+        input.units.parse("units", 99)?,
+        input.floors.parse("floors", 199)?,
+        input.rooms_per_floor.parse("rooms_per_floor", 99)?,
+    );
+    let summary = state
+        .store
+        .create_buildings_in_bulk(CommunityId(community.id), EstateId(input.estate_id), buildings, layout)
+        .await?;
+    Ok((StatusCode::CREATED, Json(summary)))
+}
+
+#[derive(Debug, Serialize)]
+pub struct BuildingDetail {
+    #[serde(flatten)]
+    building: Building,
+    units: Vec<Unit>,
+    rooms: Vec<Room>,
+}
+
+pub async fn get_building(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(building_id): ApiPath<i64>,
+) -> ApiResult<Json<BuildingDetail>> {
+    let building = state.store.building(BuildingId(building_id)).await?;
+    community_for(&state, &user, building.community_id, RegistryAction::ViewRegistry).await?;
+    let id = BuildingId(building.id);
+    Ok(Json(BuildingDetail {
+        units: state.store.units(id).await?,
+        rooms: state.store.rooms_of_building(id).await?,
+        building,
+    }))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewUnit {
+    number: String,
+}
+
+pub async fn create_unit(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(building_id): ApiPath<i64>,
+    ApiJson(input): ApiJson<NewUnit>,
+) -> ApiResult<(StatusCode, Json<Unit>)> {
+    let building = state.store.building(BuildingId(building_id)).await?;
+    community_for(&state, &user, building.community_id, RegistryAction::ManageBuildings).await?;
+    let number = Name::parse(&input.number, "number", NUMBER_MAX)?;
+    Ok((StatusCode::CREATED, Json(state.store.create_unit(BuildingId(building.id), &number).await?)))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewRoom {
+    floor: i64,
+    number: String,
+    floor_area_hundredths_m2: Option<i64>,
+}
+
+pub async fn create_room(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(unit_id): ApiPath<i64>,
+    ApiJson(input): ApiJson<NewRoom>,
+) -> ApiResult<(StatusCode, Json<Room>)> {
+    let unit = state.store.unit(UnitId(unit_id)).await?;
+    let building = state.store.building(BuildingId(unit.building_id)).await?;
+    community_for(&state, &user, building.community_id, RegistryAction::ManageBuildings).await?;
+    let number = Name::parse(&input.number, "number", NUMBER_MAX)?;
+    if !(-10..=300).contains(&input.floor) {
+        return Err(ApiError::from(linli_domain::ValidationError::new("validation.out_of_range", "floor")));
+    }
+    if input.floor_area_hundredths_m2.is_some_and(|area| !(1..=10_000_000).contains(&area)) {
+        return Err(ApiError::from(linli_domain::ValidationError::new(
+            "validation.out_of_range",
+            "floor_area_hundredths_m2",
+        )));
+    }
+    let room = state.store.create_room(UnitId(unit.id), input.floor, &number, input.floor_area_hundredths_m2).await?;
+    Ok((StatusCode::CREATED, Json(room)))
+}
+
+pub async fn list_organisations(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(community_id): ApiPath<i64>,
+) -> ApiResult<Json<Vec<Organisation>>> {
+    let community = community_for(&state, &user, community_id, RegistryAction::ViewRegistry).await?;
+    Ok(Json(state.store.organisations(CommunityId(community.id)).await?))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewOrganisation {
+    kind: String,
+    name: String,
+}
+
+pub async fn create_organisation(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(community_id): ApiPath<i64>,
+    ApiJson(input): ApiJson<NewOrganisation>,
+) -> ApiResult<(StatusCode, Json<Organisation>)> {
+    let community = community_for(&state, &user, community_id, RegistryAction::ManageOrganisations).await?;
+    let kind = OrganisationKind::parse(&input.kind)?;
+    let name = Name::parse(&input.name, "name", NAME_MAX)?;
+    let organisation = state.store.create_organisation(CommunityId(community.id), kind, &name).await?;
+    Ok((StatusCode::CREATED, Json(organisation)))
+}

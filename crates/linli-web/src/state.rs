@@ -1,0 +1,47 @@
+use crate::metrics::Metrics;
+use chrono::Duration;
+use linli_domain::clock::Clock;
+use linli_store::Store;
+use std::sync::Arc;
+
+/// Settings of the HTTP layer, taken from the server's configuration.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Demo mode lets the published demo password sign in; never on a real deployment.
+    pub demo_mode: bool,
+    /// A session ends after this long without use.
+    pub session_idle_timeout: Duration,
+    /// Take the client's address from `X-Forwarded-For` (only behind a trusted proxy).
+    pub trust_forwarded_for: bool,
+    /// Failed sign-ins counted over this window.
+    pub throttle_window: Duration,
+    pub max_failures_per_login: i64,
+    pub max_failures_per_address: i64,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        Self {
+            demo_mode: false,
+            session_idle_timeout: Duration::days(14),
+            trust_forwarded_for: false,
+            throttle_window: Duration::minutes(15),
+            max_failures_per_login: 5,
+            max_failures_per_address: 30,
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub clock: Arc<dyn Clock>,
+    pub config: Arc<WebConfig>,
+    pub(crate) metrics: Arc<Metrics>,
+}
+
+impl AppState {
+    pub fn new(store: Store, clock: Arc<dyn Clock>, config: WebConfig) -> Self {
+        Self { store, clock, config: Arc::new(config), metrics: Arc::new(Metrics::new()) }
+    }
+}
