@@ -12,7 +12,7 @@ fn char_count(s: &str) -> usize {
     s.chars().count()
 }
 
-/// A sign-in name: 3–32 characters of lowercase ASCII letters, digits, `.`, `_`, `-`,
+/// A sign-in name: 2–32 characters of lowercase ASCII letters, digits, `.`, `_`, `-`,
 /// starting with a letter or digit. Compared case-insensitively (stored lowercase).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 #[serde(transparent)]
@@ -21,7 +21,7 @@ pub struct Login(String);
 impl Login {
     pub fn parse(raw: &str) -> Result<Self, ValidationError> {
         let login = raw.trim().to_ascii_lowercase();
-        let well_formed = (3..=32).contains(&login.len())
+        let well_formed = (2..=32).contains(&login.len())
             && login.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c))
             && login.chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
         if well_formed { Ok(Self(login)) } else { Err(ValidationError::new("registry.login_invalid", "login")) }
@@ -283,7 +283,8 @@ mod tests {
     #[test]
     fn login_is_lowercased_and_checked() {
         assert_eq!(Login::parse(" Bao ").map(|l| l.to_string()), Ok("bao".to_owned()));
-        assert!(Login::parse("ab").is_err());
+        assert!(Login::parse("a").is_err());
+        assert!(Login::parse("li").is_ok());
         assert!(Login::parse("_bao").is_err());
         assert!(Login::parse("包爷叔").is_err());
         assert!(Login::parse(&"a".repeat(33)).is_err());

@@ -34,6 +34,26 @@ pub fn new_session_token() -> Result<String, StoreError> {
     Ok(hex::encode(bytes))
 }
 
+/// A first password for an account created by an import or the command line, to be
+/// handed to its owner and changed at first sign-in: 12 characters without look-alikes.
+pub fn new_initial_password() -> Result<String, StoreError> {
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789";
+    // Bytes at or above the largest multiple of the alphabet's size are thrown away, so
+    // every character is equally likely.
+    let unbiased_below = 256 - 256 % ALPHABET.len();
+    let mut password = String::with_capacity(12);
+    while password.len() < 12 {
+        let mut bytes = [0u8; 32];
+        getrandom::fill(&mut bytes).map_err(|error| StoreError::PasswordHash(error.to_string()))?;
+        for byte in bytes.iter().map(|byte| usize::from(*byte)).filter(|byte| *byte < unbiased_below) {
+            if password.len() < 12 {
+                password.push(char::from(ALPHABET[byte % ALPHABET.len()]));
+            }
+        }
+    }
+    Ok(password)
+}
+
 pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }

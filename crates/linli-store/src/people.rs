@@ -319,11 +319,12 @@ impl Store {
     }
 }
 
-/// Someone set up by an administrator: the account, its roles in the community and the
-/// rooms it lives in, all written in one transaction.
+/// Someone set up by an administrator or an import: the account, its roles and its
+/// rooms, all written in one transaction. With `community` set, every role and room must
+/// belong to that community.
 pub struct Registration<'a> {
     pub person: NewPerson<'a>,
-    pub community: CommunityId,
+    pub community: Option<CommunityId>,
     pub grants: Vec<Grant>,
     pub rooms: Vec<(RoomId, RoomRelation)>,
     pub registered_by: Option<PersonId>,
@@ -331,18 +332,19 @@ pub struct Registration<'a> {
 
 impl Store {
     pub async fn register_person(&self, registration: Registration<'_>, now: DateTime<Utc>) -> StoreResult<Person> {
-        let community = registration.community;
-        for (room, _) in &registration.rooms {
-            if self.room(*room).await?.community_id != community.0 {
-                return Err(StoreError::Conflict("registry.room_of_other_community"));
+        if let Some(community) = registration.community {
+            for (room, _) in &registration.rooms {
+                if self.room(*room).await?.community_id != community.0 {
+                    return Err(StoreError::Conflict("registry.room_of_other_community"));
+                }
+            }
+            if registration.grants.iter().any(|grant| grant.scope != Scope::Community(community)) {
+                return Err(StoreError::Conflict("role.scope_mismatch"));
             }
         }
         for grant in &registration.grants {
-            if grant.scope != Scope::Community(community) {
-                return Err(StoreError::Conflict("role.scope_mismatch"));
-            }
             if let Some(organisation) = grant.organisation
-                && self.organisation(organisation).await?.community_id != community.0
+                && grant.scope != Scope::Community(CommunityId(self.organisation(organisation).await?.community_id))
             {
                 return Err(StoreError::Conflict("role.organisation_of_other_community"));
             }

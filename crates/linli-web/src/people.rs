@@ -109,7 +109,7 @@ pub async fn register_person(
         .map_err(|_| ApiError::internal())??;
     let registration = Registration {
         person: NewPerson { login: &login, display_name: &display_name, phone: phone.as_ref(), password_hash: &password_hash },
-        community: CommunityId(community.id),
+        community: Some(CommunityId(community.id)),
         grants,
         rooms,
         registered_by: Some(user.person),

@@ -1,1 +1,7 @@
+//! The `linli` binary's library half: configuration, start-up wiring, the registry import
+//! (and the demo built on it). Kept in a library so the integration tests start the very
+//! same server the binary starts.
 
+pub mod config;
+pub mod registry_file;
+pub mod server;

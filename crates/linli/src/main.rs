@@ -1,1 +1,204 @@
-fn main(){}
+//! `linli`: the community co-governance server and its administration commands.
+
+use clap::{Args, Parser, Subcommand};
+use linli::config::{EXAMPLE, Settings, SettingsArgs};
+use linli::registry_file;
+use linli::server;
+use linli_domain::clock::{Clock, SystemClock};
+use linli_domain::ids::{CommunityId, OrganisationId, StreetId};
+use linli_domain::registry::{Login, Name, Password, Phone};
+use linli_domain::roles::{Grant, Role, Scope};
+use linli_store::people::{NewPerson, Registration};
+use std::io::BufRead;
+use std::process::ExitCode;
+
+#[derive(Debug, Parser)]
+#[command(name = "linli", version, about = "Linli 邻里 — community co-governance platform")]
+struct Cli {
+    #[command(flatten)]
+    settings: SettingsArgs,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the web application and API.
+    Serve {
+        /// Load the 城上城 demo data and accept the demo password (never in production).
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Load the 城上城 demo data (safe to repeat) and serve it; same flags as `serve`.
+    Demo,
+    /// Create or update the database schema, then exit.
+    Migrate,
+    /// Manage accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Set up communities.
+    #[command(subcommand)]
+    Community(CommunityCommand),
+    /// Show configuration.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum UserCommand {
+    /// Create an account with one role, e.g. the first administrator:
+    /// `linli user add --login admin --name 管理员 --role admin --global`.
+    Add(UserAdd),
+}
+
+#[derive(Debug, Args)]
+struct UserAdd {
+    #[arg(long)]
+    login: String,
+    /// The name shown to people.
+    #[arg(long)]
+    name: String,
+    #[arg(long)]
+    phone: Option<String>,
+    /// Read the password from the first line of standard input; otherwise a random one
+    /// is generated and printed.
+    #[arg(long)]
+    password_stdin: bool,
+    #[arg(long)]
+    role: Option<String>,
+    /// The role applies everywhere (system administrator).
+    #[arg(long, conflicts_with_all = ["street", "community"])]
+    global: bool,
+    /// The role applies to this street (by id).
+    #[arg(long, conflicts_with = "community")]
+    street: Option<i64>,
+    /// The role applies to this community (by id).
+    #[arg(long)]
+    community: Option<i64>,
+    /// For handlers: their organisation (by id).
+    #[arg(long)]
+    organisation: Option<i64>,
+}
+
+#[derive(Debug, Subcommand)]
+enum CommunityCommand {
+    /// Import a registry file (TOML; see docs/registry.example.toml). Idempotent.
+    Import { file: std::path::PathBuf },
+}
+
+#[derive(Debug, Subcommand)]
+enum ConfigCommand {
+    /// Print an example configuration file with every setting and its default.
+    Example,
+    /// Print the settings in force (secrets hidden).
+    Show,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    if let Command::Config(ConfigCommand::Example) = cli.command {
+        print!("{EXAMPLE}");
+        return ExitCode::SUCCESS;
+    }
+    let settings = match Settings::load(&cli.settings) {
+        Ok(settings) => settings,
+        Err(error) => {
+            eprintln!("linli: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    server::init_logging(&settings);
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("linli: cannot start the runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli.command, settings)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("linli: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
+    match command {
+        Command::Serve { demo } => server::serve(&settings, demo).await,
+        Command::Demo => server::serve(&settings, true).await,
+        Command::Migrate => {
+            let store = server::open_store(&settings).await?;
+            println!("database schema is up to date ({})", store.engine().as_str());
+            Ok(())
+        }
+        Command::User(UserCommand::Add(add)) => add_user(&settings, add).await,
+        Command::Community(CommunityCommand::Import { file }) => {
+            let text = std::fs::read_to_string(&file)
+                .map_err(|error| anyhow::anyhow!("cannot read {}: {error}", file.display()))?;
+            let registry = registry_file::parse(&text)?;
+            let store = server::open_store(&settings).await?;
+            let report = registry_file::import(&store, &registry, false, SystemClock.now()).await?;
+            println!(
+                "imported: {} communities, {} buildings, {} rooms, {} organisations, {} people created ({} already there)",
+                report.communities_created,
+                report.buildings_created,
+                report.rooms_created,
+                report.organisations_created,
+                report.people_created,
+                report.people_kept
+            );
+            for (login, password) in report.generated_passwords {
+                println!("first password for {login}: {password}");
+            }
+            Ok(())
+        }
+        Command::Config(ConfigCommand::Show) => {
+            println!("{settings:#?}");
+            Ok(())
+        }
+        Command::Config(ConfigCommand::Example) => Ok(()),
+    }
+}
+
+async fn add_user(settings: &Settings, add: UserAdd) -> anyhow::Result<()> {
+    let login = Login::parse(&add.login)?;
+    let name = Name::parse(&add.name, "name", 40)?;
+    let phone = add.phone.as_deref().map(Phone::parse).transpose()?;
+    let grants = match add.role.as_deref() {
+        None => Vec::new(),
+        Some(role) => {
+            let scope = match (add.global, add.street, add.community) {
+                (true, None, None) => Scope::Global,
+                (false, Some(street), None) => Scope::Street(StreetId(street)),
+                (false, None, Some(community)) => Scope::Community(CommunityId(community)),
+                _ => anyhow::bail!("say where the role applies: --global, --street ID or --community ID"),
+            };
+            vec![Grant::new(Role::parse(role)?, scope, add.organisation.map(OrganisationId))?]
+        }
+    };
+    let (password, generated) = if add.password_stdin {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        (line.trim_end_matches(['\r', '\n']).to_owned(), false)
+    } else {
+        (linli_store::passwords::new_initial_password()?, true)
+    };
+    let password = Password::parse(&password, false)?;
+    let password_hash = linli_store::passwords::hash_password(password.expose())?;
+    let store = server::open_store(settings).await?;
+    let registration = Registration {
+        person: NewPerson { login: &login, display_name: &name, phone: phone.as_ref(), password_hash: &password_hash },
+        community: None,
+        grants,
+        rooms: Vec::new(),
+        registered_by: None,
+    };
+    let person = store.register_person(registration, SystemClock.now()).await?;
+    println!("created {} (id {})", person.login, person.id);
+    if generated {
+        println!("first password: {}", password.expose());
+    }
+    Ok(())
+}

@@ -1,0 +1,137 @@
+//! Start-up: open the store, migrate, optionally load the demo, and serve until told to
+//! stop, finishing the requests in flight.
+
+use crate::config::{LogFormat, Settings};
+use crate::registry_file;
+use chrono::Duration;
+use linli_domain::clock::{Clock, SystemClock};
+use linli_store::{ConnectOptions, DatabaseUrl, Store};
+use linli_web::{AppState, WebConfig};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+
+pub fn init_logging(settings: &Settings) {
+    let filter = tracing_subscriber::EnvFilter::try_new(&settings.log)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    // A second initialisation (tests start several servers in one process) is harmless.
+    let _ = match settings.log_format {
+        LogFormat::Text => builder.try_init(),
+        LogFormat::Json => builder.json().flatten_event(true).try_init(),
+    };
+}
+
+pub async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
+    let url = DatabaseUrl::parse(settings.database_url.as_deref(), &settings.data_dir)?;
+    tracing::info!(database = %url.redacted(), "opening database");
+    let options = ConnectOptions { max_connections: settings.database_max_connections, ..ConnectOptions::default() };
+    let store = Store::connect(&url, &options).await?;
+    store.migrate().await?;
+    Ok(store)
+}
+
+pub async fn load_demo(store: &Store, clock: &dyn Clock) -> anyhow::Result<()> {
+    let file = registry_file::parse(registry_file::DEMO_REGISTRY)?;
+    let report = registry_file::import(store, &file, true, clock.now()).await?;
+    tracing::info!(
+        people_created = report.people_created,
+        people_kept = report.people_kept,
+        rooms_created = report.rooms_created,
+        "demo data loaded (城上城); sign in as admin, desk, duty, wuye, juwei, yewei, shuji, jiedao, bao, tang or li with password linli-demo"
+    );
+    Ok(())
+}
+
+pub fn web_config(settings: &Settings, demo_mode: bool) -> WebConfig {
+    WebConfig {
+        demo_mode,
+        session_idle_timeout: Duration::days(settings.session_idle_days),
+        trust_forwarded_for: settings.trust_forwarded_for,
+        ..WebConfig::default()
+    }
+}
+
+/// A server bound to its port, ready to run.
+pub struct Server {
+    listener: TcpListener,
+    state: AppState,
+}
+
+impl Server {
+    pub async fn bind(bind: SocketAddr, state: AppState) -> anyhow::Result<Self> {
+        let listener = TcpListener::bind(bind).await.map_err(|error| anyhow::anyhow!("cannot listen on {bind}: {error}"))?;
+        Ok(Self { listener, state })
+    }
+
+    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    /// Serves until `shutdown` completes, then lets requests in flight finish.
+    pub async fn run(self, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+        let housekeeping = tokio::spawn(housekeeping(self.state.clone()));
+        let app = linli_web::router(self.state.clone());
+        let served = axum::serve(self.listener, app.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(shutdown)
+            .await;
+        housekeeping.abort();
+        self.state.store.close().await;
+        served.map_err(Into::into)
+    }
+}
+
+/// Removes expired sessions and old sign-in failures once an hour. Deleting what is
+/// already expired is idempotent, so several instances doing it is harmless.
+async fn housekeeping(state: AppState) {
+    let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        every_hour.tick().await;
+        let now = state.clock.now();
+        match state.store.purge_expired(now, now - Duration::days(1)).await {
+            Ok(removed) => tracing::debug!(removed, "expired sessions and sign-in failures removed"),
+            Err(error) => tracing::warn!(%error, "housekeeping failed"),
+        }
+    }
+}
+
+pub async fn shutdown_signal() {
+    let interrupt = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::warn!(%error, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::warn!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
+
+/// `linli serve` and `linli demo`.
+pub async fn serve(settings: &Settings, demo_mode: bool) -> anyhow::Result<()> {
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let store = open_store(settings).await?;
+    if demo_mode {
+        load_demo(&store, clock.as_ref()).await?;
+    }
+    let state = AppState::new(store, clock, web_config(settings, demo_mode));
+    let server = Server::bind(settings.bind, state).await?;
+    tracing::info!(address = %server.local_addr()?, demo_mode, "Linli 邻里 is serving");
+    server.run(shutdown_signal()).await
+}
