@@ -274,6 +274,14 @@ impl BuildingLayout {
     pub fn rooms_per_building(&self) -> u32 {
         self.units.len() * self.floors.len() * self.rooms_per_floor.len()
     }
+
+    /// Refuses a layout of more than [`Self::MAX_ROOMS`] rooms over `buildings`.
+    pub fn check_size(&self, buildings: NumberRange) -> Result<(), ValidationError> {
+        if buildings.len().saturating_mul(self.rooms_per_building()) > Self::MAX_ROOMS {
+            return Err(ValidationError::new("registry.layout_too_large", "buildings"));
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -343,5 +351,10 @@ mod tests {
         assert_eq!(floors.len(), 18);
         assert_eq!(BuildingLayout::room_number(18, 2), "1802");
         assert_eq!(BuildingLayout::room_number(3, 12), "312");
+        let range = |from, to| NumberRange { from, to };
+        let layout = BuildingLayout::new(range(1, 2), range(1, 18), range(1, 4));
+        assert_eq!(layout.rooms_per_building(), 144);
+        assert!(layout.check_size(range(1, 22)).is_ok());
+        assert_eq!(BuildingLayout::new(range(1, 2), range(1, 99), range(1, 4)).check_size(range(1, 999)).err().map(|e| e.code), Some("registry.layout_too_large"));
     }
 }

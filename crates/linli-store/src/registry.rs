@@ -252,10 +252,7 @@ impl Store {
         layout: BuildingLayout,
     ) -> StoreResult<LayoutSummary> {
         self.estate_in(community, estate).await?;
-        let total_rooms = buildings.len().saturating_mul(layout.rooms_per_building());
-        if total_rooms > BuildingLayout::MAX_ROOMS {
-            return Err(StoreError::Conflict("registry.layout_too_large"));
-        }
+        layout.check_size(buildings)?;
         let mut summary = LayoutSummary { buildings: 0, units: 0, rooms: 0 };
         on_pool!(&self.db, |pool| {
             let mut tx = pool.begin().await?;

@@ -1,0 +1,16 @@
+//! Linli's API tests: every test starts the real server on a random port over a fresh
+//! database and talks HTTP to it. Each test runs twice, on SQLite and on PostgreSQL
+//! (`both_engines!`). The PostgreSQL runs are `#[ignore]`d for a plain `cargo test` on a
+//! machine without a database; `scripts/test.sh` (the README's test command, and CI)
+//! runs them, and there a PostgreSQL that cannot be reached fails the test.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[macro_use]
+mod helpers;
+mod cli;
+mod health;
+mod people;
+mod registry;
+mod schema;
+mod sessions;
