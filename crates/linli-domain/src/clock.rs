@@ -26,7 +26,9 @@ pub struct ManualClock {
 
 impl ManualClock {
     pub fn new(start: DateTime<Utc>) -> Self {
-        Self { now: Arc::new(Mutex::new(start)) }
+        Self {
+            now: Arc::new(Mutex::new(start)),
+        }
     }
 
     pub fn set(&self, to: DateTime<Utc>) {
@@ -52,7 +54,10 @@ mod tests {
 
     #[test]
     fn manual_clock_moves_only_when_told_and_clones_share_it() {
-        let start = Utc.with_ymd_and_hms(2026, 10, 27, 9, 0, 0).single().unwrap_or_default();
+        let start = Utc
+            .with_ymd_and_hms(2026, 10, 27, 9, 0, 0)
+            .single()
+            .unwrap_or_default();
         let clock = ManualClock::new(start);
         let shared = clock.clone();
         assert_eq!(clock.now(), start);

@@ -75,12 +75,16 @@ fn grant_allows(grant: &Grant, action: RegistryAction, place: Place) -> bool {
 
 /// Whether someone holding `grants` may perform `action` at `place`.
 pub fn authorize(grants: &[Grant], action: RegistryAction, place: Place) -> bool {
-    grants.iter().any(|grant| grant_allows(grant, action, place))
+    grants
+        .iter()
+        .any(|grant| grant_allows(grant, action, place))
 }
 
 /// The communities a person may act in at all, for listing; `None` means every one.
 pub fn is_global_admin(grants: &[Grant]) -> bool {
-    grants.iter().any(|grant| grant.role == Role::Admin && grant.scope == Scope::Global)
+    grants
+        .iter()
+        .any(|grant| grant.role == Role::Admin && grant.scope == Scope::Global)
 }
 
 #[cfg(test)]
@@ -93,8 +97,14 @@ mod tests {
     const S2: StreetId = StreetId(2);
     const C1: CommunityId = CommunityId(11);
     const HOME: Place = Place::Community { id: C1, street: S1 };
-    const NEIGHBOUR: Place = Place::Community { id: CommunityId(12), street: S1 };
-    const ELSEWHERE: Place = Place::Community { id: CommunityId(21), street: S2 };
+    const NEIGHBOUR: Place = Place::Community {
+        id: CommunityId(12),
+        street: S1,
+    };
+    const ELSEWHERE: Place = Place::Community {
+        id: CommunityId(21),
+        street: S2,
+    };
     const HOME_STREET: Place = Place::Street(S1);
     const OTHER_STREET: Place = Place::Street(S2);
     const PLACES: [(&str, Place); 6] = [
@@ -122,7 +132,11 @@ mod tests {
 
     fn grant(role: Role, scope: Scope) -> Grant {
         let organisation = (role == Role::Handler).then_some(OrganisationId(5));
-        Grant { role, scope, organisation }
+        Grant {
+            role,
+            scope,
+            organisation,
+        }
     }
 
     /// Every holder, and the `action@place` pairs it may do; everything else is refused.
@@ -150,29 +164,84 @@ mod tests {
             }
             pairs
         };
-        let mut street_admin = at(&community_admin_actions, &["home", "neighbour", "home_street"]);
-        street_admin.extend(at(&["manage_communities"], &["home", "neighbour", "home_street"]));
-        let mut global_admin = at(&community_admin_actions, &["home", "neighbour", "elsewhere", "home_street", "other_street", "global"]);
+        let mut street_admin = at(
+            &community_admin_actions,
+            &["home", "neighbour", "home_street"],
+        );
+        street_admin.extend(at(
+            &["manage_communities"],
+            &["home", "neighbour", "home_street"],
+        ));
+        let mut global_admin = at(
+            &community_admin_actions,
+            &[
+                "home",
+                "neighbour",
+                "elsewhere",
+                "home_street",
+                "other_street",
+                "global",
+            ],
+        );
         global_admin.extend(at(
             &["manage_communities", "manage_streets"],
-            &["home", "neighbour", "elsewhere", "home_street", "other_street", "global"],
+            &[
+                "home",
+                "neighbour",
+                "elsewhere",
+                "home_street",
+                "other_street",
+                "global",
+            ],
         ));
         let home = Scope::Community(C1);
         vec![
             ("nobody", vec![], vec![]),
-            ("resident", vec![grant(Role::Resident, home)], at(&["view_registry"], &["home"])),
-            ("handler", vec![grant(Role::Handler, home)], at(&["view_registry"], &["home"])),
-            ("receptionist", vec![grant(Role::Receptionist, home)], at(&["view_registry", "view_people"], &["home"])),
-            ("duty_officer", vec![grant(Role::DutyOfficer, home)], at(&["view_registry", "view_people"], &["home"])),
-            ("supervisor", vec![grant(Role::Supervisor, home)], at(&["view_registry", "view_people"], &["home"])),
+            (
+                "resident",
+                vec![grant(Role::Resident, home)],
+                at(&["view_registry"], &["home"]),
+            ),
+            (
+                "handler",
+                vec![grant(Role::Handler, home)],
+                at(&["view_registry"], &["home"]),
+            ),
+            (
+                "receptionist",
+                vec![grant(Role::Receptionist, home)],
+                at(&["view_registry", "view_people"], &["home"]),
+            ),
+            (
+                "duty_officer",
+                vec![grant(Role::DutyOfficer, home)],
+                at(&["view_registry", "view_people"], &["home"]),
+            ),
+            (
+                "supervisor",
+                vec![grant(Role::Supervisor, home)],
+                at(&["view_registry", "view_people"], &["home"]),
+            ),
             (
                 "street_overseer",
                 vec![grant(Role::StreetOverseer, Scope::Street(S1))],
                 at(&["view_registry"], &["home", "neighbour", "home_street"]),
             ),
-            ("community_admin", vec![grant(Role::Admin, home)], at(&community_admin_actions, &["home"])),
-            ("street_admin", vec![grant(Role::Admin, Scope::Street(S1))], street_admin),
-            ("global_admin", vec![grant(Role::Admin, Scope::Global)], global_admin),
+            (
+                "community_admin",
+                vec![grant(Role::Admin, home)],
+                at(&community_admin_actions, &["home"]),
+            ),
+            (
+                "street_admin",
+                vec![grant(Role::Admin, Scope::Street(S1))],
+                street_admin,
+            ),
+            (
+                "global_admin",
+                vec![grant(Role::Admin, Scope::Global)],
+                global_admin,
+            ),
         ]
     }
 
@@ -194,7 +263,10 @@ mod tests {
 
     #[test]
     fn several_grants_add_up() {
-        let grants = [grant(Role::Resident, Scope::Community(C1)), grant(Role::Receptionist, Scope::Community(CommunityId(12)))];
+        let grants = [
+            grant(Role::Resident, Scope::Community(C1)),
+            grant(Role::Receptionist, Scope::Community(CommunityId(12))),
+        ];
         assert!(authorize(&grants, A::ViewPeople, NEIGHBOUR));
         assert!(!authorize(&grants, A::ViewPeople, HOME));
         assert!(authorize(&grants, A::ViewRegistry, HOME));
@@ -204,14 +276,31 @@ mod tests {
     fn roles_fit_their_scopes() {
         let community = Scope::Community(C1);
         assert!(Grant::new(Role::Resident, community, None).is_ok());
-        assert_eq!(Grant::new(Role::Resident, Scope::Street(S1), None).err().map(|e| e.code), Some("role.scope_mismatch"));
-        assert_eq!(Grant::new(Role::StreetOverseer, community, None).err().map(|e| e.code), Some("role.scope_mismatch"));
+        assert_eq!(
+            Grant::new(Role::Resident, Scope::Street(S1), None)
+                .err()
+                .map(|e| e.code),
+            Some("role.scope_mismatch")
+        );
+        assert_eq!(
+            Grant::new(Role::StreetOverseer, community, None)
+                .err()
+                .map(|e| e.code),
+            Some("role.scope_mismatch")
+        );
         assert!(Grant::new(Role::StreetOverseer, Scope::Street(S1), None).is_ok());
         assert!(Grant::new(Role::Admin, Scope::Global, None).is_ok());
-        assert_eq!(Grant::new(Role::Handler, community, None).err().map(|e| e.code), Some("role.organisation_required"));
+        assert_eq!(
+            Grant::new(Role::Handler, community, None)
+                .err()
+                .map(|e| e.code),
+            Some("role.organisation_required")
+        );
         assert!(Grant::new(Role::Handler, community, Some(OrganisationId(1))).is_ok());
         assert_eq!(
-            Grant::new(Role::Supervisor, community, Some(OrganisationId(1))).err().map(|e| e.code),
+            Grant::new(Role::Supervisor, community, Some(OrganisationId(1)))
+                .err()
+                .map(|e| e.code),
             Some("role.organisation_not_allowed")
         );
         for role in Role::ALL {

@@ -22,9 +22,18 @@ impl Login {
     pub fn parse(raw: &str) -> Result<Self, ValidationError> {
         let login = raw.trim().to_ascii_lowercase();
         let well_formed = (2..=32).contains(&login.len())
-            && login.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c))
-            && login.chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
-        if well_formed { Ok(Self(login)) } else { Err(ValidationError::new("registry.login_invalid", "login")) }
+            && login
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c))
+            && login
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphanumeric());
+        if well_formed {
+            Ok(Self(login))
+        } else {
+            Err(ValidationError::new("registry.login_invalid", "login"))
+        }
     }
 
     pub fn as_str(&self) -> &str {
@@ -55,7 +64,10 @@ impl Password {
             return Err(ValidationError::new("auth.password_too_simple", "password"));
         }
         if raw == DEMO_PASSWORD && !demo_mode {
-            return Err(ValidationError::new("auth.demo_password_refused", "password"));
+            return Err(ValidationError::new(
+                "auth.demo_password_refused",
+                "password",
+            ));
         }
         Ok(Self(raw.to_owned()))
     }
@@ -187,7 +199,10 @@ impl OrganisationKind {
         Self::ALL
             .into_iter()
             .find(|kind| kind.as_str() == raw)
-            .ok_or(ValidationError::new("registry.organisation_kind_unknown", "kind"))
+            .ok_or(ValidationError::new(
+                "registry.organisation_kind_unknown",
+                "kind",
+            ))
     }
 }
 
@@ -215,7 +230,10 @@ impl RoomRelation {
         Self::ALL
             .into_iter()
             .find(|relation| relation.as_str() == raw)
-            .ok_or(ValidationError::new("registry.room_relation_unknown", "relation"))
+            .ok_or(ValidationError::new(
+                "registry.room_relation_unknown",
+                "relation",
+            ))
     }
 }
 
@@ -264,7 +282,11 @@ impl BuildingLayout {
     pub const MAX_ROOMS: u32 = 200_000;
 
     pub fn new(units: NumberRange, floors: NumberRange, rooms_per_floor: NumberRange) -> Self {
-        Self { units, floors, rooms_per_floor }
+        Self {
+            units,
+            floors,
+            rooms_per_floor,
+        }
     }
 
     pub fn room_number(floor: u32, room: u32) -> String {
@@ -278,7 +300,10 @@ impl BuildingLayout {
     /// Refuses a layout of more than [`Self::MAX_ROOMS`] rooms over `buildings`.
     pub fn check_size(&self, buildings: NumberRange) -> Result<(), ValidationError> {
         if buildings.len().saturating_mul(self.rooms_per_building()) > Self::MAX_ROOMS {
-            return Err(ValidationError::new("registry.layout_too_large", "buildings"));
+            return Err(ValidationError::new(
+                "registry.layout_too_large",
+                "buildings",
+            ));
         }
         Ok(())
     }
@@ -290,7 +315,10 @@ mod tests {
 
     #[test]
     fn login_is_lowercased_and_checked() {
-        assert_eq!(Login::parse(" Bao ").map(|l| l.to_string()), Ok("bao".to_owned()));
+        assert_eq!(
+            Login::parse(" Bao ").map(|l| l.to_string()),
+            Ok("bao".to_owned())
+        );
         assert!(Login::parse("a").is_err());
         assert!(Login::parse("li").is_ok());
         assert!(Login::parse("_bao").is_err());
@@ -301,23 +329,44 @@ mod tests {
 
     #[test]
     fn password_rules() {
-        assert_eq!(Password::parse("short", false).err().map(|e| e.code), Some("auth.password_length"));
-        assert_eq!(Password::parse("aaaaaaaaaa", false).err().map(|e| e.code), Some("auth.password_too_simple"));
+        assert_eq!(
+            Password::parse("short", false).err().map(|e| e.code),
+            Some("auth.password_length")
+        );
+        assert_eq!(
+            Password::parse("aaaaaaaaaa", false).err().map(|e| e.code),
+            Some("auth.password_too_simple")
+        );
         assert_eq!(
             Password::parse(DEMO_PASSWORD, false).err().map(|e| e.code),
             Some("auth.demo_password_refused")
         );
         assert!(Password::parse(DEMO_PASSWORD, true).is_ok());
         assert!(Password::parse("城上城的密码2026", false).is_ok());
-        assert_eq!(format!("{:?}", Password::parse("secret-123", false)), "Ok(Password(***))");
+        assert_eq!(
+            format!("{:?}", Password::parse("secret-123", false)),
+            "Ok(Password(***))"
+        );
     }
 
     #[test]
     fn names_are_trimmed_and_bounded() {
-        assert_eq!(Name::parse("  季云 ", "display_name", 40).map(Name::into_string), Ok("季云".to_owned()));
-        assert_eq!(Name::parse("   ", "display_name", 40).err().map(|e| e.code), Some("validation.required"));
-        assert_eq!(Name::parse("一二三", "name", 2).err().map(|e| e.code), Some("validation.too_long"));
-        assert_eq!(Name::parse("a\u{7}b", "name", 9).err().map(|e| e.code), Some("validation.control_characters"));
+        assert_eq!(
+            Name::parse("  季云 ", "display_name", 40).map(Name::into_string),
+            Ok("季云".to_owned())
+        );
+        assert_eq!(
+            Name::parse("   ", "display_name", 40).err().map(|e| e.code),
+            Some("validation.required")
+        );
+        assert_eq!(
+            Name::parse("一二三", "name", 2).err().map(|e| e.code),
+            Some("validation.too_long")
+        );
+        assert_eq!(
+            Name::parse("a\u{7}b", "name", 9).err().map(|e| e.code),
+            Some("validation.control_characters")
+        );
     }
 
     #[test]
@@ -346,8 +395,12 @@ mod tests {
     fn ranges_and_room_numbers() {
         assert!(NumberRange::new(0, 3, "units", 10).is_err());
         assert!(NumberRange::new(4, 3, "units", 10).is_err());
-        assert_eq!(NumberRange::new(1, 11, "units", 10).err().map(|e| e.code), Some("registry.range_too_large"));
-        let floors = NumberRange::new(1, 18, "floors", 200).unwrap_or(NumberRange { from: 1, to: 1 });
+        assert_eq!(
+            NumberRange::new(1, 11, "units", 10).err().map(|e| e.code),
+            Some("registry.range_too_large")
+        );
+        let floors =
+            NumberRange::new(1, 18, "floors", 200).unwrap_or(NumberRange { from: 1, to: 1 });
         assert_eq!(floors.len(), 18);
         assert_eq!(BuildingLayout::room_number(18, 2), "1802");
         assert_eq!(BuildingLayout::room_number(3, 12), "312");
@@ -355,6 +408,12 @@ mod tests {
         let layout = BuildingLayout::new(range(1, 2), range(1, 18), range(1, 4));
         assert_eq!(layout.rooms_per_building(), 144);
         assert!(layout.check_size(range(1, 22)).is_ok());
-        assert_eq!(BuildingLayout::new(range(1, 2), range(1, 99), range(1, 4)).check_size(range(1, 999)).err().map(|e| e.code), Some("registry.layout_too_large"));
+        assert_eq!(
+            BuildingLayout::new(range(1, 2), range(1, 99), range(1, 4))
+                .check_size(range(1, 999))
+                .err()
+                .map(|e| e.code),
+            Some("registry.layout_too_large")
+        );
     }
 }

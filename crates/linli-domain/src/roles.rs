@@ -104,7 +104,11 @@ impl Grant {
     /// Checks that the role fits the scope: street overseers watch a street, admins may
     /// be set anywhere, every other role belongs to one community; only handlers (and
     /// nobody else) belong to an organisation.
-    pub fn new(role: Role, scope: Scope, organisation: Option<OrganisationId>) -> Result<Self, ValidationError> {
+    pub fn new(
+        role: Role,
+        scope: Scope,
+        organisation: Option<OrganisationId>,
+    ) -> Result<Self, ValidationError> {
         let scope_fits = match role {
             Role::Admin => true,
             Role::StreetOverseer => matches!(scope, Scope::Street(_)),
@@ -114,9 +118,19 @@ impl Grant {
             return Err(ValidationError::new("role.scope_mismatch", "scope"));
         }
         match (role, organisation) {
-            (Role::Handler, None) => Err(ValidationError::new("role.organisation_required", "organisation_id")),
-            (Role::Handler, Some(_)) | (_, None) => Ok(Self { role, scope, organisation }),
-            (_, Some(_)) => Err(ValidationError::new("role.organisation_not_allowed", "organisation_id")),
+            (Role::Handler, None) => Err(ValidationError::new(
+                "role.organisation_required",
+                "organisation_id",
+            )),
+            (Role::Handler, Some(_)) | (_, None) => Ok(Self {
+                role,
+                scope,
+                organisation,
+            }),
+            (_, Some(_)) => Err(ValidationError::new(
+                "role.organisation_not_allowed",
+                "organisation_id",
+            )),
         }
     }
 }

@@ -58,7 +58,9 @@ impl DatabaseUrl {
             if let Some(path) = url.strip_prefix(prefix) {
                 let path = path.split('?').next().unwrap_or_default();
                 if path.is_empty() || path == ":memory:" {
-                    return Err(StoreError::BadUrl("an SQLite URL must name a file".to_owned()));
+                    return Err(StoreError::BadUrl(
+                        "an SQLite URL must name a file".to_owned(),
+                    ));
                 }
                 return Ok(Self::Sqlite(PathBuf::from(path)));
             }
@@ -93,7 +95,10 @@ pub struct ConnectOptions {
 
 impl Default for ConnectOptions {
     fn default() -> Self {
-        Self { max_connections: 10, acquire_timeout: Duration::from_secs(10) }
+        Self {
+            max_connections: 10,
+            acquire_timeout: Duration::from_secs(10),
+        }
     }
 }
 
@@ -110,9 +115,13 @@ impl Store {
     pub async fn connect(url: &DatabaseUrl, options: &ConnectOptions) -> StoreResult<Self> {
         let db = match url {
             DatabaseUrl::Sqlite(path) => {
-                if let Some(parent) = path.parent().filter(|parent| !parent.as_os_str().is_empty()) {
-                    std::fs::create_dir_all(parent)
-                        .map_err(|error| StoreError::BadUrl(format!("cannot create {}: {error}", parent.display())))?;
+                if let Some(parent) = path
+                    .parent()
+                    .filter(|parent| !parent.as_os_str().is_empty())
+                {
+                    std::fs::create_dir_all(parent).map_err(|error| {
+                        StoreError::BadUrl(format!("cannot create {}: {error}", parent.display()))
+                    })?;
                 }
                 // FULL (not NORMAL) so that a work order acknowledged to a resident survives
                 // a power cut, not only a crash of the process.
@@ -162,7 +171,10 @@ impl Store {
 
     /// Whether the database answers, for `/readyz`.
     pub async fn ping(&self) -> StoreResult<()> {
-        on_pool!(&self.db, |pool| sqlx::query("SELECT 1").execute(pool).await.map(|_| ()))?;
+        on_pool!(&self.db, |pool| sqlx::query("SELECT 1")
+            .execute(pool)
+            .await
+            .map(|_| ()))?;
         Ok(())
     }
 
@@ -210,7 +222,8 @@ impl Store {
 /// read back equals the time written on both engines.
 pub(crate) fn stored_time(time: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
     use chrono::{DurationRound, TimeDelta};
-    time.duration_trunc(TimeDelta::microseconds(1)).unwrap_or(time)
+    time.duration_trunc(TimeDelta::microseconds(1))
+        .unwrap_or(time)
 }
 
 #[cfg(test)]
@@ -220,8 +233,14 @@ mod tests {
     #[test]
     fn database_url_is_chosen_by_scheme() {
         let dir = Path::new("/var/lib/linli");
-        assert_eq!(DatabaseUrl::parse(None, dir).ok(), Some(DatabaseUrl::Sqlite(dir.join("linli.db"))));
-        assert_eq!(DatabaseUrl::parse(Some(""), dir).ok(), Some(DatabaseUrl::Sqlite(dir.join("linli.db"))));
+        assert_eq!(
+            DatabaseUrl::parse(None, dir).ok(),
+            Some(DatabaseUrl::Sqlite(dir.join("linli.db")))
+        );
+        assert_eq!(
+            DatabaseUrl::parse(Some(""), dir).ok(),
+            Some(DatabaseUrl::Sqlite(dir.join("linli.db")))
+        );
         assert_eq!(
             DatabaseUrl::parse(Some("sqlite:/tmp/x.db"), dir).ok(),
             Some(DatabaseUrl::Sqlite(PathBuf::from("/tmp/x.db")))
@@ -238,8 +257,14 @@ mod tests {
             DatabaseUrl::parse(Some("postgresql://u:p@h/db"), dir),
             Ok(DatabaseUrl::Postgres(_))
         ));
-        assert!(matches!(DatabaseUrl::parse(Some("mysql://h/db"), dir), Err(StoreError::BadUrl(_))));
-        assert!(matches!(DatabaseUrl::parse(Some("sqlite::memory:"), dir), Err(StoreError::BadUrl(_))));
+        assert!(matches!(
+            DatabaseUrl::parse(Some("mysql://h/db"), dir),
+            Err(StoreError::BadUrl(_))
+        ));
+        assert!(matches!(
+            DatabaseUrl::parse(Some("sqlite::memory:"), dir),
+            Err(StoreError::BadUrl(_))
+        ));
     }
 
     #[test]

@@ -26,10 +26,11 @@ impl StoreError {
     pub fn is_unavailable(&self) -> bool {
         matches!(
             self,
-            StoreError::Database(sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_))
+            StoreError::Database(
+                sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_)
+            )
         )
     }
-
 
     /// Maps a unique-constraint violation to a domain conflict and keeps other errors.
     pub(crate) fn unique_as(code: &'static str) -> impl FnOnce(sqlx::Error) -> StoreError {
@@ -37,7 +38,11 @@ impl StoreError {
             let is_unique = error
                 .as_database_error()
                 .is_some_and(|db| matches!(db.kind(), sqlx::error::ErrorKind::UniqueViolation));
-            if is_unique { StoreError::Conflict(code) } else { StoreError::Database(error) }
+            if is_unique {
+                StoreError::Conflict(code)
+            } else {
+                StoreError::Database(error)
+            }
         }
     }
 }

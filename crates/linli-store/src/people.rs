@@ -47,7 +47,14 @@ impl GrantRow {
         let role = Role::parse(&self.role).ok()?;
         let scope = Scope::from_parts(&self.scope_kind, self.scope_id)?;
         let organisation = self.organisation_id.map(linli_domain::ids::OrganisationId);
-        Some(StoredGrant { id: self.id, grant: Grant { role, scope, organisation } })
+        Some(StoredGrant {
+            id: self.id,
+            grant: Grant {
+                role,
+                scope,
+                organisation,
+            },
+        })
     }
 }
 
@@ -72,7 +79,11 @@ pub struct NewPerson<'a> {
 const PERSON_COLUMNS: &str = "SELECT id, login, display_name, phone, disabled FROM people";
 
 impl Store {
-    pub async fn create_person(&self, person: NewPerson<'_>, now: DateTime<Utc>) -> StoreResult<Person> {
+    pub async fn create_person(
+        &self,
+        person: NewPerson<'_>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Person> {
         let now = stored_time(now);
         let row = on_pool!(&self.db, |pool| {
             sqlx::query_as::<_, Person>(
@@ -92,23 +103,33 @@ impl Store {
 
     pub async fn person(&self, id: PersonId) -> StoreResult<Person> {
         let sql = format!("{PERSON_COLUMNS} WHERE id = $1");
-        on_pool!(&self.db, |pool| sqlx::query_as::<_, Person>(AssertSqlSafe(sql.as_str())).bind(id.0).fetch_optional(pool).await)?
-            .ok_or(StoreError::NotFound("person.not_found"))
+        on_pool!(&self.db, |pool| sqlx::query_as::<_, Person>(AssertSqlSafe(
+            sql.as_str()
+        ))
+        .bind(id.0)
+        .fetch_optional(pool)
+        .await)?
+        .ok_or(StoreError::NotFound("person.not_found"))
     }
 
     pub async fn person_by_login(&self, login: &Login) -> StoreResult<Option<Person>> {
         let sql = format!("{PERSON_COLUMNS} WHERE login = $1");
         Ok(on_pool!(&self.db, |pool| {
-            sqlx::query_as::<_, Person>(AssertSqlSafe(sql.as_str())).bind(login.as_str()).fetch_optional(pool).await
+            sqlx::query_as::<_, Person>(AssertSqlSafe(sql.as_str()))
+                .bind(login.as_str())
+                .fetch_optional(pool)
+                .await
         })?)
     }
 
     pub async fn credentials(&self, login: &Login) -> StoreResult<Option<Credentials>> {
         Ok(on_pool!(&self.db, |pool| {
-            sqlx::query_as::<_, Credentials>("SELECT id, password_hash, disabled FROM people WHERE login = $1")
-                .bind(login.as_str())
-                .fetch_optional(pool)
-                .await
+            sqlx::query_as::<_, Credentials>(
+                "SELECT id, password_hash, disabled FROM people WHERE login = $1",
+            )
+            .bind(login.as_str())
+            .fetch_optional(pool)
+            .await
         })?)
     }
 
@@ -134,12 +155,14 @@ impl Store {
         let now = stored_time(now);
         on_pool!(&self.db, |pool| {
             let mut tx = pool.begin().await?;
-            let updated = sqlx::query("UPDATE people SET password_hash = $1, password_changed_at = $2 WHERE id = $3")
-                .bind(password_hash)
-                .bind(now)
-                .bind(person.0)
-                .execute(&mut *tx)
-                .await?;
+            let updated = sqlx::query(
+                "UPDATE people SET password_hash = $1, password_changed_at = $2 WHERE id = $3",
+            )
+            .bind(password_hash)
+            .bind(now)
+            .bind(person.0)
+            .execute(&mut *tx)
+            .await?;
             if updated.rows_affected() == 0 {
                 return Err(StoreError::NotFound("person.not_found"));
             }
@@ -176,10 +199,16 @@ impl Store {
         })?
         .ok_or(StoreError::NotFound("role.grant_not_found"))?;
         let (person_id, id, role, scope_kind, scope_id, organisation_id) = row;
-        GrantRow { id, role, scope_kind, scope_id, organisation_id }
-            .into_grant()
-            .map(|grant| (PersonId(person_id), grant))
-            .ok_or(StoreError::NotFound("role.grant_not_found"))
+        GrantRow {
+            id,
+            role,
+            scope_kind,
+            scope_id,
+            organisation_id,
+        }
+        .into_grant()
+        .map(|grant| (PersonId(person_id), grant))
+        .ok_or(StoreError::NotFound("role.grant_not_found"))
     }
 
     /// Records a role. A handler's organisation must belong to the community it is
@@ -229,7 +258,11 @@ impl Store {
 
     pub async fn revoke_grant(&self, id: GrantId) -> StoreResult<()> {
         let deleted = on_pool!(&self.db, |pool| {
-            sqlx::query("DELETE FROM role_grants WHERE id = $1").bind(id.0).execute(pool).await.map(|done| done.rows_affected())
+            sqlx::query("DELETE FROM role_grants WHERE id = $1")
+                .bind(id.0)
+                .execute(pool)
+                .await
+                .map(|done| done.rows_affected())
         })?;
         if deleted == 0 {
             return Err(StoreError::NotFound("role.grant_not_found"));
@@ -237,17 +270,24 @@ impl Store {
         Ok(())
     }
 
-    pub async fn link_room(&self, person: PersonId, room: RoomId, relation: RoomRelation) -> StoreResult<()> {
+    pub async fn link_room(
+        &self,
+        person: PersonId,
+        room: RoomId,
+        relation: RoomRelation,
+    ) -> StoreResult<()> {
         self.person(person).await?;
         self.room(room).await?;
         let inserted = on_pool!(&self.db, |pool| {
-            sqlx::query("INSERT INTO person_rooms (person_id, room_id, relation) VALUES ($1, $2, $3)")
-                .bind(person.0)
-                .bind(room.0)
-                .bind(relation.as_str())
-                .execute(pool)
-                .await
-                .map(|done| done.rows_affected())
+            sqlx::query(
+                "INSERT INTO person_rooms (person_id, room_id, relation) VALUES ($1, $2, $3)",
+            )
+            .bind(person.0)
+            .bind(room.0)
+            .bind(relation.as_str())
+            .execute(pool)
+            .await
+            .map(|done| done.rows_affected())
         });
         inserted.map_err(StoreError::unique_as("person.room_already_linked"))?;
         Ok(())
@@ -272,7 +312,11 @@ impl Store {
     }
 
     /// Whether the person belongs to the community at all: a role there or a room there.
-    pub async fn is_member_of(&self, person: PersonId, community: CommunityId) -> StoreResult<bool> {
+    pub async fn is_member_of(
+        &self,
+        person: PersonId,
+        community: CommunityId,
+    ) -> StoreResult<bool> {
         let found = on_pool!(&self.db, |pool| {
             sqlx::query_scalar::<_, i64>(
                 "SELECT 1 WHERE EXISTS (
@@ -291,11 +335,22 @@ impl Store {
 
     /// The people of a community (a role or a room there), optionally matching a search:
     /// part of the name or login, or the tail of the phone number.
-    pub async fn people_of(&self, community: CommunityId, query: Option<&str>, limit: i64) -> StoreResult<Vec<Person>> {
-        let pattern = query.map(str::trim).filter(|query| !query.is_empty()).map(|query| {
-            let escaped = query.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-            (format!("%{escaped}%"), format!("%{escaped}"))
-        });
+    pub async fn people_of(
+        &self,
+        community: CommunityId,
+        query: Option<&str>,
+        limit: i64,
+    ) -> StoreResult<Vec<Person>> {
+        let pattern = query
+            .map(str::trim)
+            .filter(|query| !query.is_empty())
+            .map(|query| {
+                let escaped = query
+                    .replace('\\', "\\\\")
+                    .replace('%', "\\%")
+                    .replace('_', "\\_");
+                (format!("%{escaped}%"), format!("%{escaped}"))
+            });
         let (contains, ends_with) = pattern.unzip();
         Ok(on_pool!(&self.db, |pool| {
             sqlx::query_as::<_, Person>(
@@ -331,20 +386,31 @@ pub struct Registration<'a> {
 }
 
 impl Store {
-    pub async fn register_person(&self, registration: Registration<'_>, now: DateTime<Utc>) -> StoreResult<Person> {
+    pub async fn register_person(
+        &self,
+        registration: Registration<'_>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Person> {
         if let Some(community) = registration.community {
             for (room, _) in &registration.rooms {
                 if self.room(*room).await?.community_id != community.0 {
                     return Err(StoreError::Conflict("registry.room_of_other_community"));
                 }
             }
-            if registration.grants.iter().any(|grant| grant.scope != Scope::Community(community)) {
+            if registration
+                .grants
+                .iter()
+                .any(|grant| grant.scope != Scope::Community(community))
+            {
                 return Err(StoreError::Conflict("role.scope_mismatch"));
             }
         }
         for grant in &registration.grants {
             if let Some(organisation) = grant.organisation
-                && grant.scope != Scope::Community(CommunityId(self.organisation(organisation).await?.community_id))
+                && grant.scope
+                    != Scope::Community(CommunityId(
+                        self.organisation(organisation).await?.community_id,
+                    ))
             {
                 return Err(StoreError::Conflict("role.organisation_of_other_community"));
             }
@@ -382,13 +448,15 @@ impl Store {
                 .map_err(StoreError::unique_as("role.already_granted"))?;
             }
             for (room, relation) in &registration.rooms {
-                sqlx::query("INSERT INTO person_rooms (person_id, room_id, relation) VALUES ($1, $2, $3)")
-                    .bind(created.id)
-                    .bind(room.0)
-                    .bind(relation.as_str())
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(StoreError::unique_as("person.room_already_linked"))?;
+                sqlx::query(
+                    "INSERT INTO person_rooms (person_id, room_id, relation) VALUES ($1, $2, $3)",
+                )
+                .bind(created.id)
+                .bind(room.0)
+                .bind(relation.as_str())
+                .execute(&mut *tx)
+                .await
+                .map_err(StoreError::unique_as("person.room_already_linked"))?;
             }
             tx.commit().await?;
             Ok(created)
@@ -396,7 +464,10 @@ impl Store {
     }
 
     /// The communities a person belongs to, through a role or a room.
-    pub async fn communities_of(&self, person: PersonId) -> StoreResult<Vec<crate::registry::Community>> {
+    pub async fn communities_of(
+        &self,
+        person: PersonId,
+    ) -> StoreResult<Vec<crate::registry::Community>> {
         Ok(on_pool!(&self.db, |pool| {
             sqlx::query_as::<_, crate::registry::Community>(
                 "SELECT c.id, c.street_id, c.name FROM communities c

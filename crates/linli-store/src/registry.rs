@@ -3,7 +3,9 @@
 use crate::db::{Store, stored_time};
 use crate::error::{StoreError, StoreResult};
 use chrono::{DateTime, Utc};
-use linli_domain::ids::{BuildingId, CommunityId, EstateId, OrganisationId, RoomId, StreetId, UnitId};
+use linli_domain::ids::{
+    BuildingId, CommunityId, EstateId, OrganisationId, RoomId, StreetId, UnitId,
+};
 use linli_domain::permissions::Place;
 use linli_domain::registry::{BuildingLayout, Name, NumberRange, OrganisationKind};
 use serde::Serialize;
@@ -24,7 +26,10 @@ pub struct Community {
 
 impl Community {
     pub fn place(&self) -> Place {
-        Place::Community { id: CommunityId(self.id), street: StreetId(self.street_id) }
+        Place::Community {
+            id: CommunityId(self.id),
+            street: StreetId(self.street_id),
+        }
     }
 }
 
@@ -90,7 +95,8 @@ const BUILDING_COLUMNS: &str = "SELECT b.id, b.community_id, b.estate_id, b.numb
         (SELECT COUNT(*) FROM rooms r WHERE r.building_id = b.id) AS room_count
     FROM buildings b";
 
-const ROOM_COLUMNS: &str = "SELECT r.id, r.community_id, r.building_id, b.name AS building_name, r.unit_id,
+const ROOM_COLUMNS: &str =
+    "SELECT r.id, r.community_id, r.building_id, b.name AS building_name, r.unit_id,
         u.number AS unit_number, r.floor, r.number, r.floor_area_hundredths_m2
     FROM rooms r JOIN units u ON u.id = r.unit_id JOIN buildings b ON b.id = r.building_id";
 
@@ -103,35 +109,50 @@ impl Store {
     pub async fn create_street(&self, name: &Name, now: DateTime<Utc>) -> StoreResult<Street> {
         let now = stored_time(now);
         let row = on_pool!(&self.db, |pool| {
-            sqlx::query_as::<_, Street>("INSERT INTO streets (name, created_at) VALUES ($1, $2) RETURNING id, name")
-                .bind(name.as_str())
-                .bind(now)
-                .fetch_one(pool)
-                .await
+            sqlx::query_as::<_, Street>(
+                "INSERT INTO streets (name, created_at) VALUES ($1, $2) RETURNING id, name",
+            )
+            .bind(name.as_str())
+            .bind(now)
+            .fetch_one(pool)
+            .await
         });
         row.map_err(StoreError::unique_as("registry.street_exists"))
     }
 
     pub async fn streets(&self) -> StoreResult<Vec<Street>> {
         Ok(on_pool!(&self.db, |pool| {
-            sqlx::query_as::<_, Street>("SELECT id, name FROM streets ORDER BY id").fetch_all(pool).await
+            sqlx::query_as::<_, Street>("SELECT id, name FROM streets ORDER BY id")
+                .fetch_all(pool)
+                .await
         })?)
     }
 
     pub async fn street(&self, id: StreetId) -> StoreResult<Street> {
         on_pool!(&self.db, |pool| {
-            sqlx::query_as::<_, Street>("SELECT id, name FROM streets WHERE id = $1").bind(id.0).fetch_optional(pool).await
+            sqlx::query_as::<_, Street>("SELECT id, name FROM streets WHERE id = $1")
+                .bind(id.0)
+                .fetch_optional(pool)
+                .await
         })?
         .ok_or(StoreError::NotFound("registry.street_not_found"))
     }
 
     pub async fn street_by_name(&self, name: &str) -> StoreResult<Option<Street>> {
         Ok(on_pool!(&self.db, |pool| {
-            sqlx::query_as::<_, Street>("SELECT id, name FROM streets WHERE name = $1").bind(name).fetch_optional(pool).await
+            sqlx::query_as::<_, Street>("SELECT id, name FROM streets WHERE name = $1")
+                .bind(name)
+                .fetch_optional(pool)
+                .await
         })?)
     }
 
-    pub async fn create_community(&self, street: StreetId, name: &Name, now: DateTime<Utc>) -> StoreResult<Community> {
+    pub async fn create_community(
+        &self,
+        street: StreetId,
+        name: &Name,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Community> {
         self.street(street).await?;
         let now = stored_time(now);
         let row = on_pool!(&self.db, |pool| {
@@ -150,21 +171,29 @@ impl Store {
 
     pub async fn community(&self, id: CommunityId) -> StoreResult<Community> {
         on_pool!(&self.db, |pool| {
-            sqlx::query_as::<_, Community>("SELECT id, street_id, name FROM communities WHERE id = $1")
-                .bind(id.0)
-                .fetch_optional(pool)
-                .await
+            sqlx::query_as::<_, Community>(
+                "SELECT id, street_id, name FROM communities WHERE id = $1",
+            )
+            .bind(id.0)
+            .fetch_optional(pool)
+            .await
         })?
         .ok_or(StoreError::NotFound("registry.community_not_found"))
     }
 
-    pub async fn community_by_name(&self, street: StreetId, name: &str) -> StoreResult<Option<Community>> {
+    pub async fn community_by_name(
+        &self,
+        street: StreetId,
+        name: &str,
+    ) -> StoreResult<Option<Community>> {
         Ok(on_pool!(&self.db, |pool| {
-            sqlx::query_as::<_, Community>("SELECT id, street_id, name FROM communities WHERE street_id = $1 AND name = $2")
-                .bind(street.0)
-                .bind(name)
-                .fetch_optional(pool)
-                .await
+            sqlx::query_as::<_, Community>(
+                "SELECT id, street_id, name FROM communities WHERE street_id = $1 AND name = $2",
+            )
+            .bind(street.0)
+            .bind(name)
+            .fetch_optional(pool)
+            .await
         })?)
     }
 
@@ -196,10 +225,12 @@ impl Store {
 
     pub async fn estates(&self, community: CommunityId) -> StoreResult<Vec<Estate>> {
         Ok(on_pool!(&self.db, |pool| {
-            sqlx::query_as::<_, Estate>("SELECT id, community_id, name FROM estates WHERE community_id = $1 ORDER BY id")
-                .bind(community.0)
-                .fetch_all(pool)
-                .await
+            sqlx::query_as::<_, Estate>(
+                "SELECT id, community_id, name FROM estates WHERE community_id = $1 ORDER BY id",
+            )
+            .bind(community.0)
+            .fetch_all(pool)
+            .await
         })?)
     }
 
@@ -253,7 +284,11 @@ impl Store {
     ) -> StoreResult<LayoutSummary> {
         self.estate_in(community, estate).await?;
         layout.check_size(buildings)?;
-        let mut summary = LayoutSummary { buildings: 0, units: 0, rooms: 0 };
+        let mut summary = LayoutSummary {
+            buildings: 0,
+            units: 0,
+            rooms: 0,
+        };
         on_pool!(&self.db, |pool| {
             let mut tx = pool.begin().await?;
             for building_number in buildings.iter() {
@@ -309,16 +344,25 @@ impl Store {
     }
 
     pub async fn buildings(&self, community: CommunityId) -> StoreResult<Vec<Building>> {
-        let sql = format!("{BUILDING_COLUMNS} WHERE b.community_id = $1 ORDER BY b.position, b.number");
+        let sql =
+            format!("{BUILDING_COLUMNS} WHERE b.community_id = $1 ORDER BY b.position, b.number");
         Ok(on_pool!(&self.db, |pool| {
-            sqlx::query_as::<_, Building>(AssertSqlSafe(sql.as_str())).bind(community.0).fetch_all(pool).await
+            sqlx::query_as::<_, Building>(AssertSqlSafe(sql.as_str()))
+                .bind(community.0)
+                .fetch_all(pool)
+                .await
         })?)
     }
 
     pub async fn building(&self, id: BuildingId) -> StoreResult<Building> {
         let sql = format!("{BUILDING_COLUMNS} WHERE b.id = $1");
-        on_pool!(&self.db, |pool| sqlx::query_as::<_, Building>(AssertSqlSafe(sql.as_str())).bind(id.0).fetch_optional(pool).await)?
-            .ok_or(StoreError::NotFound("registry.building_not_found"))
+        on_pool!(&self.db, |pool| sqlx::query_as::<_, Building>(
+            AssertSqlSafe(sql.as_str())
+        )
+        .bind(id.0)
+        .fetch_optional(pool)
+        .await)?
+        .ok_or(StoreError::NotFound("registry.building_not_found"))
     }
 
     pub async fn create_unit(&self, building: BuildingId, number: &Name) -> StoreResult<Unit> {
@@ -387,13 +431,25 @@ impl Store {
 
     pub async fn room(&self, id: RoomId) -> StoreResult<Room> {
         let sql = format!("{ROOM_COLUMNS} WHERE r.id = $1");
-        on_pool!(&self.db, |pool| sqlx::query_as::<_, Room>(AssertSqlSafe(sql.as_str())).bind(id.0).fetch_optional(pool).await)?
-            .ok_or(StoreError::NotFound("registry.room_not_found"))
+        on_pool!(&self.db, |pool| sqlx::query_as::<_, Room>(AssertSqlSafe(
+            sql.as_str()
+        ))
+        .bind(id.0)
+        .fetch_optional(pool)
+        .await)?
+        .ok_or(StoreError::NotFound("registry.room_not_found"))
     }
 
     pub async fn rooms_of_building(&self, building: BuildingId) -> StoreResult<Vec<Room>> {
-        let sql = format!("{ROOM_COLUMNS} WHERE r.building_id = $1 ORDER BY u.position, r.floor, r.number");
-        Ok(on_pool!(&self.db, |pool| sqlx::query_as::<_, Room>(AssertSqlSafe(sql.as_str())).bind(building.0).fetch_all(pool).await)?)
+        let sql = format!(
+            "{ROOM_COLUMNS} WHERE r.building_id = $1 ORDER BY u.position, r.floor, r.number"
+        );
+        Ok(on_pool!(&self.db, |pool| sqlx::query_as::<_, Room>(
+            AssertSqlSafe(sql.as_str())
+        )
+        .bind(building.0)
+        .fetch_all(pool)
+        .await)?)
     }
 
     /// A room by its address as people say it: building number, unit number, room number.
@@ -404,7 +460,9 @@ impl Store {
         unit_number: &str,
         room_number: &str,
     ) -> StoreResult<Room> {
-        let sql = format!("{ROOM_COLUMNS} WHERE r.community_id = $1 AND b.number = $2 AND u.number = $3 AND r.number = $4");
+        let sql = format!(
+            "{ROOM_COLUMNS} WHERE r.community_id = $1 AND b.number = $2 AND u.number = $3 AND r.number = $4"
+        );
         on_pool!(&self.db, |pool| {
             sqlx::query_as::<_, Room>(AssertSqlSafe(sql.as_str()))
                 .bind(community.0)
@@ -451,10 +509,12 @@ impl Store {
 
     pub async fn organisation(&self, id: OrganisationId) -> StoreResult<Organisation> {
         on_pool!(&self.db, |pool| {
-            sqlx::query_as::<_, Organisation>("SELECT id, community_id, kind, name FROM organisations WHERE id = $1")
-                .bind(id.0)
-                .fetch_optional(pool)
-                .await
+            sqlx::query_as::<_, Organisation>(
+                "SELECT id, community_id, kind, name FROM organisations WHERE id = $1",
+            )
+            .bind(id.0)
+            .fetch_optional(pool)
+            .await
         })?
         .ok_or(StoreError::NotFound("registry.organisation_not_found"))
     }

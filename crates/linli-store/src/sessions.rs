@@ -19,7 +19,11 @@ pub struct NewSession<'a> {
 const TOUCH_INTERVAL_MINUTES: i64 = 5;
 
 impl Store {
-    pub async fn create_session(&self, session: NewSession<'_>, now: DateTime<Utc>) -> StoreResult<()> {
+    pub async fn create_session(
+        &self,
+        session: NewSession<'_>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
         let now = stored_time(now);
         on_pool!(&self.db, |pool| {
             sqlx::query(
@@ -58,16 +62,20 @@ impl Store {
             .fetch_optional(pool)
             .await
         })?;
-        let Some((person, last_seen)) = found else { return Ok(None) };
+        let Some((person, last_seen)) = found else {
+            return Ok(None);
+        };
         if now - last_seen >= Duration::minutes(TOUCH_INTERVAL_MINUTES) {
             on_pool!(&self.db, |pool| {
-                sqlx::query("UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE token_hash = $3")
-                    .bind(now)
-                    .bind(now + idle_timeout)
-                    .bind(token_hash)
-                    .execute(pool)
-                    .await
-                    .map(|done| done.rows_affected())
+                sqlx::query(
+                    "UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE token_hash = $3",
+                )
+                .bind(now)
+                .bind(now + idle_timeout)
+                .bind(token_hash)
+                .execute(pool)
+                .await
+                .map(|done| done.rows_affected())
             })?;
         }
         Ok(Some(PersonId(person)))
@@ -75,20 +83,31 @@ impl Store {
 
     pub async fn delete_session(&self, token_hash: &str) -> StoreResult<bool> {
         let deleted = on_pool!(&self.db, |pool| {
-            sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(pool).await.map(|done| done.rows_affected())
+            sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+                .bind(token_hash)
+                .execute(pool)
+                .await
+                .map(|done| done.rows_affected())
         })?;
         Ok(deleted > 0)
     }
 
-    pub async fn record_login_failure(&self, login: &str, client_ip: &str, now: DateTime<Utc>) -> StoreResult<()> {
+    pub async fn record_login_failure(
+        &self,
+        login: &str,
+        client_ip: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
         on_pool!(&self.db, |pool| {
-            sqlx::query("INSERT INTO login_failures (login, client_ip, failed_at) VALUES ($1, $2, $3)")
-                .bind(login)
-                .bind(client_ip)
-                .bind(stored_time(now))
-                .execute(pool)
-                .await
-                .map(|done| done.rows_affected())
+            sqlx::query(
+                "INSERT INTO login_failures (login, client_ip, failed_at) VALUES ($1, $2, $3)",
+            )
+            .bind(login)
+            .bind(client_ip)
+            .bind(stored_time(now))
+            .execute(pool)
+            .await
+            .map(|done| done.rows_affected())
         })?;
         Ok(())
     }
@@ -116,17 +135,28 @@ impl Store {
     /// A successful sign-in forgives the account's earlier failures (not the address's).
     pub async fn clear_login_failures(&self, login: &Login) -> StoreResult<()> {
         on_pool!(&self.db, |pool| {
-            sqlx::query("DELETE FROM login_failures WHERE login = $1").bind(login.as_str()).execute(pool).await.map(|done| done.rows_affected())
+            sqlx::query("DELETE FROM login_failures WHERE login = $1")
+                .bind(login.as_str())
+                .execute(pool)
+                .await
+                .map(|done| done.rows_affected())
         })?;
         Ok(())
     }
 
     /// Removes expired sessions and failures older than `failures_before`; run periodically.
-    pub async fn purge_expired(&self, now: DateTime<Utc>, failures_before: DateTime<Utc>) -> StoreResult<u64> {
+    pub async fn purge_expired(
+        &self,
+        now: DateTime<Utc>,
+        failures_before: DateTime<Utc>,
+    ) -> StoreResult<u64> {
         let now = stored_time(now);
         let removed = on_pool!(&self.db, |pool| {
             let mut tx = pool.begin().await?;
-            let sessions = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(now).execute(&mut *tx).await?;
+            let sessions = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
             let failures = sqlx::query("DELETE FROM login_failures WHERE failed_at <= $1")
                 .bind(stored_time(failures_before))
                 .execute(&mut *tx)

@@ -13,7 +13,9 @@ use linli_domain::ids::PersonId;
 use linli_domain::permissions::{Place, RegistryAction, authorize};
 use linli_domain::registry::{DEMO_PASSWORD, Login, Password};
 use linli_domain::roles::Grant;
-use linli_store::passwords::{decoy_hash, hash_password, new_session_token, token_hash, verify_password};
+use linli_store::passwords::{
+    decoy_hash, hash_password_async, new_session_token, token_hash, verify_password_async,
+};
 use linli_store::people::{Person, PersonRoom, StoredGrant};
 use linli_store::sessions::NewSession;
 use serde::{Deserialize, Serialize};
@@ -36,14 +38,21 @@ impl CurrentUser {
 
     /// Refuses with 403 unless the caller may do `action` at `place`.
     pub fn require(&self, action: RegistryAction, place: Place) -> ApiResult<()> {
-        if self.may(action, place) { Ok(()) } else { Err(ApiError::forbidden()) }
+        if self.may(action, place) {
+            Ok(())
+        } else {
+            Err(ApiError::forbidden())
+        }
     }
 }
 
 fn bearer_token(parts: &Parts) -> Option<&str> {
     let value = parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
-    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim()).filter(|token| !token.is_empty())
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim())
+        .filter(|token| !token.is_empty())
 }
 
 impl FromRequestParts<AppState> for CurrentUser {
@@ -54,11 +63,19 @@ impl FromRequestParts<AppState> for CurrentUser {
         let token_hash = token_hash(token);
         let person = state
             .store
-            .session_person(&token_hash, state.clock.now(), state.config.session_idle_timeout)
+            .session_person(
+                &token_hash,
+                state.clock.now(),
+                state.config.session_idle_timeout,
+            )
             .await?
             .ok_or_else(|| ApiError::unauthorized("auth.session_invalid"))?;
         let grants = state.store.grants_of(person).await?;
-        Ok(Self { person, grants, token_hash })
+        Ok(Self {
+            person,
+            grants,
+            token_hash,
+        })
     }
 }
 
@@ -93,12 +110,8 @@ async fn load_me(state: &AppState, person: PersonId) -> ApiResult<Me> {
     })
 }
 
-/// Argon2 takes tens of milliseconds of CPU; it runs on the blocking pool so it never
-/// stalls other requests.
 async fn password_matches(password: String, stored_hash: String) -> ApiResult<bool> {
-    tokio::task::spawn_blocking(move || verify_password(&password, &stored_hash))
-        .await
-        .map_err(|_| ApiError::internal())
+    Ok(verify_password_async(password, stored_hash).await?)
 }
 
 pub async fn sign_in(
@@ -110,9 +123,13 @@ pub async fn sign_in(
     let now = state.clock.now();
     let config = &state.config;
     let login_key = input.login.trim().to_lowercase();
-    let (login_failures, address_failures) =
-        state.store.login_failures_since(&login_key, &client_ip, now - config.throttle_window).await?;
-    if login_failures >= config.max_failures_per_login || address_failures >= config.max_failures_per_address {
+    let (login_failures, address_failures) = state
+        .store
+        .login_failures_since(&login_key, &client_ip, now - config.throttle_window)
+        .await?;
+    if login_failures >= config.max_failures_per_login
+        || address_failures >= config.max_failures_per_address
+    {
         let seconds = u64::try_from(config.throttle_window.num_seconds()).unwrap_or(900);
         return Err(ApiError::too_many_attempts(seconds));
     }
@@ -121,25 +138,38 @@ pub async fn sign_in(
         Some(login) => state.store.credentials(login).await?,
         None => None,
     };
-    let stored_hash = credentials.as_ref().map_or_else(|| decoy_hash().to_owned(), |found| found.password_hash.clone());
+    let stored_hash = credentials.as_ref().map_or_else(
+        || decoy_hash().to_owned(),
+        |found| found.password_hash.clone(),
+    );
     let matches = password_matches(input.password.clone(), stored_hash).await?;
     let (Some(login), Some(credentials), true) = (login, credentials, matches) else {
-        state.store.record_login_failure(&login_key, &client_ip, now).await?;
+        state
+            .store
+            .record_login_failure(&login_key, &client_ip, now)
+            .await?;
         tracing::info!(login = %login_key, %client_ip, "sign-in failed");
         return Err(ApiError::unauthorized("auth.invalid_credentials"));
     };
     if input.password == DEMO_PASSWORD && !config.demo_mode {
-        return Err(ApiError::new(StatusCode::FORBIDDEN, "auth.demo_password_refused"));
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "auth.demo_password_refused",
+        ));
     }
     if credentials.disabled {
-        return Err(ApiError::new(StatusCode::FORBIDDEN, "auth.account_disabled"));
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "auth.account_disabled",
+        ));
     }
     state.store.clear_login_failures(&login).await?;
     let token = new_session_token()?;
     let expires_at = now + config.session_idle_timeout;
-    let user_agent = headers.get(header::USER_AGENT).and_then(|value| value.to_str().ok()).map(|agent| {
-        agent.chars().take(200).collect::<String>()
-    });
+    let user_agent = headers
+        .get(header::USER_AGENT)
+        .and_then(|value| value.to_str().ok())
+        .map(|agent| agent.chars().take(200).collect::<String>());
     let person = PersonId(credentials.id);
     state
         .store
@@ -155,7 +185,14 @@ pub async fn sign_in(
         )
         .await?;
     let user = load_me(&state, person).await?;
-    Ok((StatusCode::CREATED, Json(SessionCreated { token, expires_at, user })))
+    Ok((
+        StatusCode::CREATED,
+        Json(SessionCreated {
+            token,
+            expires_at,
+            user,
+        }),
+    ))
 }
 
 pub async fn sign_out(State(state): State<AppState>, user: CurrentUser) -> ApiResult<StatusCode> {
@@ -180,15 +217,29 @@ pub async fn change_password(
     user: CurrentUser,
     ApiJson(input): ApiJson<PasswordChange>,
 ) -> ApiResult<StatusCode> {
-    let new_password = Password::parse(&input.new_password, state.config.demo_mode)
-        .map_err(|error| ApiError::from(linli_domain::ValidationError { field: "new_password", ..error }))?;
+    let new_password =
+        Password::parse(&input.new_password, state.config.demo_mode).map_err(|error| {
+            ApiError::from(linli_domain::ValidationError {
+                field: "new_password",
+                ..error
+            })
+        })?;
     let stored_hash = state.store.password_hash(user.person).await?;
     if !password_matches(input.current_password, stored_hash).await? {
-        return Err(ApiError::new(StatusCode::FORBIDDEN, "auth.wrong_current_password"));
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "auth.wrong_current_password",
+        ));
     }
-    let new_hash = tokio::task::spawn_blocking(move || hash_password(new_password.expose()))
-        .await
-        .map_err(|_| ApiError::internal())??;
-    state.store.set_password(user.person, &new_hash, Some(&user.token_hash), state.clock.now()).await?;
+    let new_hash = hash_password_async(new_password.expose().to_owned()).await?;
+    state
+        .store
+        .set_password(
+            user.person,
+            &new_hash,
+            Some(&user.token_hash),
+            state.clock.now(),
+        )
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -21,7 +21,13 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str) -> Self {
-        Self { status, code, field: None, args: Vec::new(), retry_after_seconds: None }
+        Self {
+            status,
+            code,
+            field: None,
+            args: Vec::new(),
+            retry_after_seconds: None,
+        }
     }
 
     pub fn with_arg(mut self, name: &'static str, value: impl Into<String>) -> Self {
@@ -42,13 +48,17 @@ impl ApiError {
     }
 
     pub fn invalid_body(detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::UNPROCESSABLE_ENTITY, "request.invalid_body").with_arg("detail", detail)
+        Self::new(StatusCode::UNPROCESSABLE_ENTITY, "request.invalid_body")
+            .with_arg("detail", detail)
     }
 
     pub fn too_many_attempts(retry_after_seconds: u64) -> Self {
         let minutes = retry_after_seconds.div_ceil(60).to_string();
-        Self { retry_after_seconds: Some(retry_after_seconds), ..Self::new(StatusCode::TOO_MANY_REQUESTS, "auth.too_many_attempts") }
-            .with_arg("minutes", minutes)
+        Self {
+            retry_after_seconds: Some(retry_after_seconds),
+            ..Self::new(StatusCode::TOO_MANY_REQUESTS, "auth.too_many_attempts")
+        }
+        .with_arg("minutes", minutes)
     }
 
     pub fn internal() -> Self {
@@ -66,7 +76,10 @@ impl ApiError {
 
 impl From<ValidationError> for ApiError {
     fn from(error: ValidationError) -> Self {
-        Self { field: Some(error.field), ..Self::new(StatusCode::UNPROCESSABLE_ENTITY, error.code) }
+        Self {
+            field: Some(error.field),
+            ..Self::new(StatusCode::UNPROCESSABLE_ENTITY, error.code)
+        }
     }
 }
 

@@ -27,20 +27,23 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
 fn json_rejection(rejection: JsonRejection) -> ApiError {
     const PREFIX: &str = "Failed to deserialize the JSON body into the target type: ";
     match rejection {
-        JsonRejection::MissingJsonContentType(_) => {
-            ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "request.unsupported_media_type")
-        }
+        JsonRejection::MissingJsonContentType(_) => ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "request.unsupported_media_type",
+        ),
         JsonRejection::JsonDataError(error) => {
             let detail = error.body_text();
             ApiError::invalid_body(detail.strip_prefix(PREFIX).unwrap_or(&detail).to_owned())
         }
         JsonRejection::JsonSyntaxError(error) => {
-            ApiError::new(StatusCode::BAD_REQUEST, "request.invalid_body").with_arg("detail", error.body_text())
+            ApiError::new(StatusCode::BAD_REQUEST, "request.invalid_body")
+                .with_arg("detail", error.body_text())
         }
         JsonRejection::BytesRejection(error) if error.status() == StatusCode::PAYLOAD_TOO_LARGE => {
             ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "request.too_large")
         }
-        other => ApiError::new(StatusCode::BAD_REQUEST, "request.invalid_body").with_arg("detail", other.body_text()),
+        other => ApiError::new(StatusCode::BAD_REQUEST, "request.invalid_body")
+            .with_arg("detail", other.body_text()),
     }
 }
 
@@ -54,7 +57,9 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath
         Path::<T>::from_request_parts(parts, state)
             .await
             .map(|Path(value)| Self(value))
-            .map_err(|_: PathRejection| ApiError::new(StatusCode::BAD_REQUEST, "request.invalid_path"))
+            .map_err(|_: PathRejection| {
+                ApiError::new(StatusCode::BAD_REQUEST, "request.invalid_path")
+            })
     }
 }
 
@@ -64,11 +69,13 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
-        Query::<T>::from_request_parts(parts, state).await.map(|Query(value)| Self(value)).map_err(
-            |rejection: QueryRejection| {
-                ApiError::new(StatusCode::BAD_REQUEST, "request.invalid_query").with_arg("detail", rejection.body_text())
-            },
-        )
+        Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Query(value)| Self(value))
+            .map_err(|rejection: QueryRejection| {
+                ApiError::new(StatusCode::BAD_REQUEST, "request.invalid_query")
+                    .with_arg("detail", rejection.body_text())
+            })
     }
 }
 
@@ -91,7 +98,10 @@ impl FromRequestParts<AppState> for ClientAddress {
         {
             return Ok(Self(forwarded.to_owned()));
         }
-        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(address)| address.ip().to_string());
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ConnectInfo(address)| address.ip().to_string());
         Ok(Self(peer.unwrap_or_else(|| "unknown".to_owned())))
     }
 }

@@ -36,26 +36,47 @@ pub fn router(state: AppState) -> Router {
         .route("/sessions/current", delete(auth::sign_out))
         .route("/me", get(auth::me))
         .route("/me/password", put(auth::change_password))
-        .route("/streets", get(registry::list_streets).post(registry::create_street))
-        .route("/communities", get(registry::list_communities).post(registry::create_community))
+        .route(
+            "/streets",
+            get(registry::list_streets).post(registry::create_street),
+        )
+        .route(
+            "/communities",
+            get(registry::list_communities).post(registry::create_community),
+        )
         .route("/communities/{community_id}", get(registry::get_community))
-        .route("/communities/{community_id}/estates", post(registry::create_estate))
+        .route(
+            "/communities/{community_id}/estates",
+            post(registry::create_estate),
+        )
         .route(
             "/communities/{community_id}/buildings",
             get(registry::list_buildings).post(registry::create_building),
         )
-        .route("/communities/{community_id}/buildings/bulk", post(registry::create_buildings_in_bulk))
+        .route(
+            "/communities/{community_id}/buildings/bulk",
+            post(registry::create_buildings_in_bulk),
+        )
         .route(
             "/communities/{community_id}/organisations",
             get(registry::list_organisations).post(registry::create_organisation),
         )
-        .route("/communities/{community_id}/people", get(people::list_people).post(people::register_person))
+        .route(
+            "/communities/{community_id}/people",
+            get(people::list_people).post(people::register_person),
+        )
         .route("/buildings/{building_id}", get(registry::get_building))
-        .route("/buildings/{building_id}/units", post(registry::create_unit))
+        .route(
+            "/buildings/{building_id}/units",
+            post(registry::create_unit),
+        )
         .route("/units/{unit_id}/rooms", post(registry::create_room))
         .route("/people/{person_id}", get(people::get_person))
         .route("/people/{person_id}/roles", post(people::grant_role))
-        .route("/people/{person_id}/roles/{grant_id}", delete(people::revoke_role))
+        .route(
+            "/people/{person_id}/roles/{grant_id}",
+            delete(people::revoke_role),
+        )
         .route("/people/{person_id}/rooms", post(people::link_room))
         .fallback(|| async { ApiError::not_found("request.not_found") });
 
@@ -64,15 +85,24 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(health::metrics))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::record))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::record,
+        ))
         .layer(axum::middleware::from_fn(locale::negotiate))
         .layer(RequestBodyLimitLayer::new(JSON_BODY_LIMIT))
-        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(30),
+        ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
         ))
-        .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::REFERRER_POLICY,
             HeaderValue::from_static("same-origin"),

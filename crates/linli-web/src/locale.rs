@@ -82,7 +82,11 @@ pub fn text(key: &str, args: &[(&str, String)]) -> String {
 pub fn field_label(field: &str) -> String {
     let key = format!("field.{field}");
     let label = text(&key, &[]);
-    if label == key { field.to_owned() } else { label }
+    if label == key {
+        field.to_owned()
+    } else {
+        label
+    }
 }
 
 #[cfg(test)]
@@ -92,8 +96,14 @@ mod tests {
     #[test]
     fn picks_the_preferred_language_linli_speaks() {
         assert_eq!(Locale::from_accept_language("en-US,en;q=0.9"), Locale::En);
-        assert_eq!(Locale::from_accept_language("zh-CN,zh;q=0.9,en;q=0.8"), Locale::ZhCn);
-        assert_eq!(Locale::from_accept_language("fr;q=1, en;q=0.5, zh;q=0.7"), Locale::ZhCn);
+        assert_eq!(
+            Locale::from_accept_language("zh-CN,zh;q=0.9,en;q=0.8"),
+            Locale::ZhCn
+        );
+        assert_eq!(
+            Locale::from_accept_language("fr;q=1, en;q=0.5, zh;q=0.7"),
+            Locale::ZhCn
+        );
         assert_eq!(Locale::from_accept_language("fr"), Locale::ZhCn);
         assert_eq!(Locale::from_accept_language(""), Locale::ZhCn);
     }
@@ -101,8 +111,13 @@ mod tests {
     #[tokio::test]
     async fn texts_come_from_the_translation_files() {
         assert_eq!(text("auth.required", &[]), "请先登录");
-        let english = CURRENT.scope(Locale::En, async { text("auth.too_many_attempts", &[("minutes", "15".to_owned())]) });
-        assert_eq!(english.await, "Too many attempts; please try again in 15 minutes");
+        let english = CURRENT.scope(Locale::En, async {
+            text("auth.too_many_attempts", &[("minutes", "15".to_owned())])
+        });
+        assert_eq!(
+            english.await,
+            "Too many attempts; please try again in 15 minutes"
+        );
         assert_eq!(field_label("display_name"), "姓名");
         assert_eq!(field_label("no_such_field"), "no_such_field");
     }

@@ -33,8 +33,16 @@ impl Metrics {
             Histogram::new(exponential_buckets(0.001, 2.0, 15))
         });
         registry.register("http_requests", "HTTP requests answered", requests.clone());
-        registry.register("http_request_duration_seconds", "Time to answer an HTTP request", durations.clone());
-        Self { registry, requests, durations }
+        registry.register(
+            "http_request_duration_seconds",
+            "Time to answer an HTTP request",
+            durations.clone(),
+        );
+        Self {
+            registry,
+            requests,
+            durations,
+        }
     }
 
     pub fn render(&self) -> Result<String, std::fmt::Error> {
@@ -60,8 +68,16 @@ pub async fn record(State(state): State<AppState>, request: Request, next: Next)
         .get::<MatchedPath>()
         .map_or_else(|| "unmatched".to_owned(), |path| path.as_str().to_owned());
     let response = next.run(request).await;
-    let labels = RequestLabels { method, route, status: response.status().as_u16() };
+    let labels = RequestLabels {
+        method,
+        route,
+        status: response.status().as_u16(),
+    };
     state.metrics.requests.get_or_create(&labels).inc();
-    state.metrics.durations.get_or_create(&labels).observe(started.elapsed().as_secs_f64());
+    state
+        .metrics
+        .durations
+        .get_or_create(&labels)
+        .observe(started.elapsed().as_secs_f64());
     response
 }

@@ -12,7 +12,7 @@ use linli_domain::ids::{CommunityId, GrantId, OrganisationId, PersonId, RoomId, 
 use linli_domain::permissions::{Place, RegistryAction};
 use linli_domain::registry::{Login, Name, Password, Phone, RoomRelation};
 use linli_domain::roles::{Grant, Role, Scope};
-use linli_store::passwords::hash_password;
+use linli_store::passwords::hash_password_async;
 use linli_store::people::{NewPerson, Person, PersonRoom, Registration, StoredGrant};
 use serde::{Deserialize, Serialize};
 
@@ -34,7 +34,12 @@ pub async fn list_people(
 ) -> ApiResult<Json<Vec<Person>>> {
     let community = community_for(&state, &user, community_id, RegistryAction::ViewPeople).await?;
     let limit = query.limit.unwrap_or(50).clamp(1, PEOPLE_PAGE_MAX);
-    Ok(Json(state.store.people_of(CommunityId(community.id), query.q.as_deref(), limit).await?))
+    Ok(Json(
+        state
+            .store
+            .people_of(CommunityId(community.id), query.q.as_deref(), limit)
+            .await?,
+    ))
 }
 
 #[derive(Debug, Deserialize)]
@@ -87,16 +92,26 @@ pub async fn register_person(
     ApiPath(community_id): ApiPath<i64>,
     ApiJson(input): ApiJson<NewPersonInput>,
 ) -> ApiResult<(StatusCode, Json<PersonDetail>)> {
-    let community = community_for(&state, &user, community_id, RegistryAction::ManagePeople).await?;
+    let community =
+        community_for(&state, &user, community_id, RegistryAction::ManagePeople).await?;
     let place = community.place();
     let scope = Scope::Community(CommunityId(community.id));
     let login = Login::parse(&input.login)?;
     let display_name = Name::parse(&input.display_name, "display_name", DISPLAY_NAME_MAX)?;
-    let phone = input.phone.as_deref().filter(|phone| !phone.trim().is_empty()).map(Phone::parse).transpose()?;
+    let phone = input
+        .phone
+        .as_deref()
+        .filter(|phone| !phone.trim().is_empty())
+        .map(Phone::parse)
+        .transpose()?;
     let password = Password::parse(&input.password, state.config.demo_mode)?;
     let mut grants = Vec::with_capacity(input.roles.len());
     for role in &input.roles {
-        let grant = Grant::new(Role::parse(&role.role)?, scope, role.organisation_id.map(OrganisationId))?;
+        let grant = Grant::new(
+            Role::parse(&role.role)?,
+            scope,
+            role.organisation_id.map(OrganisationId),
+        )?;
         user.require(RegistryAction::GrantRole(grant.role), place)?;
         grants.push(grant);
     }
@@ -104,28 +119,43 @@ pub async fn register_person(
     for link in &input.rooms {
         rooms.push((RoomId(link.room_id), RoomRelation::parse(&link.relation)?));
     }
-    let password_hash = tokio::task::spawn_blocking(move || hash_password(password.expose()))
-        .await
-        .map_err(|_| ApiError::internal())??;
+    let password_hash = hash_password_async(password.expose().to_owned()).await?;
     let registration = Registration {
-        person: NewPerson { login: &login, display_name: &display_name, phone: phone.as_ref(), password_hash: &password_hash },
+        person: NewPerson {
+            login: &login,
+            display_name: &display_name,
+            phone: phone.as_ref(),
+            password_hash: &password_hash,
+        },
         community: Some(CommunityId(community.id)),
         grants,
         rooms,
         registered_by: Some(user.person),
     };
-    let person = state.store.register_person(registration, state.clock.now()).await?;
-    Ok((StatusCode::CREATED, Json(person_detail(&state, PersonId(person.id)).await?)))
+    let person = state
+        .store
+        .register_person(registration, state.clock.now())
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(person_detail(&state, PersonId(person.id)).await?),
+    ))
 }
 
 /// Whether the caller may see this person's details: themselves, or a community of the
 /// person where the caller may see people.
-async fn may_view_person(state: &AppState, user: &CurrentUser, person: PersonId) -> ApiResult<bool> {
+async fn may_view_person(
+    state: &AppState,
+    user: &CurrentUser,
+    person: PersonId,
+) -> ApiResult<bool> {
     if user.person == person {
         return Ok(true);
     }
     let communities = state.store.communities_of(person).await?;
-    Ok(communities.iter().any(|community| user.may(RegistryAction::ViewPeople, community.place())))
+    Ok(communities
+        .iter()
+        .any(|community| user.may(RegistryAction::ViewPeople, community.place())))
 }
 
 pub async fn get_person(
@@ -174,13 +204,28 @@ pub async fn grant_role(
         (None, Some(street), false) => Scope::Street(StreetId(street)),
         (None, None, true) => Scope::Global,
         _ => {
-            return Err(ApiError::from(linli_domain::ValidationError::new("role.scope_missing", "scope")));
+            return Err(ApiError::from(linli_domain::ValidationError::new(
+                "role.scope_missing",
+                "scope",
+            )));
         }
     };
-    let grant = Grant::new(Role::parse(&input.role)?, scope, input.organisation_id.map(OrganisationId))?;
+    let grant = Grant::new(
+        Role::parse(&input.role)?,
+        scope,
+        input.organisation_id.map(OrganisationId),
+    )?;
     let place = place_of(&state, scope).await?;
     user.require(RegistryAction::GrantRole(grant.role), place)?;
-    let stored = state.store.add_grant(PersonId(person_id), grant, Some(user.person), state.clock.now()).await?;
+    let stored = state
+        .store
+        .add_grant(
+            PersonId(person_id),
+            grant,
+            Some(user.person),
+            state.clock.now(),
+        )
+        .await?;
     Ok((StatusCode::CREATED, Json(stored)))
 }
 
@@ -206,9 +251,21 @@ pub async fn link_room(
     ApiJson(input): ApiJson<RoomLink>,
 ) -> ApiResult<(StatusCode, Json<PersonDetail>)> {
     let room = state.store.room(RoomId(input.room_id)).await?;
-    community_for(&state, &user, room.community_id, RegistryAction::ManagePeople).await?;
+    community_for(
+        &state,
+        &user,
+        room.community_id,
+        RegistryAction::ManagePeople,
+    )
+    .await?;
     let relation = RoomRelation::parse(&input.relation)?;
     let person = PersonId(person_id);
-    state.store.link_room(person, RoomId(room.id), relation).await?;
-    Ok((StatusCode::CREATED, Json(person_detail(&state, person).await?)))
+    state
+        .store
+        .link_room(person, RoomId(room.id), relation)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(person_detail(&state, person).await?),
+    ))
 }

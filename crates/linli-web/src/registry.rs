@@ -12,7 +12,9 @@ use linli_domain::ids::{BuildingId, CommunityId, EstateId, StreetId, UnitId};
 use linli_domain::permissions::{Place, RegistryAction, is_global_admin};
 use linli_domain::registry::{BuildingLayout, Name, NumberRange, OrganisationKind};
 use linli_domain::roles::Scope;
-use linli_store::registry::{Building, Community, Estate, LayoutSummary, Organisation, Room, Street, Unit};
+use linli_store::registry::{
+    Building, Community, Estate, LayoutSummary, Organisation, Room, Street, Unit,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -21,7 +23,10 @@ const NUMBER_MAX: usize = 16;
 
 /// The communities the caller may see: every one for a system administrator, else those
 /// of their streets, their community roles and their rooms.
-pub(crate) async fn visible_communities(state: &AppState, user: &CurrentUser) -> ApiResult<Vec<Community>> {
+pub(crate) async fn visible_communities(
+    state: &AppState,
+    user: &CurrentUser,
+) -> ApiResult<Vec<Community>> {
     if is_global_admin(&user.grants()) {
         return Ok(state.store.communities(None).await?);
     }
@@ -39,7 +44,10 @@ pub(crate) async fn visible_communities(state: &AppState, user: &CurrentUser) ->
     Ok(visible.into_values().collect())
 }
 
-pub async fn list_streets(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Json<Vec<Street>>> {
+pub async fn list_streets(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> ApiResult<Json<Vec<Street>>> {
     if is_global_admin(&user.grants()) {
         return Ok(Json(state.store.streets().await?));
     }
@@ -76,7 +84,10 @@ pub async fn create_street(
     Ok((StatusCode::CREATED, Json(street)))
 }
 
-pub async fn list_communities(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Json<Vec<Community>>> {
+pub async fn list_communities(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> ApiResult<Json<Vec<Community>>> {
     Ok(Json(visible_communities(&state, &user).await?))
 }
 
@@ -95,7 +106,10 @@ pub async fn create_community(
     let street = StreetId(input.street_id);
     user.require(RegistryAction::ManageCommunities, Place::Street(street))?;
     let name = Name::parse(&input.name, "name", NAME_MAX)?;
-    let community = state.store.create_community(street, &name, state.clock.now()).await?;
+    let community = state
+        .store
+        .create_community(street, &name, state.clock.now())
+        .await?;
     Ok((StatusCode::CREATED, Json(community)))
 }
 
@@ -127,7 +141,8 @@ pub async fn get_community(
     user: CurrentUser,
     ApiPath(community_id): ApiPath<i64>,
 ) -> ApiResult<Json<CommunityDetail>> {
-    let community = community_for(&state, &user, community_id, RegistryAction::ViewRegistry).await?;
+    let community =
+        community_for(&state, &user, community_id, RegistryAction::ViewRegistry).await?;
     let id = CommunityId(community.id);
     Ok(Json(CommunityDetail {
         street: state.store.street(StreetId(community.street_id)).await?,
@@ -150,9 +165,18 @@ pub async fn create_estate(
     ApiPath(community_id): ApiPath<i64>,
     ApiJson(input): ApiJson<NewEstate>,
 ) -> ApiResult<(StatusCode, Json<Estate>)> {
-    let community = community_for(&state, &user, community_id, RegistryAction::ManageBuildings).await?;
+    let community =
+        community_for(&state, &user, community_id, RegistryAction::ManageBuildings).await?;
     let name = Name::parse(&input.name, "name", NAME_MAX)?;
-    Ok((StatusCode::CREATED, Json(state.store.create_estate(CommunityId(community.id), &name).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(
+            state
+                .store
+                .create_estate(CommunityId(community.id), &name)
+                .await?,
+        ),
+    ))
 }
 
 pub async fn list_buildings(
@@ -160,8 +184,11 @@ pub async fn list_buildings(
     user: CurrentUser,
     ApiPath(community_id): ApiPath<i64>,
 ) -> ApiResult<Json<Vec<Building>>> {
-    let community = community_for(&state, &user, community_id, RegistryAction::ViewRegistry).await?;
-    Ok(Json(state.store.buildings(CommunityId(community.id)).await?))
+    let community =
+        community_for(&state, &user, community_id, RegistryAction::ViewRegistry).await?;
+    Ok(Json(
+        state.store.buildings(CommunityId(community.id)).await?,
+    ))
 }
 
 #[derive(Debug, Deserialize)]
@@ -178,14 +205,22 @@ pub async fn create_building(
     ApiPath(community_id): ApiPath<i64>,
     ApiJson(input): ApiJson<NewBuilding>,
 ) -> ApiResult<(StatusCode, Json<Building>)> {
-    let community = community_for(&state, &user, community_id, RegistryAction::ManageBuildings).await?;
+    let community =
+        community_for(&state, &user, community_id, RegistryAction::ManageBuildings).await?;
     let number = Name::parse(&input.number, "number", NUMBER_MAX)?;
     let name = match &input.name {
         Some(name) => Name::parse(name, "name", NAME_MAX)?,
         None => Name::parse(&format!("{}号楼", number.as_str()), "name", NAME_MAX)?,
     };
-    let building =
-        state.store.create_building(CommunityId(community.id), EstateId(input.estate_id), &number, &name).await?;
+    let building = state
+        .store
+        .create_building(
+            CommunityId(community.id),
+            EstateId(input.estate_id),
+            &number,
+            &name,
+        )
+        .await?;
     Ok((StatusCode::CREATED, Json(building)))
 }
 
@@ -218,7 +253,8 @@ pub async fn create_buildings_in_bulk(
     ApiPath(community_id): ApiPath<i64>,
     ApiJson(input): ApiJson<BulkLayout>,
 ) -> ApiResult<(StatusCode, Json<LayoutSummary>)> {
-    let community = community_for(&state, &user, community_id, RegistryAction::ManageBuildings).await?;
+    let community =
+        community_for(&state, &user, community_id, RegistryAction::ManageBuildings).await?;
     let buildings = input.buildings.parse("buildings", 999)?;
     let layout = BuildingLayout::new(
         input.units.parse("units", 99)?,
@@ -227,7 +263,12 @@ pub async fn create_buildings_in_bulk(
     );
     let summary = state
         .store
-        .create_buildings_in_bulk(CommunityId(community.id), EstateId(input.estate_id), buildings, layout)
+        .create_buildings_in_bulk(
+            CommunityId(community.id),
+            EstateId(input.estate_id),
+            buildings,
+            layout,
+        )
         .await?;
     Ok((StatusCode::CREATED, Json(summary)))
 }
@@ -246,7 +287,13 @@ pub async fn get_building(
     ApiPath(building_id): ApiPath<i64>,
 ) -> ApiResult<Json<BuildingDetail>> {
     let building = state.store.building(BuildingId(building_id)).await?;
-    community_for(&state, &user, building.community_id, RegistryAction::ViewRegistry).await?;
+    community_for(
+        &state,
+        &user,
+        building.community_id,
+        RegistryAction::ViewRegistry,
+    )
+    .await?;
     let id = BuildingId(building.id);
     Ok(Json(BuildingDetail {
         units: state.store.units(id).await?,
@@ -268,9 +315,23 @@ pub async fn create_unit(
     ApiJson(input): ApiJson<NewUnit>,
 ) -> ApiResult<(StatusCode, Json<Unit>)> {
     let building = state.store.building(BuildingId(building_id)).await?;
-    community_for(&state, &user, building.community_id, RegistryAction::ManageBuildings).await?;
+    community_for(
+        &state,
+        &user,
+        building.community_id,
+        RegistryAction::ManageBuildings,
+    )
+    .await?;
     let number = Name::parse(&input.number, "number", NUMBER_MAX)?;
-    Ok((StatusCode::CREATED, Json(state.store.create_unit(BuildingId(building.id), &number).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(
+            state
+                .store
+                .create_unit(BuildingId(building.id), &number)
+                .await?,
+        ),
+    ))
 }
 
 #[derive(Debug, Deserialize)]
@@ -289,18 +350,38 @@ pub async fn create_room(
 ) -> ApiResult<(StatusCode, Json<Room>)> {
     let unit = state.store.unit(UnitId(unit_id)).await?;
     let building = state.store.building(BuildingId(unit.building_id)).await?;
-    community_for(&state, &user, building.community_id, RegistryAction::ManageBuildings).await?;
+    community_for(
+        &state,
+        &user,
+        building.community_id,
+        RegistryAction::ManageBuildings,
+    )
+    .await?;
     let number = Name::parse(&input.number, "number", NUMBER_MAX)?;
     if !(-10..=300).contains(&input.floor) {
-        return Err(ApiError::from(linli_domain::ValidationError::new("validation.out_of_range", "floor")));
+        return Err(ApiError::from(linli_domain::ValidationError::new(
+            "validation.out_of_range",
+            "floor",
+        )));
     }
-    if input.floor_area_hundredths_m2.is_some_and(|area| !(1..=10_000_000).contains(&area)) {
+    if input
+        .floor_area_hundredths_m2
+        .is_some_and(|area| !(1..=10_000_000).contains(&area))
+    {
         return Err(ApiError::from(linli_domain::ValidationError::new(
             "validation.out_of_range",
             "floor_area_hundredths_m2",
         )));
     }
-    let room = state.store.create_room(UnitId(unit.id), input.floor, &number, input.floor_area_hundredths_m2).await?;
+    let room = state
+        .store
+        .create_room(
+            UnitId(unit.id),
+            input.floor,
+            &number,
+            input.floor_area_hundredths_m2,
+        )
+        .await?;
     Ok((StatusCode::CREATED, Json(room)))
 }
 
@@ -309,8 +390,11 @@ pub async fn list_organisations(
     user: CurrentUser,
     ApiPath(community_id): ApiPath<i64>,
 ) -> ApiResult<Json<Vec<Organisation>>> {
-    let community = community_for(&state, &user, community_id, RegistryAction::ViewRegistry).await?;
-    Ok(Json(state.store.organisations(CommunityId(community.id)).await?))
+    let community =
+        community_for(&state, &user, community_id, RegistryAction::ViewRegistry).await?;
+    Ok(Json(
+        state.store.organisations(CommunityId(community.id)).await?,
+    ))
 }
 
 #[derive(Debug, Deserialize)]
@@ -326,9 +410,18 @@ pub async fn create_organisation(
     ApiPath(community_id): ApiPath<i64>,
     ApiJson(input): ApiJson<NewOrganisation>,
 ) -> ApiResult<(StatusCode, Json<Organisation>)> {
-    let community = community_for(&state, &user, community_id, RegistryAction::ManageOrganisations).await?;
+    let community = community_for(
+        &state,
+        &user,
+        community_id,
+        RegistryAction::ManageOrganisations,
+    )
+    .await?;
     let kind = OrganisationKind::parse(&input.kind)?;
     let name = Name::parse(&input.name, "name", NAME_MAX)?;
-    let organisation = state.store.create_organisation(CommunityId(community.id), kind, &name).await?;
+    let organisation = state
+        .store
+        .create_organisation(CommunityId(community.id), kind, &name)
+        .await?;
     Ok((StatusCode::CREATED, Json(organisation)))
 }

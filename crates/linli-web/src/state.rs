@@ -42,6 +42,11 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(store: Store, clock: Arc<dyn Clock>, config: WebConfig) -> Self {
-        Self { store, clock, config: Arc::new(config), metrics: Arc::new(Metrics::new()) }
+        Self {
+            store,
+            clock,
+            config: Arc::new(config),
+            metrics: Arc::new(Metrics::new()),
+        }
     }
 }

@@ -30,7 +30,12 @@ pub struct SettingsArgs {
     pub data_dir: Option<PathBuf>,
     /// Database URL: `postgres://user:pass@host/db`, or `sqlite:PATH`; unset means
     /// `DATA_DIR/linli.db`.
-    #[arg(long = "database", env = "LINLI_DATABASE_URL", global = true, hide_env_values = true)]
+    #[arg(
+        long = "database",
+        env = "LINLI_DATABASE_URL",
+        global = true,
+        hide_env_values = true
+    )]
     pub database_url: Option<String>,
     /// Most database connections this instance opens [default: 10].
     #[arg(long, env = "LINLI_DATABASE_MAX_CONNECTIONS", global = true)]
@@ -81,7 +86,10 @@ impl fmt::Debug for Settings {
         f.debug_struct("Settings")
             .field("bind", &self.bind)
             .field("data_dir", &self.data_dir)
-            .field("database_url", &self.database_url.as_ref().map(|_| "<hidden>"))
+            .field(
+                "database_url",
+                &self.database_url.as_ref().map(|_| "<hidden>"),
+            )
             .field("database_max_connections", &self.database_max_connections)
             .field("log_format", &self.log_format)
             .field("log", &self.log)
@@ -94,9 +102,15 @@ impl fmt::Debug for Settings {
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("cannot read the configuration file {path}: {source}")]
-    Read { path: PathBuf, source: std::io::Error },
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("the configuration file {path} is invalid: {source}")]
-    Parse { path: PathBuf, source: Box<toml::de::Error> },
+    Parse {
+        path: PathBuf,
+        source: Box<toml::de::Error>,
+    },
     #[error("{0}")]
     Invalid(String),
 }
@@ -110,28 +124,58 @@ impl Settings {
             None => SettingsFile::default(),
         };
         let settings = Self {
-            bind: args.bind.or(file.bind).unwrap_or(SocketAddr::from(([127, 0, 0, 1], 8080))),
-            data_dir: args.data_dir.clone().or(file.data_dir).unwrap_or_else(|| PathBuf::from("linli-data")),
+            bind: args
+                .bind
+                .or(file.bind)
+                .unwrap_or(SocketAddr::from(([127, 0, 0, 1], 8080))),
+            data_dir: args
+                .data_dir
+                .clone()
+                .or(file.data_dir)
+                .unwrap_or_else(|| PathBuf::from("linli-data")),
             database_url: args.database_url.clone().or(file.database_url),
-            database_max_connections: args.database_max_connections.or(file.database_max_connections).unwrap_or(10),
+            database_max_connections: args
+                .database_max_connections
+                .or(file.database_max_connections)
+                .unwrap_or(10),
             log_format: args.log_format.or(file.log_format).unwrap_or_default(),
-            log: args.log.clone().or(file.log).unwrap_or_else(|| "info".to_owned()),
-            session_idle_days: args.session_idle_days.or(file.session_idle_days).unwrap_or(14),
-            trust_forwarded_for: args.trust_forwarded_for.or(file.trust_forwarded_for).unwrap_or(false),
+            log: args
+                .log
+                .clone()
+                .or(file.log)
+                .unwrap_or_else(|| "info".to_owned()),
+            session_idle_days: args
+                .session_idle_days
+                .or(file.session_idle_days)
+                .unwrap_or(14),
+            trust_forwarded_for: args
+                .trust_forwarded_for
+                .or(file.trust_forwarded_for)
+                .unwrap_or(false),
         };
         if !(1..=1000).contains(&settings.database_max_connections) {
-            return Err(ConfigError::Invalid("database_max_connections must be between 1 and 1000".to_owned()));
+            return Err(ConfigError::Invalid(
+                "database_max_connections must be between 1 and 1000".to_owned(),
+            ));
         }
         if !(1..=365).contains(&settings.session_idle_days) {
-            return Err(ConfigError::Invalid("session_idle_days must be between 1 and 365".to_owned()));
+            return Err(ConfigError::Invalid(
+                "session_idle_days must be between 1 and 365".to_owned(),
+            ));
         }
         Ok(settings)
     }
 }
 
 fn read_file(path: &Path) -> Result<SettingsFile, ConfigError> {
-    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: path.to_owned(), source })?;
-    toml::from_str(&text).map_err(|source| ConfigError::Parse { path: path.to_owned(), source: Box::new(source) })
+    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        path: path.to_owned(),
+        source,
+    })?;
+    toml::from_str(&text).map_err(|source| ConfigError::Parse {
+        path: path.to_owned(),
+        source: Box::new(source),
+    })
 }
 
 #[cfg(test)]
@@ -154,7 +198,10 @@ mod tests {
         std::fs::create_dir_all(&dir)?;
         let path = dir.join("linli.toml");
         std::fs::write(&path, EXAMPLE)?;
-        let from_file = Settings::load(&SettingsArgs { config: Some(path.clone()), ..SettingsArgs::default() })?;
+        let from_file = Settings::load(&SettingsArgs {
+            config: Some(path.clone()),
+            ..SettingsArgs::default()
+        })?;
         assert_eq!(from_file.bind, SocketAddr::from(([127, 0, 0, 1], 8080)));
         let overridden = Settings::load(&SettingsArgs {
             config: Some(path.clone()),
@@ -164,7 +211,10 @@ mod tests {
         assert_eq!(overridden.bind, SocketAddr::from(([0, 0, 0, 0], 9000)));
         std::fs::write(&path, "bind = \"127.0.0.1:1\"\nunknown_setting = 1\n")?;
         assert!(matches!(
-            Settings::load(&SettingsArgs { config: Some(path), ..SettingsArgs::default() }),
+            Settings::load(&SettingsArgs {
+                config: Some(path),
+                ..SettingsArgs::default()
+            }),
             Err(ConfigError::Parse { .. })
         ));
         std::fs::remove_dir_all(dir)?;

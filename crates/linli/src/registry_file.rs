@@ -7,7 +7,10 @@
 use chrono::{DateTime, Utc};
 use linli_domain::ValidationError;
 use linli_domain::ids::{CommunityId, EstateId, OrganisationId, RoomId};
-use linli_domain::registry::{BuildingLayout, Login, Name, NumberRange, OrganisationKind, Password, Phone, RoomRelation};
+use linli_domain::registry::{
+    BuildingLayout, DEMO_PASSWORD, Login, Name, NumberRange, OrganisationKind, Password, Phone,
+    RoomRelation,
+};
 use linli_domain::roles::{Grant, Role, Scope};
 use linli_store::people::{NewPerson, Registration};
 use linli_store::registry::Community;
@@ -108,7 +111,10 @@ pub enum ImportError {
     #[error("the registry file is not valid TOML for Linli: {0}")]
     Parse(#[from] Box<toml::de::Error>),
     #[error("{place}: {error}")]
-    Invalid { place: String, error: ValidationError },
+    Invalid {
+        place: String,
+        error: ValidationError,
+    },
     #[error("{place}: {message}")]
     Unresolved { place: String, message: String },
     #[error(transparent)]
@@ -127,6 +133,7 @@ pub struct ImportReport {
     /// First passwords generated for people listed without one: hand them over, then
     /// they change them.
     pub generated_passwords: Vec<(String, String)>,
+    demo_password_hash: Option<String>,
 }
 
 pub fn parse(text: &str) -> Result<RegistryFile, ImportError> {
@@ -134,10 +141,18 @@ pub fn parse(text: &str) -> Result<RegistryFile, ImportError> {
 }
 
 fn invalid(place: &str) -> impl Fn(ValidationError) -> ImportError + '_ {
-    move |error| ImportError::Invalid { place: place.to_owned(), error }
+    move |error| ImportError::Invalid {
+        place: place.to_owned(),
+        error,
+    }
 }
 
-fn range(entry: RangeEntry, field: &'static str, max: u32, place: &str) -> Result<NumberRange, ImportError> {
+fn range(
+    entry: RangeEntry,
+    field: &'static str,
+    max: u32,
+    place: &str,
+) -> Result<NumberRange, ImportError> {
     NumberRange::new(entry.from, entry.to, field, max).map_err(invalid(place))
 }
 
@@ -148,7 +163,8 @@ pub async fn import(
     now: DateTime<Utc>,
 ) -> Result<ImportReport, ImportError> {
     let mut report = ImportReport::default();
-    let street_name = Name::parse(&file.street.name, "street.name", 60).map_err(invalid("street"))?;
+    let street_name =
+        Name::parse(&file.street.name, "street.name", 60).map_err(invalid("street"))?;
     let street = match store.street_by_name(street_name.as_str()).await? {
         Some(street) => street,
         None => store.create_street(&street_name, now).await?,
@@ -167,7 +183,16 @@ pub async fn import(
         import_community(store, &community, entry, demo_mode, now, &mut report).await?;
     }
     for person in &file.people {
-        import_person(store, person, Scope::Street(street_id), None, demo_mode, now, &mut report).await?;
+        import_person(
+            store,
+            person,
+            Scope::Street(street_id),
+            None,
+            demo_mode,
+            now,
+            &mut report,
+        )
+        .await?;
     }
     Ok(report)
 }
@@ -185,22 +210,34 @@ async fn import_community(
     for estate_entry in &entry.estates {
         let place = format!("estate {}", estate_entry.name);
         let name = Name::parse(&estate_entry.name, "name", 60).map_err(invalid(&place))?;
-        let estate = match existing_estates.iter().find(|estate| estate.name == name.as_str()) {
+        let estate = match existing_estates
+            .iter()
+            .find(|estate| estate.name == name.as_str())
+        {
             Some(estate) => estate.clone(),
             None => store.create_estate(community_id, &name).await?,
         };
-        let layout = (estate_entry.buildings, estate_entry.units, estate_entry.floors, estate_entry.rooms_per_floor);
+        let layout = (
+            estate_entry.buildings,
+            estate_entry.units,
+            estate_entry.floors,
+            estate_entry.rooms_per_floor,
+        );
         let (Some(buildings), Some(units), Some(floors), Some(rooms)) = layout else {
             if layout != (None, None, None, None) {
                 return Err(ImportError::Unresolved {
                     place,
-                    message: "give all of buildings, units, floors and rooms_per_floor, or none".to_owned(),
+                    message: "give all of buildings, units, floors and rooms_per_floor, or none"
+                        .to_owned(),
                 });
             }
             continue;
         };
-        let estate_has_buildings =
-            store.buildings(community_id).await?.iter().any(|building| building.estate_id == estate.id);
+        let estate_has_buildings = store
+            .buildings(community_id)
+            .await?
+            .iter()
+            .any(|building| building.estate_id == estate.id);
         if !estate_has_buildings {
             let layout = BuildingLayout::new(
                 range(units, "units", 99, &place)?,
@@ -208,7 +245,12 @@ async fn import_community(
                 range(rooms, "rooms_per_floor", 99, &place)?,
             );
             let summary = store
-                .create_buildings_in_bulk(community_id, EstateId(estate.id), range(buildings, "buildings", 999, &place)?, layout)
+                .create_buildings_in_bulk(
+                    community_id,
+                    EstateId(estate.id),
+                    range(buildings, "buildings", 999, &place)?,
+                    layout,
+                )
                 .await?;
             report.buildings_created += summary.buildings;
             report.rooms_created += summary.rooms;
@@ -260,8 +302,14 @@ async fn import_person(
         report.people_kept += 1;
         return Ok(());
     }
-    let display_name = Name::parse(&entry.display_name, "display_name", 40).map_err(invalid(&place))?;
-    let phone = entry.phone.as_deref().map(Phone::parse).transpose().map_err(invalid(&place))?;
+    let display_name =
+        Name::parse(&entry.display_name, "display_name", 40).map_err(invalid(&place))?;
+    let phone = entry
+        .phone
+        .as_deref()
+        .map(Phone::parse)
+        .transpose()
+        .map_err(invalid(&place))?;
     let mut grants = Vec::new();
     for role_entry in &entry.roles {
         let role = Role::parse(&role_entry.role).map_err(invalid(&place))?;
@@ -269,17 +317,25 @@ async fn import_person(
             None => home,
             Some("global") => Scope::Global,
             Some(other) => {
-                return Err(ImportError::Unresolved { place, message: format!("unknown scope {other:?}; use \"global\" or leave it out") });
+                return Err(ImportError::Unresolved {
+                    place,
+                    message: format!("unknown scope {other:?}; use \"global\" or leave it out"),
+                });
             }
         };
         let organisation = match (&role_entry.organisation, community) {
             (None, _) => None,
-            (Some(name), Some((_, organisations))) => Some(*organisations.get(name).ok_or_else(|| ImportError::Unresolved {
-                place: place.clone(),
-                message: format!("no organisation named {name:?} in this community"),
-            })?),
+            (Some(name), Some((_, organisations))) => Some(*organisations.get(name).ok_or_else(
+                || ImportError::Unresolved {
+                    place: place.clone(),
+                    message: format!("no organisation named {name:?} in this community"),
+                },
+            )?),
             (Some(_), None) => {
-                return Err(ImportError::Unresolved { place, message: "street-level people belong to no organisation".to_owned() });
+                return Err(ImportError::Unresolved {
+                    place,
+                    message: "street-level people belong to no organisation".to_owned(),
+                });
             }
         };
         grants.push(Grant::new(role, scope, organisation).map_err(invalid(&place))?);
@@ -287,31 +343,54 @@ async fn import_person(
     let mut rooms = Vec::new();
     for room in &entry.rooms {
         let Some((community_id, _)) = community else {
-            return Err(ImportError::Unresolved { place, message: "rooms are listed under a community".to_owned() });
+            return Err(ImportError::Unresolved {
+                place,
+                message: "rooms are listed under a community".to_owned(),
+            });
         };
         let relation = RoomRelation::parse(&room.relation).map_err(invalid(&place))?;
-        let found = store.room_by_address(community_id, &room.building, &room.unit, &room.room).await.map_err(|_| {
-            ImportError::Unresolved {
+        let found = store
+            .room_by_address(community_id, &room.building, &room.unit, &room.room)
+            .await
+            .map_err(|_| ImportError::Unresolved {
                 place: place.clone(),
-                message: format!("no room {}-{}-{} in this community", room.building, room.unit, room.room),
-            }
-        })?;
+                message: format!(
+                    "no room {}-{}-{} in this community",
+                    room.building, room.unit, room.room
+                ),
+            })?;
         rooms.push((RoomId(found.id), relation));
     }
     let password = match &entry.password {
         Some(password) => password.clone(),
         None => {
             let generated = linli_store::passwords::new_initial_password()?;
-            report.generated_passwords.push((login.to_string(), generated.clone()));
+            report
+                .generated_passwords
+                .push((login.to_string(), generated.clone()));
             generated
         }
     };
     let password = Password::parse(&password, demo_mode).map_err(invalid(&place))?;
-    let password_hash = tokio::task::spawn_blocking(move || linli_store::passwords::hash_password(password.expose()))
-        .await
-        .map_err(|error| ImportError::Unresolved { place: place.clone(), message: error.to_string() })??;
+    // Every demo account has the same published password: hash it once, not per account.
+    let password_hash = match &report.demo_password_hash {
+        Some(hash) if password.expose() == DEMO_PASSWORD => hash.clone(),
+        _ => {
+            let hash =
+                linli_store::passwords::hash_password_async(password.expose().to_owned()).await?;
+            if password.expose() == DEMO_PASSWORD {
+                report.demo_password_hash = Some(hash.clone());
+            }
+            hash
+        }
+    };
     let registration = Registration {
-        person: NewPerson { login: &login, display_name: &display_name, phone: phone.as_ref(), password_hash: &password_hash },
+        person: NewPerson {
+            login: &login,
+            display_name: &display_name,
+            phone: phone.as_ref(),
+            password_hash: &password_hash,
+        },
         community: None,
         grants,
         rooms,
@@ -333,7 +412,11 @@ mod tests {
     fn the_demo_and_the_example_files_parse() -> Result<(), ImportError> {
         let demo = parse(DEMO_REGISTRY)?;
         assert_eq!(demo.street.name, "芷江西路街道");
-        assert!(demo.communities.iter().any(|community| community.name == "城上城居民区"));
+        assert!(
+            demo.communities
+                .iter()
+                .any(|community| community.name == "城上城居民区")
+        );
         let example = parse(include_str!("../../../docs/registry.example.toml"))?;
         assert!(!example.communities.is_empty());
         Ok(())
@@ -341,6 +424,9 @@ mod tests {
 
     #[test]
     fn unknown_keys_are_refused() {
-        assert!(matches!(parse("[street]\nname = \"x\"\ncolour = \"red\"\n"), Err(ImportError::Parse(_))));
+        assert!(matches!(
+            parse("[street]\nname = \"x\"\ncolour = \"red\"\n"),
+            Err(ImportError::Parse(_))
+        ));
     }
 }

@@ -14,7 +14,9 @@ use tokio::net::TcpListener;
 pub fn init_logging(settings: &Settings) {
     let filter = tracing_subscriber::EnvFilter::try_new(&settings.log)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     // A second initialisation (tests start several servers in one process) is harmless.
     let _ = match settings.log_format {
         LogFormat::Text => builder.try_init(),
@@ -25,7 +27,10 @@ pub fn init_logging(settings: &Settings) {
 pub async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
     let url = DatabaseUrl::parse(settings.database_url.as_deref(), &settings.data_dir)?;
     tracing::info!(database = %url.redacted(), "opening database");
-    let options = ConnectOptions { max_connections: settings.database_max_connections, ..ConnectOptions::default() };
+    let options = ConnectOptions {
+        max_connections: settings.database_max_connections,
+        ..ConnectOptions::default()
+    };
     let store = Store::connect(&url, &options).await?;
     store.migrate().await?;
     Ok(store)
@@ -60,7 +65,9 @@ pub struct Server {
 
 impl Server {
     pub async fn bind(bind: SocketAddr, state: AppState) -> anyhow::Result<Self> {
-        let listener = TcpListener::bind(bind).await.map_err(|error| anyhow::anyhow!("cannot listen on {bind}: {error}"))?;
+        let listener = TcpListener::bind(bind)
+            .await
+            .map_err(|error| anyhow::anyhow!("cannot listen on {bind}: {error}"))?;
         Ok(Self { listener, state })
     }
 
@@ -69,12 +76,18 @@ impl Server {
     }
 
     /// Serves until `shutdown` completes, then lets requests in flight finish.
-    pub async fn run(self, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+    pub async fn run(
+        self,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
         let housekeeping = tokio::spawn(housekeeping(self.state.clone()));
         let app = linli_web::router(self.state.clone());
-        let served = axum::serve(self.listener, app.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(shutdown)
-            .await;
+        let served = axum::serve(
+            self.listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await;
         housekeeping.abort();
         self.state.store.close().await;
         served.map_err(Into::into)
@@ -88,8 +101,14 @@ async fn housekeeping(state: AppState) {
     loop {
         every_hour.tick().await;
         let now = state.clock.now();
-        match state.store.purge_expired(now, now - Duration::days(1)).await {
-            Ok(removed) => tracing::debug!(removed, "expired sessions and sign-in failures removed"),
+        match state
+            .store
+            .purge_expired(now, now - Duration::days(1))
+            .await
+        {
+            Ok(removed) => {
+                tracing::debug!(removed, "expired sessions and sign-in failures removed")
+            }
             Err(error) => tracing::warn!(%error, "housekeeping failed"),
         }
     }

@@ -5,7 +5,11 @@ use std::process::{Command, Stdio};
 
 fn linli(data_dir: &std::path::Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_linli"));
-    command.env_clear().env("PATH", std::env::var("PATH").unwrap_or_default()).arg("--data-dir").arg(data_dir);
+    command
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .arg("--data-dir")
+        .arg(data_dir);
     command
 }
 
@@ -21,34 +25,64 @@ fn run(command: &mut Command) -> (bool, String, String) {
 #[test]
 fn import_a_registry_file_twice_and_add_an_administrator() {
     let dir = tempfile::tempdir().unwrap();
-    let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/registry.example.toml");
+    let example =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/registry.example.toml");
 
-    let (ok, out, err) = run(linli(dir.path()).args(["community", "import"]).arg(&example));
+    let (ok, out, err) = run(linli(dir.path())
+        .args(["community", "import"])
+        .arg(&example));
     assert!(ok, "{err}");
-    assert!(out.contains("1 communities, 10 buildings, 2160 rooms, 2 organisations, 3 people created"), "{out}");
+    assert!(
+        out.contains("1 communities, 10 buildings, 2160 rooms, 2 organisations, 3 people created"),
+        "{out}"
+    );
     assert_eq!(out.matches("first password for").count(), 3, "{out}");
 
-    let (ok, out, err) = run(linli(dir.path()).args(["community", "import"]).arg(&example));
+    let (ok, out, err) = run(linli(dir.path())
+        .args(["community", "import"])
+        .arg(&example));
     assert!(ok, "{err}");
     assert!(out.contains("0 communities, 0 buildings, 0 rooms, 0 organisations, 0 people created (3 already there)"), "{out}");
 
     let mut add = linli(dir.path())
-        .args(["user", "add", "--login", "root", "--name", "管理员", "--role", "admin", "--global", "--password-stdin"])
+        .args([
+            "user",
+            "add",
+            "--login",
+            "root",
+            "--name",
+            "管理员",
+            "--role",
+            "admin",
+            "--global",
+            "--password-stdin",
+        ])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    add.stdin.take().unwrap().write_all(b"a long enough password\n").unwrap();
+    add.stdin
+        .take()
+        .unwrap()
+        .write_all(b"a long enough password\n")
+        .unwrap();
     let output = add.wait_with_output().unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     assert!(String::from_utf8_lossy(&output.stdout).contains("created root"));
 
-    let (ok, _, err) = run(linli(dir.path()).args(["user", "add", "--login", "root", "--name", "又一个"]));
+    let (ok, _, err) =
+        run(linli(dir.path()).args(["user", "add", "--login", "root", "--name", "又一个"]));
     assert!(!ok);
     assert!(err.contains("person.login_taken"), "{err}");
 
-    let (ok, _, err) = run(linli(dir.path()).args(["user", "add", "--login", "x1", "--name", "某人", "--role", "resident", "--global"]));
+    let (ok, _, err) = run(linli(dir.path()).args([
+        "user", "add", "--login", "x1", "--name", "某人", "--role", "resident", "--global",
+    ]));
     assert!(!ok);
     assert!(err.contains("role.scope_mismatch"), "{err}");
 }
@@ -56,14 +90,21 @@ fn import_a_registry_file_twice_and_add_an_administrator() {
 #[test]
 fn refuses_an_unknown_database_scheme_and_a_bad_config_file() {
     let dir = tempfile::tempdir().unwrap();
-    let (ok, _, err) = run(linli(dir.path()).args(["--database", "mysql://localhost/linli", "migrate"]));
+    let (ok, _, err) =
+        run(linli(dir.path()).args(["--database", "mysql://localhost/linli", "migrate"]));
     assert!(!ok);
     assert!(err.contains("unknown scheme"), "{err}");
-    assert!(!dir.path().join("linli.db").exists(), "no database was created on the side");
+    assert!(
+        !dir.path().join("linli.db").exists(),
+        "no database was created on the side"
+    );
 
     let config = dir.path().join("linli.toml");
     std::fs::write(&config, "bind = 8080\n").unwrap();
-    let (ok, _, err) = run(linli(dir.path()).arg("--config").arg(&config).arg("migrate"));
+    let (ok, _, err) = run(linli(dir.path())
+        .arg("--config")
+        .arg(&config)
+        .arg("migrate"));
     assert!(!ok);
     assert!(err.contains("is invalid"), "{err}");
 }

@@ -42,7 +42,8 @@ macro_rules! both_engines {
 
 /// The PostgreSQL server tests create their databases in.
 pub fn postgres_admin_url() -> String {
-    std::env::var("LINLI_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
+    std::env::var("LINLI_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
 }
 
 /// A fresh, empty database of the engine; dropped by [`TestDatabase::drop_database`].
@@ -54,38 +55,69 @@ pub struct TestDatabase {
 
 impl TestDatabase {
     pub async fn new(engine: Engine) -> Self {
-        let dir = tempfile::Builder::new().prefix("linli-test-").tempdir().expect("temporary directory");
+        let dir = tempfile::Builder::new()
+            .prefix("linli-test-")
+            .tempdir()
+            .expect("temporary directory");
         match engine {
-            Engine::Sqlite => Self { url: DatabaseUrl::Sqlite(dir.path().join("linli.db")), postgres_name: None, _dir: dir },
+            Engine::Sqlite => Self {
+                url: DatabaseUrl::Sqlite(dir.path().join("linli.db")),
+                postgres_name: None,
+                _dir: dir,
+            },
             Engine::Postgres => {
-                let name = format!("linli_test_{}", linli_store::passwords::new_session_token().unwrap()[..16].to_owned());
+                let name = format!(
+                    "linli_test_{}",
+                    linli_store::passwords::new_session_token().unwrap()[..16].to_owned()
+                );
                 let admin_url = postgres_admin_url();
                 let mut admin = sqlx::PgConnection::connect(&admin_url)
                     .await
-                    .unwrap_or_else(|error| panic!("PostgreSQL at {admin_url} is needed for this test: {error}"));
-                sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut admin).await.unwrap();
+                    .unwrap_or_else(|error| {
+                        panic!("PostgreSQL at {admin_url} is needed for this test: {error}")
+                    });
+                sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                    .execute(&mut admin)
+                    .await
+                    .unwrap();
                 admin.close().await.unwrap();
-                let (base, _) = admin_url.rsplit_once('/').expect("database URL with a path");
-                Self { url: DatabaseUrl::Postgres(format!("{base}/{name}")), postgres_name: Some(name), _dir: dir }
+                let (base, _) = admin_url
+                    .rsplit_once('/')
+                    .expect("database URL with a path");
+                Self {
+                    url: DatabaseUrl::Postgres(format!("{base}/{name}")),
+                    postgres_name: Some(name),
+                    _dir: dir,
+                }
             }
         }
     }
 
     pub async fn store(&self) -> Store {
-        let store = Store::connect(&self.url, &ConnectOptions { max_connections: 4, ..ConnectOptions::default() })
-            .await
-            .expect("connect to the test database");
+        let store = Store::connect(
+            &self.url,
+            &ConnectOptions {
+                max_connections: 4,
+                ..ConnectOptions::default()
+            },
+        )
+        .await
+        .expect("connect to the test database");
         store.migrate().await.expect("migrate");
         store
     }
 
     pub async fn drop_database(&self) {
         if let Some(name) = &self.postgres_name {
-            let mut admin = sqlx::PgConnection::connect(&postgres_admin_url()).await.unwrap();
-            sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
-                .execute(&mut admin)
+            let mut admin = sqlx::PgConnection::connect(&postgres_admin_url())
                 .await
                 .unwrap();
+            sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+            )))
+            .execute(&mut admin)
+            .await
+            .unwrap();
         }
     }
 }
@@ -120,17 +152,37 @@ impl Response {
 
     #[track_caller]
     pub fn expect_error(&self, status: StatusCode, code: &str) {
-        assert_eq!((self.status, self.code()), (status, code), "unexpected answer: {}", self.body);
-        assert!(!self.body["error"]["message"].as_str().unwrap_or_default().is_empty(), "error without message");
+        assert_eq!(
+            (self.status, self.code()),
+            (status, code),
+            "unexpected answer: {}",
+            self.body
+        );
+        assert!(
+            !self.body["error"]["message"]
+                .as_str()
+                .unwrap_or_default()
+                .is_empty(),
+            "error without message"
+        );
     }
 }
 
 impl TestApp {
     pub async fn run_test<F>(engine: Engine, test: F)
     where
-        F: for<'a> FnOnce(&'a TestApp) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + 'a>>,
+        F: for<'a> FnOnce(
+            &'a TestApp,
+        ) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + 'a>>,
     {
-        let app = Self::spawn(engine, WebConfig { demo_mode: true, ..WebConfig::default() }).await;
+        let app = Self::spawn(
+            engine,
+            WebConfig {
+                demo_mode: true,
+                ..WebConfig::default()
+            },
+        )
+        .await;
         test(&app).await;
         app.stop().await;
     }
@@ -140,7 +192,9 @@ impl TestApp {
         let store = database.store().await;
         let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 10, 27, 1, 30, 0).unwrap());
         let demo = registry_file::parse(registry_file::DEMO_REGISTRY).unwrap();
-        registry_file::import(&store, &demo, true, clock.now()).await.expect("load the demo registry");
+        registry_file::import(&store, &demo, true, clock.now())
+            .await
+            .expect("load the demo registry");
         let app = Self {
             address: SocketAddr::from(([127, 0, 0, 1], 0)),
             client: reqwest::Client::new(),
@@ -157,7 +211,9 @@ impl TestApp {
     /// load balancer) and returns its address.
     pub async fn start_instance(&self, config: WebConfig) -> SocketAddr {
         let state = AppState::new(self.store.clone(), Arc::new(self.clock.clone()), config);
-        let server = linli::server::Server::bind(SocketAddr::from(([127, 0, 0, 1], 0)), state).await.unwrap();
+        let server = linli::server::Server::bind(SocketAddr::from(([127, 0, 0, 1], 0)), state)
+            .await
+            .unwrap();
         let address = server.local_addr().unwrap();
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
@@ -186,8 +242,15 @@ impl TestApp {
         format!("http://{}{path}", self.address)
     }
 
-    pub async fn request(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> Response {
-        self.request_at(self.address, method, path, token, body).await
+    pub async fn request(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Response {
+        self.request_at(self.address, method, path, token, body)
+            .await
     }
 
     pub async fn request_at(
@@ -198,7 +261,9 @@ impl TestApp {
         token: Option<&str>,
         body: Option<Value>,
     ) -> Response {
-        let mut request = self.client.request(method, format!("http://{address}{path}"));
+        let mut request = self
+            .client
+            .request(method, format!("http://{address}{path}"));
         if let Some(token) = token {
             request = request.bearer_auth(token);
         }
@@ -209,8 +274,16 @@ impl TestApp {
         let status = response.status();
         let headers = response.headers().clone();
         let text = response.text().await.unwrap();
-        let body = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text)) };
-        Response { status, body, headers }
+        let body = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or(Value::String(text))
+        };
+        Response {
+            status,
+            body,
+            headers,
+        }
     }
 
     pub async fn get(&self, path: &str, token: &str) -> Response {
@@ -218,23 +291,37 @@ impl TestApp {
     }
 
     pub async fn post(&self, path: &str, token: &str, body: Value) -> Response {
-        self.request(Method::POST, path, Some(token), Some(body)).await
+        self.request(Method::POST, path, Some(token), Some(body))
+            .await
     }
 
     pub async fn sign_in(&self, login: &str, password: &str) -> Response {
-        self.request(Method::POST, "/api/v1/sessions", None, Some(json!({ "login": login, "password": password }))).await
+        self.request(
+            Method::POST,
+            "/api/v1/sessions",
+            None,
+            Some(json!({ "login": login, "password": password })),
+        )
+        .await
     }
 
     /// Signs a demo account in and returns its bearer token.
     pub async fn token(&self, login: &str) -> String {
         let response = self.sign_in(login, DEMO_PASSWORD).await;
-        response.expect(StatusCode::CREATED)["token"].as_str().unwrap().to_owned()
+        response.expect(StatusCode::CREATED)["token"]
+            .as_str()
+            .unwrap()
+            .to_owned()
     }
 
     /// The id of a demo community by name.
     pub async fn community_id(&self, name: &str) -> i64 {
         let communities = self.store.communities(None).await.unwrap();
-        communities.iter().find(|community| community.name == name).map(|community| community.id).unwrap()
+        communities
+            .iter()
+            .find(|community| community.name == name)
+            .map(|community| community.id)
+            .unwrap()
     }
 
     pub async fn chengshangcheng(&self) -> i64 {

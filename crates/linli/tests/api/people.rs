@@ -4,15 +4,28 @@ use serde_json::json;
 
 async fn room_id(app: &TestApp, community: i64, building: &str, unit: &str, room: &str) -> i64 {
     app.store
-        .room_by_address(linli_domain::ids::CommunityId(community), building, unit, room)
+        .room_by_address(
+            linli_domain::ids::CommunityId(community),
+            building,
+            unit,
+            room,
+        )
         .await
         .unwrap()
         .id
 }
 
 async fn organisation_id(app: &TestApp, community: i64, name: &str) -> i64 {
-    let organisations = app.store.organisations(linli_domain::ids::CommunityId(community)).await.unwrap();
-    organisations.iter().find(|organisation| organisation.name == name).unwrap().id
+    let organisations = app
+        .store
+        .organisations(linli_domain::ids::CommunityId(community))
+        .await
+        .unwrap();
+    organisations
+        .iter()
+        .find(|organisation| organisation.name == name)
+        .unwrap()
+        .id
 }
 
 both_engines! {

@@ -139,20 +139,40 @@ both_engines! {
 /// still has it.
 async fn demo_password_is_refused_outside_demo_mode(engine: Engine) {
     let app = TestApp::spawn(engine, WebConfig::default()).await;
-    app.sign_in("bao", DEMO_PASSWORD).await.expect_error(StatusCode::FORBIDDEN, "auth.demo_password_refused");
+    app.sign_in("bao", DEMO_PASSWORD)
+        .await
+        .expect_error(StatusCode::FORBIDDEN, "auth.demo_password_refused");
     // Nor can anyone set it as a new password.
     let login = linli_domain::registry::Login::parse("root").unwrap();
     let name = linli_domain::registry::Name::parse("管理员", "name", 40).unwrap();
     let hash = linli_store::passwords::hash_password("a real admin password").unwrap();
     let registration = linli_store::people::Registration {
-        person: linli_store::people::NewPerson { login: &login, display_name: &name, phone: None, password_hash: &hash },
+        person: linli_store::people::NewPerson {
+            login: &login,
+            display_name: &name,
+            phone: None,
+            password_hash: &hash,
+        },
         community: None,
-        grants: vec![linli_domain::roles::Grant::new(linli_domain::roles::Role::Admin, linli_domain::roles::Scope::Global, None).unwrap()],
+        grants: vec![
+            linli_domain::roles::Grant::new(
+                linli_domain::roles::Role::Admin,
+                linli_domain::roles::Scope::Global,
+                None,
+            )
+            .unwrap(),
+        ],
         rooms: vec![],
         registered_by: None,
     };
-    app.store.register_person(registration, app.clock.now()).await.unwrap();
-    let root = app.sign_in("root", "a real admin password").await.body["token"].as_str().unwrap().to_owned();
+    app.store
+        .register_person(registration, app.clock.now())
+        .await
+        .unwrap();
+    let root = app.sign_in("root", "a real admin password").await.body["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let community = app.chengshangcheng().await;
     app.post(
         &format!("/api/v1/communities/{community}/people"),
@@ -160,7 +180,10 @@ async fn demo_password_is_refused_outside_demo_mode(engine: Engine) {
         json!({ "login": "newcomer", "display_name": "新住户", "password": DEMO_PASSWORD }),
     )
     .await
-    .expect_error(StatusCode::UNPROCESSABLE_ENTITY, "auth.demo_password_refused");
+    .expect_error(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "auth.demo_password_refused",
+    );
     app.request(
         Method::PUT,
         "/api/v1/me/password",
@@ -168,7 +191,10 @@ async fn demo_password_is_refused_outside_demo_mode(engine: Engine) {
         Some(json!({ "current_password": "a real admin password", "new_password": DEMO_PASSWORD })),
     )
     .await
-    .expect_error(StatusCode::UNPROCESSABLE_ENTITY, "auth.demo_password_refused");
+    .expect_error(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "auth.demo_password_refused",
+    );
     app.stop().await;
 }
 
