@@ -39,9 +39,9 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 
 step "tests (SQLite and PostgreSQL)"
 if cargo nextest --version >/dev/null 2>&1; then
+  # nextest does not run doc tests; they run first so that the run ends on its summary.
+  cargo test --workspace --locked --doc --quiet
   cargo nextest run --workspace --locked --run-ignored all --profile ci
-  # Doc tests are not run by nextest.
-  cargo test --workspace --locked --doc
 else
   cargo test --workspace --locked -- --include-ignored
 fi
