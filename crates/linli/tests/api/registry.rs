@@ -199,3 +199,19 @@ both_engines! {
         assert_eq!(streets.expect(StatusCode::OK)[0]["name"], "芷江西路街道");
     }
 }
+
+both_engines! {
+    async fn loading_the_demo_again_changes_nothing(app: &TestApp) {
+        let demo = linli::registry_file::parse(linli::registry_file::DEMO_REGISTRY).unwrap();
+        let report = linli::registry_file::import(&app.store, &demo, true, chrono::Utc::now()).await.unwrap();
+        assert_eq!(
+            (report.communities_created, report.buildings_created, report.rooms_created, report.organisations_created),
+            (0, 0, 0, 0)
+        );
+        assert_eq!((report.people_created, report.people_kept), (0, 12));
+        let community = app.chengshangcheng().await;
+        let buildings = app.store.buildings(linli_domain::ids::CommunityId(community)).await.unwrap();
+        assert_eq!(buildings.len(), 22);
+        assert!(buildings.iter().all(|building| building.room_count == 144));
+    }
+}
