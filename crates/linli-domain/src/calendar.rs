@@ -1,7 +1,9 @@
 //! Working time. Time limits (时限) count working hours on a calendar of China's public
 //! holidays and the weekend days swapped for work (调休), in Shanghai time.
 
-use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
+use chrono::{
+    DateTime, Datelike, Duration, FixedOffset, NaiveDate, NaiveTime, TimeZone, Utc, Weekday,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
@@ -78,7 +80,10 @@ const MAX_DAYS_SEARCHED: i64 = 3660;
 impl WorkingCalendar {
     /// Weekdays 9:00–17:00 (8 working hours), except `days_off`, plus the
     /// `swapped_working_days` that fall on weekends.
-    pub fn new(days_off: impl IntoIterator<Item = NaiveDate>, swapped_working_days: impl IntoIterator<Item = NaiveDate>) -> Self {
+    pub fn new(
+        days_off: impl IntoIterator<Item = NaiveDate>,
+        swapped_working_days: impl IntoIterator<Item = NaiveDate>,
+    ) -> Self {
         Self {
             days_off: days_off.into_iter().collect(),
             swapped_working_days: swapped_working_days.into_iter().collect(),
@@ -101,7 +106,10 @@ impl WorkingCalendar {
         shanghai()
             .from_local_datetime(&date.and_time(time))
             .single()
-            .map_or_else(|| Utc.from_utc_datetime(&date.and_time(time)), |local| local.with_timezone(&Utc))
+            .map_or_else(
+                || Utc.from_utc_datetime(&date.and_time(time)),
+                |local| local.with_timezone(&Utc),
+            )
     }
 
     fn next_working_day(&self, after: NaiveDate) -> NaiveDate {
@@ -121,7 +129,11 @@ impl WorkingCalendar {
         let date = local.date_naive();
         let time = local.time();
         if self.is_working_day(date) && time < self.closes {
-            return if time < self.opens { self.at(date, self.opens) } else { instant };
+            return if time < self.opens {
+                self.at(date, self.opens)
+            } else {
+                instant
+            };
         }
         self.at(self.next_working_day(date), self.opens)
     }
@@ -134,7 +146,9 @@ impl WorkingCalendar {
                 let from = self.working_instant_from(start).with_timezone(&shanghai());
                 self.at(from.date_naive(), self.closes)
             }
-            TimeLimit::WorkingMinutes(minutes) => self.add_working_minutes(start, i64::from(minutes)),
+            TimeLimit::WorkingMinutes(minutes) => {
+                self.add_working_minutes(start, i64::from(minutes))
+            }
         }
     }
 
@@ -183,7 +197,11 @@ mod tests {
 
     /// Shanghai wall-clock time as UTC.
     fn local(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
-        shanghai().with_ymd_and_hms(y, m, d, h, min, 0).single().map(|t| t.with_timezone(&Utc)).unwrap_or_default()
+        shanghai()
+            .with_ymd_and_hms(y, m, d, h, min, 0)
+            .single()
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap_or_default()
     }
 
     /// National Day 2026: 1–7 October off, Saturday 10 October worked.
@@ -198,7 +216,10 @@ mod tests {
         assert!(calendar.is_working_day(date(2026, 9, 30)));
         assert!(!calendar.is_working_day(date(2026, 10, 1)));
         assert!(!calendar.is_working_day(date(2026, 10, 3)));
-        assert!(!calendar.is_working_day(date(2026, 10, 11)), "an ordinary Sunday");
+        assert!(
+            !calendar.is_working_day(date(2026, 10, 11)),
+            "an ordinary Sunday"
+        );
         assert!(calendar.is_working_day(date(2026, 10, 10)), "调休 Saturday");
         assert!(calendar.is_working_day(date(2026, 9, 20)), "调休 Sunday");
     }
@@ -211,32 +232,60 @@ mod tests {
         let deadline = calendar.deadline(local(2026, 9, 30, 16, 0), TimeLimit::working_hours(2));
         assert_eq!(deadline, local(2026, 10, 8, 10, 0));
         // Friday 9 October 16:30 + 1 working hour ends on the swapped Saturday.
-        assert_eq!(calendar.deadline(local(2026, 10, 9, 16, 30), TimeLimit::working_hours(1)), local(2026, 10, 10, 9, 30));
+        assert_eq!(
+            calendar.deadline(local(2026, 10, 9, 16, 30), TimeLimit::working_hours(1)),
+            local(2026, 10, 10, 9, 30)
+        );
         // Reported at night: the clock starts at 9:00.
-        assert_eq!(calendar.deadline(local(2026, 10, 8, 22, 0), TimeLimit::working_hours(1)), local(2026, 10, 9, 10, 0));
+        assert_eq!(
+            calendar.deadline(local(2026, 10, 8, 22, 0), TimeLimit::working_hours(1)),
+            local(2026, 10, 9, 10, 0)
+        );
         // Urgent matters run around the clock, holidays included.
-        assert_eq!(calendar.deadline(local(2026, 10, 2, 3, 0), TimeLimit::calendar_hours(2)), local(2026, 10, 2, 5, 0));
+        assert_eq!(
+            calendar.deadline(local(2026, 10, 2, 3, 0), TimeLimit::calendar_hours(2)),
+            local(2026, 10, 2, 5, 0)
+        );
     }
 
     #[test]
     fn same_working_day_and_working_days() {
         let calendar = calendar_2026();
-        assert_eq!(calendar.deadline(local(2026, 10, 8, 10, 0), TimeLimit::SameWorkingDay), local(2026, 10, 8, 17, 0));
-        assert_eq!(calendar.deadline(local(2026, 10, 8, 18, 0), TimeLimit::SameWorkingDay), local(2026, 10, 9, 17, 0));
+        assert_eq!(
+            calendar.deadline(local(2026, 10, 8, 10, 0), TimeLimit::SameWorkingDay),
+            local(2026, 10, 8, 17, 0)
+        );
+        assert_eq!(
+            calendar.deadline(local(2026, 10, 8, 18, 0), TimeLimit::SameWorkingDay),
+            local(2026, 10, 9, 17, 0)
+        );
         // 7 working days from Monday 12 October 9:00 end on Tuesday 20 October 17:00.
-        assert_eq!(calendar.deadline(local(2026, 10, 12, 9, 0), TimeLimit::working_days(7)), local(2026, 10, 20, 17, 0));
+        assert_eq!(
+            calendar.deadline(local(2026, 10, 12, 9, 0), TimeLimit::working_days(7)),
+            local(2026, 10, 20, 17, 0)
+        );
     }
 
     #[test]
     fn working_minutes_between_counts_only_office_hours() {
         let calendar = calendar_2026();
-        assert_eq!(calendar.working_minutes_between(local(2026, 9, 30, 16, 0), local(2026, 10, 8, 10, 0)), 120);
-        assert_eq!(calendar.working_minutes_between(local(2026, 10, 8, 10, 0), local(2026, 10, 8, 9, 0)), 0);
+        assert_eq!(
+            calendar.working_minutes_between(local(2026, 9, 30, 16, 0), local(2026, 10, 8, 10, 0)),
+            120
+        );
+        assert_eq!(
+            calendar.working_minutes_between(local(2026, 10, 8, 10, 0), local(2026, 10, 8, 9, 0)),
+            0
+        );
     }
 
     #[test]
     fn limits_round_trip_through_storage() {
-        for limit in [TimeLimit::CalendarMinutes(120), TimeLimit::working_days(15), TimeLimit::SameWorkingDay] {
+        for limit in [
+            TimeLimit::CalendarMinutes(120),
+            TimeLimit::working_days(15),
+            TimeLimit::SameWorkingDay,
+        ] {
             let (kind, minutes) = limit.to_parts();
             assert_eq!(TimeLimit::from_parts(kind, minutes), Some(limit));
         }

@@ -8,5 +8,6 @@ pub mod ids;
 pub mod permissions;
 pub mod registry;
 pub mod roles;
+pub mod work_orders;
 
 pub use error::{DomainError, ValidationError};
