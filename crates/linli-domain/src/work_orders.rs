@@ -689,5 +689,7 @@ pub const TRANSITIONS: &[(Status, ActionKind, Status)] = &[
     (S::OnHold, ActionKind::Merge, S::Cancelled),
 ];
 
+pub mod state;
+
 #[cfg(test)]
 mod tests;
