@@ -2,6 +2,7 @@
 //! do what, and the clock that every time-dependent rule reads.
 
 pub mod calendar;
+pub mod categories;
 pub mod clock;
 pub mod error;
 pub mod ids;

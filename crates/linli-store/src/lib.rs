@@ -11,6 +11,8 @@ pub mod passwords;
 pub mod people;
 pub mod registry;
 pub mod sessions;
+pub mod visits;
+pub mod work_orders;
 
 pub use db::{ConnectOptions, DatabaseUrl, Engine, Store};
 pub use error::StoreError;

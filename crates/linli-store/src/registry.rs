@@ -166,7 +166,9 @@ impl Store {
             .fetch_one(pool)
             .await
         });
-        row.map_err(StoreError::unique_as("registry.community_exists"))
+        let community = row.map_err(StoreError::unique_as("registry.community_exists"))?;
+        self.seed_default_categories(CommunityId(community.id)).await?;
+        Ok(community)
     }
 
     pub async fn community(&self, id: CommunityId) -> StoreResult<Community> {

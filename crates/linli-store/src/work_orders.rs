@@ -1,0 +1,734 @@
+//! Work orders, their categories and timeline, the holiday calendar, and the outbox.
+
+use crate::db::{Store, stored_time};
+use crate::error::{StoreError, StoreResult};
+use chrono::{DateTime, NaiveDate, Utc};
+use linli_domain::calendar::{TimeLimit, WorkingCalendar};
+use linli_domain::categories::DEFAULT_CATEGORIES;
+use linli_domain::ids::{CommunityId, OrganisationId, PersonId};
+use linli_domain::work_orders::state::{Limits, WorkOrderState};
+use linli_domain::work_orders::{Channel, EventKind, Priority, Rating, Status};
+use serde::Serialize;
+use sqlx::AssertSqlSafe;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct Category {
+    pub id: i64,
+    pub community_id: i64,
+    pub code: String,
+    pub name: String,
+    pub name_en: String,
+    pub icon: String,
+    pub sign_limit_kind: String,
+    pub sign_limit_minutes: i64,
+    pub resolve_limit_kind: String,
+    pub resolve_limit_minutes: i64,
+    pub complex: bool,
+    pub position: i64,
+    pub active: bool,
+}
+
+impl Category {
+    pub fn limits(&self) -> Limits {
+        Limits {
+            sign: TimeLimit::from_parts(&self.sign_limit_kind, self.sign_limit_minutes)
+                .unwrap_or(TimeLimit::WorkingMinutes(120)),
+            resolve: TimeLimit::from_parts(&self.resolve_limit_kind, self.resolve_limit_minutes)
+                .unwrap_or(TimeLimit::working_days(7)),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct Holiday {
+    pub day: NaiveDate,
+    /// `off` or `work` (a weekend day worked).
+    pub kind: String,
+    pub name: String,
+}
+
+/// A work order as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct WorkOrderRow {
+    pub id: i64,
+    pub community_id: i64,
+    pub number: i64,
+    pub category_id: i64,
+    pub description: String,
+    pub building_id: Option<i64>,
+    pub room_id: Option<i64>,
+    pub place: Option<String>,
+    pub channel: String,
+    pub reporter_id: Option<i64>,
+    pub guest_name: Option<String>,
+    pub guest_phone: Option<String>,
+    pub created_by: i64,
+    pub lead_organisation_id: Option<i64>,
+    pub priority: String,
+    pub status: String,
+    pub is_public: bool,
+    pub escalated: bool,
+    pub supervised: bool,
+    pub reopen_count: i64,
+    pub urge_count: i64,
+    pub me_too_count: i64,
+    pub last_urged_at: Option<DateTime<Utc>>,
+    pub sign_deadline: Option<DateTime<Utc>>,
+    pub resolve_deadline: Option<DateTime<Utc>>,
+    pub dispatched_at: Option<DateTime<Utc>>,
+    pub signed_at: Option<DateTime<Utc>>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub hold_started_at: Option<DateTime<Utc>>,
+    pub rating: Option<i64>,
+    pub extension_requested_until: Option<DateTime<Utc>>,
+    pub merged_into_id: Option<i64>,
+    pub overdue_alerted_at: Option<DateTime<Utc>>,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl WorkOrderRow {
+    pub fn status(&self) -> Status {
+        Status::parse(&self.status).unwrap_or(Status::Submitted)
+    }
+
+    pub fn channel(&self) -> Channel {
+        Channel::parse(&self.channel).unwrap_or(Channel::App)
+    }
+
+    /// The changeable part, for the domain to compute the next state from.
+    pub fn state(&self, co_handlers: &[i64]) -> WorkOrderState {
+        WorkOrderState {
+            status: self.status(),
+            lead: self.lead_organisation_id.map(OrganisationId),
+            co_handlers: co_handlers.iter().copied().map(OrganisationId).collect(),
+            priority: Priority::parse(&self.priority).unwrap_or(Priority::Normal),
+            is_public: self.is_public,
+            escalated: self.escalated,
+            supervised: self.supervised,
+            reopen_count: self.reopen_count,
+            urge_count: self.urge_count,
+            me_too_count: self.me_too_count,
+            last_urged_at: self.last_urged_at,
+            sign_deadline: self.sign_deadline,
+            resolve_deadline: self.resolve_deadline,
+            dispatched_at: self.dispatched_at,
+            signed_at: self.signed_at,
+            resolved_at: self.resolved_at,
+            closed_at: self.closed_at,
+            hold_started_at: self.hold_started_at,
+            rating: self.rating.and_then(|stars| Rating::parse(stars).ok()),
+            extension_requested_until: self.extension_requested_until,
+            merged_into: self.merged_into_id,
+            overdue_alerted_at: self.overdue_alerted_at,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct EventRow {
+    pub id: i64,
+    pub work_order_id: i64,
+    pub kind: String,
+    pub actor_id: Option<i64>,
+    pub actor_name: Option<String>,
+    pub at: DateTime<Utc>,
+    pub body: Option<String>,
+    pub internal: bool,
+    pub details: Option<String>,
+}
+
+pub struct NewWorkOrder<'a> {
+    pub community: CommunityId,
+    pub category_id: i64,
+    pub description: &'a str,
+    pub building_id: Option<i64>,
+    pub room_id: Option<i64>,
+    pub place: Option<&'a str>,
+    pub channel: Channel,
+    pub reporter: Option<PersonId>,
+    pub guest_name: Option<&'a str>,
+    pub guest_phone: Option<&'a str>,
+    pub created_by: PersonId,
+    pub is_public: bool,
+    /// The walk-in visit this work order came from, linked in the same transaction.
+    pub visit_id: Option<i64>,
+}
+
+pub struct NewEvent {
+    pub kind: EventKind,
+    pub actor: Option<PersonId>,
+    pub body: Option<String>,
+    pub details: Option<serde_json::Value>,
+}
+
+/// A message for the outbox, written with the change it announces.
+pub struct OutboxMessage {
+    pub topic: &'static str,
+    pub payload: serde_json::Value,
+}
+
+/// One accepted action to write: the state it was computed from (by version), the state
+/// it leads to, its event, and what else it touches.
+pub struct AppliedAction {
+    pub work_order_id: i64,
+    pub expected_version: i64,
+    pub next: WorkOrderState,
+    pub event: NewEvent,
+    pub new_follower: Option<(PersonId, &'static str)>,
+    pub outbox: Vec<OutboxMessage>,
+}
+
+/// Filters of the work-order list. Every filter narrows; `visible_communities` is
+/// always applied (callers see only their communities).
+#[derive(Debug, Clone, Default)]
+pub struct WorkOrderFilter {
+    pub communities: Vec<i64>,
+    pub statuses: Vec<Status>,
+    pub category_id: Option<i64>,
+    pub building_id: Option<i64>,
+    pub lead_organisation_id: Option<i64>,
+    /// Overdue at this instant: dispatched or in progress, past the resolve deadline.
+    pub overdue_at: Option<DateTime<Utc>>,
+    /// Reported or followed by this person.
+    pub involving_person: Option<i64>,
+    /// Led or co-handled by one of these organisations.
+    pub handled_by: Option<Vec<i64>>,
+    /// Only public work orders (what other residents may see).
+    pub public_only: bool,
+    pub text: Option<String>,
+    pub created_from: Option<DateTime<Utc>>,
+    pub created_to: Option<DateTime<Utc>>,
+    pub oldest_first: bool,
+    /// Keyset cursor: the id of the last row of the previous page.
+    pub after_id: Option<i64>,
+    pub limit: i64,
+}
+
+const WORK_ORDER_COLUMNS: &str = "id, community_id, number, category_id, description, building_id, room_id, place,
+    channel, reporter_id, guest_name, guest_phone, created_by, lead_organisation_id, priority, status, is_public,
+    escalated, supervised, reopen_count, urge_count, me_too_count, last_urged_at, sign_deadline, resolve_deadline,
+    dispatched_at, signed_at, resolved_at, closed_at, hold_started_at, rating, extension_requested_until,
+    merged_into_id, overdue_alerted_at, version, created_at, updated_at";
+
+const CATEGORY_COLUMNS: &str = "id, community_id, code, name, name_en, icon, sign_limit_kind, sign_limit_minutes,
+    resolve_limit_kind, resolve_limit_minutes, complex, position, active";
+
+fn escape_like(text: &str) -> String {
+    text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
+
+impl Store {
+    /// Gives a community the default categories it has not got yet.
+    pub async fn seed_default_categories(&self, community: CommunityId) -> StoreResult<()> {
+        on_pool!(&self.db, |pool| {
+            let mut tx = pool.begin().await?;
+            for (position, category) in DEFAULT_CATEGORIES.iter().enumerate() {
+                let (sign_kind, sign_minutes) = category.sign.to_parts();
+                let (resolve_kind, resolve_minutes) = category.resolve.to_parts();
+                sqlx::query(
+                    "INSERT INTO categories (community_id, code, name, name_en, icon, sign_limit_kind, sign_limit_minutes,
+                         resolve_limit_kind, resolve_limit_minutes, complex, position, active)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, TRUE)
+                     ON CONFLICT (community_id, code) DO NOTHING",
+                )
+                .bind(community.0)
+                .bind(category.code)
+                .bind(category.name)
+                .bind(category.name_en)
+                .bind(category.icon)
+                .bind(sign_kind)
+                .bind(sign_minutes)
+                .bind(resolve_kind)
+                .bind(resolve_minutes)
+                .bind(category.complex)
+                .bind(i64::try_from(position).unwrap_or_default())
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+            Ok::<_, StoreError>(())
+        })
+    }
+
+    pub async fn categories(&self, community: CommunityId) -> StoreResult<Vec<Category>> {
+        let sql = format!("SELECT {CATEGORY_COLUMNS} FROM categories WHERE community_id = $1 ORDER BY position, id");
+        Ok(on_pool!(&self.db, |pool| {
+            sqlx::query_as::<_, Category>(AssertSqlSafe(sql.as_str())).bind(community.0).fetch_all(pool).await
+        })?)
+    }
+
+    pub async fn category(&self, id: i64) -> StoreResult<Category> {
+        let sql = format!("SELECT {CATEGORY_COLUMNS} FROM categories WHERE id = $1");
+        on_pool!(&self.db, |pool| {
+            sqlx::query_as::<_, Category>(AssertSqlSafe(sql.as_str())).bind(id).fetch_optional(pool).await
+        })?
+        .ok_or(StoreError::NotFound("work_order.category_not_found"))
+    }
+
+    /// Adds holidays (and swapped working days) that are not recorded yet.
+    pub async fn add_holidays(&self, holidays: &[Holiday]) -> StoreResult<u64> {
+        on_pool!(&self.db, |pool| {
+            let mut tx = pool.begin().await?;
+            let mut added = 0;
+            for holiday in holidays {
+                added += sqlx::query("INSERT INTO holidays (day, kind, name) VALUES ($1, $2, $3) ON CONFLICT (day) DO NOTHING")
+                    .bind(holiday.day)
+                    .bind(&holiday.kind)
+                    .bind(&holiday.name)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+            }
+            tx.commit().await?;
+            Ok::<_, StoreError>(added)
+        })
+    }
+
+    /// Replaces one year's holidays (the administrator corrects or publishes a year).
+    pub async fn replace_holidays(&self, year: i32, holidays: &[Holiday]) -> StoreResult<()> {
+        let first = NaiveDate::from_ymd_opt(year, 1, 1).ok_or(StoreError::Conflict("calendar.year_invalid"))?;
+        let last = NaiveDate::from_ymd_opt(year, 12, 31).ok_or(StoreError::Conflict("calendar.year_invalid"))?;
+        on_pool!(&self.db, |pool| {
+            let mut tx = pool.begin().await?;
+            sqlx::query("DELETE FROM holidays WHERE day >= $1 AND day <= $2")
+                .bind(first)
+                .bind(last)
+                .execute(&mut *tx)
+                .await?;
+            for holiday in holidays {
+                sqlx::query("INSERT INTO holidays (day, kind, name) VALUES ($1, $2, $3)")
+                    .bind(holiday.day)
+                    .bind(&holiday.kind)
+                    .bind(&holiday.name)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(StoreError::unique_as("calendar.day_repeated"))?;
+            }
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    pub async fn holidays(&self, year: Option<i32>) -> StoreResult<Vec<Holiday>> {
+        let range = year.and_then(|year| Some((NaiveDate::from_ymd_opt(year, 1, 1)?, NaiveDate::from_ymd_opt(year, 12, 31)?)));
+        let (first, last) = range.unzip();
+        Ok(on_pool!(&self.db, |pool| {
+            sqlx::query_as::<_, Holiday>(
+                "SELECT day, kind, name FROM holidays WHERE ($1 IS NULL OR day >= $1) AND ($2 IS NULL OR day <= $2) ORDER BY day",
+            )
+            .bind(first)
+            .bind(last)
+            .fetch_all(pool)
+            .await
+        })?)
+    }
+
+    pub async fn working_calendar(&self) -> StoreResult<WorkingCalendar> {
+        let holidays = self.holidays(None).await?;
+        let off = holidays.iter().filter(|holiday| holiday.kind == "off").map(|holiday| holiday.day);
+        let work = holidays.iter().filter(|holiday| holiday.kind == "work").map(|holiday| holiday.day);
+        Ok(WorkingCalendar::new(off, work))
+    }
+
+    /// Creates a work order with the community's next number and its first event, in one
+    /// transaction. The counter row is locked until commit, so numbers have no gaps and
+    /// no repeats under concurrency.
+    pub async fn create_work_order(&self, order: NewWorkOrder<'_>, now: DateTime<Utc>) -> StoreResult<WorkOrderRow> {
+        let now = stored_time(now);
+        let sql = format!(
+            "INSERT INTO work_orders (community_id, number, category_id, description, building_id, room_id, place, channel,
+                reporter_id, guest_name, guest_phone, created_by, priority, status, is_public, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'normal', 'submitted', $13, $14, $14)
+             RETURNING {WORK_ORDER_COLUMNS}"
+        );
+        let actor = order.reporter.filter(|reporter| *reporter == order.created_by).or(Some(order.created_by));
+        on_pool!(&self.db, |pool| {
+            let mut tx = pool.begin().await?;
+            let number = sqlx::query_scalar::<_, i64>(
+                "INSERT INTO work_order_counters (community_id, last_number) VALUES ($1, 1)
+                 ON CONFLICT (community_id) DO UPDATE SET last_number = work_order_counters.last_number + 1
+                 RETURNING last_number",
+            )
+            .bind(order.community.0)
+            .fetch_one(&mut *tx)
+            .await?;
+            let row = sqlx::query_as::<_, WorkOrderRow>(AssertSqlSafe(sql.as_str()))
+                .bind(order.community.0)
+                .bind(number)
+                .bind(order.category_id)
+                .bind(order.description)
+                .bind(order.building_id)
+                .bind(order.room_id)
+                .bind(order.place)
+                .bind(order.channel.as_str())
+                .bind(order.reporter.map(|person| person.0))
+                .bind(order.guest_name)
+                .bind(order.guest_phone)
+                .bind(order.created_by.0)
+                .bind(order.is_public)
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?;
+            sqlx::query(
+                "INSERT INTO work_order_events (work_order_id, kind, actor_id, at, body, internal, details)
+                 VALUES ($1, 'submitted', $2, $3, $4, FALSE, $5)",
+            )
+            .bind(row.id)
+            .bind(actor.map(|person| person.0))
+            .bind(now)
+            .bind(order.description)
+            .bind(serde_json::json!({ "channel": order.channel.as_str() }).to_string())
+            .execute(&mut *tx)
+            .await?;
+            if let Some(visit) = order.visit_id {
+                let linked = sqlx::query(
+                    "UPDATE visits SET work_order_id = $1 WHERE id = $2 AND community_id = $3 AND work_order_id IS NULL",
+                )
+                .bind(row.id)
+                .bind(visit)
+                .bind(order.community.0)
+                .execute(&mut *tx)
+                .await?;
+                if linked.rows_affected() == 0 {
+                    return Err(StoreError::Conflict("visit.not_linkable"));
+                }
+            }
+            sqlx::query(
+                "INSERT INTO outbox (topic, community_id, work_order_id, payload, created_at, next_attempt_at)
+                 VALUES ('work_order.submitted', $1, $2, $3, $4, $4)",
+            )
+            .bind(order.community.0)
+            .bind(row.id)
+            .bind(serde_json::json!({ "number": number }).to_string())
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            Ok(row)
+        })
+    }
+
+    pub async fn work_order(&self, id: i64) -> StoreResult<WorkOrderRow> {
+        let sql = format!("SELECT {WORK_ORDER_COLUMNS} FROM work_orders WHERE id = $1");
+        on_pool!(&self.db, |pool| {
+            sqlx::query_as::<_, WorkOrderRow>(AssertSqlSafe(sql.as_str())).bind(id).fetch_optional(pool).await
+        })?
+        .ok_or(StoreError::NotFound("work_order.not_found"))
+    }
+
+    pub async fn work_order_by_number(&self, community: CommunityId, number: i64) -> StoreResult<WorkOrderRow> {
+        let sql = format!("SELECT {WORK_ORDER_COLUMNS} FROM work_orders WHERE community_id = $1 AND number = $2");
+        on_pool!(&self.db, |pool| {
+            sqlx::query_as::<_, WorkOrderRow>(AssertSqlSafe(sql.as_str()))
+                .bind(community.0)
+                .bind(number)
+                .fetch_optional(pool)
+                .await
+        })?
+        .ok_or(StoreError::NotFound("work_order.not_found"))
+    }
+
+    pub async fn co_handlers(&self, work_order: i64) -> StoreResult<Vec<i64>> {
+        Ok(on_pool!(&self.db, |pool| {
+            sqlx::query_scalar::<_, i64>(
+                "SELECT organisation_id FROM work_order_co_handlers WHERE work_order_id = $1 ORDER BY organisation_id",
+            )
+            .bind(work_order)
+            .fetch_all(pool)
+            .await
+        })?)
+    }
+
+    pub async fn follows(&self, work_order: i64, person: PersonId) -> StoreResult<bool> {
+        Ok(on_pool!(&self.db, |pool| {
+            sqlx::query_scalar::<_, i64>("SELECT 1 FROM work_order_followers WHERE work_order_id = $1 AND person_id = $2")
+                .bind(work_order)
+                .bind(person.0)
+                .fetch_optional(pool)
+                .await
+        })?
+        .is_some())
+    }
+
+    pub async fn events(&self, work_order: i64, include_internal: bool) -> StoreResult<Vec<EventRow>> {
+        Ok(on_pool!(&self.db, |pool| {
+            sqlx::query_as::<_, EventRow>(
+                "SELECT e.id, e.work_order_id, e.kind, e.actor_id, p.display_name AS actor_name, e.at, e.body, e.internal, e.details
+                 FROM work_order_events e LEFT JOIN people p ON p.id = e.actor_id
+                 WHERE e.work_order_id = $1 AND ($2 OR NOT e.internal)
+                 ORDER BY e.id",
+            )
+            .bind(work_order)
+            .bind(include_internal)
+            .fetch_all(pool)
+            .await
+        })?)
+    }
+
+    /// Writes an accepted action: the new state (only if nobody changed the work order
+    /// since it was read — otherwise `work_order.version_conflict`), its event, a new
+    /// follower, and outbox messages, all in one transaction. Returns the new version.
+    pub async fn apply_action(&self, action: AppliedAction, now: DateTime<Utc>) -> StoreResult<i64> {
+        let now = stored_time(now);
+        let next = &action.next;
+        let internal = action.event.kind.is_internal();
+        let co_handlers: Vec<i64> = next.co_handlers.iter().map(|organisation| organisation.0).collect();
+        let details = action.event.details.as_ref().map(serde_json::Value::to_string);
+        on_pool!(&self.db, |pool| {
+            let mut tx = pool.begin().await?;
+            let updated = sqlx::query(
+                "UPDATE work_orders SET status = $1, lead_organisation_id = $2, priority = $3, is_public = $4, escalated = $5,
+                    supervised = $6, reopen_count = $7, urge_count = $8, me_too_count = $9, last_urged_at = $10,
+                    sign_deadline = $11, resolve_deadline = $12, dispatched_at = $13, signed_at = $14, resolved_at = $15,
+                    closed_at = $16, hold_started_at = $17, rating = $18, extension_requested_until = $19,
+                    merged_into_id = $20, overdue_alerted_at = $21, version = version + 1, updated_at = $22
+                 WHERE id = $23 AND version = $24",
+            )
+            .bind(next.status.as_str())
+            .bind(next.lead.map(|organisation| organisation.0))
+            .bind(next.priority.as_str())
+            .bind(next.is_public)
+            .bind(next.escalated)
+            .bind(next.supervised)
+            .bind(next.reopen_count)
+            .bind(next.urge_count)
+            .bind(next.me_too_count)
+            .bind(next.last_urged_at.map(stored_time))
+            .bind(next.sign_deadline.map(stored_time))
+            .bind(next.resolve_deadline.map(stored_time))
+            .bind(next.dispatched_at.map(stored_time))
+            .bind(next.signed_at.map(stored_time))
+            .bind(next.resolved_at.map(stored_time))
+            .bind(next.closed_at.map(stored_time))
+            .bind(next.hold_started_at.map(stored_time))
+            .bind(next.rating.map(|rating| i64::from(rating.stars())))
+            .bind(next.extension_requested_until.map(stored_time))
+            .bind(next.merged_into)
+            .bind(next.overdue_alerted_at.map(stored_time))
+            .bind(now)
+            .bind(action.work_order_id)
+            .bind(action.expected_version)
+            .execute(&mut *tx)
+            .await?;
+            if updated.rows_affected() == 0 {
+                return Err(StoreError::Conflict("work_order.version_conflict"));
+            }
+            sqlx::query("DELETE FROM work_order_co_handlers WHERE work_order_id = $1")
+                .bind(action.work_order_id)
+                .execute(&mut *tx)
+                .await?;
+            for organisation in &co_handlers {
+                sqlx::query("INSERT INTO work_order_co_handlers (work_order_id, organisation_id) VALUES ($1, $2)")
+                    .bind(action.work_order_id)
+                    .bind(organisation)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            sqlx::query(
+                "INSERT INTO work_order_events (work_order_id, kind, actor_id, at, body, internal, details)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(action.work_order_id)
+            .bind(action.event.kind.as_str())
+            .bind(action.event.actor.map(|person| person.0))
+            .bind(now)
+            .bind(action.event.body.as_deref())
+            .bind(internal)
+            .bind(details.as_deref())
+            .execute(&mut *tx)
+            .await?;
+            if let Some((person, reason)) = action.new_follower {
+                sqlx::query(
+                    "INSERT INTO work_order_followers (work_order_id, person_id, reason, created_at) VALUES ($1, $2, $3, $4)
+                     ON CONFLICT (work_order_id, person_id) DO NOTHING",
+                )
+                .bind(next.merged_into.filter(|_| reason == "merged").unwrap_or(action.work_order_id))
+                .bind(person.0)
+                .bind(reason)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            }
+            for message in &action.outbox {
+                sqlx::query(
+                    "INSERT INTO outbox (topic, community_id, work_order_id, payload, created_at, next_attempt_at)
+                     SELECT $1, community_id, id, $2, $3, $3 FROM work_orders WHERE id = $4",
+                )
+                .bind(message.topic)
+                .bind(message.payload.to_string())
+                .bind(now)
+                .bind(action.work_order_id)
+                .execute(&mut *tx)
+                .await?;
+            }
+            let version = sqlx::query_scalar::<_, i64>("SELECT version FROM work_orders WHERE id = $1")
+                .bind(action.work_order_id)
+                .fetch_one(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok(version)
+        })
+    }
+
+    /// One page of work orders, newest first unless `oldest_first`.
+    pub async fn list_work_orders(&self, filter: &WorkOrderFilter) -> StoreResult<Vec<WorkOrderRow>> {
+        if filter.communities.is_empty() {
+            return Ok(Vec::new());
+        }
+        on_pool!(&self.db, |pool| {
+            let mut query = sqlx::QueryBuilder::new(format!("SELECT {WORK_ORDER_COLUMNS} FROM work_orders w WHERE community_id IN ("));
+            let mut communities = query.separated(", ");
+            for community in &filter.communities {
+                communities.push_bind(*community);
+            }
+            query.push(")");
+            if !filter.statuses.is_empty() {
+                query.push(" AND status IN (");
+                let mut statuses = query.separated(", ");
+                for status in &filter.statuses {
+                    statuses.push_bind(status.as_str());
+                }
+                query.push(")");
+            }
+            if let Some(category) = filter.category_id {
+                query.push(" AND category_id = ").push_bind(category);
+            }
+            if let Some(building) = filter.building_id {
+                query.push(" AND building_id = ").push_bind(building);
+            }
+            if let Some(lead) = filter.lead_organisation_id {
+                query.push(" AND lead_organisation_id = ").push_bind(lead);
+            }
+            if let Some(at) = filter.overdue_at {
+                query.push(" AND status IN ('dispatched', 'in_progress') AND resolve_deadline < ").push_bind(stored_time(at));
+            }
+            if let Some(person) = filter.involving_person {
+                query
+                    .push(" AND (reporter_id = ")
+                    .push_bind(person)
+                    .push(" OR EXISTS (SELECT 1 FROM work_order_followers f WHERE f.work_order_id = w.id AND f.person_id = ")
+                    .push_bind(person)
+                    .push("))");
+            }
+            if let Some(organisations) = &filter.handled_by {
+                if organisations.is_empty() {
+                    query.push(" AND FALSE");
+                } else {
+                    query.push(" AND (lead_organisation_id IN (");
+                    let mut leads = query.separated(", ");
+                    for organisation in organisations {
+                        leads.push_bind(*organisation);
+                    }
+                    query.push(") OR EXISTS (SELECT 1 FROM work_order_co_handlers c WHERE c.work_order_id = w.id AND c.organisation_id IN (");
+                    let mut co = query.separated(", ");
+                    for organisation in organisations {
+                        co.push_bind(*organisation);
+                    }
+                    query.push(")))");
+                }
+            }
+            if filter.public_only {
+                query.push(" AND is_public");
+            }
+            if let Some(text) = filter.text.as_deref().map(str::trim).filter(|text| !text.is_empty()) {
+                query.push(" AND description LIKE ").push_bind(format!("%{}%", escape_like(text))).push(" ESCAPE '\\'");
+            }
+            if let Some(from) = filter.created_from {
+                query.push(" AND created_at >= ").push_bind(stored_time(from));
+            }
+            if let Some(to) = filter.created_to {
+                query.push(" AND created_at < ").push_bind(stored_time(to));
+            }
+            if let Some(after) = filter.after_id {
+                query.push(if filter.oldest_first { " AND id > " } else { " AND id < " }).push_bind(after);
+            }
+            query.push(if filter.oldest_first { " ORDER BY id ASC" } else { " ORDER BY id DESC" });
+            query.push(" LIMIT ").push_bind(filter.limit);
+            Ok(query.build_query_as::<WorkOrderRow>().fetch_all(pool).await?)
+        })
+    }
+
+    /// Work orders that have just become overdue: marked, given a supervision-alert event
+    /// and an outbox message, each in its own transaction. Returns their ids.
+    pub async fn mark_newly_overdue(&self, now: DateTime<Utc>, batch: i64) -> StoreResult<Vec<i64>> {
+        let now = stored_time(now);
+        let due: Vec<(i64, i64)> = on_pool!(&self.db, |pool| {
+            sqlx::query_as::<_, (i64, i64)>(
+                "SELECT id, number FROM work_orders
+                 WHERE status IN ('dispatched', 'in_progress') AND resolve_deadline < $1 AND overdue_alerted_at IS NULL
+                 ORDER BY resolve_deadline LIMIT $2",
+            )
+            .bind(now)
+            .bind(batch)
+            .fetch_all(pool)
+            .await
+        })?;
+        let mut marked = Vec::with_capacity(due.len());
+        for (id, number) in due {
+            let changed = on_pool!(&self.db, |pool| {
+                let mut tx = pool.begin().await?;
+                let updated = sqlx::query(
+                    "UPDATE work_orders SET overdue_alerted_at = $1, version = version + 1, updated_at = $1
+                     WHERE id = $2 AND overdue_alerted_at IS NULL AND status IN ('dispatched', 'in_progress')",
+                )
+                .bind(now)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+                if updated.rows_affected() == 1 {
+                    sqlx::query(
+                        "INSERT INTO work_order_events (work_order_id, kind, actor_id, at, body, internal, details)
+                         VALUES ($1, 'overdue_alerted', NULL, $2, NULL, TRUE, NULL)",
+                    )
+                    .bind(id)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                    sqlx::query(
+                        "INSERT INTO outbox (topic, community_id, work_order_id, payload, created_at, next_attempt_at)
+                         SELECT 'work_order.overdue', community_id, id, $1, $2, $2 FROM work_orders WHERE id = $3",
+                    )
+                    .bind(serde_json::json!({ "number": number }).to_string())
+                    .bind(now)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await?;
+                Ok::<_, StoreError>(updated.rows_affected() == 1)
+            })?;
+            if changed {
+                marked.push(id);
+            }
+        }
+        Ok(marked)
+    }
+
+    /// Resolved work orders whose acceptance window has passed.
+    pub async fn resolved_before(&self, before: DateTime<Utc>, batch: i64) -> StoreResult<Vec<i64>> {
+        Ok(on_pool!(&self.db, |pool| {
+            sqlx::query_scalar::<_, i64>(
+                "SELECT id FROM work_orders WHERE status = 'resolved' AND resolved_at <= $1 ORDER BY resolved_at LIMIT $2",
+            )
+            .bind(stored_time(before))
+            .bind(batch)
+            .fetch_all(pool)
+            .await
+        })?)
+    }
+
+    /// Messages not delivered yet, oldest first (for tests and the delivery worker).
+    pub async fn pending_outbox(&self, work_order: i64) -> StoreResult<Vec<(String, String)>> {
+        Ok(on_pool!(&self.db, |pool| {
+            sqlx::query_as::<_, (String, String)>(
+                "SELECT topic, payload FROM outbox WHERE work_order_id = $1 AND delivered_at IS NULL ORDER BY id",
+            )
+            .bind(work_order)
+            .fetch_all(pool)
+            .await
+        })?)
+    }
+}
