@@ -29,21 +29,109 @@ const fn category(
     resolve: TimeLimit,
     complex: bool,
 ) -> DefaultCategory {
-    DefaultCategory { code, name, name_en, icon, sign, resolve, complex }
+    DefaultCategory {
+        code,
+        name,
+        name_en,
+        icon,
+        sign,
+        resolve,
+        complex,
+    }
 }
 
 pub const DEFAULT_CATEGORIES: [DefaultCategory; 12] = [
-    category("high_altitude_throwing", "高空抛物", "Things thrown from height", "🏢", SIGN_NORMAL, GENERAL, false),
-    category("corridor_lighting", "楼道照明", "Corridor lighting", "💡", SIGN_NORMAL, TimeLimit::SameWorkingDay, false),
-    category("illegal_parking", "乱停车", "Parking", "🚗", SIGN_NORMAL, GENERAL, false),
-    category("greenery", "绿化", "Greenery", "🌳", SIGN_NORMAL, GENERAL, false),
-    category("stray_animals", "流浪动物", "Stray animals", "🐈", SIGN_NORMAL, GENERAL, false),
+    category(
+        "high_altitude_throwing",
+        "高空抛物",
+        "Things thrown from height",
+        "🏢",
+        SIGN_NORMAL,
+        GENERAL,
+        false,
+    ),
+    category(
+        "corridor_lighting",
+        "楼道照明",
+        "Corridor lighting",
+        "💡",
+        SIGN_NORMAL,
+        TimeLimit::SameWorkingDay,
+        false,
+    ),
+    category(
+        "illegal_parking",
+        "乱停车",
+        "Parking",
+        "🚗",
+        SIGN_NORMAL,
+        GENERAL,
+        false,
+    ),
+    category(
+        "greenery",
+        "绿化",
+        "Greenery",
+        "🌳",
+        SIGN_NORMAL,
+        GENERAL,
+        false,
+    ),
+    category(
+        "stray_animals",
+        "流浪动物",
+        "Stray animals",
+        "🐈",
+        SIGN_NORMAL,
+        GENERAL,
+        false,
+    ),
     category("noise", "噪音", "Noise", "🔊", SIGN_NORMAL, GENERAL, false),
-    category("sanitation", "环境卫生", "Cleanliness", "🧹", SIGN_NORMAL, GENERAL, false),
-    category("repairs", "设施维修", "Repairs", "🔧", SIGN_NORMAL, TimeLimit::SameWorkingDay, false),
-    category("utilities", "水电气", "Water, power, gas", "🚰", SIGN_URGENT, TimeLimit::CalendarMinutes(24 * 60), false),
-    category("safety_hazard", "安全隐患", "Safety hazard", "⚠️", SIGN_URGENT, TimeLimit::CalendarMinutes(2 * 60), false),
-    category("neighbour_dispute", "邻里纠纷", "Neighbour dispute", "🤝", SIGN_NORMAL, COMPLEX, true),
+    category(
+        "sanitation",
+        "环境卫生",
+        "Cleanliness",
+        "🧹",
+        SIGN_NORMAL,
+        GENERAL,
+        false,
+    ),
+    category(
+        "repairs",
+        "设施维修",
+        "Repairs",
+        "🔧",
+        SIGN_NORMAL,
+        TimeLimit::SameWorkingDay,
+        false,
+    ),
+    category(
+        "utilities",
+        "水电气",
+        "Water, power, gas",
+        "🚰",
+        SIGN_URGENT,
+        TimeLimit::CalendarMinutes(24 * 60),
+        false,
+    ),
+    category(
+        "safety_hazard",
+        "安全隐患",
+        "Safety hazard",
+        "⚠️",
+        SIGN_URGENT,
+        TimeLimit::CalendarMinutes(2 * 60),
+        false,
+    ),
+    category(
+        "neighbour_dispute",
+        "邻里纠纷",
+        "Neighbour dispute",
+        "🤝",
+        SIGN_NORMAL,
+        COMPLEX,
+        true,
+    ),
     category("other", "其他", "Other", "📋", SIGN_NORMAL, GENERAL, false),
 ];
 
@@ -53,7 +141,10 @@ mod tests {
 
     #[test]
     fn codes_are_unique_and_limits_sensible() {
-        let mut codes: Vec<&str> = DEFAULT_CATEGORIES.iter().map(|category| category.code).collect();
+        let mut codes: Vec<&str> = DEFAULT_CATEGORIES
+            .iter()
+            .map(|category| category.code)
+            .collect();
         codes.sort_unstable();
         codes.dedup();
         assert_eq!(codes.len(), DEFAULT_CATEGORIES.len());

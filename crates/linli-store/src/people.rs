@@ -319,7 +319,7 @@ impl Store {
     ) -> StoreResult<bool> {
         let found = on_pool!(&self.db, |pool| {
             sqlx::query_scalar::<_, i64>(
-                "SELECT 1 WHERE EXISTS (
+                "SELECT CAST(1 AS BIGINT) WHERE EXISTS (
                     SELECT 1 FROM role_grants WHERE person_id = $1 AND scope_kind = 'community' AND scope_id = $2)
                  OR EXISTS (
                     SELECT 1 FROM person_rooms pr JOIN rooms r ON r.id = pr.room_id

@@ -167,7 +167,8 @@ impl Store {
             .await
         });
         let community = row.map_err(StoreError::unique_as("registry.community_exists"))?;
-        self.seed_default_categories(CommunityId(community.id)).await?;
+        self.seed_default_categories(CommunityId(community.id))
+            .await?;
         Ok(community)
     }
 

@@ -42,7 +42,11 @@ const VISIT_COLUMNS: &str = "SELECT v.id, v.community_id, v.visitor_name, v.visi
     FROM visits v JOIN people p ON p.id = v.receptionist_id LEFT JOIN work_orders w ON w.id = v.work_order_id";
 
 impl Store {
-    pub async fn create_visit(&self, visit: NewVisit<'_>, now: DateTime<Utc>) -> StoreResult<Visit> {
+    pub async fn create_visit(
+        &self,
+        visit: NewVisit<'_>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Visit> {
         let id = on_pool!(&self.db, |pool| {
             sqlx::query_scalar::<_, i64>(
                 "INSERT INTO visits (community_id, visitor_name, visitor_phone, person_id, building_id, room_text, matter,
@@ -68,7 +72,10 @@ impl Store {
     pub async fn visit(&self, id: i64) -> StoreResult<Visit> {
         let sql = format!("{VISIT_COLUMNS} WHERE v.id = $1");
         on_pool!(&self.db, |pool| {
-            sqlx::query_as::<_, Visit>(sqlx::AssertSqlSafe(sql.as_str())).bind(id).fetch_optional(pool).await
+            sqlx::query_as::<_, Visit>(sqlx::AssertSqlSafe(sql.as_str()))
+                .bind(id)
+                .fetch_optional(pool)
+                .await
         })?
         .ok_or(crate::StoreError::NotFound("visit.not_found"))
     }

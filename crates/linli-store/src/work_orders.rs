@@ -213,11 +213,14 @@ const WORK_ORDER_COLUMNS: &str = "id, community_id, number, category_id, descrip
     dispatched_at, signed_at, resolved_at, closed_at, hold_started_at, rating, extension_requested_until,
     merged_into_id, overdue_alerted_at, version, created_at, updated_at";
 
-const CATEGORY_COLUMNS: &str = "id, community_id, code, name, name_en, icon, sign_limit_kind, sign_limit_minutes,
+const CATEGORY_COLUMNS: &str =
+    "id, community_id, code, name, name_en, icon, sign_limit_kind, sign_limit_minutes,
     resolve_limit_kind, resolve_limit_minutes, complex, position, active";
 
 fn escape_like(text: &str) -> String {
-    text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+    text.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
 }
 
 impl Store {
@@ -254,16 +257,24 @@ impl Store {
     }
 
     pub async fn categories(&self, community: CommunityId) -> StoreResult<Vec<Category>> {
-        let sql = format!("SELECT {CATEGORY_COLUMNS} FROM categories WHERE community_id = $1 ORDER BY position, id");
+        let sql = format!(
+            "SELECT {CATEGORY_COLUMNS} FROM categories WHERE community_id = $1 ORDER BY position, id"
+        );
         Ok(on_pool!(&self.db, |pool| {
-            sqlx::query_as::<_, Category>(AssertSqlSafe(sql.as_str())).bind(community.0).fetch_all(pool).await
+            sqlx::query_as::<_, Category>(AssertSqlSafe(sql.as_str()))
+                .bind(community.0)
+                .fetch_all(pool)
+                .await
         })?)
     }
 
     pub async fn category(&self, id: i64) -> StoreResult<Category> {
         let sql = format!("SELECT {CATEGORY_COLUMNS} FROM categories WHERE id = $1");
         on_pool!(&self.db, |pool| {
-            sqlx::query_as::<_, Category>(AssertSqlSafe(sql.as_str())).bind(id).fetch_optional(pool).await
+            sqlx::query_as::<_, Category>(AssertSqlSafe(sql.as_str()))
+                .bind(id)
+                .fetch_optional(pool)
+                .await
         })?
         .ok_or(StoreError::NotFound("work_order.category_not_found"))
     }
@@ -289,8 +300,10 @@ impl Store {
 
     /// Replaces one year's holidays (the administrator corrects or publishes a year).
     pub async fn replace_holidays(&self, year: i32, holidays: &[Holiday]) -> StoreResult<()> {
-        let first = NaiveDate::from_ymd_opt(year, 1, 1).ok_or(StoreError::Conflict("calendar.year_invalid"))?;
-        let last = NaiveDate::from_ymd_opt(year, 12, 31).ok_or(StoreError::Conflict("calendar.year_invalid"))?;
+        let first = NaiveDate::from_ymd_opt(year, 1, 1)
+            .ok_or(StoreError::Conflict("calendar.year_invalid"))?;
+        let last = NaiveDate::from_ymd_opt(year, 12, 31)
+            .ok_or(StoreError::Conflict("calendar.year_invalid"))?;
         on_pool!(&self.db, |pool| {
             let mut tx = pool.begin().await?;
             sqlx::query("DELETE FROM holidays WHERE day >= $1 AND day <= $2")
@@ -313,7 +326,12 @@ impl Store {
     }
 
     pub async fn holidays(&self, year: Option<i32>) -> StoreResult<Vec<Holiday>> {
-        let range = year.and_then(|year| Some((NaiveDate::from_ymd_opt(year, 1, 1)?, NaiveDate::from_ymd_opt(year, 12, 31)?)));
+        let range = year.and_then(|year| {
+            Some((
+                NaiveDate::from_ymd_opt(year, 1, 1)?,
+                NaiveDate::from_ymd_opt(year, 12, 31)?,
+            ))
+        });
         let (first, last) = range.unzip();
         Ok(on_pool!(&self.db, |pool| {
             sqlx::query_as::<_, Holiday>(
@@ -328,15 +346,25 @@ impl Store {
 
     pub async fn working_calendar(&self) -> StoreResult<WorkingCalendar> {
         let holidays = self.holidays(None).await?;
-        let off = holidays.iter().filter(|holiday| holiday.kind == "off").map(|holiday| holiday.day);
-        let work = holidays.iter().filter(|holiday| holiday.kind == "work").map(|holiday| holiday.day);
+        let off = holidays
+            .iter()
+            .filter(|holiday| holiday.kind == "off")
+            .map(|holiday| holiday.day);
+        let work = holidays
+            .iter()
+            .filter(|holiday| holiday.kind == "work")
+            .map(|holiday| holiday.day);
         Ok(WorkingCalendar::new(off, work))
     }
 
     /// Creates a work order with the community's next number and its first event, in one
     /// transaction. The counter row is locked until commit, so numbers have no gaps and
     /// no repeats under concurrency.
-    pub async fn create_work_order(&self, order: NewWorkOrder<'_>, now: DateTime<Utc>) -> StoreResult<WorkOrderRow> {
+    pub async fn create_work_order(
+        &self,
+        order: NewWorkOrder<'_>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<WorkOrderRow> {
         let now = stored_time(now);
         let sql = format!(
             "INSERT INTO work_orders (community_id, number, category_id, description, building_id, room_id, place, channel,
@@ -344,7 +372,10 @@ impl Store {
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'normal', 'submitted', $13, $14, $14)
              RETURNING {WORK_ORDER_COLUMNS}"
         );
-        let actor = order.reporter.filter(|reporter| *reporter == order.created_by).or(Some(order.created_by));
+        let actor = order
+            .reporter
+            .filter(|reporter| *reporter == order.created_by)
+            .or(Some(order.created_by));
         on_pool!(&self.db, |pool| {
             let mut tx = pool.begin().await?;
             let number = sqlx::query_scalar::<_, i64>(
@@ -414,13 +445,22 @@ impl Store {
     pub async fn work_order(&self, id: i64) -> StoreResult<WorkOrderRow> {
         let sql = format!("SELECT {WORK_ORDER_COLUMNS} FROM work_orders WHERE id = $1");
         on_pool!(&self.db, |pool| {
-            sqlx::query_as::<_, WorkOrderRow>(AssertSqlSafe(sql.as_str())).bind(id).fetch_optional(pool).await
+            sqlx::query_as::<_, WorkOrderRow>(AssertSqlSafe(sql.as_str()))
+                .bind(id)
+                .fetch_optional(pool)
+                .await
         })?
         .ok_or(StoreError::NotFound("work_order.not_found"))
     }
 
-    pub async fn work_order_by_number(&self, community: CommunityId, number: i64) -> StoreResult<WorkOrderRow> {
-        let sql = format!("SELECT {WORK_ORDER_COLUMNS} FROM work_orders WHERE community_id = $1 AND number = $2");
+    pub async fn work_order_by_number(
+        &self,
+        community: CommunityId,
+        number: i64,
+    ) -> StoreResult<WorkOrderRow> {
+        let sql = format!(
+            "SELECT {WORK_ORDER_COLUMNS} FROM work_orders WHERE community_id = $1 AND number = $2"
+        );
         on_pool!(&self.db, |pool| {
             sqlx::query_as::<_, WorkOrderRow>(AssertSqlSafe(sql.as_str()))
                 .bind(community.0)
@@ -444,7 +484,7 @@ impl Store {
 
     pub async fn follows(&self, work_order: i64, person: PersonId) -> StoreResult<bool> {
         Ok(on_pool!(&self.db, |pool| {
-            sqlx::query_scalar::<_, i64>("SELECT 1 FROM work_order_followers WHERE work_order_id = $1 AND person_id = $2")
+            sqlx::query_scalar::<_, i64>("SELECT CAST(1 AS BIGINT) FROM work_order_followers WHERE work_order_id = $1 AND person_id = $2")
                 .bind(work_order)
                 .bind(person.0)
                 .fetch_optional(pool)
@@ -453,7 +493,11 @@ impl Store {
         .is_some())
     }
 
-    pub async fn events(&self, work_order: i64, include_internal: bool) -> StoreResult<Vec<EventRow>> {
+    pub async fn events(
+        &self,
+        work_order: i64,
+        include_internal: bool,
+    ) -> StoreResult<Vec<EventRow>> {
         Ok(on_pool!(&self.db, |pool| {
             sqlx::query_as::<_, EventRow>(
                 "SELECT e.id, e.work_order_id, e.kind, e.actor_id, p.display_name AS actor_name, e.at, e.body, e.internal, e.details
@@ -471,12 +515,24 @@ impl Store {
     /// Writes an accepted action: the new state (only if nobody changed the work order
     /// since it was read — otherwise `work_order.version_conflict`), its event, a new
     /// follower, and outbox messages, all in one transaction. Returns the new version.
-    pub async fn apply_action(&self, action: AppliedAction, now: DateTime<Utc>) -> StoreResult<i64> {
+    pub async fn apply_action(
+        &self,
+        action: AppliedAction,
+        now: DateTime<Utc>,
+    ) -> StoreResult<i64> {
         let now = stored_time(now);
         let next = &action.next;
         let internal = action.event.kind.is_internal();
-        let co_handlers: Vec<i64> = next.co_handlers.iter().map(|organisation| organisation.0).collect();
-        let details = action.event.details.as_ref().map(serde_json::Value::to_string);
+        let co_handlers: Vec<i64> = next
+            .co_handlers
+            .iter()
+            .map(|organisation| organisation.0)
+            .collect();
+        let details = action
+            .event
+            .details
+            .as_ref()
+            .map(serde_json::Value::to_string);
         on_pool!(&self.db, |pool| {
             let mut tx = pool.begin().await?;
             let updated = sqlx::query(
@@ -564,22 +620,28 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             }
-            let version = sqlx::query_scalar::<_, i64>("SELECT version FROM work_orders WHERE id = $1")
-                .bind(action.work_order_id)
-                .fetch_one(&mut *tx)
-                .await?;
+            let version =
+                sqlx::query_scalar::<_, i64>("SELECT version FROM work_orders WHERE id = $1")
+                    .bind(action.work_order_id)
+                    .fetch_one(&mut *tx)
+                    .await?;
             tx.commit().await?;
             Ok(version)
         })
     }
 
     /// One page of work orders, newest first unless `oldest_first`.
-    pub async fn list_work_orders(&self, filter: &WorkOrderFilter) -> StoreResult<Vec<WorkOrderRow>> {
+    pub async fn list_work_orders(
+        &self,
+        filter: &WorkOrderFilter,
+    ) -> StoreResult<Vec<WorkOrderRow>> {
         if filter.communities.is_empty() {
             return Ok(Vec::new());
         }
         on_pool!(&self.db, |pool| {
-            let mut query = sqlx::QueryBuilder::new(format!("SELECT {WORK_ORDER_COLUMNS} FROM work_orders w WHERE community_id IN ("));
+            let mut query = sqlx::QueryBuilder::new(format!(
+                "SELECT {WORK_ORDER_COLUMNS} FROM work_orders w WHERE community_id IN ("
+            ));
             let mut communities = query.separated(", ");
             for community in &filter.communities {
                 communities.push_bind(*community);
@@ -603,7 +665,9 @@ impl Store {
                 query.push(" AND lead_organisation_id = ").push_bind(lead);
             }
             if let Some(at) = filter.overdue_at {
-                query.push(" AND status IN ('dispatched', 'in_progress') AND resolve_deadline < ").push_bind(stored_time(at));
+                query
+                    .push(" AND status IN ('dispatched', 'in_progress') AND resolve_deadline < ")
+                    .push_bind(stored_time(at));
             }
             if let Some(person) = filter.involving_person {
                 query
@@ -633,27 +697,54 @@ impl Store {
             if filter.public_only {
                 query.push(" AND is_public");
             }
-            if let Some(text) = filter.text.as_deref().map(str::trim).filter(|text| !text.is_empty()) {
-                query.push(" AND description LIKE ").push_bind(format!("%{}%", escape_like(text))).push(" ESCAPE '\\'");
+            if let Some(text) = filter
+                .text
+                .as_deref()
+                .map(str::trim)
+                .filter(|text| !text.is_empty())
+            {
+                query
+                    .push(" AND description LIKE ")
+                    .push_bind(format!("%{}%", escape_like(text)))
+                    .push(" ESCAPE '\\'");
             }
             if let Some(from) = filter.created_from {
-                query.push(" AND created_at >= ").push_bind(stored_time(from));
+                query
+                    .push(" AND created_at >= ")
+                    .push_bind(stored_time(from));
             }
             if let Some(to) = filter.created_to {
                 query.push(" AND created_at < ").push_bind(stored_time(to));
             }
             if let Some(after) = filter.after_id {
-                query.push(if filter.oldest_first { " AND id > " } else { " AND id < " }).push_bind(after);
+                query
+                    .push(if filter.oldest_first {
+                        " AND id > "
+                    } else {
+                        " AND id < "
+                    })
+                    .push_bind(after);
             }
-            query.push(if filter.oldest_first { " ORDER BY id ASC" } else { " ORDER BY id DESC" });
+            query.push(if filter.oldest_first {
+                " ORDER BY id ASC"
+            } else {
+                " ORDER BY id DESC"
+            });
             query.push(" LIMIT ").push_bind(filter.limit);
-            Ok(query.build_query_as::<WorkOrderRow>().fetch_all(pool).await?)
+            Ok(query
+                .build_query_as::<WorkOrderRow>()
+                .fetch_all(pool)
+                .await?)
         })
     }
 
     /// Work orders that have just become overdue: marked, given a supervision-alert event
     /// and an outbox message, each in its own transaction. Returns their ids.
-    pub async fn mark_newly_overdue(&self, now: DateTime<Utc>, batch: i64) -> StoreResult<Vec<i64>> {
+    pub async fn mark_newly_overdue(
+        &self,
+        now: DateTime<Utc>,
+        batch: i64,
+    ) -> StoreResult<Vec<i64>> {
         let now = stored_time(now);
         let due: Vec<(i64, i64)> = on_pool!(&self.db, |pool| {
             sqlx::query_as::<_, (i64, i64)>(
@@ -708,7 +799,11 @@ impl Store {
     }
 
     /// Resolved work orders whose acceptance window has passed.
-    pub async fn resolved_before(&self, before: DateTime<Utc>, batch: i64) -> StoreResult<Vec<i64>> {
+    pub async fn resolved_before(
+        &self,
+        before: DateTime<Utc>,
+        batch: i64,
+    ) -> StoreResult<Vec<i64>> {
         Ok(on_pool!(&self.db, |pool| {
             sqlx::query_scalar::<_, i64>(
                 "SELECT id FROM work_orders WHERE status = 'resolved' AND resolved_at <= $1 ORDER BY resolved_at LIMIT $2",

@@ -5,6 +5,8 @@
 rust_i18n::i18n!("locales", fallback = "zh-CN");
 
 mod auth;
+mod calendar;
+mod categories;
 mod error;
 mod extract;
 mod health;
@@ -13,6 +15,8 @@ mod metrics;
 mod people;
 mod registry;
 mod state;
+mod visits;
+pub mod work_orders;
 
 pub use error::ApiError;
 pub use locale::Locale;
@@ -78,6 +82,18 @@ pub fn router(state: AppState) -> Router {
             delete(people::revoke_role),
         )
         .route("/people/{person_id}/rooms", post(people::link_room))
+        .route("/categories", get(categories::list))
+        .route(
+            "/holidays/{year}",
+            get(calendar::list).put(calendar::replace),
+        )
+        .route("/visits", get(visits::list).post(visits::create))
+        .route(
+            "/work-orders",
+            get(work_orders::list).post(work_orders::create),
+        )
+        .route("/work-orders/{id}", get(work_orders::get))
+        .route("/work-orders/{id}/actions/{action}", post(work_orders::act))
         .fallback(|| async { ApiError::not_found("request.not_found") });
 
     Router::new()

@@ -3,5 +3,6 @@
 //! same server the binary starts.
 
 pub mod config;
+pub mod holidays_file;
 pub mod registry_file;
 pub mod server;

@@ -33,6 +33,7 @@ pub async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
     };
     let store = Store::connect(&url, &options).await?;
     store.migrate().await?;
+    crate::holidays_file::seed_shipped(&store).await?;
     Ok(store)
 }
 
@@ -94,23 +95,39 @@ impl Server {
     }
 }
 
-/// Removes expired sessions and old sign-in failures once an hour. Deleting what is
-/// already expired is idempotent, so several instances doing it is harmless.
+/// Every minute: flag newly overdue work orders and close resolved ones nobody answered
+/// in time. Every hour: remove expired sessions and old sign-in failures. Each step is
+/// idempotent or guarded by a version check, so several instances running it is safe.
 async fn housekeeping(state: AppState) {
-    let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));
+    let mut every_minute = tokio::time::interval(std::time::Duration::from_secs(60));
+    let mut minutes = 0u32;
     loop {
-        every_hour.tick().await;
-        let now = state.clock.now();
-        match state
-            .store
-            .purge_expired(now, now - Duration::days(1))
-            .await
-        {
-            Ok(removed) => {
-                tracing::debug!(removed, "expired sessions and sign-in failures removed")
+        every_minute.tick().await;
+        match linli_web::work_orders::jobs::run_due_rules(&state).await {
+            Ok(report) if report != linli_web::work_orders::jobs::DueRulesReport::default() => {
+                tracing::info!(
+                    newly_overdue = report.newly_overdue,
+                    closed_by_rule = report.closed_by_rule,
+                    "time limits checked"
+                );
             }
-            Err(error) => tracing::warn!(%error, "housekeeping failed"),
+            Ok(_) => {}
+            Err(error) => tracing::warn!(code = error.code, "checking time limits failed"),
         }
+        if minutes.is_multiple_of(60) {
+            let now = state.clock.now();
+            match state
+                .store
+                .purge_expired(now, now - Duration::days(1))
+                .await
+            {
+                Ok(removed) => {
+                    tracing::debug!(removed, "expired sessions and sign-in failures removed")
+                }
+                Err(error) => tracing::warn!(%error, "housekeeping failed"),
+            }
+        }
+        minutes = minutes.wrapping_add(1);
     }
 }
 

@@ -129,6 +129,7 @@ pub struct TestApp {
     pub clock: ManualClock,
     pub store: Store,
     pub database: TestDatabase,
+    state: Option<AppState>,
     shutdowns: std::sync::Mutex<Vec<(oneshot::Sender<()>, tokio::task::JoinHandle<()>)>>,
 }
 
@@ -190,6 +191,9 @@ impl TestApp {
     pub async fn spawn(engine: Engine, config: WebConfig) -> Self {
         let database = TestDatabase::new(engine).await;
         let store = database.store().await;
+        linli::holidays_file::seed_shipped(&store)
+            .await
+            .expect("load the holiday calendar");
         let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 10, 27, 1, 30, 0).unwrap());
         let demo = registry_file::parse(registry_file::DEMO_REGISTRY).unwrap();
         registry_file::import(&store, &demo, true, clock.now())
@@ -201,10 +205,20 @@ impl TestApp {
             clock,
             store,
             database,
+            state: None,
             shutdowns: std::sync::Mutex::new(Vec::new()),
         };
+        let state = AppState::new(
+            app.store.clone(),
+            Arc::new(app.clock.clone()),
+            config.clone(),
+        );
         let address = app.start_instance(config).await;
-        Self { address, ..app }
+        Self {
+            address,
+            state: Some(state),
+            ..app
+        }
     }
 
     /// Starts another server over the same database (another instance behind the same
@@ -236,6 +250,11 @@ impl TestApp {
         }
         self.store.close().await;
         self.database.drop_database().await;
+    }
+
+    /// The application state of this server, for running its background rules directly.
+    pub fn state(&self) -> &AppState {
+        self.state.as_ref().expect("started")
     }
 
     pub fn url(&self, path: &str) -> String {

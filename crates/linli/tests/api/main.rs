@@ -14,3 +14,4 @@ mod people;
 mod registry;
 mod schema;
 mod sessions;
+mod work_orders;

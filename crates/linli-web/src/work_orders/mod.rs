@@ -1,0 +1,416 @@
+//! The work-order API: report, list, read, and act on work orders.
+
+mod access;
+mod actions;
+pub mod jobs;
+mod views;
+
+use crate::auth::CurrentUser;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::registry::visible_communities;
+use crate::state::AppState;
+use access::View;
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use chrono::{DateTime, Utc};
+use linli_domain::ValidationError;
+use linli_domain::ids::{BuildingId, CommunityId, PersonId, RoomId};
+use linli_domain::registry::{Name, Phone};
+use linli_domain::work_orders::{Channel, Facts, LoopRules, Status, allowed_actions, parse_text};
+use linli_store::registry::Community;
+use linli_store::work_orders::{NewWorkOrder, WorkOrderFilter, WorkOrderRow};
+use serde::{Deserialize, Serialize};
+
+pub use actions::act;
+
+const PAGE_MAX: i64 = 200;
+
+fn invalid(code: &'static str, field: &'static str) -> ApiError {
+    ApiError::from(ValidationError::new(code, field))
+}
+
+/// The community a request is about: the one named, or the caller's only one.
+async fn community_of_request(
+    state: &AppState,
+    user: &CurrentUser,
+    named: Option<i64>,
+) -> ApiResult<Community> {
+    let visible = visible_communities(state, user).await?;
+    match named {
+        Some(id) => visible
+            .into_iter()
+            .find(|community| community.id == id)
+            .ok_or_else(ApiError::forbidden),
+        None if visible.len() == 1 => visible.into_iter().next().ok_or_else(ApiError::forbidden),
+        None => Err(invalid("work_order.community_required", "community_id")),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewWorkOrderInput {
+    community_id: Option<i64>,
+    category_id: Option<i64>,
+    /// A category's code (`high_altitude_throwing`), instead of its id.
+    category: Option<String>,
+    description: String,
+    building_id: Option<i64>,
+    room_id: Option<i64>,
+    place: Option<String>,
+    channel: Option<String>,
+    /// Staff reporting for a resident who has an account.
+    reporter_id: Option<i64>,
+    /// Staff reporting for someone without an account.
+    guest_name: Option<String>,
+    guest_phone: Option<String>,
+    is_public: Option<bool>,
+    /// The walk-in visit this comes from.
+    visit_id: Option<i64>,
+}
+
+/// `POST /api/v1/work-orders`: a resident reports a problem, or the desk reports one for
+/// a visitor or caller.
+pub async fn create(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiJson(input): ApiJson<NewWorkOrderInput>,
+) -> ApiResult<(StatusCode, Json<views::WorkOrderDetail>)> {
+    let community = community_of_request(&state, &user, input.community_id).await?;
+    let community_id = CommunityId(community.id);
+    let for_others = access::may_create_for_others(&user, community_id);
+    let for_self = access::is_resident(&user, community_id);
+    let on_behalf = input.reporter_id.is_some() || input.guest_name.is_some();
+    if !(for_others || (for_self && !on_behalf)) {
+        return Err(ApiError::forbidden());
+    }
+    let description = parse_text(&input.description, "description")?;
+    let categories = state.store.categories(community_id).await?;
+    let category = categories
+        .iter()
+        .find(|category| {
+            category.active
+                && (Some(category.id) == input.category_id
+                    || input.category.as_deref() == Some(category.code.as_str()))
+        })
+        .ok_or_else(|| invalid("work_order.category_unknown", "category"))?;
+    let channel = match (input.channel.as_deref(), on_behalf || !for_self) {
+        (Some(raw), _) => Channel::parse(raw)?,
+        (None, true) => Channel::WalkIn,
+        (None, false) => Channel::App,
+    };
+    if on_behalf && channel == Channel::App {
+        return Err(invalid("work_order.channel_for_staff", "channel"));
+    }
+    let (reporter, guest_name, guest_phone) = if on_behalf {
+        match (input.reporter_id, &input.guest_name) {
+            (Some(person), None) => {
+                if !state
+                    .store
+                    .is_member_of(PersonId(person), community_id)
+                    .await?
+                {
+                    return Err(invalid("work_order.reporter_unknown", "reporter_id"));
+                }
+                (Some(PersonId(person)), None, None)
+            }
+            (None, Some(name)) => {
+                let name = Name::parse(name, "guest_name", 40)?;
+                let phone = input.guest_phone.as_deref().map(Phone::parse).transpose()?;
+                (
+                    None,
+                    Some(name.into_string()),
+                    phone.map(|phone| phone.as_str().to_owned()),
+                )
+            }
+            _ => return Err(invalid("work_order.reporter_ambiguous", "reporter_id")),
+        }
+    } else {
+        (Some(user.person), None, None)
+    };
+    // Where: the building named, or the reporter's own home in this community.
+    let mut building_id = input.building_id;
+    let mut room_id = input.room_id;
+    if let Some(room) = room_id {
+        let room = state
+            .store
+            .room(RoomId(room))
+            .await
+            .map_err(|_| invalid("work_order.room_unknown", "room_id"))?;
+        if room.community_id != community.id
+            || building_id.is_some_and(|building| building != room.building_id)
+        {
+            return Err(invalid("work_order.room_unknown", "room_id"));
+        }
+        building_id = Some(room.building_id);
+    }
+    if let Some(building) = building_id {
+        let found = state
+            .store
+            .building(BuildingId(building))
+            .await
+            .ok()
+            .filter(|found| found.community_id == community.id);
+        if found.is_none() {
+            return Err(invalid("work_order.building_unknown", "building_id"));
+        }
+    }
+    // Unless told otherwise, the problem is at the reporter's home: its building, and its
+    // room when the building is the reporter's own.
+    if let (Some(reporter), None) = (reporter, room_id) {
+        let home = state
+            .store
+            .rooms_of(reporter)
+            .await?
+            .into_iter()
+            .find(|room| {
+                room.community_id == community.id
+                    && building_id.is_none_or(|building| building == room.building_id)
+            });
+        if let Some(home) = home {
+            building_id = Some(home.building_id);
+            room_id = Some(home.room_id);
+        }
+    }
+    let place = input
+        .place
+        .as_deref()
+        .map(str::trim)
+        .filter(|place| !place.is_empty())
+        .map(str::to_owned);
+    if place
+        .as_ref()
+        .is_some_and(|place| place.chars().count() > 200)
+    {
+        return Err(invalid("validation.too_long", "place"));
+    }
+    if let Some(visit) = input.visit_id {
+        let visit = state
+            .store
+            .visit(visit)
+            .await
+            .map_err(|_| invalid("visit.not_linkable", "visit_id"))?;
+        if visit.community_id != community.id || visit.work_order_id.is_some() {
+            return Err(invalid("visit.not_linkable", "visit_id"));
+        }
+    }
+    let now = state.clock.now();
+    let created = state
+        .store
+        .create_work_order(
+            NewWorkOrder {
+                community: community_id,
+                category_id: category.id,
+                description: &description,
+                building_id,
+                room_id,
+                place: place.as_deref(),
+                channel,
+                reporter,
+                guest_name: guest_name.as_deref(),
+                guest_phone: guest_phone.as_deref(),
+                created_by: user.person,
+                is_public: input.is_public.unwrap_or(true),
+                visit_id: input.visit_id,
+            },
+            now,
+        )
+        .await?;
+    let detail = load_detail(&state, &user, created.id).await?;
+    Ok((StatusCode::CREATED, Json(detail)))
+}
+
+/// Reads a work order with everything its detail shows, as the caller may see it.
+pub(crate) async fn load_detail(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+) -> ApiResult<views::WorkOrderDetail> {
+    let order = state.store.work_order(id).await?;
+    let community = state
+        .store
+        .community(CommunityId(order.community_id))
+        .await?;
+    let co_handlers = state.store.co_handlers(order.id).await?;
+    let who = access::standing(user, &order, &co_handlers);
+    let follows = state.store.follows(order.id, user.person).await?;
+    let view = access::view(user, &order, &community, who, follows)
+        .ok_or_else(|| ApiError::not_found("work_order.not_found"))?;
+    let now = state.clock.now();
+    let facts = facts(&order, follows);
+    let category = state.store.category(order.category_id).await?;
+    let building = match order.building_id {
+        Some(building) => Some(state.store.building(BuildingId(building)).await?),
+        None => None,
+    };
+    let room = match order.room_id {
+        Some(room) if view == View::Full => Some(state.store.room(RoomId(room)).await?),
+        _ => None,
+    };
+    let reporter = match order.reporter_id {
+        Some(person) if view != View::Public => Some(state.store.person(PersonId(person)).await?),
+        _ => None,
+    };
+    let organisations = state
+        .store
+        .organisations(CommunityId(order.community_id))
+        .await?;
+    let events = state.store.events(order.id, who.sees_internal()).await?;
+    Ok(views::detail(
+        &order,
+        views::DetailParts {
+            view,
+            category: &category,
+            building: building.as_ref(),
+            room: room.as_ref(),
+            reporter: reporter.as_ref(),
+            organisations: &organisations,
+            co_handlers: &co_handlers,
+            events,
+            allowed_actions: allowed_actions(&facts, who, now, &LoopRules::default()),
+            now,
+        },
+    ))
+}
+
+pub(crate) fn facts(order: &WorkOrderRow, caller_follows: bool) -> Facts {
+    Facts {
+        status: order.status(),
+        channel: order.channel(),
+        reporter_has_account: order.reporter_id.is_some(),
+        is_public: order.is_public,
+        escalated: order.escalated,
+        extension_pending: order.extension_requested_until.is_some(),
+        caller_follows,
+        was_dispatched: order.dispatched_at.is_some(),
+        last_urged_at: order.last_urged_at,
+        resolve_deadline: order.resolve_deadline,
+        resolved_at: order.resolved_at,
+    }
+}
+
+/// `GET /api/v1/work-orders/{id}`
+pub async fn get(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<views::WorkOrderDetail>> {
+    Ok(Json(load_detail(&state, &user, id).await?))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListQuery {
+    community_id: Option<i64>,
+    /// One status or several, comma-separated.
+    status: Option<String>,
+    category_id: Option<i64>,
+    building_id: Option<i64>,
+    lead_organisation_id: Option<i64>,
+    overdue: Option<bool>,
+    /// Only mine: reported or followed by me (residents), or my organisations' (handlers).
+    mine: Option<bool>,
+    q: Option<String>,
+    created_from: Option<DateTime<Utc>>,
+    created_to: Option<DateTime<Utc>>,
+    /// `newest` (default) or `oldest`.
+    sort: Option<String>,
+    cursor: Option<String>,
+    limit: Option<i64>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Page {
+    items: Vec<views::WorkOrderSummary>,
+    /// Pass as `cursor` for the next page; absent on the last page.
+    next_cursor: Option<String>,
+}
+
+/// `GET /api/v1/work-orders`: residents see their own (and, without `mine`, the public
+/// ones of their community); staff see their community's.
+pub async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(query): ApiQuery<ListQuery>,
+) -> ApiResult<Json<Page>> {
+    let community = community_of_request(&state, &user, query.community_id).await?;
+    let community_id = CommunityId(community.id);
+    let staff = access::is_staff(&user, community_id);
+    let overseer = user.may(
+        linli_domain::permissions::RegistryAction::ViewRegistry,
+        community.place(),
+    ) && user.grants().iter().any(|grant| {
+        matches!(
+            grant.role,
+            linli_domain::roles::Role::StreetOverseer | linli_domain::roles::Role::Admin
+        )
+    });
+    let resident = access::is_resident(&user, community_id);
+    if !(staff || overseer || resident) {
+        return Err(ApiError::forbidden());
+    }
+    let limit = query.limit.unwrap_or(50);
+    if !(1..=PAGE_MAX).contains(&limit) {
+        return Err(invalid("validation.out_of_range", "limit"));
+    }
+    let statuses = match &query.status {
+        Some(raw) => raw
+            .split(',')
+            .map(|status| Status::parse(status.trim()))
+            .collect::<Result<Vec<_>, _>>()?,
+        None => Vec::new(),
+    };
+    let oldest_first = match query.sort.as_deref() {
+        None | Some("newest") => false,
+        Some("oldest") => true,
+        Some(_) => return Err(invalid("work_order.sort_unknown", "sort")),
+    };
+    let after_id = match &query.cursor {
+        Some(cursor) => Some(
+            cursor
+                .parse::<i64>()
+                .map_err(|_| invalid("work_order.cursor_invalid", "cursor"))?,
+        ),
+        None => None,
+    };
+    let mine = query.mine.unwrap_or(false);
+    let handler_organisations = access::handler_organisations(&user, community_id);
+    let only_residents_view = !staff && !overseer;
+    let mut filter = WorkOrderFilter {
+        communities: vec![community.id],
+        statuses,
+        category_id: query.category_id,
+        building_id: query.building_id,
+        lead_organisation_id: query.lead_organisation_id,
+        overdue_at: query.overdue.unwrap_or(false).then(|| state.clock.now()),
+        text: query.q.clone(),
+        created_from: query.created_from,
+        created_to: query.created_to,
+        oldest_first,
+        after_id,
+        limit: limit + 1,
+        ..WorkOrderFilter::default()
+    };
+    if mine {
+        if !handler_organisations.is_empty() {
+            filter.handled_by = Some(handler_organisations);
+        } else {
+            filter.involving_person = Some(user.person.0);
+        }
+    } else if only_residents_view {
+        filter.public_only = true;
+    }
+    let mut rows = state.store.list_work_orders(&filter).await?;
+    let next_cursor = if rows.len() > usize::try_from(limit).unwrap_or(usize::MAX) {
+        rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+        rows.last().map(|row| row.id.to_string())
+    } else {
+        None
+    };
+    let now = state.clock.now();
+    Ok(Json(Page {
+        items: rows.iter().map(|row| views::summary(row, now)).collect(),
+        next_cursor,
+    }))
+}

@@ -1,0 +1,293 @@
+//! What the API answers about work orders, cut to what the caller may see.
+
+use super::access::View;
+use crate::locale::text;
+use chrono::{DateTime, Utc};
+use linli_domain::registry::Phone;
+use linli_domain::work_orders::{ActionKind, EventKind};
+use linli_store::people::Person;
+use linli_store::registry::{Building, Organisation, Room};
+use linli_store::work_orders::{Category, EventRow, WorkOrderRow};
+use serde::Serialize;
+
+#[derive(Debug, Serialize)]
+pub struct CategoryRef {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub icon: String,
+}
+
+impl From<&Category> for CategoryRef {
+    fn from(category: &Category) -> Self {
+        Self {
+            id: category.id,
+            code: category.code.clone(),
+            name: category.name.clone(),
+            icon: category.icon.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct NamedRef {
+    pub id: i64,
+    pub name: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Reporter {
+    pub id: Option<i64>,
+    pub name: String,
+    pub phone: Option<String>,
+    pub room: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Deadlines {
+    pub sign: Option<DateTime<Utc>>,
+    pub resolve: Option<DateTime<Utc>>,
+    pub overdue: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TimelineEntry {
+    pub kind: String,
+    pub label: String,
+    pub actor: Option<String>,
+    pub at: DateTime<Utc>,
+    pub text: Option<String>,
+    pub internal: bool,
+    pub details: Option<serde_json::Value>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct WorkOrderDetail {
+    pub id: i64,
+    pub number: i64,
+    pub community_id: i64,
+    pub category: CategoryRef,
+    pub description: String,
+    pub status: String,
+    pub status_label: String,
+    pub channel: String,
+    pub priority: String,
+    pub is_public: bool,
+    pub building: Option<NamedRef>,
+    pub place: Option<String>,
+    pub reporter: Option<Reporter>,
+    pub lead_organisation: Option<NamedRef>,
+    pub co_handlers: Vec<NamedRef>,
+    pub deadlines: Deadlines,
+    pub escalated: bool,
+    pub supervised: bool,
+    pub urge_count: i64,
+    pub reopen_count: i64,
+    pub me_too_count: i64,
+    pub rating: Option<i64>,
+    pub extension_requested_until: Option<DateTime<Utc>>,
+    pub merged_into_id: Option<i64>,
+    pub dispatched_at: Option<DateTime<Utc>>,
+    pub signed_at: Option<DateTime<Utc>>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub version: i64,
+    pub timeline: Vec<TimelineEntry>,
+    pub allowed_actions: Vec<ActionKind>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct WorkOrderSummary {
+    pub id: i64,
+    pub number: i64,
+    pub community_id: i64,
+    pub category_id: i64,
+    pub description: String,
+    pub status: String,
+    pub status_label: String,
+    pub priority: String,
+    pub building_id: Option<i64>,
+    pub lead_organisation_id: Option<i64>,
+    pub resolve_deadline: Option<DateTime<Utc>>,
+    pub overdue: bool,
+    pub escalated: bool,
+    pub created_at: DateTime<Utc>,
+    pub version: i64,
+}
+
+pub fn status_label(status: &str) -> String {
+    text(&format!("status.{status}"), &[])
+}
+
+pub fn is_overdue(order: &WorkOrderRow, now: DateTime<Utc>) -> bool {
+    matches!(order.status.as_str(), "dispatched" | "in_progress")
+        && order
+            .resolve_deadline
+            .is_some_and(|deadline| deadline < now)
+}
+
+/// The first 120 characters, for lists.
+fn excerpt(description: &str) -> String {
+    let mut excerpt: String = description.chars().take(120).collect();
+    if description.chars().count() > 120 {
+        excerpt.push('…');
+    }
+    excerpt
+}
+
+pub fn summary(order: &WorkOrderRow, now: DateTime<Utc>) -> WorkOrderSummary {
+    WorkOrderSummary {
+        id: order.id,
+        number: order.number,
+        community_id: order.community_id,
+        category_id: order.category_id,
+        description: excerpt(&order.description),
+        status: order.status.clone(),
+        status_label: status_label(&order.status),
+        priority: order.priority.clone(),
+        building_id: order.building_id,
+        lead_organisation_id: order.lead_organisation_id,
+        resolve_deadline: order.resolve_deadline,
+        overdue: is_overdue(order, now),
+        escalated: order.escalated,
+        created_at: order.created_at,
+        version: order.version,
+    }
+}
+
+/// Everything [`detail`] needs besides the work order itself.
+pub struct DetailParts<'a> {
+    pub view: View,
+    pub category: &'a Category,
+    pub building: Option<&'a Building>,
+    pub room: Option<&'a Room>,
+    pub reporter: Option<&'a Person>,
+    pub organisations: &'a [Organisation],
+    pub co_handlers: &'a [i64],
+    pub events: Vec<EventRow>,
+    pub allowed_actions: Vec<ActionKind>,
+    pub now: DateTime<Utc>,
+}
+
+fn organisation_ref(organisations: &[Organisation], id: i64) -> NamedRef {
+    let name = organisations
+        .iter()
+        .find(|organisation| organisation.id == id)
+        .map(|organisation| organisation.name.clone());
+    NamedRef {
+        id,
+        name: name.unwrap_or_default(),
+    }
+}
+
+fn reporter(order: &WorkOrderRow, parts: &DetailParts<'_>) -> Option<Reporter> {
+    let full = parts.view == View::Full;
+    let room = parts.room.filter(|_| full).map(|room| {
+        format!(
+            "{}{}单元{}",
+            room.building_name, room.unit_number, room.number
+        )
+    });
+    let contact = |phone: Option<&str>| {
+        phone.map(|phone| {
+            if full {
+                phone.to_owned()
+            } else {
+                Phone::masked(phone)
+            }
+        })
+    };
+    match (parts.view, parts.reporter) {
+        (View::Public, _) => None,
+        (_, Some(person)) => Some(Reporter {
+            id: Some(person.id),
+            name: person.display_name.clone(),
+            phone: contact(person.phone.as_deref()),
+            room,
+        }),
+        (_, None) => Some(Reporter {
+            id: None,
+            name: order.guest_name.clone().unwrap_or_default(),
+            phone: contact(order.guest_phone.as_deref()),
+            room,
+        }),
+    }
+}
+
+pub fn detail(order: &WorkOrderRow, parts: DetailParts<'_>) -> WorkOrderDetail {
+    let public = parts.view == View::Public;
+    let timeline = parts
+        .events
+        .iter()
+        .map(|event| TimelineEntry {
+            kind: event.kind.clone(),
+            label: EventKind::parse(&event.kind)
+                .map(|kind| text(&format!("event.{}", kind.as_str()), &[]))
+                .unwrap_or_default(),
+            actor: if public {
+                None
+            } else {
+                event.actor_name.clone()
+            },
+            at: event.at,
+            text: event.body.clone(),
+            internal: event.internal,
+            details: if public {
+                None
+            } else {
+                event
+                    .details
+                    .as_deref()
+                    .and_then(|details| serde_json::from_str(details).ok())
+            },
+        })
+        .collect();
+    WorkOrderDetail {
+        id: order.id,
+        number: order.number,
+        community_id: order.community_id,
+        category: CategoryRef::from(parts.category),
+        description: order.description.clone(),
+        status: order.status.clone(),
+        status_label: status_label(&order.status),
+        channel: order.channel.clone(),
+        priority: order.priority.clone(),
+        is_public: order.is_public,
+        building: parts.building.map(|building| NamedRef {
+            id: building.id,
+            name: building.name.clone(),
+        }),
+        place: order.place.clone(),
+        reporter: reporter(order, &parts),
+        lead_organisation: order
+            .lead_organisation_id
+            .map(|lead| organisation_ref(parts.organisations, lead)),
+        co_handlers: parts
+            .co_handlers
+            .iter()
+            .map(|id| organisation_ref(parts.organisations, *id))
+            .collect(),
+        deadlines: Deadlines {
+            sign: order.sign_deadline,
+            resolve: order.resolve_deadline,
+            overdue: is_overdue(order, parts.now),
+        },
+        escalated: order.escalated,
+        supervised: order.supervised && !public,
+        urge_count: order.urge_count,
+        reopen_count: order.reopen_count,
+        me_too_count: order.me_too_count,
+        rating: order.rating,
+        extension_requested_until: order.extension_requested_until,
+        merged_into_id: order.merged_into_id,
+        dispatched_at: order.dispatched_at,
+        signed_at: order.signed_at,
+        resolved_at: order.resolved_at,
+        closed_at: order.closed_at,
+        created_at: order.created_at,
+        version: order.version,
+        timeline,
+        allowed_actions: parts.allowed_actions,
+    }
+}

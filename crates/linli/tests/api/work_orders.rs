@@ -1,0 +1,387 @@
+use crate::helpers::{Response, TestApp};
+use chrono::{TimeZone, Utc};
+use linli_domain::calendar::shanghai;
+use linli_domain::clock::Clock;
+use linli_domain::ids::CommunityId;
+use linli_domain::registry::Login;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+async fn person_id(app: &TestApp, login: &str) -> i64 {
+    app.store
+        .person_by_login(&Login::parse(login).unwrap())
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+}
+
+async fn organisation_id(app: &TestApp, name: &str) -> i64 {
+    let community = CommunityId(app.chengshangcheng().await);
+    app.store
+        .organisations(community)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|organisation| organisation.name == name)
+        .unwrap()
+        .id
+}
+
+async fn building_id(app: &TestApp, community: i64, number: &str) -> i64 {
+    let buildings = app.store.buildings(CommunityId(community)).await.unwrap();
+    buildings
+        .into_iter()
+        .find(|building| building.number == number)
+        .unwrap()
+        .id
+}
+
+async fn act(app: &TestApp, token: &str, id: i64, action: &str, body: Value) -> Response {
+    app.post(
+        &format!("/api/v1/work-orders/{id}/actions/{action}"),
+        token,
+        body,
+    )
+    .await
+}
+
+fn kinds(detail: &Value) -> Vec<String> {
+    detail["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|event| event["kind"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+fn shanghai_time(month: u32, day: u32, hour: u32, minute: u32) -> chrono::DateTime<Utc> {
+    shanghai()
+        .with_ymd_and_hms(2026, month, day, hour, minute, 0)
+        .single()
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+/// Takes a walk-in report for bao about 7号楼 at the desk, as in the article.
+async fn desk_reports_for_bao(app: &TestApp, desk: &str) -> Value {
+    let community = app.chengshangcheng().await;
+    let created = app
+        .post(
+            "/api/v1/work-orders",
+            desk,
+            json!({
+                "category": "high_altitude_throwing",
+                "description": "7号楼高空抛物，垃圾从楼上扔下来，差点砸到人",
+                "reporter_id": person_id(app, "bao").await,
+                "building_id": building_id(app, community, "7").await,
+                "channel": "walk_in",
+            }),
+        )
+        .await;
+    created.expect(StatusCode::CREATED).clone()
+}
+
+both_engines! {
+    async fn the_112_story_from_the_desk_to_five_stars(app: &TestApp) {
+        let (desk, duty, wuye, bao, tang) = (app.token("desk").await, app.token("duty").await, app.token("wuye").await, app.token("bao").await, app.token("tang").await);
+        let order = desk_reports_for_bao(app, &desk).await;
+        let id = order["id"].as_i64().unwrap();
+        assert_eq!(order["number"], 1);
+        assert_eq!((order["status"].as_str(), order["status_label"].as_str()), (Some("submitted"), Some("待受理")));
+        assert_eq!(order["channel"], "walk_in");
+        assert_eq!(order["reporter"]["name"], "包爷叔");
+        assert_eq!(order["reporter"]["room"], "7号楼1单元302");
+
+        let wuye_org = organisation_id(app, "城上城物业服务中心").await;
+        let juwei_org = organisation_id(app, "城上城居委会").await;
+        let dispatched = act(app, &duty, id, "dispatch", json!({
+            "lead_organisation_id": wuye_org, "co_handler_ids": [juwei_org], "text": "请物业尽快处理", "version": 1,
+        })).await;
+        let dispatched = dispatched.expect(StatusCode::OK);
+        assert_eq!(dispatched["status_label"], "待处理");
+        assert_eq!(dispatched["lead_organisation"]["name"], "城上城物业服务中心");
+        assert_eq!(dispatched["co_handlers"][0]["name"], "城上城居委会");
+        assert!(dispatched["deadlines"]["resolve"].is_string());
+
+        let for_wuye = app.get(&format!("/api/v1/work-orders/{id}"), &wuye).await;
+        assert!(for_wuye.expect(StatusCode::OK)["allowed_actions"].as_array().unwrap().contains(&json!("sign")));
+        act(app, &wuye, id, "sign", json!({})).await.expect(StatusCode::OK);
+        act(app, &wuye, id, "hold", json!({ "text": "等待调取监控，确定楼层" })).await.expect(StatusCode::OK);
+        act(app, &wuye, id, "note", json!({ "text": "内部：怀疑是15楼住户，先不要告诉反映人" })).await.expect(StatusCode::OK);
+        act(app, &wuye, id, "resume", json!({})).await.expect(StatusCode::OK);
+        act(app, &wuye, id, "resolve", json!({ "text": "已在7号楼加装摄像头并张贴告示" })).await.expect(StatusCode::OK);
+        let rejected = act(app, &bao, id, "reject", json!({ "text": "昨天又扔下来一袋垃圾" })).await;
+        assert_eq!(rejected.expect(StatusCode::OK)["reopen_count"], 1);
+        act(app, &wuye, id, "resolve", json!({ "text": "已找到当事住户并上门劝导" })).await.expect(StatusCode::OK);
+        let accepted = act(app, &bao, id, "accept", json!({ "rating": 5, "text": "满意，谢谢" })).await;
+        let accepted = accepted.expect(StatusCode::OK);
+        assert_eq!((accepted["status"].as_str(), accepted["rating"].as_i64()), (Some("closed"), Some(5)));
+
+        let for_duty = app.get(&format!("/api/v1/work-orders/{id}"), &duty).await;
+        assert_eq!(
+            kinds(for_duty.expect(StatusCode::OK)),
+            ["submitted", "dispatched", "signed", "held", "noted", "resumed", "resolved", "rejected", "resolved", "accepted"]
+        );
+        let for_bao = app.get(&format!("/api/v1/work-orders/{id}"), &bao).await;
+        let for_bao = for_bao.expect(StatusCode::OK);
+        assert_eq!(kinds(for_bao), ["submitted", "dispatched", "signed", "held", "resumed", "resolved", "rejected", "resolved", "accepted"]);
+        assert!(!for_bao.to_string().contains("15楼"), "bao never sees the internal note");
+        assert!(for_bao["allowed_actions"].as_array().unwrap().is_empty());
+        // Another resident sees the public fields only.
+        let for_tang = app.get(&format!("/api/v1/work-orders/{id}"), &tang).await;
+        let for_tang = for_tang.expect(StatusCode::OK);
+        assert!(for_tang["reporter"].is_null());
+        assert!(for_tang["timeline"].as_array().unwrap().iter().all(|event| event["actor"].is_null()));
+        assert!(!for_tang.to_string().contains("包爷叔"));
+    }
+
+    async fn refused_actions_change_nothing(app: &TestApp) {
+        let (desk, duty, wuye, bao) = (app.token("desk").await, app.token("duty").await, app.token("wuye").await, app.token("bao").await);
+        let id = desk_reports_for_bao(app, &desk).await["id"].as_i64().unwrap();
+        let before = app.get(&format!("/api/v1/work-orders/{id}"), &duty).await.body.clone();
+        act(app, &wuye, id, "sign", json!({})).await.expect_error(StatusCode::FORBIDDEN, "work_order.not_allowed");
+        act(app, &bao, id, "dispatch", json!({ "lead_organisation_id": 1 })).await.expect_error(StatusCode::FORBIDDEN, "work_order.not_allowed");
+        act(app, &bao, id, "accept", json!({ "rating": 5 })).await.expect_error(StatusCode::CONFLICT, "work_order.invalid_transition");
+        act(app, &duty, id, "dispatch", json!({})).await.expect_error(StatusCode::UNPROCESSABLE_ENTITY, "validation.required");
+        let zhixin_org = app.store.organisations(CommunityId(app.zhixin().await)).await.unwrap()[0].id;
+        act(app, &duty, id, "dispatch", json!({ "lead_organisation_id": zhixin_org }))
+            .await
+            .expect_error(StatusCode::UNPROCESSABLE_ENTITY, "work_order.organisation_unknown");
+        act(app, &duty, id, "teleport", json!({})).await.expect_error(StatusCode::NOT_FOUND, "work_order.action_unknown");
+        act(app, &duty, id, "close_by_rule", json!({})).await.expect_error(StatusCode::NOT_FOUND, "work_order.action_unknown");
+        act(app, &duty, id, "dispatch", json!({ "lead_organisation_id": 1, "version": 7 }))
+            .await
+            .expect_error(StatusCode::CONFLICT, "work_order.version_conflict");
+        act(app, &duty, id, "reply", json!({ "text": "  " })).await.expect_error(StatusCode::UNPROCESSABLE_ENTITY, "validation.required");
+        act(app, &duty, id, "reply", json!({ "text": "好", "colour": "red" })).await.expect_error(StatusCode::UNPROCESSABLE_ENTITY, "request.invalid_body");
+        let after = app.get(&format!("/api/v1/work-orders/{id}"), &duty).await.body.clone();
+        assert_eq!(before, after);
+        // Urging: once, then not again within a day.
+        act(app, &bao, id, "urge", json!({ "text": "请快点处理" })).await.expect(StatusCode::OK);
+        act(app, &bao, id, "urge", json!({})).await.expect_error(StatusCode::TOO_MANY_REQUESTS, "work_order.urge_too_soon");
+        app.clock.advance(chrono::Duration::hours(25));
+        act(app, &bao, id, "urge", json!({})).await.expect(StatusCode::OK);
+    }
+
+    async fn two_people_acting_at_once_one_wins(app: &TestApp) {
+        let (desk, duty, wuye) = (app.token("desk").await, app.token("duty").await, app.token("wuye").await);
+        let id = desk_reports_for_bao(app, &desk).await["id"].as_i64().unwrap();
+        let wuye_org = organisation_id(app, "城上城物业服务中心").await;
+        act(app, &duty, id, "dispatch", json!({ "lead_organisation_id": wuye_org })).await.expect(StatusCode::OK);
+        let juwei = app.token("juwei").await;
+        let (sign, redispatch) = tokio::join!(
+            act(app, &wuye, id, "sign", json!({})),
+            act(app, &duty, id, "dispatch", json!({ "lead_organisation_id": organisation_id(app, "城上城居委会").await })),
+        );
+        let statuses = [sign.status, redispatch.status];
+        assert!(statuses.contains(&StatusCode::OK), "{statuses:?}");
+        let detail = app.get(&format!("/api/v1/work-orders/{id}"), &juwei).await.body.clone();
+        let events = kinds(&detail);
+        assert_eq!(events.len(), 2 + statuses.iter().filter(|status| **status == StatusCode::OK).count());
+        for response in [&sign, &redispatch] {
+            if response.status != StatusCode::OK {
+                assert_eq!(response.status, StatusCode::CONFLICT, "{}", response.body);
+            }
+        }
+    }
+
+    async fn numbers_have_no_gaps_under_concurrency(app: &TestApp) {
+        let bao = app.token("bao").await;
+        let report = || app.post("/api/v1/work-orders", &bao, json!({ "category": "noise", "description": "楼上装修噪音" }));
+        let responses = futures_util::future::join_all((0..12).map(|_| report())).await;
+        let mut numbers: Vec<i64> = responses.iter().map(|response| response.expect(StatusCode::CREATED)["number"].as_i64().unwrap()).collect();
+        numbers.sort_unstable();
+        assert_eq!(numbers, (1..=12).collect::<Vec<_>>());
+        let mine = app.get("/api/v1/work-orders?mine=true&limit=5", &bao).await;
+        let mine = mine.expect(StatusCode::OK).clone();
+        assert_eq!(mine["items"].as_array().unwrap().len(), 5);
+        assert_eq!(mine["items"][0]["number"], 12, "newest first");
+        let next = app.get(&format!("/api/v1/work-orders?mine=true&limit=5&cursor={}", mine["next_cursor"].as_str().unwrap()), &bao).await;
+        assert_eq!(next.expect(StatusCode::OK)["items"][0]["number"], 7);
+        // A resident's report is from the app, at their home building.
+        let first = app.get(&format!("/api/v1/work-orders/{}", mine["items"][0]["id"]), &bao).await;
+        let first = first.expect(StatusCode::OK);
+        assert_eq!((first["channel"].as_str(), first["building"]["name"].as_str()), (Some("app"), Some("7号楼")));
+    }
+
+    async fn bad_reports_are_refused_and_nothing_is_stored(app: &TestApp) {
+        let (bao, desk) = (app.token("bao").await, app.token("desk").await);
+        let zhixin_building = building_id(app, app.zhixin().await, "1").await;
+        let cases = [
+            (json!({ "category": "noise", "description": "   " }), StatusCode::UNPROCESSABLE_ENTITY, "validation.required"),
+            (json!({ "category": "ufo", "description": "不明飞行物" }), StatusCode::UNPROCESSABLE_ENTITY, "work_order.category_unknown"),
+            (json!({ "category": "noise", "description": "吵", "building_id": zhixin_building }), StatusCode::UNPROCESSABLE_ENTITY, "work_order.building_unknown"),
+            (json!({ "category": "noise", "description": "吵", "channel": "pigeon" }), StatusCode::UNPROCESSABLE_ENTITY, "work_order.channel_unknown"),
+            (json!({ "category": "noise", "description": "吵", "guest_name": "路人" }), StatusCode::FORBIDDEN, "auth.forbidden"),
+            (json!({ "category": "noise" }), StatusCode::UNPROCESSABLE_ENTITY, "request.invalid_body"),
+        ];
+        for (body, status, code) in cases {
+            app.post("/api/v1/work-orders", &bao, body).await.expect_error(status, code);
+        }
+        app.post("/api/v1/work-orders", &desk, json!({ "category": "noise", "description": "吵", "reporter_id": 1, "guest_name": "路人" }))
+            .await
+            .expect_error(StatusCode::UNPROCESSABLE_ENTITY, "work_order.reporter_ambiguous");
+        app.post("/api/v1/work-orders", &desk, json!({ "category": "noise", "description": "吵", "guest_name": "路人", "channel": "app" }))
+            .await
+            .expect_error(StatusCode::UNPROCESSABLE_ENTITY, "work_order.channel_for_staff");
+        let zhou = person_id(app, "zhou").await;
+        app.post("/api/v1/work-orders", &desk, json!({ "category": "noise", "description": "吵", "reporter_id": zhou }))
+            .await
+            .expect_error(StatusCode::UNPROCESSABLE_ENTITY, "work_order.reporter_unknown");
+        let listed = app.get("/api/v1/work-orders", &desk).await;
+        assert!(listed.expect(StatusCode::OK)["items"].as_array().unwrap().is_empty());
+    }
+
+    async fn overdue_is_counted_in_working_time_across_the_national_day(app: &TestApp) {
+        let (bao, duty) = (app.token("bao").await, app.token("duty").await);
+        // Wednesday 30 September, 16:00: one working hour left before the holiday week.
+        app.clock.set(shanghai_time(9, 30, 16, 0));
+        let order = app.post("/api/v1/work-orders", &bao, json!({ "category": "illegal_parking", "description": "消防通道被占" })).await;
+        let id = order.expect(StatusCode::CREATED)["id"].as_i64().unwrap();
+        let wuye_org = organisation_id(app, "城上城物业服务中心").await;
+        let dispatched = act(app, &duty, id, "dispatch", json!({ "lead_organisation_id": wuye_org })).await;
+        // 7 working days = 56 working hours: 1 on 30 September, none from 1 to 7 October,
+        // 8 each on 8, 9, 10 (the swapped Saturday), 12, 13 and 14 October, and the last 7
+        // on Thursday 15 October, until 16:00.
+        let deadline = shanghai_time(10, 15, 16, 0);
+        assert_eq!(dispatched.expect(StatusCode::OK)["deadlines"]["resolve"], json!(deadline));
+        let app_state_rules = || linli_web::work_orders::jobs::run_due_rules(app.state());
+        app.clock.set(deadline - chrono::Duration::minutes(1));
+        assert_eq!(app_state_rules().await.unwrap().newly_overdue, 0);
+        let overdue = app.get("/api/v1/work-orders?overdue=true", &duty).await;
+        assert!(overdue.expect(StatusCode::OK)["items"].as_array().unwrap().is_empty());
+        app.clock.set(deadline + chrono::Duration::minutes(1));
+        assert_eq!(app_state_rules().await.unwrap().newly_overdue, 1);
+        assert_eq!(app_state_rules().await.unwrap().newly_overdue, 0, "alerted once");
+        let overdue = app.get("/api/v1/work-orders?overdue=true", &duty).await;
+        assert_eq!(overdue.expect(StatusCode::OK)["items"][0]["id"], id);
+        let detail = app.get(&format!("/api/v1/work-orders/{id}"), &duty).await;
+        let detail = detail.expect(StatusCode::OK);
+        assert_eq!(detail["deadlines"]["overdue"], true);
+        assert_eq!(kinds(detail).last().map(String::as_str), Some("overdue_alerted"));
+        let topics: Vec<String> = app.store.pending_outbox(id).await.unwrap().into_iter().map(|(topic, _)| topic).collect();
+        assert!(topics.contains(&"work_order.overdue".to_owned()), "{topics:?}");
+        let for_bao = app.get(&format!("/api/v1/work-orders/{id}"), &bao).await;
+        assert!(!kinds(for_bao.expect(StatusCode::OK)).contains(&"overdue_alerted".to_owned()));
+    }
+
+    async fn resolved_work_orders_close_by_rule_after_seven_days(app: &TestApp) {
+        let (bao, duty, wuye) = (app.token("bao").await, app.token("duty").await, app.token("wuye").await);
+        let id = app.post("/api/v1/work-orders", &bao, json!({ "category": "greenery", "description": "树枝挡住窗户" })).await.body["id"].as_i64().unwrap();
+        act(app, &duty, id, "dispatch", json!({ "lead_organisation_id": organisation_id(app, "城上城物业服务中心").await })).await.expect(StatusCode::OK);
+        act(app, &wuye, id, "sign", json!({})).await.expect(StatusCode::OK);
+        act(app, &wuye, id, "resolve", json!({ "text": "已修剪" })).await.expect(StatusCode::OK);
+        app.clock.advance(chrono::Duration::days(6));
+        assert_eq!(linli_web::work_orders::jobs::run_due_rules(app.state()).await.unwrap().closed_by_rule, 0);
+        app.clock.advance(chrono::Duration::days(1));
+        assert_eq!(linli_web::work_orders::jobs::run_due_rules(app.state()).await.unwrap().closed_by_rule, 1);
+        let detail = app.get(&format!("/api/v1/work-orders/{id}"), &bao).await;
+        let detail = detail.expect(StatusCode::OK);
+        assert_eq!((detail["status"].as_str(), detail["rating"].as_i64()), (Some("closed"), None));
+        assert_eq!(kinds(detail).last().map(String::as_str), Some("closed_by_rule"));
+    }
+
+    async fn a_walk_in_without_an_account_is_visited_back_by_the_desk(app: &TestApp) {
+        let (desk, duty, wuye, bao) = (app.token("desk").await, app.token("duty").await, app.token("wuye").await, app.token("bao").await);
+        let community = app.chengshangcheng().await;
+        let visit = app.post("/api/v1/visits", &desk, json!({
+            "visitor_name": "王阿婆", "visitor_phone": "13700001234", "building_id": building_id(app, community, "9").await,
+            "room_text": "9-1-601", "matter": "楼道灯坏了一个星期",
+        })).await;
+        let visit_id = visit.expect(StatusCode::CREATED)["id"].as_i64().unwrap();
+        let order = app.post("/api/v1/work-orders", &desk, json!({
+            "category": "corridor_lighting", "description": "9号楼1单元6楼楼道灯不亮", "guest_name": "王阿婆",
+            "guest_phone": "13700001234", "building_id": building_id(app, community, "9").await, "visit_id": visit_id,
+        })).await;
+        let order = order.expect(StatusCode::CREATED).clone();
+        let id = order["id"].as_i64().unwrap();
+        assert_eq!(order["reporter"]["name"], "王阿婆");
+        // The visit now points at its work order; it cannot become a second one.
+        let visits = app.get("/api/v1/visits", &desk).await;
+        assert_eq!(visits.expect(StatusCode::OK)[0]["work_order_number"], order["number"]);
+        app.post("/api/v1/work-orders", &desk, json!({ "category": "noise", "description": "x", "guest_name": "王阿婆", "visit_id": visit_id }))
+            .await
+            .expect_error(StatusCode::UNPROCESSABLE_ENTITY, "visit.not_linkable");
+        // Staff who do not need the contact see it masked.
+        let juwei = app.token("juwei").await;
+        let masked = app.get(&format!("/api/v1/work-orders/{id}"), &juwei).await;
+        assert_eq!(masked.expect(StatusCode::OK)["reporter"]["phone"], "137****1234");
+        act(app, &duty, id, "dispatch", json!({ "lead_organisation_id": organisation_id(app, "城上城物业服务中心").await })).await.expect(StatusCode::OK);
+        act(app, &wuye, id, "sign", json!({})).await.expect(StatusCode::OK);
+        act(app, &wuye, id, "resolve", json!({ "text": "已换灯泡" })).await.expect(StatusCode::OK);
+        act(app, &bao, id, "accept", json!({ "rating": 5 })).await.expect_error(StatusCode::FORBIDDEN, "work_order.not_allowed");
+        let visited = act(app, &desk, id, "return_visit", json!({ "accepted": true, "rating": 4, "text": "电话回访，王阿婆说灯亮了" })).await;
+        let visited = visited.expect(StatusCode::OK);
+        assert_eq!((visited["status"].as_str(), visited["rating"].as_i64()), (Some("closed"), Some(4)));
+        let last = visited["timeline"].as_array().unwrap().last().unwrap().clone();
+        assert_eq!((last["kind"].as_str(), last["actor"].as_str()), (Some("return_visited"), Some("汤守英")));
+    }
+
+    async fn me_too_and_merging_duplicates(app: &TestApp) {
+        let (bao, tang, li, duty) = (app.token("bao").await, app.token("tang").await, app.token("li").await, app.token("duty").await);
+        let first = app.post("/api/v1/work-orders", &tang, json!({ "category": "stray_animals", "description": "9号楼楼上往下扔猫粮，流浪猫越来越多" })).await.body["id"].as_i64().unwrap();
+        let duplicate = app.post("/api/v1/work-orders", &li, json!({ "category": "stray_animals", "description": "小区流浪猫太多" })).await.body["id"].as_i64().unwrap();
+        let agreed = act(app, &bao, first, "me_too", json!({})).await;
+        assert_eq!(agreed.expect(StatusCode::OK)["me_too_count"], 1);
+        act(app, &bao, first, "me_too", json!({})).await.expect_error(StatusCode::CONFLICT, "work_order.already_followed");
+        act(app, &tang, first, "me_too", json!({})).await.expect_error(StatusCode::FORBIDDEN, "work_order.not_allowed");
+        let merged = act(app, &duty, duplicate, "merge", json!({ "into_work_order_id": first, "text": "同一问题" })).await;
+        assert_eq!(merged.expect(StatusCode::OK)["status"], "cancelled");
+        // li now follows the survivor and finds it among their own.
+        let mine = app.get("/api/v1/work-orders?mine=true", &li).await;
+        let ids: Vec<i64> = mine.expect(StatusCode::OK)["items"].as_array().unwrap().iter().map(|item| item["id"].as_i64().unwrap()).collect();
+        assert!(ids.contains(&first) && ids.contains(&duplicate), "{ids:?}");
+        act(app, &duty, first, "merge", json!({ "into_work_order_id": first }))
+            .await
+            .expect_error(StatusCode::UNPROCESSABLE_ENTITY, "work_order.merge_target_invalid");
+    }
+
+    async fn extensions_are_asked_and_decided(app: &TestApp) {
+        let (bao, duty, wuye, shuji) = (app.token("bao").await, app.token("duty").await, app.token("wuye").await, app.token("shuji").await);
+        let id = app.post("/api/v1/work-orders", &bao, json!({ "category": "repairs", "description": "单元门禁坏了" })).await.body["id"].as_i64().unwrap();
+        act(app, &duty, id, "dispatch", json!({ "lead_organisation_id": organisation_id(app, "城上城物业服务中心").await })).await.expect(StatusCode::OK);
+        act(app, &wuye, id, "sign", json!({})).await.expect(StatusCode::OK);
+        let until = app.clock.now() + chrono::Duration::days(5);
+        act(app, &wuye, id, "request_extension", json!({ "until": until, "text": "配件要从厂家订" })).await.expect(StatusCode::OK);
+        act(app, &wuye, id, "request_extension", json!({ "until": until, "text": "再问一次" }))
+            .await
+            .expect_error(StatusCode::CONFLICT, "work_order.extension_pending");
+        act(app, &wuye, id, "decide_extension", json!({ "grant": true })).await.expect_error(StatusCode::FORBIDDEN, "work_order.not_allowed");
+        let granted = act(app, &shuji, id, "decide_extension", json!({ "grant": true, "text": "同意" })).await;
+        let granted = granted.expect(StatusCode::OK);
+        assert_eq!(granted["deadlines"]["resolve"], json!(until));
+        assert!(granted["extension_requested_until"].is_null());
+        act(app, &shuji, id, "supervise", json!({ "text": "请本周内修好" })).await.expect(StatusCode::OK);
+        let for_bao = app.get(&format!("/api/v1/work-orders/{id}"), &bao).await;
+        let for_bao = for_bao.expect(StatusCode::OK);
+        assert!(kinds(for_bao).contains(&"extension_granted".to_owned()), "the reporter is told");
+        assert!(!kinds(for_bao).contains(&"supervised".to_owned()));
+    }
+
+    async fn categories_and_the_holiday_calendar(app: &TestApp) {
+        let bao = app.token("bao").await;
+        let categories = app.get("/api/v1/categories", &bao).await;
+        let categories = categories.expect(StatusCode::OK).as_array().unwrap().clone();
+        assert_eq!(categories.len(), 12);
+        let throwing = categories.iter().find(|category| category["code"] == "high_altitude_throwing").unwrap();
+        assert_eq!((throwing["name"].as_str(), throwing["icon"].as_str()), (Some("高空抛物"), Some("🏢")));
+        assert_eq!(throwing["resolve_limit"], json!({ "kind": "working_minutes", "minutes": 3360 }));
+        let hazard = categories.iter().find(|category| category["code"] == "safety_hazard").unwrap();
+        assert_eq!(hazard["resolve_limit"], json!({ "kind": "calendar_minutes", "minutes": 120 }));
+
+        let holidays = app.get("/api/v1/holidays/2026", &bao).await;
+        let holidays = holidays.expect(StatusCode::OK).as_array().unwrap().clone();
+        assert!(holidays.iter().any(|day| day["day"] == "2026-10-10" && day["kind"] == "work"));
+        let admin = app.token("admin").await;
+        let next_year = json!([{ "day": "2027-01-01", "kind": "off", "name": "元旦" }]);
+        app.request(reqwest::Method::PUT, "/api/v1/holidays/2027", Some(&bao), Some(next_year.clone()))
+            .await
+            .expect_error(StatusCode::FORBIDDEN, "auth.forbidden");
+        app.request(reqwest::Method::PUT, "/api/v1/holidays/2027", Some(&admin), Some(json!([{ "day": "2026-01-01", "kind": "off", "name": "元旦" }])))
+            .await
+            .expect_error(StatusCode::UNPROCESSABLE_ENTITY, "calendar.day_outside_year");
+        app.request(reqwest::Method::PUT, "/api/v1/holidays/2027", Some(&admin), Some(next_year)).await.expect(StatusCode::NO_CONTENT);
+        assert_eq!(app.get("/api/v1/holidays/2027", &bao).await.body.as_array().unwrap().len(), 1);
+    }
+}
