@@ -44,7 +44,8 @@ impl Store {
     }
 
     /// The person a live session belongs to. A session of a disabled account is dead.
-    /// Use extends the session (sliding expiry) by `idle_timeout`.
+    /// Use extends the session (sliding expiry) to at least `idle_timeout` from now; it
+    /// never shortens a session issued for longer.
     pub async fn session_person(
         &self,
         token_hash: &str,
@@ -68,7 +69,9 @@ impl Store {
         if now - last_seen >= Duration::minutes(TOUCH_INTERVAL_MINUTES) {
             on_pool!(&self.db, |pool| {
                 sqlx::query(
-                    "UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE token_hash = $3",
+                    "UPDATE sessions SET last_seen_at = $1,
+                        expires_at = CASE WHEN expires_at > $2 THEN expires_at ELSE $2 END
+                     WHERE token_hash = $3",
                 )
                 .bind(now)
                 .bind(now + idle_timeout)

@@ -3,6 +3,7 @@
 //! same server the binary starts.
 
 pub mod config;
+pub mod demo_story;
 pub mod holidays_file;
 pub mod registry_file;
 pub mod server;

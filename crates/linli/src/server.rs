@@ -40,10 +40,12 @@ pub async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
 pub async fn load_demo(store: &Store, clock: &dyn Clock) -> anyhow::Result<()> {
     let file = registry_file::parse(registry_file::DEMO_REGISTRY)?;
     let report = registry_file::import(store, &file, true, clock.now()).await?;
+    let story_loaded = crate::demo_story::load(store, clock.now()).await?;
     tracing::info!(
         people_created = report.people_created,
         people_kept = report.people_kept,
         rooms_created = report.rooms_created,
+        story_loaded,
         "demo data loaded (城上城); sign in as admin, desk, duty, wuye, juwei, yewei, shuji, jiedao, bao, tang or li with password linli-demo"
     );
     Ok(())

@@ -385,3 +385,29 @@ both_engines! {
         assert_eq!(app.get("/api/v1/holidays/2027", &bao).await.body.as_array().unwrap().len(), 1);
     }
 }
+
+both_engines! {
+    async fn the_demo_tells_the_story_of_112(app: &TestApp) {
+        let today = shanghai_time(11, 25, 10, 0);
+        assert!(linli::demo_story::load(&app.store, today).await.unwrap());
+        assert!(!linli::demo_story::load(&app.store, today).await.unwrap(), "loading twice adds nothing");
+        let community = CommunityId(app.chengshangcheng().await);
+        let order = app.store.work_order_by_number(community, 112).await.unwrap();
+        assert_eq!((order.status.as_str(), order.channel.as_str()), ("dispatched", "walk_in"));
+        assert_eq!(order.reporter_id, Some(person_id(app, "bao").await));
+        assert_eq!(order.lead_organisation_id, Some(organisation_id(app, "城上城物业服务中心").await));
+        let building = app.store.building(linli_domain::ids::BuildingId(order.building_id.unwrap())).await.unwrap();
+        assert_eq!(building.name, "7号楼");
+        let tang = app.store.work_order_by_number(community, 113).await.unwrap();
+        assert_eq!((tang.status.as_str(), tang.reporter_id), ("submitted", Some(person_id(app, "tang").await)));
+        assert!(tang.description.contains("猫粮"));
+        let last = app.store.work_order_by_number(community, 113 + 140).await.unwrap();
+        assert!(last.created_at <= today);
+        // The history has every kind of ending.
+        let duty = app.token("duty").await;
+        for status in ["closed", "in_progress", "resolved"] {
+            let page = app.get(&format!("/api/v1/work-orders?status={status}&limit=1"), &duty).await;
+            assert_eq!(page.expect(StatusCode::OK)["items"].as_array().unwrap().len(), 1, "{status}");
+        }
+    }
+}
