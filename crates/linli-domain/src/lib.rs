@@ -9,6 +9,7 @@ pub mod ids;
 pub mod permissions;
 pub mod registry;
 pub mod roles;
+pub mod statistics;
 pub mod work_orders;
 
 pub use error::{DomainError, ValidationError};

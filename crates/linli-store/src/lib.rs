@@ -11,6 +11,7 @@ pub mod passwords;
 pub mod people;
 pub mod registry;
 pub mod sessions;
+pub mod statistics;
 pub mod visits;
 pub mod work_orders;
 

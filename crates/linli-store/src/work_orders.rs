@@ -179,6 +179,7 @@ pub struct AppliedAction {
     pub event: NewEvent,
     pub new_follower: Option<(PersonId, &'static str)>,
     pub outbox: Vec<OutboxMessage>,
+    pub stats: crate::statistics::StatsChange,
 }
 
 /// Filters of the work-order list. Every filter narrows; `visible_communities` is
@@ -414,6 +415,24 @@ impl Store {
             .bind(serde_json::json!({ "channel": order.channel.as_str() }).to_string())
             .execute(&mut *tx)
             .await?;
+            let created = crate::statistics::StatsChange {
+                key: crate::statistics::StatsKey {
+                    community_id: order.community.0,
+                    category_id: order.category_id,
+                    building_id: order.building_id,
+                    organisation_id: None,
+                },
+                delta: linli_domain::statistics::Delta {
+                    counts: linli_domain::statistics::Counts {
+                        created: 1,
+                        ..Default::default()
+                    },
+                    ..Default::default()
+                },
+                from_status: None,
+                to_status: Status::Submitted,
+            };
+            crate::statistics::record_stats!(tx, &created, now);
             if let Some(visit) = order.visit_id {
                 let linked = sqlx::query(
                     "UPDATE visits SET work_order_id = $1 WHERE id = $2 AND community_id = $3 AND work_order_id IS NULL",
@@ -620,6 +639,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             }
+            crate::statistics::record_stats!(tx, &action.stats, now);
             let version =
                 sqlx::query_scalar::<_, i64>("SELECT version FROM work_orders WHERE id = $1")
                     .bind(action.work_order_id)

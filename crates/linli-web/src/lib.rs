@@ -15,6 +15,7 @@ mod metrics;
 mod people;
 mod registry;
 mod state;
+mod statistics;
 mod visits;
 pub mod work_orders;
 
@@ -88,6 +89,7 @@ pub fn router(state: AppState) -> Router {
             get(calendar::list).put(calendar::replace),
         )
         .route("/visits", get(visits::list).post(visits::create))
+        .route("/statistics", get(statistics::get))
         .route(
             "/work-orders",
             get(work_orders::list).post(work_orders::create),

@@ -14,6 +14,7 @@ use linli_domain::work_orders::state::{ActionInput, next_state};
 use linli_domain::work_orders::{
     ActionKind, EventKind, LoopRules, Priority, Rating, Refusal, RefusalKind, decide, parse_text,
 };
+use linli_store::statistics::{StatsChange, StatsKey};
 use linli_store::work_orders::{AppliedAction, NewEvent, OutboxMessage, WorkOrderRow};
 use serde::Deserialize;
 use serde_json::json;
@@ -294,14 +295,26 @@ pub(crate) async fn perform(
     let co_handlers = state.store.co_handlers(order.id).await?;
     let category = state.store.category(order.category_id).await?;
     let calendar = state.store.working_calendar().await?;
+    let before = order.state(&co_handlers);
     let next = next_state(
-        &order.state(&co_handlers),
+        &before,
         &input,
         &decision,
         category.limits(),
         &calendar,
         now,
     );
+    let stats = StatsChange {
+        key: StatsKey {
+            community_id: order.community_id,
+            category_id: order.category_id,
+            building_id: order.building_id,
+            organisation_id: next.lead.or(before.lead).map(|organisation| organisation.0),
+        },
+        delta: linli_domain::statistics::delta(decision.event, &before, &next, now),
+        from_status: Some(before.status),
+        to_status: next.status,
+    };
     let new_follower = match (&input, actor) {
         (ActionInput::MeToo, Some(person)) => Some((person, "me_too")),
         (ActionInput::Merge { .. }, _) => order
@@ -321,6 +334,7 @@ pub(crate) async fn perform(
         },
         next,
         new_follower,
+        stats,
     };
     Ok(state.store.apply_action(applied, now).await?)
 }

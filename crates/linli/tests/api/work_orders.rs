@@ -411,3 +411,56 @@ both_engines! {
         }
     }
 }
+
+both_engines! {
+    async fn statistics_follow_every_change(app: &TestApp) {
+        let (desk, duty, wuye, bao, shuji) = (app.token("desk").await, app.token("duty").await, app.token("wuye").await, app.token("bao").await, app.token("shuji").await);
+        let community = app.chengshangcheng().await;
+        let wuye_org = organisation_id(app, "城上城物业服务中心").await;
+        let id = desk_reports_for_bao(app, &desk).await["id"].as_i64().unwrap();
+        act(app, &duty, id, "dispatch", json!({ "lead_organisation_id": wuye_org })).await.expect(StatusCode::OK);
+        app.clock.advance(chrono::Duration::minutes(40));
+        act(app, &wuye, id, "sign", json!({})).await.expect(StatusCode::OK);
+        act(app, &wuye, id, "resolve", json!({ "text": "装了摄像头" })).await.expect(StatusCode::OK);
+        act(app, &bao, id, "reject", json!({ "text": "还在扔" })).await.expect(StatusCode::OK);
+        act(app, &wuye, id, "resolve", json!({ "text": "上门劝导" })).await.expect(StatusCode::OK);
+        act(app, &bao, id, "accept", json!({ "rating": 5 })).await.expect(StatusCode::OK);
+        let other = app.post("/api/v1/work-orders", &bao, json!({ "category": "noise", "description": "楼上太吵" })).await.body["id"].as_i64().unwrap();
+        act(app, &bao, other, "cancel", json!({ "text": "已经和邻居谈好了" })).await.expect(StatusCode::OK);
+        app.post("/api/v1/work-orders", &bao, json!({ "category": "greenery", "description": "草坪积水" })).await.expect(StatusCode::CREATED);
+
+        let path = format!("/api/v1/statistics?community_id={community}&from=2026-10-01&to=2026-10-31");
+        let stats = app.get(&path, &shuji).await;
+        let stats = stats.expect(StatusCode::OK);
+        let totals = &stats["totals"];
+        assert_eq!(
+            [&totals["created"], &totals["dispatched"], &totals["signed"], &totals["signed_in_time"], &totals["resolved"], &totals["accepted"], &totals["rated"], &totals["satisfied"], &totals["reopened"], &totals["cancelled"]],
+            [&json!(3), &json!(1), &json!(1), &json!(1), &json!(2), &json!(1), &json!(1), &json!(1), &json!(1), &json!(1)]
+        );
+        assert_eq!((totals["response_rate"].as_f64(), totals["resolution_rate"].as_f64(), totals["satisfaction_rate"].as_f64()), (Some(1.0), Some(0.5), Some(1.0)));
+        assert_eq!(stats["median_minutes_to_sign"], json!(45.0), "one signing after 40 minutes: the middle of the 30–60 bucket");
+        let property = stats["by_organisation"].as_array().unwrap().iter().find(|slice| slice["id"] == wuye_org).unwrap().clone();
+        assert_eq!((property["name"].as_str(), property["resolved"].as_i64()), (Some("城上城物业服务中心"), Some(2)));
+        let throwing = stats["by_category"].as_array().unwrap().iter().find(|slice| slice["name"] == "高空抛物").unwrap().clone();
+        assert_eq!(throwing["created"], 1);
+        assert_eq!(stats["by_month"][0]["key"], "2026-10");
+        assert_eq!(stats["now"]["by_status"], json!({ "cancelled": 1, "closed": 1, "submitted": 1 }));
+        assert_eq!((stats["now"]["open"].as_i64(), stats["now"]["overdue"].as_i64()), (Some(1), Some(0)));
+
+        // Another month is empty; residents and handlers see no statistics; the street
+        // overseer sees the street.
+        let november = app.get(&format!("/api/v1/statistics?community_id={community}&from=2026-11-01&to=2026-11-30"), &shuji).await;
+        assert_eq!(november.expect(StatusCode::OK)["totals"]["created"], 0);
+        app.get(&path, &bao).await.expect_error(StatusCode::FORBIDDEN, "auth.forbidden");
+        app.get(&path, &wuye).await.expect_error(StatusCode::FORBIDDEN, "auth.forbidden");
+        let jiedao = app.token("jiedao").await;
+        let street = app.get("/api/v1/statistics?street_id=1&from=2026-10-01&to=2026-10-31", &jiedao).await;
+        let street = street.expect(StatusCode::OK);
+        assert_eq!(street["communities"].as_array().unwrap().len(), 2);
+        assert_eq!(street["totals"]["created"], 3);
+        app.get("/api/v1/statistics?street_id=1", &shuji).await.expect_error(StatusCode::FORBIDDEN, "auth.forbidden");
+        app.get(&format!("/api/v1/statistics?community_id={community}&from=2026-10-31&to=2026-10-01"), &shuji)
+            .await
+            .expect_error(StatusCode::UNPROCESSABLE_ENTITY, "statistics.range_invalid");
+    }
+}

@@ -1,0 +1,207 @@
+//! The numbers the 12345 hotlines judge themselves by, kept as counters that each
+//! accepted action adds to (so statistics never scan the work orders):
+//! 响应率 (response rate) = signed within the limit ÷ dispatched;
+//! 解决率 (resolution rate) = accepted by the resident ÷ reported resolved;
+//! 满意率 (satisfaction rate) = rated 4 or 5 stars ÷ rated.
+//! Medians of the time to sign and to resolve come from duration histograms.
+
+use crate::work_orders::EventKind;
+use crate::work_orders::state::WorkOrderState;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use std::ops::AddAssign;
+
+/// Counts of one slice (a day, a category, a party…).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    pub created: i64,
+    pub dispatched: i64,
+    pub signed: i64,
+    pub signed_in_time: i64,
+    pub resolved: i64,
+    pub accepted: i64,
+    pub rated: i64,
+    pub satisfied: i64,
+    pub reopened: i64,
+    pub cancelled: i64,
+}
+
+impl AddAssign for Counts {
+    fn add_assign(&mut self, other: Self) {
+        self.created += other.created;
+        self.dispatched += other.dispatched;
+        self.signed += other.signed;
+        self.signed_in_time += other.signed_in_time;
+        self.resolved += other.resolved;
+        self.accepted += other.accepted;
+        self.rated += other.rated;
+        self.satisfied += other.satisfied;
+        self.reopened += other.reopened;
+        self.cancelled += other.cancelled;
+    }
+}
+
+fn ratio(numerator: i64, denominator: i64) -> Option<f64> {
+    #[allow(clippy::cast_precision_loss)]
+    (denominator > 0).then(|| numerator as f64 / denominator as f64)
+}
+
+impl Counts {
+    pub fn response_rate(&self) -> Option<f64> {
+        ratio(self.signed_in_time, self.dispatched)
+    }
+
+    pub fn resolution_rate(&self) -> Option<f64> {
+        ratio(self.accepted, self.resolved)
+    }
+
+    pub fn satisfaction_rate(&self) -> Option<f64> {
+        ratio(self.satisfied, self.rated)
+    }
+
+    pub fn is_zero(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+/// Upper bounds (minutes, inclusive) of the duration histogram's buckets; the last one
+/// takes everything longer.
+pub const DURATION_BUCKETS: [i64; 14] = [
+    15,
+    30,
+    60,
+    120,
+    240,
+    480,
+    1440,
+    2880,
+    4320,
+    7200,
+    10080,
+    20160,
+    43200,
+    i64::MAX,
+];
+
+pub fn bucket_of(minutes: i64) -> usize {
+    DURATION_BUCKETS
+        .iter()
+        .position(|bound| minutes <= *bound)
+        .unwrap_or(DURATION_BUCKETS.len() - 1)
+}
+
+/// The median of a histogram, interpolated inside its bucket (the open last bucket
+/// answers with its lower bound).
+pub fn median_minutes(histogram: &[i64; DURATION_BUCKETS.len()]) -> Option<f64> {
+    let total: i64 = histogram.iter().sum();
+    if total == 0 {
+        return None;
+    }
+    #[allow(clippy::cast_precision_loss)]
+    let half = total as f64 / 2.0;
+    let mut seen = 0i64;
+    for (index, count) in histogram.iter().enumerate() {
+        #[allow(clippy::cast_precision_loss)]
+        if (seen + count) as f64 >= half && *count > 0 {
+            let lower = if index == 0 {
+                0
+            } else {
+                DURATION_BUCKETS[index - 1]
+            };
+            let upper = DURATION_BUCKETS[index];
+            if upper == i64::MAX {
+                return Some(lower as f64);
+            }
+            let within = (half - seen as f64) / *count as f64;
+            return Some(lower as f64 + within * (upper - lower) as f64);
+        }
+        seen += count;
+    }
+    None
+}
+
+/// What one event adds to the counters.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Delta {
+    pub counts: Counts,
+    /// Minutes from dispatch to signing, when this event is a signing.
+    pub sign_minutes: Option<i64>,
+    /// Minutes from dispatch to resolution, when this event is a resolution.
+    pub resolve_minutes: Option<i64>,
+}
+
+/// The counters an accepted event moves, from the states before and after it.
+pub fn delta(
+    event: EventKind,
+    before: &WorkOrderState,
+    after: &WorkOrderState,
+    now: DateTime<Utc>,
+) -> Delta {
+    let mut delta = Delta::default();
+    let counts = &mut delta.counts;
+    let since_dispatch = || {
+        before
+            .dispatched_at
+            .map(|dispatched| (now - dispatched).num_minutes().max(0))
+    };
+    match event {
+        EventKind::Submitted => counts.created = 1,
+        EventKind::Dispatched | EventKind::Redispatched => counts.dispatched = 1,
+        EventKind::Signed => {
+            counts.signed = 1;
+            counts.signed_in_time =
+                i64::from(before.sign_deadline.is_none_or(|deadline| now <= deadline));
+            delta.sign_minutes = since_dispatch();
+        }
+        EventKind::Resolved => {
+            counts.resolved = 1;
+            delta.resolve_minutes = since_dispatch();
+        }
+        EventKind::Accepted | EventKind::ClosedByRule => counts.accepted = 1,
+        EventKind::ReturnVisited if after.closed_at.is_some() => counts.accepted = 1,
+        EventKind::Rejected | EventKind::ReturnVisited => counts.reopened = 1,
+        EventKind::Cancelled | EventKind::Merged => counts.cancelled = 1,
+        _ => {}
+    }
+    if after.rating.is_some() && before.rating.is_none() {
+        counts.rated = 1;
+        counts.satisfied = i64::from(after.rating.is_some_and(|rating| rating.is_satisfied()));
+    }
+    delta
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rates_follow_the_hotline_definitions() {
+        let counts = Counts {
+            dispatched: 10,
+            signed_in_time: 9,
+            resolved: 8,
+            accepted: 6,
+            rated: 5,
+            satisfied: 4,
+            ..Counts::default()
+        };
+        assert_eq!(counts.response_rate(), Some(0.9));
+        assert_eq!(counts.resolution_rate(), Some(0.75));
+        assert_eq!(counts.satisfaction_rate(), Some(0.8));
+        assert_eq!(Counts::default().response_rate(), None);
+    }
+
+    #[test]
+    fn buckets_and_medians() {
+        assert_eq!(bucket_of(0), 0);
+        assert_eq!(bucket_of(15), 0);
+        assert_eq!(bucket_of(16), 1);
+        assert_eq!(bucket_of(100_000), DURATION_BUCKETS.len() - 1);
+        let mut histogram = [0; DURATION_BUCKETS.len()];
+        assert_eq!(median_minutes(&histogram), None);
+        histogram[2] = 4; // four between 30 and 60 minutes
+        assert_eq!(median_minutes(&histogram), Some(45.0));
+        histogram[0] = 4;
+        assert_eq!(median_minutes(&histogram), Some(15.0));
+    }
+}
