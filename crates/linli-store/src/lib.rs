@@ -6,6 +6,7 @@
 
 #[macro_use]
 mod db;
+pub mod blobs;
 mod error;
 pub mod passwords;
 pub mod people;

@@ -13,6 +13,7 @@ mod health;
 mod locale;
 mod metrics;
 mod people;
+mod photos;
 mod registry;
 mod state;
 mod statistics;
@@ -24,10 +25,10 @@ pub use locale::Locale;
 pub use state::{AppState, WebConfig};
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::routing::{delete, get, post, put};
 use std::time::Duration;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
@@ -96,6 +97,11 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/work-orders/{id}", get(work_orders::get))
         .route("/work-orders/{id}/actions/{action}", post(work_orders::act))
+        .route(
+            "/work-orders/{id}/photos",
+            post(photos::upload).layer(DefaultBodyLimit::max(photos::MAX_UPLOAD_BYTES)),
+        )
+        .route("/work-orders/{id}/photos/{photo_id}", get(photos::get))
         .fallback(|| async { ApiError::not_found("request.not_found") });
 
     Router::new()
@@ -108,7 +114,7 @@ pub fn router(state: AppState) -> Router {
             metrics::record,
         ))
         .layer(axum::middleware::from_fn(locale::negotiate))
-        .layer(RequestBodyLimitLayer::new(JSON_BODY_LIMIT))
+        .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),

@@ -2,6 +2,7 @@ use crate::metrics::Metrics;
 use chrono::Duration;
 use linli_domain::clock::Clock;
 use linli_store::Store;
+use linli_store::blobs::BlobStore;
 use std::sync::Arc;
 
 /// Settings of the HTTP layer, taken from the server's configuration.
@@ -37,15 +38,23 @@ pub struct AppState {
     pub store: Store,
     pub clock: Arc<dyn Clock>,
     pub config: Arc<WebConfig>,
+    /// Where uploaded photos are kept.
+    pub blobs: Arc<dyn BlobStore>,
     pub(crate) metrics: Arc<Metrics>,
 }
 
 impl AppState {
-    pub fn new(store: Store, clock: Arc<dyn Clock>, config: WebConfig) -> Self {
+    pub fn new(
+        store: Store,
+        clock: Arc<dyn Clock>,
+        config: WebConfig,
+        blobs: Arc<dyn BlobStore>,
+    ) -> Self {
         Self {
             store,
             clock,
             config: Arc::new(config),
+            blobs,
             metrics: Arc::new(Metrics::new()),
         }
     }

@@ -15,6 +15,7 @@ use linli_domain::clock::{Clock, ManualClock};
 use linli_domain::ids::{CommunityId, PersonId, StreetId};
 use linli_domain::registry::Login;
 use linli_store::Store;
+use linli_store::blobs::BlobStore;
 use linli_store::passwords::{new_session_token, token_hash};
 use linli_store::sessions::NewSession;
 use linli_web::{AppState, WebConfig};
@@ -402,7 +403,11 @@ async fn demo_tokens(
 
 /// Loads the story into 城上城 unless it already has work orders. `today` is the end of
 /// the history (the real clock's now).
-pub async fn load(store: &Store, today: DateTime<Utc>) -> anyhow::Result<bool> {
+pub async fn load(
+    store: &Store,
+    blobs: Arc<dyn BlobStore>,
+    today: DateTime<Utc>,
+) -> anyhow::Result<bool> {
     let Some(street) = store.street_by_name(STREET).await? else {
         return Ok(false);
     };
@@ -426,6 +431,7 @@ pub async fn load(store: &Store, today: DateTime<Utc>) -> anyhow::Result<bool> {
             demo_mode: true,
             ..WebConfig::default()
         },
+        blobs,
     );
     let demo = Demo {
         app: linli_web::router(state),

@@ -5,6 +5,7 @@ use crate::config::{LogFormat, Settings};
 use crate::registry_file;
 use chrono::Duration;
 use linli_domain::clock::{Clock, SystemClock};
+use linli_store::blobs::{BlobStore, LocalBlobs};
 use linli_store::{ConnectOptions, DatabaseUrl, Store};
 use linli_web::{AppState, WebConfig};
 use std::net::SocketAddr;
@@ -37,10 +38,14 @@ pub async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
     Ok(store)
 }
 
-pub async fn load_demo(store: &Store, clock: &dyn Clock) -> anyhow::Result<()> {
+pub async fn load_demo(
+    store: &Store,
+    clock: &dyn Clock,
+    blobs: Arc<dyn BlobStore>,
+) -> anyhow::Result<()> {
     let file = registry_file::parse(registry_file::DEMO_REGISTRY)?;
     let report = registry_file::import(store, &file, true, clock.now()).await?;
-    let story_loaded = crate::demo_story::load(store, clock.now()).await?;
+    let story_loaded = crate::demo_story::load(store, blobs, clock.now()).await?;
     tracing::info!(
         people_created = report.people_created,
         people_kept = report.people_kept,
@@ -165,10 +170,11 @@ pub async fn shutdown_signal() {
 pub async fn serve(settings: &Settings, demo_mode: bool) -> anyhow::Result<()> {
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let store = open_store(settings).await?;
+    let blobs: Arc<dyn BlobStore> = Arc::new(LocalBlobs::new(settings.data_dir.join("files")));
     if demo_mode {
-        load_demo(&store, clock.as_ref()).await?;
+        load_demo(&store, clock.as_ref(), Arc::clone(&blobs)).await?;
     }
-    let state = AppState::new(store, clock, web_config(settings, demo_mode));
+    let state = AppState::new(store, clock, web_config(settings, demo_mode), blobs);
     let server = Server::bind(settings.bind, state).await?;
     tracing::info!(address = %server.local_addr()?, demo_mode, "Linli 邻里 is serving");
     server.run(shutdown_signal()).await

@@ -257,6 +257,12 @@ pub(crate) async fn load_detail(
         .organisations(CommunityId(order.community_id))
         .await?;
     let events = state.store.events(order.id, who.sees_internal()).await?;
+    // Photos may show faces and homes: only those who see the reporter's details see them.
+    let photos = if view >= View::Masked {
+        state.store.photos(order.id).await?
+    } else {
+        Vec::new()
+    };
     Ok(views::detail(
         &order,
         views::DetailParts {
@@ -268,10 +274,43 @@ pub(crate) async fn load_detail(
             organisations: &organisations,
             co_handlers: &co_handlers,
             events,
+            photos: photos.iter().map(crate::photos::view).collect(),
             allowed_actions: allowed_actions(&facts, who, now, &LoopRules::default()),
             now,
         },
     ))
+}
+
+/// What a caller may do with a work order's photos.
+pub(crate) struct PhotoAccess {
+    pub may_see_photos: bool,
+    pub may_add_report_photos: bool,
+    pub may_add_resolution_photos: bool,
+}
+
+pub(crate) async fn load_detail_for_photos(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+) -> ApiResult<PhotoAccess> {
+    let order = state.store.work_order(id).await?;
+    let community = state
+        .store
+        .community(CommunityId(order.community_id))
+        .await?;
+    let co_handlers = state.store.co_handlers(order.id).await?;
+    let who = access::standing(user, &order, &co_handlers);
+    let follows = state.store.follows(order.id, user.person).await?;
+    let view = access::view(user, &order, &community, who, follows)
+        .ok_or_else(|| ApiError::not_found("work_order.not_found"))?;
+    let open = order.status().is_open();
+    Ok(PhotoAccess {
+        may_see_photos: view >= View::Masked,
+        may_add_report_photos: open
+            && (who.reporter || who.receptionist || who.duty_officer || who.supervisor),
+        may_add_resolution_photos: open
+            && (who.lead_member || who.co_handler || who.duty_officer || who.supervisor),
+    })
 }
 
 pub(crate) fn facts(order: &WorkOrderRow, caller_follows: bool) -> Facts {

@@ -94,6 +94,7 @@ pub struct WorkOrderDetail {
     pub created_at: DateTime<Utc>,
     pub version: i64,
     pub timeline: Vec<TimelineEntry>,
+    pub photos: Vec<crate::photos::PhotoView>,
     pub allowed_actions: Vec<ActionKind>,
 }
 
@@ -166,6 +167,7 @@ pub struct DetailParts<'a> {
     pub organisations: &'a [Organisation],
     pub co_handlers: &'a [i64],
     pub events: Vec<EventRow>,
+    pub photos: Vec<crate::photos::PhotoView>,
     pub allowed_actions: Vec<ActionKind>,
     pub now: DateTime<Utc>,
 }
@@ -288,6 +290,7 @@ pub fn detail(order: &WorkOrderRow, parts: DetailParts<'_>) -> WorkOrderDetail {
         created_at: order.created_at,
         version: order.version,
         timeline,
+        photos: parts.photos,
         allowed_actions: parts.allowed_actions,
     }
 }

@@ -1,6 +1,7 @@
 use chrono::{TimeZone, Utc};
 use linli::registry_file;
 use linli_domain::clock::{Clock, ManualClock};
+use linli_store::blobs::LocalBlobs;
 use linli_store::{ConnectOptions, DatabaseUrl, Store};
 use linli_web::{AppState, WebConfig};
 use reqwest::{Method, StatusCode};
@@ -49,6 +50,8 @@ pub fn postgres_admin_url() -> String {
 /// A fresh, empty database of the engine; dropped by [`TestDatabase::drop_database`].
 pub struct TestDatabase {
     pub url: DatabaseUrl,
+    /// Blob storage in the test's own temporary directory.
+    pub blobs: Arc<LocalBlobs>,
     postgres_name: Option<String>,
     _dir: tempfile::TempDir,
 }
@@ -61,6 +64,7 @@ impl TestDatabase {
             .expect("temporary directory");
         match engine {
             Engine::Sqlite => Self {
+                blobs: Arc::new(LocalBlobs::new(dir.path().join("files"))),
                 url: DatabaseUrl::Sqlite(dir.path().join("linli.db")),
                 postgres_name: None,
                 _dir: dir,
@@ -85,6 +89,7 @@ impl TestDatabase {
                     .rsplit_once('/')
                     .expect("database URL with a path");
                 Self {
+                    blobs: Arc::new(LocalBlobs::new(dir.path().join("files"))),
                     url: DatabaseUrl::Postgres(format!("{base}/{name}")),
                     postgres_name: Some(name),
                     _dir: dir,
@@ -212,6 +217,7 @@ impl TestApp {
             app.store.clone(),
             Arc::new(app.clock.clone()),
             config.clone(),
+            app.database.blobs.clone(),
         );
         let address = app.start_instance(config).await;
         Self {
@@ -224,7 +230,12 @@ impl TestApp {
     /// Starts another server over the same database (another instance behind the same
     /// load balancer) and returns its address.
     pub async fn start_instance(&self, config: WebConfig) -> SocketAddr {
-        let state = AppState::new(self.store.clone(), Arc::new(self.clock.clone()), config);
+        let state = AppState::new(
+            self.store.clone(),
+            Arc::new(self.clock.clone()),
+            config,
+            self.database.blobs.clone(),
+        );
         let server = linli::server::Server::bind(SocketAddr::from(([127, 0, 0, 1], 0)), state)
             .await
             .unwrap();

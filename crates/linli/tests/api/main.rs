@@ -11,6 +11,7 @@ mod helpers;
 mod cli;
 mod health;
 mod people;
+mod photos;
 mod registry;
 mod schema;
 mod sessions;

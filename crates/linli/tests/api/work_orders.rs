@@ -389,8 +389,8 @@ both_engines! {
 both_engines! {
     async fn the_demo_tells_the_story_of_112(app: &TestApp) {
         let today = shanghai_time(11, 25, 10, 0);
-        assert!(linli::demo_story::load(&app.store, today).await.unwrap());
-        assert!(!linli::demo_story::load(&app.store, today).await.unwrap(), "loading twice adds nothing");
+        assert!(linli::demo_story::load(&app.store, app.database.blobs.clone(), today).await.unwrap());
+        assert!(!linli::demo_story::load(&app.store, app.database.blobs.clone(), today).await.unwrap(), "loading twice adds nothing");
         let community = CommunityId(app.chengshangcheng().await);
         let order = app.store.work_order_by_number(community, 112).await.unwrap();
         assert_eq!((order.status.as_str(), order.channel.as_str()), ("dispatched", "walk_in"));
