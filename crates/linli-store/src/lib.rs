@@ -7,6 +7,7 @@
 #[macro_use]
 mod db;
 pub mod blobs;
+pub mod bulk;
 mod error;
 pub mod passwords;
 pub mod people;

@@ -29,6 +29,22 @@ pub(crate) fn day_of(now: DateTime<Utc>) -> NaiveDate {
     now.with_timezone(&shanghai()).date_naive()
 }
 
+/// Adds one row of counts (per community, day, dimension) to the daily statistics.
+pub(crate) const UPSERT_DAILY: &str = "INSERT INTO work_order_daily_stats (community_id, day, dimension, dimension_id,
+        created, dispatched, signed, signed_in_time, resolved, accepted, rated, satisfied, reopened, cancelled)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+     ON CONFLICT (community_id, dimension, day, dimension_id) DO UPDATE SET
+        created = work_order_daily_stats.created + excluded.created,
+        dispatched = work_order_daily_stats.dispatched + excluded.dispatched,
+        signed = work_order_daily_stats.signed + excluded.signed,
+        signed_in_time = work_order_daily_stats.signed_in_time + excluded.signed_in_time,
+        resolved = work_order_daily_stats.resolved + excluded.resolved,
+        accepted = work_order_daily_stats.accepted + excluded.accepted,
+        rated = work_order_daily_stats.rated + excluded.rated,
+        satisfied = work_order_daily_stats.satisfied + excluded.satisfied,
+        reopened = work_order_daily_stats.reopened + excluded.reopened,
+        cancelled = work_order_daily_stats.cancelled + excluded.cancelled";
+
 /// Applies a change inside the caller's transaction. Written once for both engines: the
 /// `ON CONFLICT … DO UPDATE` upsert is common to SQLite and PostgreSQL.
 macro_rules! record_stats {
@@ -38,39 +54,31 @@ macro_rules! record_stats {
         let key = change.key;
         let counts = change.delta.counts;
         if !counts.is_zero() {
-            sqlx::query(
-                "INSERT INTO work_order_daily_stats (community_id, day, category_id, building_id, organisation_id,
-                    created, dispatched, signed, signed_in_time, resolved, accepted, rated, satisfied, reopened, cancelled)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
-                 ON CONFLICT (community_id, day, category_id, building_id, organisation_id) DO UPDATE SET
-                    created = work_order_daily_stats.created + excluded.created,
-                    dispatched = work_order_daily_stats.dispatched + excluded.dispatched,
-                    signed = work_order_daily_stats.signed + excluded.signed,
-                    signed_in_time = work_order_daily_stats.signed_in_time + excluded.signed_in_time,
-                    resolved = work_order_daily_stats.resolved + excluded.resolved,
-                    accepted = work_order_daily_stats.accepted + excluded.accepted,
-                    rated = work_order_daily_stats.rated + excluded.rated,
-                    satisfied = work_order_daily_stats.satisfied + excluded.satisfied,
-                    reopened = work_order_daily_stats.reopened + excluded.reopened,
-                    cancelled = work_order_daily_stats.cancelled + excluded.cancelled",
-            )
-            .bind(key.community_id)
-            .bind(day)
-            .bind(key.category_id)
-            .bind(key.building_id.unwrap_or(0))
-            .bind(key.organisation_id.unwrap_or(0))
-            .bind(counts.created)
-            .bind(counts.dispatched)
-            .bind(counts.signed)
-            .bind(counts.signed_in_time)
-            .bind(counts.resolved)
-            .bind(counts.accepted)
-            .bind(counts.rated)
-            .bind(counts.satisfied)
-            .bind(counts.reopened)
-            .bind(counts.cancelled)
-            .execute(&mut *$tx)
-            .await?;
+            let dimensions = [
+                ("all", 0),
+                ("category", key.category_id),
+                ("building", key.building_id.unwrap_or(0)),
+                ("organisation", key.organisation_id.unwrap_or(0)),
+            ];
+            for (dimension, dimension_id) in dimensions {
+                sqlx::query($crate::statistics::UPSERT_DAILY)
+                    .bind(key.community_id)
+                    .bind(day)
+                    .bind(dimension)
+                    .bind(dimension_id)
+                    .bind(counts.created)
+                    .bind(counts.dispatched)
+                    .bind(counts.signed)
+                    .bind(counts.signed_in_time)
+                    .bind(counts.resolved)
+                    .bind(counts.accepted)
+                    .bind(counts.rated)
+                    .bind(counts.satisfied)
+                    .bind(counts.reopened)
+                    .bind(counts.cancelled)
+                    .execute(&mut *$tx)
+                    .await?;
+            }
         }
         for (kind, minutes) in [("sign", change.delta.sign_minutes), ("resolve", change.delta.resolve_minutes)] {
             let Some(minutes) = minutes else { continue };
@@ -180,14 +188,16 @@ impl Store {
             .collect::<Vec<_>>()
             .join(", ");
         // Ids are numbers from the store, never text from a request.
-        let grouped = |column: &str| {
+        let grouped = |dimension: &str| {
             format!(
-                "SELECT CAST({column} AS BIGINT), {SUMS} FROM work_order_daily_stats
-                 WHERE community_id IN ({list}) AND day >= $1 AND day <= $2 GROUP BY {column} ORDER BY {column}"
+                "SELECT dimension_id, {SUMS} FROM work_order_daily_stats
+                 WHERE community_id IN ({list}) AND dimension = '{dimension}' AND day >= $1 AND day <= $2
+                 GROUP BY dimension_id ORDER BY dimension_id"
             )
         };
         let by_day_sql = format!(
-            "SELECT day, {SUMS} FROM work_order_daily_stats WHERE community_id IN ({list}) AND day >= $1 AND day <= $2
+            "SELECT day, {SUMS} FROM work_order_daily_stats
+             WHERE community_id IN ({list}) AND dimension = 'all' AND day >= $1 AND day <= $2
              GROUP BY day ORDER BY day"
         );
         let histogram_sql = format!(
@@ -202,12 +212,12 @@ impl Store {
              AND status IN ('dispatched', 'in_progress') AND resolve_deadline < $1"
         );
         on_pool!(&self.db, |pool| {
-            for (column, target) in [
-                ("category_id", &mut report.by_category),
-                ("building_id", &mut report.by_building),
-                ("organisation_id", &mut report.by_organisation),
+            for (dimension, target) in [
+                ("category", &mut report.by_category),
+                ("building", &mut report.by_building),
+                ("organisation", &mut report.by_organisation),
             ] {
-                let sql = grouped(column);
+                let sql = grouped(dimension);
                 let rows = sqlx::query_as::<_, CountsRow>(sqlx::AssertSqlSafe(sql.as_str()))
                     .bind(from)
                     .bind(to)

@@ -72,11 +72,17 @@ CREATE TABLE work_orders (
     updated_at                 TEXT NOT NULL,
     UNIQUE (community_id, number)
 );
-CREATE INDEX work_orders_by_community_created ON work_orders (community_id, created_at, id);
-CREATE INDEX work_orders_by_community_status ON work_orders (community_id, status, created_at);
+-- Lists are pages in id order (newest first) under a filter: each index below lets one
+-- kind of filter walk rows already in that order and stop after a page.
+CREATE INDEX work_orders_by_community ON work_orders (community_id, id);
+CREATE INDEX work_orders_by_community_status ON work_orders (community_id, status, id);
+CREATE INDEX work_orders_by_community_category ON work_orders (community_id, category_id, status, id);
+CREATE INDEX work_orders_by_community_created ON work_orders (community_id, created_at);
 CREATE INDEX work_orders_by_lead ON work_orders (lead_organisation_id, status);
 CREATE INDEX work_orders_by_reporter ON work_orders (reporter_id);
+-- The overdue job (every community) and the overdue count of a community.
 CREATE INDEX work_orders_by_deadline ON work_orders (status, resolve_deadline);
+CREATE INDEX work_orders_by_community_deadline ON work_orders (community_id, status, resolve_deadline);
 
 CREATE TABLE work_order_co_handlers (
     work_order_id    BIGINT NOT NULL REFERENCES work_orders (id),

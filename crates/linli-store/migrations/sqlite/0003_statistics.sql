@@ -2,13 +2,15 @@
 -- statistics read a few aggregated rows instead of scanning work orders.
 -- Twin of ../postgres/0003_statistics.sql (SQLite: days as text).
 
--- Per community, day (Shanghai), category, building and party (0 = none).
+-- Per community and day (Shanghai): the totals (dimension 'all', id 0), and the same
+-- counts by one dimension at a time — 'category', 'building', 'organisation' (the lead
+-- party; 0 = none). One dimension per row keeps the table small: a year of statistics
+-- reads a few thousand rows whatever the number of work orders.
 CREATE TABLE work_order_daily_stats (
     community_id     BIGINT NOT NULL REFERENCES communities (id),
     day              TEXT NOT NULL,
-    category_id      BIGINT NOT NULL,
-    building_id      BIGINT NOT NULL,
-    organisation_id  BIGINT NOT NULL,
+    dimension        TEXT NOT NULL,
+    dimension_id     BIGINT NOT NULL,
     created          BIGINT NOT NULL DEFAULT 0,
     dispatched       BIGINT NOT NULL DEFAULT 0,
     signed           BIGINT NOT NULL DEFAULT 0,
@@ -19,7 +21,7 @@ CREATE TABLE work_order_daily_stats (
     satisfied        BIGINT NOT NULL DEFAULT 0,
     reopened         BIGINT NOT NULL DEFAULT 0,
     cancelled        BIGINT NOT NULL DEFAULT 0,
-    PRIMARY KEY (community_id, day, category_id, building_id, organisation_id)
+    PRIMARY KEY (community_id, dimension, day, dimension_id)
 );
 
 -- Histograms of minutes from dispatch to signing ('sign') and to resolution ('resolve').

@@ -1,0 +1,373 @@
+//! `cargo run --release -p linli-bench -- --database URL --work-orders 1000000`
+//!
+//! Loads a history of work orders into a fresh database (SQLite file or PostgreSQL),
+//! starts the real server on a loopback port, and measures through HTTP: creates per
+//! second, and p50/p99 latency of a filtered list page, of a detail page and of the
+//! statistics call. Bounded in requests and time; talks to 127.0.0.1 only.
+
+use anyhow::Context;
+use chrono::{Duration, Utc};
+use clap::Parser;
+use linli_domain::clock::{Clock, SystemClock};
+use linli_domain::ids::CommunityId;
+use linli_domain::registry::Login;
+use linli_domain::work_orders::Status;
+use linli_store::blobs::LocalBlobs;
+use linli_store::bulk::BulkWorkOrder;
+use linli_store::{ConnectOptions, DatabaseUrl, Store};
+use linli_web::{AppState, WebConfig};
+use serde_json::{Value, json};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration as StdDuration, Instant};
+
+#[derive(Debug, Parser)]
+struct Args {
+    /// `sqlite:PATH` or `postgres://…` of an empty database (it is filled).
+    #[arg(long)]
+    database: String,
+    #[arg(long, default_value_t = 1_000_000)]
+    work_orders: usize,
+    /// Concurrent clients.
+    #[arg(long, default_value_t = 16)]
+    clients: usize,
+    /// Seconds spent creating work orders.
+    #[arg(long, default_value_t = 10)]
+    create_seconds: u64,
+    /// Requests measured per read endpoint.
+    #[arg(long, default_value_t = 2000)]
+    requests: usize,
+}
+
+struct Dice(u64);
+
+impl Dice {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % n.max(1)
+    }
+}
+
+fn percentile(sorted: &[StdDuration], fraction: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        clippy::cast_precision_loss
+    )]
+    let index = ((sorted.len() as f64 - 1.0) * fraction).round() as usize;
+    sorted[index.min(sorted.len() - 1)].as_secs_f64() * 1000.0
+}
+
+async fn token(
+    client: &reqwest::Client,
+    address: SocketAddr,
+    login: &str,
+) -> anyhow::Result<String> {
+    let response: Value = client
+        .post(format!("http://{address}/api/v1/sessions"))
+        .json(&json!({ "login": login, "password": "linli-demo" }))
+        .send()
+        .await?
+        .json()
+        .await?;
+    response["token"]
+        .as_str()
+        .map(str::to_owned)
+        .context("sign-in failed")
+}
+
+/// Runs `requests` GETs over `clients` workers; returns sorted latencies.
+async fn measure(
+    client: &reqwest::Client,
+    token: &str,
+    clients: usize,
+    requests: usize,
+    path: impl Fn(usize) -> String + Send + Sync + 'static,
+) -> anyhow::Result<Vec<StdDuration>> {
+    let path = Arc::new(path);
+    let per_client = requests.div_ceil(clients);
+    let mut workers = Vec::new();
+    for worker in 0..clients {
+        let (client, token, path) = (client.clone(), token.to_owned(), Arc::clone(&path));
+        workers.push(tokio::spawn(async move {
+            let mut latencies = Vec::with_capacity(per_client);
+            for index in 0..per_client {
+                let url = path(worker * per_client + index);
+                let started = Instant::now();
+                let response = client.get(&url).bearer_auth(&token).send().await?;
+                let status = response.status();
+                response.bytes().await?;
+                anyhow::ensure!(status.is_success(), "{url}: {status}");
+                latencies.push(started.elapsed());
+            }
+            Ok::<_, anyhow::Error>(latencies)
+        }));
+    }
+    let mut all = Vec::with_capacity(requests);
+    for worker in workers {
+        all.extend(worker.await??);
+    }
+    all.sort();
+    Ok(all)
+}
+
+fn report(name: &str, latencies: &[StdDuration]) {
+    println!(
+        "{name:<34} n={:<6} p50={:>7.2} ms  p99={:>7.2} ms",
+        latencies.len(),
+        percentile(latencies, 0.50),
+        percentile(latencies, 0.99)
+    );
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    let data_dir = std::env::temp_dir().join(format!("linli-bench-{}", std::process::id()));
+    let url = DatabaseUrl::parse(Some(&args.database), &data_dir)?;
+    let store = Store::connect(
+        &url,
+        &ConnectOptions {
+            max_connections: 20,
+            ..ConnectOptions::default()
+        },
+    )
+    .await?;
+    store.migrate().await?;
+    linli::holidays_file::seed_shipped(&store).await?;
+    let registry = linli::registry_file::parse(linli::registry_file::DEMO_REGISTRY)?;
+    linli::registry_file::import(&store, &registry, true, SystemClock.now()).await?;
+    let community = store
+        .communities(None)
+        .await?
+        .into_iter()
+        .next()
+        .context("no community")?;
+    let community_id = CommunityId(community.id);
+    let categories = store.categories(community_id).await?;
+    let buildings = store.buildings(community_id).await?;
+    let organisations = store.organisations(community_id).await?;
+    let bao = store
+        .person_by_login(&Login::parse("bao")?)
+        .await?
+        .context("bao")?
+        .id;
+    let desk = store
+        .person_by_login(&Login::parse("desk")?)
+        .await?
+        .context("desk")?
+        .id;
+
+    // The history: two years, mostly closed, some open and some overdue.
+    let started = Instant::now();
+    let mut dice = Dice(0x1127_2026);
+    let now = Utc::now();
+    let statuses = [
+        Status::Closed,
+        Status::Closed,
+        Status::Closed,
+        Status::Closed,
+        Status::Closed,
+        Status::Closed,
+        Status::Resolved,
+        Status::InProgress,
+        Status::Dispatched,
+        Status::Submitted,
+        Status::Cancelled,
+        Status::OnHold,
+    ];
+    let mut loaded = 0;
+    while loaded < args.work_orders {
+        let batch: Vec<BulkWorkOrder> = (0..50_000.min(args.work_orders - loaded))
+            .map(|_| {
+                let created_at = now
+                    - Duration::minutes(
+                        i64::try_from(dice.below(2 * 365 * 24 * 60)).unwrap_or_default(),
+                    );
+                // Work gets done: what is older than a month is closed or cancelled; the
+                // last month has every status.
+                let recent = now - created_at < Duration::days(30);
+                let status = if recent {
+                    statuses[usize::try_from(dice.below(statuses.len() as u64)).unwrap_or_default()]
+                } else if dice.below(10) == 0 {
+                    Status::Cancelled
+                } else {
+                    Status::Closed
+                };
+                let category = &categories
+                    [usize::try_from(dice.below(categories.len() as u64)).unwrap_or_default()];
+                let building = &buildings
+                    [usize::try_from(dice.below(buildings.len() as u64)).unwrap_or_default()];
+                let lead = (status != Status::Submitted)
+                    .then(|| organisations[usize::try_from(dice.below(4)).unwrap_or_default()].id);
+                BulkWorkOrder {
+                    category_id: category.id,
+                    building_id: building.id,
+                    reporter_id: bao,
+                    lead_organisation_id: lead,
+                    status,
+                    description: format!(
+                        "{}：{}号问题，楼道里有杂物堆放",
+                        building.name,
+                        dice.below(100_000)
+                    ),
+                    created_at,
+                    resolve_deadline: lead.map(|_| created_at + Duration::days(9)),
+                    rating: (status == Status::Closed)
+                        .then(|| i64::try_from(dice.below(5) + 1).unwrap_or(5)),
+                }
+            })
+            .collect();
+        loaded += store.load_bulk_history(community.id, desk, &batch).await?;
+        eprintln!(
+            "loaded {loaded} work orders ({:.0} s)",
+            started.elapsed().as_secs_f64()
+        );
+    }
+    store.analyze().await?;
+    // SQLite connections read the planner's statistics when they open: start afresh.
+    store.close().await;
+    let store = Store::connect(
+        &url,
+        &ConnectOptions {
+            max_connections: 20,
+            ..ConnectOptions::default()
+        },
+    )
+    .await?;
+    println!(
+        "engine: {}; history: {} work orders loaded in {:.1} s",
+        store.engine().as_str(),
+        loaded,
+        started.elapsed().as_secs_f64()
+    );
+
+    let state = AppState::new(
+        store.clone(),
+        Arc::new(SystemClock),
+        WebConfig {
+            demo_mode: true,
+            ..WebConfig::default()
+        },
+        Arc::new(LocalBlobs::new(data_dir.join("files"))),
+    );
+    let server = linli::server::Server::bind(SocketAddr::from(([127, 0, 0, 1], 0)), state).await?;
+    let address = server.local_addr()?;
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let serving = tokio::spawn(server.run(async {
+        let _ = stopped.await;
+    }));
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(args.clients)
+        .build()?;
+    let resident = token(&client, address, "bao").await?;
+    let supervisor = token(&client, address, "shuji").await?;
+
+    // Creates: every client reports work orders for `create_seconds`.
+    let deadline = Instant::now() + StdDuration::from_secs(args.create_seconds);
+    let mut workers = Vec::new();
+    for _ in 0..args.clients {
+        let (client, resident) = (client.clone(), resident.clone());
+        workers.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            while Instant::now() < deadline {
+                let started = Instant::now();
+                let response = client
+                    .post(format!("http://{address}/api/v1/work-orders"))
+                    .bearer_auth(&resident)
+                    .json(&json!({ "category": "noise", "description": "楼上装修噪音，影响休息" }))
+                    .send()
+                    .await?;
+                anyhow::ensure!(
+                    response.status().is_success(),
+                    "create failed: {}",
+                    response.status()
+                );
+                response.bytes().await?;
+                latencies.push(started.elapsed());
+            }
+            Ok::<_, anyhow::Error>(latencies)
+        }));
+    }
+    let mut creates = Vec::new();
+    for worker in workers {
+        creates.extend(worker.await??);
+    }
+    creates.sort();
+    #[allow(clippy::cast_precision_loss)]
+    let rate = creates.len() as f64 / args.create_seconds as f64;
+    println!(
+        "{:<34} {rate:.0}/s over {} s with {} clients",
+        "create (POST /work-orders)", args.create_seconds, args.clients
+    );
+    report("create latency", &creates);
+
+    let total = loaded + creates.len();
+    let category_ids: Vec<i64> = categories.iter().map(|category| category.id).collect();
+    let community = community.id;
+    let list = measure(&client, &supervisor, args.clients, args.requests, move |index| {
+        let category = category_ids[index % category_ids.len()];
+        let status = ["in_progress", "dispatched", "closed", "resolved"][index % 4];
+        format!("http://{address}/api/v1/work-orders?community_id={community}&status={status}&category_id={category}&limit=50")
+    })
+    .await?;
+    report("list (status + category, 50 rows)", &list);
+    let list_overdue = measure(
+        &client,
+        &supervisor,
+        args.clients,
+        args.requests,
+        move |_| {
+            format!(
+                "http://{address}/api/v1/work-orders?community_id={community}&overdue=true&limit=50"
+            )
+        },
+    )
+    .await?;
+    report("list (overdue, 50 rows)", &list_overdue);
+    let detail = measure(
+        &client,
+        &supervisor,
+        args.clients,
+        args.requests,
+        move |index| {
+            let id = 1 + (index * 7919) % total;
+            format!("http://{address}/api/v1/work-orders/{id}")
+        },
+    )
+    .await?;
+    report("detail (GET /work-orders/{id})", &detail);
+    let month = measure(
+        &client,
+        &supervisor,
+        args.clients,
+        args.requests,
+        move |_| format!("http://{address}/api/v1/statistics?community_id={community}"),
+    )
+    .await?;
+    report("statistics (this month)", &month);
+    let year = measure(
+        &client,
+        &supervisor,
+        args.clients,
+        args.requests,
+        move |_| {
+            let to = Utc::now().date_naive();
+            let from = to - Duration::days(365);
+            format!(
+                "http://{address}/api/v1/statistics?community_id={community}&from={from}&to={to}"
+            )
+        },
+    )
+    .await?;
+    report("statistics (a year)", &year);
+
+    let _ = stop.send(());
+    serving.await??;
+    Ok(())
+}

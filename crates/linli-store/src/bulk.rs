@@ -1,0 +1,188 @@
+//! Loading a large history at once, for benchmarks: many work orders in multi-row
+//! inserts, with their first timeline event and their statistics counters, as if each
+//! had gone through the API.
+
+use crate::db::{Store, stored_time};
+use crate::error::{StoreError, StoreResult};
+use crate::statistics::day_of;
+use chrono::{DateTime, NaiveDate, Utc};
+use linli_domain::statistics::Counts;
+use linli_domain::work_orders::Status;
+use std::collections::HashMap;
+
+/// One work order of a bulk history.
+#[derive(Debug, Clone)]
+pub struct BulkWorkOrder {
+    pub category_id: i64,
+    pub building_id: i64,
+    pub reporter_id: i64,
+    pub lead_organisation_id: Option<i64>,
+    pub status: Status,
+    pub description: String,
+    pub created_at: DateTime<Utc>,
+    pub resolve_deadline: Option<DateTime<Utc>>,
+    pub rating: Option<i64>,
+}
+
+const ROWS_PER_INSERT: usize = 500;
+
+impl Store {
+    /// Appends `orders` to a community's work orders (numbers continue from the last one)
+    /// and returns how many were written.
+    pub async fn load_bulk_history(
+        &self,
+        community: i64,
+        created_by: i64,
+        orders: &[BulkWorkOrder],
+    ) -> StoreResult<usize> {
+        let mut status_counts: HashMap<&'static str, i64> = HashMap::new();
+        let mut daily: HashMap<(NaiveDate, &'static str, i64), Counts> = HashMap::new();
+        for order in orders {
+            *status_counts.entry(order.status.as_str()).or_default() += 1;
+            let mut counts = Counts {
+                created: 1,
+                ..Counts::default()
+            };
+            if order.lead_organisation_id.is_some() {
+                counts.dispatched += 1;
+            }
+            if matches!(
+                order.status,
+                Status::InProgress | Status::OnHold | Status::Resolved | Status::Closed
+            ) {
+                counts.signed += 1;
+                counts.signed_in_time += 1;
+            }
+            if matches!(order.status, Status::Resolved | Status::Closed) {
+                counts.resolved += 1;
+            }
+            if order.status == Status::Closed {
+                counts.accepted += 1;
+            }
+            if let Some(rating) = order.rating {
+                counts.rated += 1;
+                counts.satisfied += i64::from(rating >= 4);
+            }
+            let day = day_of(order.created_at);
+            for (dimension, id) in [
+                ("all", 0),
+                ("category", order.category_id),
+                ("building", order.building_id),
+                ("organisation", order.lead_organisation_id.unwrap_or(0)),
+            ] {
+                *daily.entry((day, dimension, id)).or_default() += counts;
+            }
+        }
+        on_pool!(&self.db, |pool| {
+            let mut tx = pool.begin().await?;
+            let mut number = sqlx::query_scalar::<_, i64>(
+                "SELECT last_number FROM work_order_counters WHERE community_id = $1",
+            )
+            .bind(community)
+            .fetch_optional(&mut *tx)
+            .await?
+            .unwrap_or(0);
+            for chunk in orders.chunks(ROWS_PER_INSERT) {
+                let first_number = number + 1;
+                let mut insert = sqlx::QueryBuilder::new(
+                    "INSERT INTO work_orders (community_id, number, category_id, description, building_id, channel, reporter_id,
+                        created_by, lead_organisation_id, priority, status, is_public, resolve_deadline, dispatched_at,
+                        signed_at, resolved_at, closed_at, rating, created_at, updated_at) ",
+                );
+                insert.push_values(chunk, |mut row, order| {
+                    number += 1;
+                    let dispatched = order
+                        .lead_organisation_id
+                        .map(|_| stored_time(order.created_at));
+                    let later = |done: bool| done.then(|| stored_time(order.created_at));
+                    let status = order.status;
+                    row.push_bind(community)
+                        .push_bind(number)
+                        .push_bind(order.category_id)
+                        .push_bind(order.description.clone())
+                        .push_bind(order.building_id)
+                        .push_bind("app")
+                        .push_bind(order.reporter_id)
+                        .push_bind(created_by)
+                        .push_bind(order.lead_organisation_id)
+                        .push_bind("normal")
+                        .push_bind(status.as_str())
+                        .push_bind(true)
+                        .push_bind(order.resolve_deadline.map(stored_time))
+                        .push_bind(dispatched)
+                        .push_bind(later(matches!(
+                            status,
+                            Status::InProgress | Status::OnHold | Status::Resolved | Status::Closed
+                        )))
+                        .push_bind(later(matches!(status, Status::Resolved | Status::Closed)))
+                        .push_bind(later(matches!(status, Status::Closed | Status::Cancelled)))
+                        .push_bind(order.rating)
+                        .push_bind(stored_time(order.created_at))
+                        .push_bind(stored_time(order.created_at));
+                });
+                insert.build().execute(&mut *tx).await?;
+                sqlx::query(
+                    "INSERT INTO work_order_events (work_order_id, kind, actor_id, at, body, internal)
+                     SELECT id, 'submitted', reporter_id, created_at, description, FALSE FROM work_orders
+                     WHERE community_id = $1 AND number >= $2 AND number <= $3",
+                )
+                .bind(community)
+                .bind(first_number)
+                .bind(number)
+                .execute(&mut *tx)
+                .await?;
+            }
+            sqlx::query(
+                "INSERT INTO work_order_counters (community_id, last_number) VALUES ($1, $2)
+                 ON CONFLICT (community_id) DO UPDATE SET last_number = excluded.last_number",
+            )
+            .bind(community)
+            .bind(number)
+            .execute(&mut *tx)
+            .await?;
+            for (status, count) in &status_counts {
+                sqlx::query(
+                    "INSERT INTO work_order_status_counts (community_id, status, count) VALUES ($1, $2, $3)
+                     ON CONFLICT (community_id, status) DO UPDATE SET count = work_order_status_counts.count + excluded.count",
+                )
+                .bind(community)
+                .bind(*status)
+                .bind(count)
+                .execute(&mut *tx)
+                .await?;
+            }
+            for ((day, dimension, dimension_id), counts) in &daily {
+                sqlx::query(crate::statistics::UPSERT_DAILY)
+                    .bind(community)
+                    .bind(*day)
+                    .bind(*dimension)
+                    .bind(*dimension_id)
+                    .bind(counts.created)
+                    .bind(counts.dispatched)
+                    .bind(counts.signed)
+                    .bind(counts.signed_in_time)
+                    .bind(counts.resolved)
+                    .bind(counts.accepted)
+                    .bind(counts.rated)
+                    .bind(counts.satisfied)
+                    .bind(counts.reopened)
+                    .bind(counts.cancelled)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await?;
+            Ok::<_, StoreError>(())
+        })?;
+        Ok(orders.len())
+    }
+
+    /// Refreshes the planner's statistics after a bulk load (PostgreSQL here runs without
+    /// autovacuum; SQLite's ANALYZE feeds its query planner too).
+    pub async fn analyze(&self) -> StoreResult<()> {
+        on_pool!(&self.db, |pool| sqlx::query("ANALYZE")
+            .execute(pool)
+            .await
+            .map(|_| ()))?;
+        Ok(())
+    }
+}
