@@ -36,6 +36,8 @@ pub enum RegistryAction {
     /// Buildings, units and rooms.
     ManageBuildings,
     ManageOrganisations,
+    /// Categories of work orders and their time limits.
+    ManageCategories,
     /// Create accounts, change their details, link residents to rooms.
     ManagePeople,
     /// Give or take away a role at the place.
@@ -124,6 +126,7 @@ mod tests {
             ("manage_communities".to_owned(), A::ManageCommunities),
             ("manage_buildings".to_owned(), A::ManageBuildings),
             ("manage_organisations".to_owned(), A::ManageOrganisations),
+            ("manage_categories".to_owned(), A::ManageCategories),
             ("manage_people".to_owned(), A::ManagePeople),
         ];
         all.extend(Role::ALL.map(|role| (format!("grant_{}", role.as_str()), A::GrantRole(role))));
@@ -146,6 +149,7 @@ mod tests {
             "view_people",
             "manage_buildings",
             "manage_organisations",
+            "manage_categories",
             "manage_people",
             "grant_resident",
             "grant_receptionist",
@@ -258,7 +262,7 @@ mod tests {
                 }
             }
         }
-        assert_eq!(checked, 10 * 14 * 6);
+        assert_eq!(checked, 10 * 15 * 6);
     }
 
     #[test]

@@ -269,6 +269,60 @@ impl Store {
         })?)
     }
 
+    /// Adds a category to a community, after its existing ones.
+    pub async fn create_category(&self, category: &Category) -> StoreResult<Category> {
+        let sql = format!(
+            "INSERT INTO categories (community_id, code, name, name_en, icon, sign_limit_kind, sign_limit_minutes,
+                resolve_limit_kind, resolve_limit_minutes, complex, position, active)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,
+                (SELECT COALESCE(MAX(position), -1) + 1 FROM categories WHERE community_id = $1), $11)
+             RETURNING {CATEGORY_COLUMNS}"
+        );
+        let row = on_pool!(&self.db, |pool| {
+            sqlx::query_as::<_, Category>(AssertSqlSafe(sql.as_str()))
+                .bind(category.community_id)
+                .bind(&category.code)
+                .bind(&category.name)
+                .bind(&category.name_en)
+                .bind(&category.icon)
+                .bind(&category.sign_limit_kind)
+                .bind(category.sign_limit_minutes)
+                .bind(&category.resolve_limit_kind)
+                .bind(category.resolve_limit_minutes)
+                .bind(category.complex)
+                .bind(category.active)
+                .fetch_one(pool)
+                .await
+        });
+        row.map_err(StoreError::unique_as("work_order.category_exists"))
+    }
+
+    /// Changes a category's names, icon, time limits, complexity or whether it is offered.
+    /// Work orders already dispatched keep the deadlines they were given.
+    pub async fn update_category(&self, category: &Category) -> StoreResult<Category> {
+        let sql = format!(
+            "UPDATE categories SET name = $1, name_en = $2, icon = $3, sign_limit_kind = $4, sign_limit_minutes = $5,
+                resolve_limit_kind = $6, resolve_limit_minutes = $7, complex = $8, active = $9
+             WHERE id = $10 RETURNING {CATEGORY_COLUMNS}"
+        );
+        on_pool!(&self.db, |pool| {
+            sqlx::query_as::<_, Category>(AssertSqlSafe(sql.as_str()))
+                .bind(&category.name)
+                .bind(&category.name_en)
+                .bind(&category.icon)
+                .bind(&category.sign_limit_kind)
+                .bind(category.sign_limit_minutes)
+                .bind(&category.resolve_limit_kind)
+                .bind(category.resolve_limit_minutes)
+                .bind(category.complex)
+                .bind(category.active)
+                .bind(category.id)
+                .fetch_optional(pool)
+                .await
+        })?
+        .ok_or(StoreError::NotFound("work_order.category_not_found"))
+    }
+
     pub async fn category(&self, id: i64) -> StoreResult<Category> {
         let sql = format!("SELECT {CATEGORY_COLUMNS} FROM categories WHERE id = $1");
         on_pool!(&self.db, |pool| {
@@ -687,10 +741,15 @@ impl Store {
             if let Some(at) = filter.overdue_at {
                 // Written as a subquery so that both planners take the deadline index (few
                 // rows are overdue) instead of walking the community's rows in id order.
+                // Not correlated with the outer row, so PostgreSQL runs it once.
+                query.push(" AND id IN (SELECT o.id FROM work_orders o WHERE o.community_id IN (");
+                let mut inner = query.separated(", ");
+                for community in &filter.communities {
+                    inner.push_bind(*community);
+                }
                 query
                     .push(
-                        " AND id IN (SELECT o.id FROM work_orders o WHERE o.community_id = w.community_id
-                           AND o.status IN ('dispatched', 'in_progress') AND o.resolve_deadline < ",
+                        ") AND o.status IN ('dispatched', 'in_progress') AND o.resolve_deadline < ",
                     )
                     .push_bind(stored_time(at))
                     .push(")");

@@ -84,7 +84,11 @@ pub fn router(state: AppState) -> Router {
             delete(people::revoke_role),
         )
         .route("/people/{person_id}/rooms", post(people::link_room))
-        .route("/categories", get(categories::list))
+        .route(
+            "/categories",
+            get(categories::list).post(categories::create),
+        )
+        .route("/categories/{id}", axum::routing::patch(categories::update))
         .route(
             "/holidays/{year}",
             get(calendar::list).put(calendar::replace),

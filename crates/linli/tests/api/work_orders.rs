@@ -464,3 +464,43 @@ both_engines! {
             .expect_error(StatusCode::UNPROCESSABLE_ENTITY, "statistics.range_invalid");
     }
 }
+
+both_engines! {
+    async fn administrators_configure_categories(app: &TestApp) {
+        let (admin, duty, bao) = (app.token("admin").await, app.token("duty").await, app.token("bao").await);
+        let community = app.chengshangcheng().await;
+        let created = app.post("/api/v1/categories", &admin, json!({
+            "community_id": community, "code": "elevator", "name": "电梯故障", "name_en": "Lift", "icon": "🛗",
+            "sign_limit": { "kind": "calendar_minutes", "minutes": 30 },
+            "resolve_limit": { "kind": "calendar_minutes", "minutes": 1440 },
+        })).await;
+        let created = created.expect(StatusCode::CREATED).clone();
+        assert_eq!((created["code"].as_str(), created["resolve_limit_minutes"].as_i64()), (Some("elevator"), Some(1440)));
+        let id = created["id"].as_i64().unwrap();
+        app.post("/api/v1/categories", &admin, json!({
+            "community_id": community, "code": "elevator", "name": "电梯", "sign_limit": { "kind": "same_working_day" },
+            "resolve_limit": { "kind": "same_working_day" },
+        }))
+        .await
+        .expect_error(StatusCode::CONFLICT, "work_order.category_exists");
+        app.post("/api/v1/categories", &duty, json!({ "community_id": community, "code": "x1", "name": "x" }))
+            .await
+            .expect_error(StatusCode::FORBIDDEN, "auth.forbidden");
+        let path = format!("/api/v1/categories/{id}");
+        let patch = |body: Value| app.request(reqwest::Method::PATCH, &path, Some(&admin), Some(body));
+        patch(json!({ "resolve_limit": { "kind": "working_minutes", "minutes": 0 } }))
+            .await
+            .expect_error(StatusCode::UNPROCESSABLE_ENTITY, "validation.out_of_range");
+        patch(json!({ "code": "lift" })).await.expect_error(StatusCode::UNPROCESSABLE_ENTITY, "work_order.category_code_fixed");
+        let changed = patch(json!({ "resolve_limit": { "kind": "working_minutes", "minutes": 480 } })).await;
+        assert_eq!(changed.expect(StatusCode::OK)["resolve_limit_kind"], "working_minutes");
+        // Residents see it and report under it; once withdrawn it is no longer offered.
+        let offered = app.get("/api/v1/categories", &bao).await;
+        assert!(offered.expect(StatusCode::OK).as_array().unwrap().iter().any(|category| category["code"] == "elevator"));
+        app.post("/api/v1/work-orders", &bao, json!({ "category": "elevator", "description": "电梯卡在5楼" })).await.expect(StatusCode::CREATED);
+        patch(json!({ "active": false })).await.expect(StatusCode::OK);
+        app.post("/api/v1/work-orders", &bao, json!({ "category": "elevator", "description": "电梯又坏了" }))
+            .await
+            .expect_error(StatusCode::UNPROCESSABLE_ENTITY, "work_order.category_unknown");
+    }
+}
