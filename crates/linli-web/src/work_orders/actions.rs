@@ -1,6 +1,6 @@
 //! `POST /api/v1/work-orders/{id}/actions/{action}`: every step of the loop.
 
-use super::{access, facts, invalid, load_detail, views};
+use super::{facts, invalid, load_detail, views};
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ApiPath;
@@ -353,17 +353,12 @@ pub async fn act(
     };
     let kind = ActionKind::parse(&action)
         .ok_or_else(|| ApiError::not_found("work_order.action_unknown"))?;
-    let order = state.store.work_order(id).await?;
-    let community = state
-        .store
-        .community(CommunityId(order.community_id))
-        .await?;
-    let co_handlers = state.store.co_handlers(order.id).await?;
-    let who = access::standing(&user, &order, &co_handlers);
-    let follows = state.store.follows(order.id, user.person).await?;
-    if access::view(&user, &order, &community, who, follows).is_none() {
-        return Err(ApiError::not_found("work_order.not_found"));
-    }
+    let super::Seen {
+        order,
+        who,
+        follows,
+        ..
+    } = super::seen_by(&state, &user, id).await?;
     if body.version.is_some_and(|version| version != order.version) {
         return Err(ApiError::new(
             StatusCode::CONFLICT,

@@ -221,12 +221,18 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(detail)))
 }
 
-/// Reads a work order with everything its detail shows, as the caller may see it.
-pub(crate) async fn load_detail(
-    state: &AppState,
-    user: &CurrentUser,
-    id: i64,
-) -> ApiResult<views::WorkOrderDetail> {
+/// A work order as one caller stands to it.
+pub(crate) struct Seen {
+    pub order: WorkOrderRow,
+    pub co_handlers: Vec<i64>,
+    pub who: linli_domain::work_orders::Standing,
+    pub follows: bool,
+    pub view: View,
+}
+
+/// Reads a work order and how the caller stands to it; one the caller may not see at all
+/// answers 404, as if it did not exist.
+pub(crate) async fn seen_by(state: &AppState, user: &CurrentUser, id: i64) -> ApiResult<Seen> {
     let order = state.store.work_order(id).await?;
     let community = state
         .store
@@ -237,6 +243,28 @@ pub(crate) async fn load_detail(
     let follows = state.store.follows(order.id, user.person).await?;
     let view = access::view(user, &order, &community, who, follows)
         .ok_or_else(|| ApiError::not_found("work_order.not_found"))?;
+    Ok(Seen {
+        order,
+        co_handlers,
+        who,
+        follows,
+        view,
+    })
+}
+
+/// Reads a work order with everything its detail shows, as the caller may see it.
+pub(crate) async fn load_detail(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+) -> ApiResult<views::WorkOrderDetail> {
+    let Seen {
+        order,
+        co_handlers,
+        who,
+        follows,
+        view,
+    } = seen_by(state, user, id).await?;
     let now = state.clock.now();
     let facts = facts(&order, follows);
     let category = state.store.category(order.category_id).await?;
@@ -293,16 +321,9 @@ pub(crate) async fn load_detail_for_photos(
     user: &CurrentUser,
     id: i64,
 ) -> ApiResult<PhotoAccess> {
-    let order = state.store.work_order(id).await?;
-    let community = state
-        .store
-        .community(CommunityId(order.community_id))
-        .await?;
-    let co_handlers = state.store.co_handlers(order.id).await?;
-    let who = access::standing(user, &order, &co_handlers);
-    let follows = state.store.follows(order.id, user.person).await?;
-    let view = access::view(user, &order, &community, who, follows)
-        .ok_or_else(|| ApiError::not_found("work_order.not_found"))?;
+    let Seen {
+        order, who, view, ..
+    } = seen_by(state, user, id).await?;
     let open = order.status().is_open();
     Ok(PhotoAccess {
         may_see_photos: view >= View::Masked,
