@@ -18,7 +18,7 @@ pub fn shanghai() -> FixedOffset {
 }
 
 /// How long something may take.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "kind", content = "minutes", rename_all = "snake_case")]
 pub enum TimeLimit {
     /// Around the clock (urgent matters: 2 hours means 2 hours).

@@ -5,7 +5,19 @@ use crate::error::ValidationError;
 use crate::ids::{CommunityId, OrganisationId, StreetId};
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// 居民
@@ -56,7 +68,7 @@ impl Role {
 }
 
 /// Where a grant applies.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "kind", content = "id", rename_all = "snake_case")]
 pub enum Scope {
     Global,
@@ -93,7 +105,7 @@ impl Scope {
 }
 
 /// One role a person holds at one scope. Handlers also name their organisation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Grant {
     pub role: Role,
     pub scope: Scope,

@@ -12,7 +12,7 @@ use serde::Serialize;
 use std::ops::AddAssign;
 
 /// Counts of one slice (a day, a category, a party…).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Counts {
     pub created: i64,
     pub dispatched: i64,

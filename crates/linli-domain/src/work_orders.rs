@@ -158,7 +158,7 @@ pub fn parse_text(raw: &str, field: &'static str) -> Result<String, ValidationEr
 }
 
 /// The actions of the loop, without their payloads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ActionKind {
     Dispatch,

@@ -9,7 +9,7 @@ use linli_domain::roles::{Grant, Role, Scope};
 use serde::Serialize;
 use sqlx::AssertSqlSafe;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Person {
     pub id: i64,
     pub login: String,
@@ -26,7 +26,7 @@ pub struct Credentials {
     pub disabled: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct StoredGrant {
     pub id: i64,
     #[serde(flatten)]
@@ -58,7 +58,7 @@ impl GrantRow {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct PersonRoom {
     pub room_id: i64,
     pub community_id: i64,

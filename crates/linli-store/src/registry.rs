@@ -11,13 +11,13 @@ use linli_domain::registry::{BuildingLayout, Name, NumberRange, OrganisationKind
 use serde::Serialize;
 use sqlx::AssertSqlSafe;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Street {
     pub id: i64,
     pub name: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Community {
     pub id: i64,
     pub street_id: i64,
@@ -33,14 +33,14 @@ impl Community {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Estate {
     pub id: i64,
     pub community_id: i64,
     pub name: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Building {
     pub id: i64,
     pub community_id: i64,
@@ -51,14 +51,14 @@ pub struct Building {
     pub room_count: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Unit {
     pub id: i64,
     pub building_id: i64,
     pub number: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Room {
     pub id: i64,
     pub community_id: i64,
@@ -71,7 +71,7 @@ pub struct Room {
     pub floor_area_hundredths_m2: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Organisation {
     pub id: i64,
     pub community_id: i64,
@@ -80,7 +80,7 @@ pub struct Organisation {
 }
 
 /// What a bulk layout created.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct LayoutSummary {
     pub buildings: u32,
     pub units: u32,

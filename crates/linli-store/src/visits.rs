@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use linli_domain::ids::{CommunityId, PersonId};
 use serde::Serialize;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Visit {
     pub id: i64,
     pub community_id: i64,

@@ -79,7 +79,7 @@ impl FromRequestParts<AppState> for CurrentUser {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SignIn {
     login: String,
@@ -87,7 +87,7 @@ pub struct SignIn {
 }
 
 /// The signed-in person as `/me` shows them.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Me {
     #[serde(flatten)]
     person: Person,
@@ -95,7 +95,7 @@ pub struct Me {
     rooms: Vec<PersonRoom>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct SessionCreated {
     token: String,
     expires_at: DateTime<Utc>,
@@ -114,6 +114,14 @@ async fn password_matches(password: String, stored_hash: String) -> ApiResult<bo
     Ok(verify_password_async(password, stored_hash).await?)
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/sessions",
+    tag = "sessions",
+    summary = "Sign in: returns a bearer token",
+    request_body = SignIn,
+    responses((status = 201, body = SessionCreated), (status = "4XX", description = "Refused; `error.code` says why", body = crate::error::ErrorBody))
+)]
 pub async fn sign_in(
     State(state): State<AppState>,
     ClientAddress(client_ip): ClientAddress,
@@ -195,16 +203,32 @@ pub async fn sign_in(
     ))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/api/v1/sessions/current",
+    tag = "sessions",
+    summary = "Sign out this session",
+    responses((status = 204), (status = "4XX", description = "Refused; `error.code` says why", body = crate::error::ErrorBody)),
+    security(("bearer" = []))
+)]
 pub async fn sign_out(State(state): State<AppState>, user: CurrentUser) -> ApiResult<StatusCode> {
     state.store.delete_session(&user.token_hash).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/me",
+    tag = "sessions",
+    summary = "The signed-in person, their roles and rooms",
+    responses((status = 200, body = Me), (status = "4XX", description = "Refused; `error.code` says why", body = crate::error::ErrorBody)),
+    security(("bearer" = []))
+)]
 pub async fn me(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Json<Me>> {
     Ok(Json(load_me(&state, user.person).await?))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PasswordChange {
     current_password: String,
@@ -212,6 +236,15 @@ pub struct PasswordChange {
 }
 
 /// Changes the caller's password and signs out their other sessions.
+#[utoipa::path(
+    put,
+    path = "/api/v1/me/password",
+    tag = "sessions",
+    summary = "Change the password; other sessions end",
+    request_body = PasswordChange,
+    responses((status = 204), (status = "4XX", description = "Refused; `error.code` says why", body = crate::error::ErrorBody)),
+    security(("bearer" = []))
+)]
 pub async fn change_password(
     State(state): State<AppState>,
     user: CurrentUser,

@@ -15,6 +15,15 @@ use linli_domain::registry::Name;
 use linli_store::work_orders::Holiday;
 use serde::Deserialize;
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/holidays/{year}",
+    tag = "calendar",
+    summary = "Days off and swapped working days of a year",
+    params(("year" = i32, Path, description = "Year")),
+    responses((status = 200, body = Vec<linli_store::work_orders::Holiday>), (status = "4XX", description = "Refused; `error.code` says why", body = crate::error::ErrorBody)),
+    security(("bearer" = []))
+)]
 pub async fn list(
     State(state): State<AppState>,
     _user: CurrentUser,
@@ -23,7 +32,7 @@ pub async fn list(
     Ok(Json(state.store.holidays(Some(year)).await?))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HolidayInput {
     day: NaiveDate,
@@ -32,6 +41,16 @@ pub struct HolidayInput {
 }
 
 /// Replaces a year's days off and swapped working days, all at once.
+#[utoipa::path(
+    put,
+    path = "/api/v1/holidays/{year}",
+    tag = "calendar",
+    summary = "Replace a year's calendar (system administrator)",
+    request_body = Vec<HolidayInput>,
+    params(("year" = i32, Path, description = "Year")),
+    responses((status = 204), (status = "4XX", description = "Refused; `error.code` says why", body = crate::error::ErrorBody)),
+    security(("bearer" = []))
+)]
 pub async fn replace(
     State(state): State<AppState>,
     user: CurrentUser,

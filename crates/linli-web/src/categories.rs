@@ -16,13 +16,14 @@ use linli_domain::registry::Name;
 use linli_store::work_orders::Category;
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct CategoryQuery {
     community_id: Option<i64>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CategoryView {
     id: i64,
     code: String,
@@ -34,6 +35,15 @@ pub struct CategoryView {
     complex: bool,
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/categories",
+    tag = "work orders",
+    summary = "Categories offered, with icons and time limits",
+    params(CategoryQuery),
+    responses((status = 200, body = Vec<CategoryView>), (status = "4XX", description = "Refused; `error.code` says why", body = crate::error::ErrorBody)),
+    security(("bearer" = []))
+)]
 pub async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -78,7 +88,7 @@ pub async fn list(
     ))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CategoryInput {
     community_id: Option<i64>,
@@ -135,6 +145,15 @@ fn apply(category: &mut Category, input: &CategoryInput) -> ApiResult<()> {
 }
 
 /// `POST /api/v1/categories`: a new category for a community (its administrator).
+#[utoipa::path(
+    post,
+    path = "/api/v1/categories",
+    tag = "work orders",
+    summary = "Add a category (community administrator)",
+    request_body = CategoryInput,
+    responses((status = 201, body = linli_store::work_orders::Category), (status = "4XX", description = "Refused; `error.code` says why", body = crate::error::ErrorBody)),
+    security(("bearer" = []))
+)]
 pub async fn create(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -189,6 +208,16 @@ pub async fn create(
 }
 
 /// `PATCH /api/v1/categories/{id}`: names, icon, time limits, complexity, offered or not.
+#[utoipa::path(
+    patch,
+    path = "/api/v1/categories/{id}",
+    tag = "work orders",
+    summary = "Change a category",
+    request_body = CategoryInput,
+    params(("id" = i64, Path, description = "Category id")),
+    responses((status = 200, body = linli_store::work_orders::Category), (status = "4XX", description = "Refused; `error.code` says why", body = crate::error::ErrorBody)),
+    security(("bearer" = []))
+)]
 pub async fn update(
     State(state): State<AppState>,
     user: CurrentUser,

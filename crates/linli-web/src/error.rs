@@ -118,3 +118,19 @@ impl IntoResponse for ApiError {
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
+
+/// The shape of every error answer, for the API document.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ErrorDetail {
+    /// Stable machine code, e.g. `work_order.invalid_transition`.
+    pub code: String,
+    /// The explanation in the caller's language (zh-CN by default, `Accept-Language: en`).
+    pub message: String,
+    /// The input field at fault, when there is one.
+    pub field: Option<String>,
+}

@@ -4,6 +4,7 @@
 
 rust_i18n::i18n!("locales", fallback = "zh-CN");
 
+mod api_docs;
 mod auth;
 mod calendar;
 mod categories;
@@ -20,6 +21,7 @@ mod statistics;
 mod visits;
 pub mod work_orders;
 
+pub use api_docs::ApiDoc;
 pub use error::ApiError;
 pub use locale::Locale;
 pub use state::{AppState, WebConfig};
@@ -110,6 +112,8 @@ pub fn router(state: AppState) -> Router {
 
     Router::new()
         .nest("/api/v1", api)
+        .route("/api/openapi.json", get(api_docs::openapi_json))
+        .route("/api/docs", get(api_docs::docs_page))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(health::metrics))

@@ -19,13 +19,23 @@ use serde::{Deserialize, Serialize};
 const DISPLAY_NAME_MAX: usize = 40;
 const PEOPLE_PAGE_MAX: i64 = 200;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct PeopleQuery {
     q: Option<String>,
     limit: Option<i64>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/communities/{community_id}/people",
+    tag = "people",
+    summary = "Find people of a community by name, login or phone tail",
+    params(("community_id" = i64, Path, description = "Community id"), PeopleQuery),
+    responses((status = 200, body = Vec<linli_store::people::Person>), (status = "4XX", description = "Refused; `error.code` says why", body = crate::error::ErrorBody)),
+    security(("bearer" = []))
+)]
 pub async fn list_people(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -42,21 +52,21 @@ pub async fn list_people(
     ))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RoleInCommunity {
     role: String,
     organisation_id: Option<i64>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RoomLink {
     room_id: i64,
     relation: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewPersonInput {
     login: String,
@@ -69,7 +79,7 @@ pub struct NewPersonInput {
     rooms: Vec<RoomLink>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct PersonDetail {
     #[serde(flatten)]
     person: Person,
@@ -86,6 +96,16 @@ async fn person_detail(state: &AppState, person: PersonId) -> ApiResult<PersonDe
 }
 
 /// Creates an account in a community with its roles there and its rooms, all or nothing.
+#[utoipa::path(
+    post,
+    path = "/api/v1/communities/{community_id}/people",
+    tag = "people",
+    summary = "Create an account with its roles and rooms",
+    request_body = NewPersonInput,
+    params(("community_id" = i64, Path, description = "Community id")),
+    responses((status = 201, body = PersonDetail), (status = "4XX", description = "Refused; `error.code` says why", body = crate::error::ErrorBody)),
+    security(("bearer" = []))
+)]
 pub async fn register_person(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -158,6 +178,15 @@ async fn may_view_person(
         .any(|community| user.may(RegistryAction::ViewPeople, community.place())))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/people/{person_id}",
+    tag = "people",
+    summary = "A person with roles and rooms",
+    params(("person_id" = i64, Path, description = "Person id")),
+    responses((status = 200, body = PersonDetail), (status = "4XX", description = "Refused; `error.code` says why", body = crate::error::ErrorBody)),
+    security(("bearer" = []))
+)]
 pub async fn get_person(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -171,7 +200,7 @@ pub async fn get_person(
     Ok(Json(person_detail(&state, person).await?))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewGrant {
     role: String,
@@ -193,6 +222,16 @@ async fn place_of(state: &AppState, scope: Scope) -> ApiResult<Place> {
     })
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/people/{person_id}/roles",
+    tag = "people",
+    summary = "Grant a role",
+    request_body = NewGrant,
+    params(("person_id" = i64, Path, description = "Person id")),
+    responses((status = 201, body = linli_store::people::StoredGrant), (status = "4XX", description = "Refused; `error.code` says why", body = crate::error::ErrorBody)),
+    security(("bearer" = []))
+)]
 pub async fn grant_role(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -229,6 +268,15 @@ pub async fn grant_role(
     Ok((StatusCode::CREATED, Json(stored)))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/api/v1/people/{person_id}/roles/{grant_id}",
+    tag = "people",
+    summary = "Take a role away",
+    params(("person_id" = i64, Path, description = "Person id"), ("grant_id" = i64, Path, description = "Grant id")),
+    responses((status = 204), (status = "4XX", description = "Refused; `error.code` says why", body = crate::error::ErrorBody)),
+    security(("bearer" = []))
+)]
 pub async fn revoke_role(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -244,6 +292,16 @@ pub async fn revoke_role(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/people/{person_id}/rooms",
+    tag = "people",
+    summary = "Register a person in a room",
+    request_body = RoomLink,
+    params(("person_id" = i64, Path, description = "Person id")),
+    responses((status = 201, body = PersonDetail), (status = "4XX", description = "Refused; `error.code` says why", body = crate::error::ErrorBody)),
+    security(("bearer" = []))
+)]
 pub async fn link_room(
     State(state): State<AppState>,
     user: CurrentUser,

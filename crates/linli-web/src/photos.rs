@@ -104,7 +104,7 @@ pub fn process(bytes: &[u8]) -> Result<Processed, PhotoError> {
     })
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct PhotoView {
     pub id: i64,
     pub purpose: String,
@@ -132,6 +132,16 @@ pub fn view(photo: &linli_store::work_orders::Photo) -> PhotoView {
 /// `POST /api/v1/work-orders/{id}/photos`, `multipart/form-data`: one or more `photo`
 /// parts and an optional `purpose` (`report`, or `resolution` for the lead party's
 /// evidence). All are stored, or none.
+#[utoipa::path(
+    post,
+    path = "/api/v1/work-orders/{id}/photos",
+    tag = "work orders",
+    summary = "Add photos (multipart: `photo` parts, optional `purpose`)",
+    request_body(content = String, content_type = "multipart/form-data"),
+    params(("id" = i64, Path, description = "Work order id")),
+    responses((status = 201, body = Vec<PhotoView>), (status = "4XX", description = "Refused; `error.code` says why", body = crate::error::ErrorBody)),
+    security(("bearer" = []))
+)]
 pub async fn upload(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -267,13 +277,23 @@ pub async fn upload(
     ))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct PhotoQuery {
     size: Option<String>,
 }
 
 /// `GET /api/v1/work-orders/{id}/photos/{photo_id}[?size=thumbnail]`
+#[utoipa::path(
+    get,
+    path = "/api/v1/work-orders/{id}/photos/{photo_id}",
+    tag = "work orders",
+    summary = "A photo (JPEG), or its thumbnail",
+    params(("id" = i64, Path, description = "Work order id"), ("photo_id" = i64, Path, description = "Photo id"), PhotoQuery),
+    responses((status = 200, content_type = "image/jpeg", description = "The photo"), (status = "4XX", description = "Refused; `error.code` says why", body = crate::error::ErrorBody)),
+    security(("bearer" = []))
+)]
 pub async fn get(
     State(state): State<AppState>,
     user: CurrentUser,

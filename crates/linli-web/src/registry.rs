@@ -44,6 +44,14 @@ pub(crate) async fn visible_communities(
     Ok(visible.into_values().collect())
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/streets",
+    tag = "registry",
+    summary = "Streets the caller belongs to or oversees",
+    responses((status = 200, body = Vec<linli_store::registry::Street>), (status = "4XX", description = "Refused; `error.code` says why", body = crate::error::ErrorBody)),
+    security(("bearer" = []))
+)]
 pub async fn list_streets(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -67,12 +75,21 @@ pub async fn list_streets(
     Ok(Json(found))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewStreet {
     name: String,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/streets",
+    tag = "registry",
+    summary = "Create a street (system administrator)",
+    request_body = NewStreet,
+    responses((status = 201, body = linli_store::registry::Street), (status = "4XX", description = "Refused; `error.code` says why", body = crate::error::ErrorBody)),
+    security(("bearer" = []))
+)]
 pub async fn create_street(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -84,6 +101,14 @@ pub async fn create_street(
     Ok((StatusCode::CREATED, Json(street)))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/communities",
+    tag = "registry",
+    summary = "Communities the caller may see",
+    responses((status = 200, body = Vec<linli_store::registry::Community>), (status = "4XX", description = "Refused; `error.code` says why", body = crate::error::ErrorBody)),
+    security(("bearer" = []))
+)]
 pub async fn list_communities(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -91,13 +116,22 @@ pub async fn list_communities(
     Ok(Json(visible_communities(&state, &user).await?))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewCommunity {
     street_id: i64,
     name: String,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/communities",
+    tag = "registry",
+    summary = "Create a community in a street",
+    request_body = NewCommunity,
+    responses((status = 201, body = linli_store::registry::Community), (status = "4XX", description = "Refused; `error.code` says why", body = crate::error::ErrorBody)),
+    security(("bearer" = []))
+)]
 pub async fn create_community(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -126,7 +160,7 @@ pub(crate) async fn community_for(
     Ok(community)
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CommunityDetail {
     #[serde(flatten)]
     community: Community,
@@ -136,6 +170,15 @@ pub struct CommunityDetail {
     building_count: usize,
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/communities/{community_id}",
+    tag = "registry",
+    summary = "A community with its street, estates and organisations",
+    params(("community_id" = i64, Path, description = "Community id")),
+    responses((status = 200, body = CommunityDetail), (status = "4XX", description = "Refused; `error.code` says why", body = crate::error::ErrorBody)),
+    security(("bearer" = []))
+)]
 pub async fn get_community(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -153,12 +196,22 @@ pub async fn get_community(
     }))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewEstate {
     name: String,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/communities/{community_id}/estates",
+    tag = "registry",
+    summary = "Add an estate (小区)",
+    request_body = NewEstate,
+    params(("community_id" = i64, Path, description = "Community id")),
+    responses((status = 201, body = linli_store::registry::Estate), (status = "4XX", description = "Refused; `error.code` says why", body = crate::error::ErrorBody)),
+    security(("bearer" = []))
+)]
 pub async fn create_estate(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -179,6 +232,15 @@ pub async fn create_estate(
     ))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/communities/{community_id}/buildings",
+    tag = "registry",
+    summary = "Buildings with unit and room counts",
+    params(("community_id" = i64, Path, description = "Community id")),
+    responses((status = 200, body = Vec<linli_store::registry::Building>), (status = "4XX", description = "Refused; `error.code` says why", body = crate::error::ErrorBody)),
+    security(("bearer" = []))
+)]
 pub async fn list_buildings(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -191,7 +253,7 @@ pub async fn list_buildings(
     ))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewBuilding {
     estate_id: i64,
@@ -199,6 +261,16 @@ pub struct NewBuilding {
     name: Option<String>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/communities/{community_id}/buildings",
+    tag = "registry",
+    summary = "Add a building",
+    request_body = NewBuilding,
+    params(("community_id" = i64, Path, description = "Community id")),
+    responses((status = 201, body = linli_store::registry::Building), (status = "4XX", description = "Refused; `error.code` says why", body = crate::error::ErrorBody)),
+    security(("bearer" = []))
+)]
 pub async fn create_building(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -224,7 +296,7 @@ pub async fn create_building(
     Ok((StatusCode::CREATED, Json(building)))
 }
 
-#[derive(Debug, Clone, Copy, Deserialize)]
+#[derive(Debug, Clone, Copy, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RangeInput {
     from: u32,
@@ -237,7 +309,7 @@ impl RangeInput {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BulkLayout {
     estate_id: i64,
@@ -247,6 +319,16 @@ pub struct BulkLayout {
     rooms_per_floor: RangeInput,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/communities/{community_id}/buildings/bulk",
+    tag = "registry",
+    summary = "Lay out buildings, units, floors and rooms at once",
+    request_body = BulkLayout,
+    params(("community_id" = i64, Path, description = "Community id")),
+    responses((status = 201, body = linli_store::registry::LayoutSummary), (status = "4XX", description = "Refused; `error.code` says why", body = crate::error::ErrorBody)),
+    security(("bearer" = []))
+)]
 pub async fn create_buildings_in_bulk(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -273,7 +355,7 @@ pub async fn create_buildings_in_bulk(
     Ok((StatusCode::CREATED, Json(summary)))
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct BuildingDetail {
     #[serde(flatten)]
     building: Building,
@@ -281,6 +363,15 @@ pub struct BuildingDetail {
     rooms: Vec<Room>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/buildings/{building_id}",
+    tag = "registry",
+    summary = "A building with its units and rooms",
+    params(("building_id" = i64, Path, description = "Building id")),
+    responses((status = 200, body = BuildingDetail), (status = "4XX", description = "Refused; `error.code` says why", body = crate::error::ErrorBody)),
+    security(("bearer" = []))
+)]
 pub async fn get_building(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -302,12 +393,22 @@ pub async fn get_building(
     }))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewUnit {
     number: String,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/buildings/{building_id}/units",
+    tag = "registry",
+    summary = "Add a unit",
+    request_body = NewUnit,
+    params(("building_id" = i64, Path, description = "Building id")),
+    responses((status = 201, body = linli_store::registry::Unit), (status = "4XX", description = "Refused; `error.code` says why", body = crate::error::ErrorBody)),
+    security(("bearer" = []))
+)]
 pub async fn create_unit(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -334,7 +435,7 @@ pub async fn create_unit(
     ))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewRoom {
     floor: i64,
@@ -342,6 +443,16 @@ pub struct NewRoom {
     floor_area_hundredths_m2: Option<i64>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/units/{unit_id}/rooms",
+    tag = "registry",
+    summary = "Add a room",
+    request_body = NewRoom,
+    params(("unit_id" = i64, Path, description = "Unit id")),
+    responses((status = 201, body = linli_store::registry::Room), (status = "4XX", description = "Refused; `error.code` says why", body = crate::error::ErrorBody)),
+    security(("bearer" = []))
+)]
 pub async fn create_room(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -385,6 +496,15 @@ pub async fn create_room(
     Ok((StatusCode::CREATED, Json(room)))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/communities/{community_id}/organisations",
+    tag = "registry",
+    summary = "Organisations of a community",
+    params(("community_id" = i64, Path, description = "Community id")),
+    responses((status = 200, body = Vec<linli_store::registry::Organisation>), (status = "4XX", description = "Refused; `error.code` says why", body = crate::error::ErrorBody)),
+    security(("bearer" = []))
+)]
 pub async fn list_organisations(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -397,13 +517,23 @@ pub async fn list_organisations(
     ))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewOrganisation {
     kind: String,
     name: String,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/communities/{community_id}/organisations",
+    tag = "registry",
+    summary = "Add an organisation",
+    request_body = NewOrganisation,
+    params(("community_id" = i64, Path, description = "Community id")),
+    responses((status = 201, body = linli_store::registry::Organisation), (status = "4XX", description = "Refused; `error.code` says why", body = crate::error::ErrorBody)),
+    security(("bearer" = []))
+)]
 pub async fn create_organisation(
     State(state): State<AppState>,
     user: CurrentUser,

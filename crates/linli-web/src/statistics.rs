@@ -21,7 +21,8 @@ use linli_store::registry::Community;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct StatisticsQuery {
     community_id: Option<i64>,
@@ -32,7 +33,7 @@ pub struct StatisticsQuery {
     to: Option<NaiveDate>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Slice {
     #[serde(skip_serializing_if = "Option::is_none")]
     id: Option<i64>,
@@ -60,14 +61,14 @@ impl Slice {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Now {
     by_status: BTreeMap<String, i64>,
     open: i64,
     overdue: i64,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Statistics {
     from: NaiveDate,
     to: NaiveDate,
@@ -119,6 +120,15 @@ async fn covered(
     }
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/statistics",
+    tag = "statistics",
+    summary = "Rates, counts and medians of a community or a street",
+    params(StatisticsQuery),
+    responses((status = 200, body = Statistics), (status = "4XX", description = "Refused; `error.code` says why", body = crate::error::ErrorBody)),
+    security(("bearer" = []))
+)]
 pub async fn get(
     State(state): State<AppState>,
     user: CurrentUser,

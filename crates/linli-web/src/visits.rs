@@ -49,7 +49,7 @@ async fn desk_community(
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewVisitInput {
     community_id: Option<i64>,
@@ -63,6 +63,15 @@ pub struct NewVisitInput {
     outcome: Option<String>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/visits",
+    tag = "reception",
+    summary = "Log a walk-in visit",
+    request_body = NewVisitInput,
+    responses((status = 201, body = linli_store::visits::Visit), (status = "4XX", description = "Refused; `error.code` says why", body = crate::error::ErrorBody)),
+    security(("bearer" = []))
+)]
 pub async fn create(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -130,7 +139,8 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(visit)))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct VisitQuery {
     community_id: Option<i64>,
@@ -138,6 +148,15 @@ pub struct VisitQuery {
     date: Option<NaiveDate>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/visits",
+    tag = "reception",
+    summary = "The visit log of a day",
+    params(VisitQuery),
+    responses((status = 200, body = Vec<linli_store::visits::Visit>), (status = "4XX", description = "Refused; `error.code` says why", body = crate::error::ErrorBody)),
+    security(("bearer" = []))
+)]
 pub async fn list(
     State(state): State<AppState>,
     user: CurrentUser,

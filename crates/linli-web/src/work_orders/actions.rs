@@ -20,7 +20,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 /// The body of an action; each action reads the fields it needs.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ActionBody {
     /// The version the caller saw; refused with `work_order.version_conflict` if the
@@ -339,6 +339,16 @@ pub(crate) async fn perform(
     Ok(state.store.apply_action(applied, now).await?)
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/work-orders/{id}/actions/{action}",
+    tag = "work orders",
+    summary = "Take an action of the loop",
+    request_body = ActionBody,
+    params(("id" = i64, Path, description = "Work order id"), ("action" = linli_domain::work_orders::ActionKind, Path, description = "dispatch, sign, return, reply, note, urge, supervise, hold, resume, escalate, resolve, accept, reject, cancel, merge, me_too, return_visit, request_extension, decide_extension")),
+    responses((status = 200, body = views::WorkOrderDetail), (status = "4XX", description = "Refused; `error.code` says why", body = crate::error::ErrorBody)),
+    security(("bearer" = []))
+)]
 pub async fn act(
     State(state): State<AppState>,
     user: CurrentUser,

@@ -1,7 +1,7 @@
 //! The work-order API: report, list, read, and act on work orders.
 
 mod access;
-mod actions;
+pub(crate) mod actions;
 pub mod jobs;
 mod views;
 
@@ -48,7 +48,7 @@ async fn community_of_request(
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewWorkOrderInput {
     community_id: Option<i64>,
@@ -72,6 +72,15 @@ pub struct NewWorkOrderInput {
 
 /// `POST /api/v1/work-orders`: a resident reports a problem, or the desk reports one for
 /// a visitor or caller.
+#[utoipa::path(
+    post,
+    path = "/api/v1/work-orders",
+    tag = "work orders",
+    summary = "Report a problem (residents), or take one for a visitor or caller (desk)",
+    request_body = NewWorkOrderInput,
+    responses((status = 201, body = views::WorkOrderDetail), (status = "4XX", description = "Refused; `error.code` says why", body = crate::error::ErrorBody)),
+    security(("bearer" = []))
+)]
 pub async fn create(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -351,6 +360,15 @@ pub(crate) fn facts(order: &WorkOrderRow, caller_follows: bool) -> Facts {
 }
 
 /// `GET /api/v1/work-orders/{id}`
+#[utoipa::path(
+    get,
+    path = "/api/v1/work-orders/{id}",
+    tag = "work orders",
+    summary = "A work order as the caller may see it, with timeline and allowed actions",
+    params(("id" = i64, Path, description = "Work order id")),
+    responses((status = 200, body = views::WorkOrderDetail), (status = "4XX", description = "Refused; `error.code` says why", body = crate::error::ErrorBody)),
+    security(("bearer" = []))
+)]
 pub async fn get(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -359,7 +377,8 @@ pub async fn get(
     Ok(Json(load_detail(&state, &user, id).await?))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ListQuery {
     community_id: Option<i64>,
@@ -380,7 +399,7 @@ pub struct ListQuery {
     limit: Option<i64>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Page {
     items: Vec<views::WorkOrderSummary>,
     /// Pass as `cursor` for the next page; absent on the last page.
@@ -389,6 +408,15 @@ pub struct Page {
 
 /// `GET /api/v1/work-orders`: residents see their own (and, without `mine`, the public
 /// ones of their community); staff see their community's.
+#[utoipa::path(
+    get,
+    path = "/api/v1/work-orders",
+    tag = "work orders",
+    summary = "Work orders, filtered, newest first, by pages",
+    params(ListQuery),
+    responses((status = 200, body = Page), (status = "4XX", description = "Refused; `error.code` says why", body = crate::error::ErrorBody)),
+    security(("bearer" = []))
+)]
 pub async fn list(
     State(state): State<AppState>,
     user: CurrentUser,

@@ -10,7 +10,7 @@ use linli_store::registry::{Building, Organisation, Room};
 use linli_store::work_orders::{Category, EventRow, WorkOrderRow};
 use serde::Serialize;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CategoryRef {
     pub id: i64,
     pub code: String,
@@ -29,13 +29,13 @@ impl From<&Category> for CategoryRef {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct NamedRef {
     pub id: i64,
     pub name: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Reporter {
     pub id: Option<i64>,
     pub name: String,
@@ -43,14 +43,14 @@ pub struct Reporter {
     pub room: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Deadlines {
     pub sign: Option<DateTime<Utc>>,
     pub resolve: Option<DateTime<Utc>>,
     pub overdue: bool,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct TimelineEntry {
     pub kind: String,
     pub label: String,
@@ -61,7 +61,7 @@ pub struct TimelineEntry {
     pub details: Option<serde_json::Value>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct WorkOrderDetail {
     pub id: i64,
     pub number: i64,
@@ -98,7 +98,7 @@ pub struct WorkOrderDetail {
     pub allowed_actions: Vec<ActionKind>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct WorkOrderSummary {
     pub id: i64,
     pub number: i64,

@@ -32,3 +32,47 @@ both_engines! {
         token_attempt.expect_error(StatusCode::SERVICE_UNAVAILABLE, "internal.unavailable");
     }
 }
+
+both_engines! {
+    async fn the_api_document_lists_every_route_and_each_exists(app: &TestApp) {
+        let document: serde_json::Value = app.client.get(app.url("/api/openapi.json")).send().await.unwrap().json().await.unwrap();
+        assert!(document["openapi"].as_str().unwrap().starts_with("3.1"));
+        let paths = document["paths"].as_object().unwrap();
+        let mut operations = 0;
+        for (path, item) in paths {
+            for method in item.as_object().unwrap().keys() {
+                operations += 1;
+                let concrete = path.replace("{action}", "sign").replace("{year}", "2026");
+                let concrete = regex_free_ids(&concrete);
+                let method = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+                let answer = app.request(method.clone(), &concrete, None, None).await;
+                assert_ne!(answer.status, StatusCode::METHOD_NOT_ALLOWED, "{method} {path} is documented but not routed");
+                assert_ne!(answer.code(), "request.not_found", "{method} {path} is documented but not routed");
+                if path != "/api/v1/sessions" {
+                    assert_eq!(answer.status, StatusCode::UNAUTHORIZED, "{method} {path} answers without a token");
+                }
+            }
+        }
+        assert_eq!(operations, 38, "every operation of the API is in the document");
+        assert!(document["components"]["schemas"]["WorkOrderDetail"].is_object());
+        assert!(document["components"]["securitySchemes"]["bearer"].is_object());
+        let page = app.client.get(app.url("/api/docs")).send().await.unwrap();
+        assert!(page.text().await.unwrap().contains("/api/openapi.json"));
+    }
+}
+
+/// Fills every `{…_id}` or `{id}` path parameter with 1.
+fn regex_free_ids(path: &str) -> String {
+    let mut out = String::new();
+    let mut rest = path;
+    while let Some(start) = rest.find('{') {
+        out.push_str(&rest[..start]);
+        let end = rest[start..]
+            .find('}')
+            .map_or(rest.len(), |end| start + end + 1);
+        out.push('1');
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}

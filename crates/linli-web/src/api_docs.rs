@@ -1,0 +1,88 @@
+//! The API described as OpenAPI 3.1 (generated from the handlers' annotations and the
+//! types they take and give), at `/api/openapi.json`, and a page to read it at
+//! `/api/docs` that needs nothing from the internet.
+
+use axum::http::header;
+use axum::response::{Html, IntoResponse};
+use std::sync::OnceLock;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Linli 邻里 API",
+        description = "Community co-governance: the registry, accounts, and the work-order loop. Every error is `{\"error\": {\"code\", \"message\", \"field\"}}` with a stable code; messages are in Simplified Chinese unless `Accept-Language` asks for English."
+    ),
+    paths(
+        crate::auth::sign_in,
+        crate::auth::sign_out,
+        crate::auth::me,
+        crate::auth::change_password,
+        crate::registry::list_streets,
+        crate::registry::create_street,
+        crate::registry::list_communities,
+        crate::registry::create_community,
+        crate::registry::get_community,
+        crate::registry::create_estate,
+        crate::registry::list_buildings,
+        crate::registry::create_building,
+        crate::registry::create_buildings_in_bulk,
+        crate::registry::get_building,
+        crate::registry::create_unit,
+        crate::registry::create_room,
+        crate::registry::list_organisations,
+        crate::registry::create_organisation,
+        crate::people::list_people,
+        crate::people::register_person,
+        crate::people::get_person,
+        crate::people::grant_role,
+        crate::people::revoke_role,
+        crate::people::link_room,
+        crate::categories::list,
+        crate::categories::create,
+        crate::categories::update,
+        crate::calendar::list,
+        crate::calendar::replace,
+        crate::visits::create,
+        crate::visits::list,
+        crate::statistics::get,
+        crate::work_orders::create,
+        crate::work_orders::get,
+        crate::work_orders::list,
+        crate::work_orders::actions::act,
+        crate::photos::upload,
+        crate::photos::get,
+    ),
+    modifiers(&BearerTokens)
+)]
+pub struct ApiDoc;
+
+struct BearerTokens;
+
+impl Modify for BearerTokens {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+fn document() -> &'static str {
+    static DOCUMENT: OnceLock<String> = OnceLock::new();
+    DOCUMENT.get_or_init(|| {
+        ApiDoc::openapi()
+            .to_json()
+            .unwrap_or_else(|error| format!("{{\"error\": \"{error}\"}}"))
+    })
+}
+
+pub async fn openapi_json() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "application/json")], document())
+}
+
+pub async fn docs_page() -> Html<&'static str> {
+    Html(include_str!("api_docs.html"))
+}
