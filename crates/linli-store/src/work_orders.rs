@@ -202,10 +202,34 @@ pub struct WorkOrderFilter {
     pub text: Option<String>,
     pub created_from: Option<DateTime<Utc>>,
     pub created_to: Option<DateTime<Utc>>,
-    pub oldest_first: bool,
-    /// Keyset cursor: the id of the last row of the previous page.
-    pub after_id: Option<i64>,
+    pub order: ListOrder,
+    /// Keyset cursor: where the previous page ended.
+    pub after: Option<ListCursor>,
     pub limit: i64,
+}
+
+/// The order of a list of work orders.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ListOrder {
+    #[default]
+    Newest,
+    Oldest,
+    /// Nearest resolve deadline first (a handler's queue); those without one last.
+    Deadline,
+}
+
+/// The last row of a page: its id, and for the deadline order its deadline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListCursor {
+    pub id: i64,
+    pub deadline: Option<DateTime<Utc>>,
+}
+
+/// Stands in for "no deadline" so that those sort last on both engines.
+pub fn no_deadline() -> DateTime<Utc> {
+    NaiveDate::from_ymd_opt(9999, 12, 31)
+        .and_then(|day| day.and_hms_opt(0, 0, 0))
+        .map_or(DateTime::<Utc>::MAX_UTC, |time| time.and_utc())
 }
 
 const WORK_ORDER_COLUMNS: &str = "id, community_id, number, category_id, description, building_id, room_id, place,
@@ -704,7 +728,7 @@ impl Store {
         })
     }
 
-    /// One page of work orders, newest first unless `oldest_first`.
+    /// One page of work orders in the filter's order.
     pub async fn list_work_orders(
         &self,
         filter: &WorkOrderFilter,
@@ -801,20 +825,40 @@ impl Store {
             if let Some(to) = filter.created_to {
                 query.push(" AND created_at < ").push_bind(stored_time(to));
             }
-            if let Some(after) = filter.after_id {
-                query
-                    .push(if filter.oldest_first {
-                        " AND id > "
-                    } else {
-                        " AND id < "
-                    })
-                    .push_bind(after);
+            let far = stored_time(no_deadline());
+            match (filter.order, filter.after) {
+                (ListOrder::Newest, Some(after)) => {
+                    query.push(" AND id < ").push_bind(after.id);
+                }
+                (ListOrder::Oldest, Some(after)) => {
+                    query.push(" AND id > ").push_bind(after.id);
+                }
+                (ListOrder::Deadline, Some(after)) => {
+                    query
+                        .push(" AND (COALESCE(resolve_deadline, ")
+                        .push_bind(far)
+                        .push("), id) > (")
+                        .push_bind(stored_time(after.deadline.unwrap_or(far)))
+                        .push(", ")
+                        .push_bind(after.id)
+                        .push(")");
+                }
+                (_, None) => {}
             }
-            query.push(if filter.oldest_first {
-                " ORDER BY id ASC"
-            } else {
-                " ORDER BY id DESC"
-            });
+            match filter.order {
+                ListOrder::Newest => {
+                    query.push(" ORDER BY id DESC");
+                }
+                ListOrder::Oldest => {
+                    query.push(" ORDER BY id ASC");
+                }
+                ListOrder::Deadline => {
+                    query
+                        .push(" ORDER BY COALESCE(resolve_deadline, ")
+                        .push_bind(far)
+                        .push("), id");
+                }
+            }
             query.push(" LIMIT ").push_bind(filter.limit);
             Ok(query
                 .build_query_as::<WorkOrderRow>()

@@ -20,7 +20,9 @@ use linli_domain::ids::{BuildingId, CommunityId, PersonId, RoomId};
 use linli_domain::registry::{Name, Phone};
 use linli_domain::work_orders::{Channel, Facts, LoopRules, Status, allowed_actions, parse_text};
 use linli_store::registry::Community;
-use linli_store::work_orders::{NewWorkOrder, WorkOrderFilter, WorkOrderRow};
+use linli_store::work_orders::{
+    ListCursor, ListOrder, NewWorkOrder, WorkOrderFilter, WorkOrderRow,
+};
 use serde::{Deserialize, Serialize};
 
 pub use actions::act;
@@ -393,10 +395,46 @@ pub struct ListQuery {
     q: Option<String>,
     created_from: Option<DateTime<Utc>>,
     created_to: Option<DateTime<Utc>>,
-    /// `newest` (default) or `oldest`.
+    /// `newest` (default), `oldest`, or `deadline` (nearest resolve deadline first).
     sort: Option<String>,
     cursor: Option<String>,
     limit: Option<i64>,
+}
+
+/// A cursor names the last row of a page: `ID`, or `MICROS.ID` in deadline order
+/// (MICROS: the deadline in microseconds since 1970, `-` for none).
+fn cursor_of(row: &WorkOrderRow, order: ListOrder) -> String {
+    match order {
+        ListOrder::Deadline => {
+            let deadline = row.resolve_deadline.map_or_else(
+                || "-".to_owned(),
+                |deadline| deadline.timestamp_micros().to_string(),
+            );
+            format!("{deadline}.{}", row.id)
+        }
+        _ => row.id.to_string(),
+    }
+}
+
+fn parse_cursor(cursor: &str) -> Option<ListCursor> {
+    match cursor.split_once('.') {
+        None => Some(ListCursor {
+            id: cursor.parse().ok()?,
+            deadline: None,
+        }),
+        Some((deadline, id)) => {
+            let deadline = match deadline {
+                "-" => None,
+                micros => Some(DateTime::<Utc>::from_timestamp_micros(
+                    micros.parse().ok()?,
+                )?),
+            };
+            Some(ListCursor {
+                id: id.parse().ok()?,
+                deadline,
+            })
+        }
+    }
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -449,16 +487,15 @@ pub async fn list(
             .collect::<Result<Vec<_>, _>>()?,
         None => Vec::new(),
     };
-    let oldest_first = match query.sort.as_deref() {
-        None | Some("newest") => false,
-        Some("oldest") => true,
+    let order = match query.sort.as_deref() {
+        None | Some("newest") => ListOrder::Newest,
+        Some("oldest") => ListOrder::Oldest,
+        Some("deadline") => ListOrder::Deadline,
         Some(_) => return Err(invalid("work_order.sort_unknown", "sort")),
     };
-    let after_id = match &query.cursor {
+    let after = match &query.cursor {
         Some(cursor) => Some(
-            cursor
-                .parse::<i64>()
-                .map_err(|_| invalid("work_order.cursor_invalid", "cursor"))?,
+            parse_cursor(cursor).ok_or_else(|| invalid("work_order.cursor_invalid", "cursor"))?,
         ),
         None => None,
     };
@@ -475,8 +512,8 @@ pub async fn list(
         text: query.q.clone(),
         created_from: query.created_from,
         created_to: query.created_to,
-        oldest_first,
-        after_id,
+        order,
+        after,
         limit: limit + 1,
         ..WorkOrderFilter::default()
     };
@@ -492,7 +529,7 @@ pub async fn list(
     let mut rows = state.store.list_work_orders(&filter).await?;
     let next_cursor = if rows.len() > usize::try_from(limit).unwrap_or(usize::MAX) {
         rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
-        rows.last().map(|row| row.id.to_string())
+        rows.last().map(|row| cursor_of(row, order))
     } else {
         None
     };

@@ -504,3 +504,39 @@ both_engines! {
             .expect_error(StatusCode::UNPROCESSABLE_ENTITY, "work_order.category_unknown");
     }
 }
+
+both_engines! {
+    async fn a_handler_queue_sorted_by_deadline_pages_through_every_row(app: &TestApp) {
+        let (bao, duty) = (app.token("bao").await, app.token("duty").await);
+        let wuye_org = organisation_id(app, "城上城物业服务中心").await;
+        let mut ids = Vec::new();
+        for (category, dispatch) in [("greenery", true), ("repairs", true), ("noise", false), ("sanitation", true)] {
+            let id = app.post("/api/v1/work-orders", &bao, json!({ "category": category, "description": "排序测试" })).await.body["id"].as_i64().unwrap();
+            if dispatch {
+                act(app, &duty, id, "dispatch", json!({ "lead_organisation_id": wuye_org })).await.expect(StatusCode::OK);
+            }
+            app.clock.advance(chrono::Duration::minutes(5));
+            ids.push(id);
+        }
+        // repairs: the same working day; greenery, then sanitation: 7 working days; noise: none.
+        let expected = vec![ids[1], ids[0], ids[3], ids[2]];
+        let mut seen = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let path = match &cursor {
+                Some(cursor) => format!("/api/v1/work-orders?sort=deadline&limit=1&cursor={cursor}"),
+                None => "/api/v1/work-orders?sort=deadline&limit=1".to_owned(),
+            };
+            let page = app.get(&path, &duty).await;
+            let page = page.expect(StatusCode::OK).clone();
+            seen.extend(page["items"].as_array().unwrap().iter().map(|item| item["id"].as_i64().unwrap()));
+            match page["next_cursor"].as_str() {
+                Some(next) => cursor = Some(next.to_owned()),
+                None => break,
+            }
+        }
+        assert_eq!(seen, expected);
+        app.get("/api/v1/work-orders?sort=deadline&cursor=tomorrow.3", &duty).await.expect_error(StatusCode::UNPROCESSABLE_ENTITY, "work_order.cursor_invalid");
+        app.get("/api/v1/work-orders?sort=urgency", &duty).await.expect_error(StatusCode::UNPROCESSABLE_ENTITY, "work_order.sort_unknown");
+    }
+}
