@@ -17,6 +17,9 @@ pub enum StoreError {
     Database(#[from] sqlx::Error),
     #[error("migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// The task that writes queued changes is gone (the server is shutting down).
+    #[error("the writer has stopped")]
+    WriterStopped,
     #[error("password hashing failed: {0}")]
     PasswordHash(String),
 }

@@ -444,98 +444,113 @@ impl Store {
         order: NewWorkOrder<'_>,
         now: DateTime<Utc>,
     ) -> StoreResult<WorkOrderRow> {
-        let now = stored_time(now);
+        let mut rows = self.create_work_orders(&[(order, now)]).await?;
+        rows.pop()
+            .ok_or(StoreError::NotFound("work_order.not_found"))
+    }
+
+    /// Creates several work orders in one transaction (group commit: one durable write
+    /// for many reports), each with its own time; all of them or none.
+    pub async fn create_work_orders(
+        &self,
+        orders: &[(NewWorkOrder<'_>, DateTime<Utc>)],
+    ) -> StoreResult<Vec<WorkOrderRow>> {
         let sql = format!(
             "INSERT INTO work_orders (community_id, number, category_id, description, building_id, room_id, place, channel,
                 reporter_id, guest_name, guest_phone, created_by, priority, status, is_public, created_at, updated_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'normal', 'submitted', $13, $14, $14)
              RETURNING {WORK_ORDER_COLUMNS}"
         );
-        let actor = order
-            .reporter
-            .filter(|reporter| *reporter == order.created_by)
-            .or(Some(order.created_by));
         on_pool!(&self.db, |pool| {
             let mut tx = pool.begin().await?;
-            let number = sqlx::query_scalar::<_, i64>(
-                "INSERT INTO work_order_counters (community_id, last_number) VALUES ($1, 1)
-                 ON CONFLICT (community_id) DO UPDATE SET last_number = work_order_counters.last_number + 1
-                 RETURNING last_number",
-            )
-            .bind(order.community.0)
-            .fetch_one(&mut *tx)
-            .await?;
-            let row = sqlx::query_as::<_, WorkOrderRow>(AssertSqlSafe(sql.as_str()))
+            let mut created_rows = Vec::with_capacity(orders.len());
+            for (order, now) in orders {
+                let now = stored_time(*now);
+                let actor = order
+                    .reporter
+                    .filter(|reporter| *reporter == order.created_by)
+                    .or(Some(order.created_by));
+                let number = sqlx::query_scalar::<_, i64>(
+                    "INSERT INTO work_order_counters (community_id, last_number) VALUES ($1, 1)
+                     ON CONFLICT (community_id) DO UPDATE SET last_number = work_order_counters.last_number + 1
+                     RETURNING last_number",
+                )
                 .bind(order.community.0)
-                .bind(number)
-                .bind(order.category_id)
-                .bind(order.description)
-                .bind(order.building_id)
-                .bind(order.room_id)
-                .bind(order.place)
-                .bind(order.channel.as_str())
-                .bind(order.reporter.map(|person| person.0))
-                .bind(order.guest_name)
-                .bind(order.guest_phone)
-                .bind(order.created_by.0)
-                .bind(order.is_public)
-                .bind(now)
                 .fetch_one(&mut *tx)
                 .await?;
-            sqlx::query(
-                "INSERT INTO work_order_events (work_order_id, kind, actor_id, at, body, internal, details)
-                 VALUES ($1, 'submitted', $2, $3, $4, FALSE, $5)",
-            )
-            .bind(row.id)
-            .bind(actor.map(|person| person.0))
-            .bind(now)
-            .bind(order.description)
-            .bind(serde_json::json!({ "channel": order.channel.as_str() }).to_string())
-            .execute(&mut *tx)
-            .await?;
-            let created = crate::statistics::StatsChange {
-                key: crate::statistics::StatsKey {
-                    community_id: order.community.0,
-                    category_id: order.category_id,
-                    building_id: order.building_id,
-                    organisation_id: None,
-                },
-                delta: linli_domain::statistics::Delta {
-                    counts: linli_domain::statistics::Counts {
-                        created: 1,
-                        ..Default::default()
-                    },
-                    ..Default::default()
-                },
-                from_status: None,
-                to_status: Status::Submitted,
-            };
-            crate::statistics::record_stats!(tx, &created, now);
-            if let Some(visit) = order.visit_id {
-                let linked = sqlx::query(
-                    "UPDATE visits SET work_order_id = $1 WHERE id = $2 AND community_id = $3 AND work_order_id IS NULL",
+                let row = sqlx::query_as::<_, WorkOrderRow>(AssertSqlSafe(sql.as_str()))
+                    .bind(order.community.0)
+                    .bind(number)
+                    .bind(order.category_id)
+                    .bind(order.description)
+                    .bind(order.building_id)
+                    .bind(order.room_id)
+                    .bind(order.place)
+                    .bind(order.channel.as_str())
+                    .bind(order.reporter.map(|person| person.0))
+                    .bind(order.guest_name)
+                    .bind(order.guest_phone)
+                    .bind(order.created_by.0)
+                    .bind(order.is_public)
+                    .bind(now)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                sqlx::query(
+                    "INSERT INTO work_order_events (work_order_id, kind, actor_id, at, body, internal, details)
+                     VALUES ($1, 'submitted', $2, $3, $4, FALSE, $5)",
                 )
                 .bind(row.id)
-                .bind(visit)
-                .bind(order.community.0)
+                .bind(actor.map(|person| person.0))
+                .bind(now)
+                .bind(order.description)
+                .bind(serde_json::json!({ "channel": order.channel.as_str() }).to_string())
                 .execute(&mut *tx)
                 .await?;
-                if linked.rows_affected() == 0 {
-                    return Err(StoreError::Conflict("visit.not_linkable"));
+                let created = crate::statistics::StatsChange {
+                    key: crate::statistics::StatsKey {
+                        community_id: order.community.0,
+                        category_id: order.category_id,
+                        building_id: order.building_id,
+                        organisation_id: None,
+                    },
+                    delta: linli_domain::statistics::Delta {
+                        counts: linli_domain::statistics::Counts {
+                            created: 1,
+                            ..Default::default()
+                        },
+                        ..Default::default()
+                    },
+                    from_status: None,
+                    to_status: Status::Submitted,
+                };
+                crate::statistics::record_stats!(tx, &created, now);
+                if let Some(visit) = order.visit_id {
+                    let linked = sqlx::query(
+                        "UPDATE visits SET work_order_id = $1 WHERE id = $2 AND community_id = $3 AND work_order_id IS NULL",
+                    )
+                    .bind(row.id)
+                    .bind(visit)
+                    .bind(order.community.0)
+                    .execute(&mut *tx)
+                    .await?;
+                    if linked.rows_affected() == 0 {
+                        return Err(StoreError::Conflict("visit.not_linkable"));
+                    }
                 }
+                sqlx::query(
+                    "INSERT INTO outbox (topic, community_id, work_order_id, payload, created_at, next_attempt_at)
+                     VALUES ('work_order.submitted', $1, $2, $3, $4, $4)",
+                )
+                .bind(order.community.0)
+                .bind(row.id)
+                .bind(serde_json::json!({ "number": number }).to_string())
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                created_rows.push(row);
             }
-            sqlx::query(
-                "INSERT INTO outbox (topic, community_id, work_order_id, payload, created_at, next_attempt_at)
-                 VALUES ('work_order.submitted', $1, $2, $3, $4, $4)",
-            )
-            .bind(order.community.0)
-            .bind(row.id)
-            .bind(serde_json::json!({ "number": number }).to_string())
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
             tx.commit().await?;
-            Ok(row)
+            Ok(created_rows)
         })
     }
 

@@ -1,4 +1,5 @@
 use crate::metrics::Metrics;
+use crate::work_orders::batching::CreateQueue;
 use chrono::Duration;
 use linli_domain::clock::Clock;
 use linli_store::Store;
@@ -40,21 +41,26 @@ pub struct AppState {
     pub config: Arc<WebConfig>,
     /// Where uploaded photos are kept.
     pub blobs: Arc<dyn BlobStore>,
+    /// New work orders are written through this queue (group commit).
+    pub(crate) creates: CreateQueue,
     pub(crate) metrics: Arc<Metrics>,
 }
 
 impl AppState {
+    /// Also starts the writer task of new work orders: call it inside the runtime.
     pub fn new(
         store: Store,
         clock: Arc<dyn Clock>,
         config: WebConfig,
         blobs: Arc<dyn BlobStore>,
     ) -> Self {
+        let creates = CreateQueue::start(store.clone());
         Self {
             store,
             clock,
             config: Arc::new(config),
             blobs,
+            creates,
             metrics: Arc::new(Metrics::new()),
         }
     }

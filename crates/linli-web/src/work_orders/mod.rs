@@ -2,6 +2,7 @@
 
 mod access;
 pub(crate) mod actions;
+pub(crate) mod batching;
 pub mod jobs;
 mod views;
 
@@ -20,9 +21,7 @@ use linli_domain::ids::{BuildingId, CommunityId, PersonId, RoomId};
 use linli_domain::registry::{Name, Phone};
 use linli_domain::work_orders::{Channel, Facts, LoopRules, Status, allowed_actions, parse_text};
 use linli_store::registry::Community;
-use linli_store::work_orders::{
-    ListCursor, ListOrder, NewWorkOrder, WorkOrderFilter, WorkOrderRow,
-};
+use linli_store::work_orders::{ListCursor, ListOrder, WorkOrderFilter, WorkOrderRow};
 use serde::{Deserialize, Serialize};
 
 pub use actions::act;
@@ -208,19 +207,19 @@ pub async fn create(
     }
     let now = state.clock.now();
     let created = state
-        .store
-        .create_work_order(
-            NewWorkOrder {
+        .creates
+        .create(
+            batching::PendingWorkOrder {
                 community: community_id,
                 category_id: category.id,
-                description: &description,
+                description,
                 building_id,
                 room_id,
-                place: place.as_deref(),
+                place,
                 channel,
                 reporter,
-                guest_name: guest_name.as_deref(),
-                guest_phone: guest_phone.as_deref(),
+                guest_name,
+                guest_phone,
                 created_by: user.person,
                 is_public: input.is_public.unwrap_or(true),
                 visit_id: input.visit_id,
