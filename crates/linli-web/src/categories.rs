@@ -3,8 +3,8 @@
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
-use crate::registry::visible_communities;
 use crate::state::AppState;
+use crate::work_orders::community_of_request;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -49,20 +49,7 @@ pub async fn list(
     user: CurrentUser,
     ApiQuery(query): ApiQuery<CategoryQuery>,
 ) -> ApiResult<Json<Vec<CategoryView>>> {
-    let visible = visible_communities(&state, &user).await?;
-    let community = match query.community_id {
-        Some(id) => visible
-            .iter()
-            .find(|community| community.id == id)
-            .ok_or_else(ApiError::forbidden)?,
-        None if visible.len() == 1 => &visible[0],
-        None => {
-            return Err(ApiError::from(linli_domain::ValidationError::new(
-                "work_order.community_required",
-                "community_id",
-            )));
-        }
-    };
+    let community = community_of_request(&state, &user, query.community_id).await?;
     let categories = state.store.categories(CommunityId(community.id)).await?;
     Ok(Json(
         categories

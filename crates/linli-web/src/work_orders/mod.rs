@@ -33,7 +33,7 @@ fn invalid(code: &'static str, field: &'static str) -> ApiError {
 }
 
 /// The community a request is about: the one named, or the caller's only one.
-async fn community_of_request(
+pub(crate) async fn community_of_request(
     state: &AppState,
     user: &CurrentUser,
     named: Option<i64>,
