@@ -6,6 +6,7 @@ use axum::http::header;
 use axum::response::{Html, IntoResponse};
 use std::sync::OnceLock;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 #[derive(OpenApi)]
@@ -54,10 +55,13 @@ use utoipa::{Modify, OpenApi};
         crate::photos::upload,
         crate::photos::get,
     ),
+    components(schemas(crate::error::ErrorBody)),
     modifiers(&BearerTokens)
 )]
 pub struct ApiDoc;
 
+/// What every operation shares, added once here rather than on each handler: the bearer
+/// token scheme, and the error answer of every refusal.
 struct BearerTokens;
 
 impl Modify for BearerTokens {
@@ -67,6 +71,30 @@ impl Modify for BearerTokens {
             "bearer",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
         );
+        let refused = ResponseBuilder::new()
+            .description("Refused; `error.code` says why")
+            .content(
+                "application/json",
+                ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name("ErrorBody")))
+                    .build(),
+            )
+            .build();
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.post,
+                &mut item.put,
+                &mut item.patch,
+                &mut item.delete,
+            ];
+            for operation in operations.into_iter().flatten() {
+                operation
+                    .responses
+                    .responses
+                    .insert("4XX".to_owned(), refused.clone().into());
+            }
+        }
     }
 }
 

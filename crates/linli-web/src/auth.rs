@@ -120,7 +120,7 @@ async fn password_matches(password: String, stored_hash: String) -> ApiResult<bo
     tag = "sessions",
     summary = "Sign in: returns a bearer token",
     request_body = SignIn,
-    responses((status = 201, body = SessionCreated), (status = "4XX", description = "Refused; `error.code` says why", body = crate::error::ErrorBody))
+    responses((status = 201, body = SessionCreated))
 )]
 pub async fn sign_in(
     State(state): State<AppState>,
@@ -208,7 +208,7 @@ pub async fn sign_in(
     path = "/api/v1/sessions/current",
     tag = "sessions",
     summary = "Sign out this session",
-    responses((status = 204), (status = "4XX", description = "Refused; `error.code` says why", body = crate::error::ErrorBody)),
+    responses((status = 204)),
     security(("bearer" = []))
 )]
 pub async fn sign_out(State(state): State<AppState>, user: CurrentUser) -> ApiResult<StatusCode> {
@@ -221,7 +221,7 @@ pub async fn sign_out(State(state): State<AppState>, user: CurrentUser) -> ApiRe
     path = "/api/v1/me",
     tag = "sessions",
     summary = "The signed-in person, their roles and rooms",
-    responses((status = 200, body = Me), (status = "4XX", description = "Refused; `error.code` says why", body = crate::error::ErrorBody)),
+    responses((status = 200, body = Me)),
     security(("bearer" = []))
 )]
 pub async fn me(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Json<Me>> {
@@ -242,7 +242,7 @@ pub struct PasswordChange {
     tag = "sessions",
     summary = "Change the password; other sessions end",
     request_body = PasswordChange,
-    responses((status = 204), (status = "4XX", description = "Refused; `error.code` says why", body = crate::error::ErrorBody)),
+    responses((status = 204)),
     security(("bearer" = []))
 )]
 pub async fn change_password(

@@ -21,7 +21,7 @@ use serde::Deserialize;
     tag = "calendar",
     summary = "Days off and swapped working days of a year",
     params(("year" = i32, Path, description = "Year")),
-    responses((status = 200, body = Vec<linli_store::work_orders::Holiday>), (status = "4XX", description = "Refused; `error.code` says why", body = crate::error::ErrorBody)),
+    responses((status = 200, body = Vec<linli_store::work_orders::Holiday>)),
     security(("bearer" = []))
 )]
 pub async fn list(
@@ -48,7 +48,7 @@ pub struct HolidayInput {
     summary = "Replace a year's calendar (system administrator)",
     request_body = Vec<HolidayInput>,
     params(("year" = i32, Path, description = "Year")),
-    responses((status = 204), (status = "4XX", description = "Refused; `error.code` says why", body = crate::error::ErrorBody)),
+    responses((status = 204)),
     security(("bearer" = []))
 )]
 pub async fn replace(

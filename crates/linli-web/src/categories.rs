@@ -41,7 +41,7 @@ pub struct CategoryView {
     tag = "work orders",
     summary = "Categories offered, with icons and time limits",
     params(CategoryQuery),
-    responses((status = 200, body = Vec<CategoryView>), (status = "4XX", description = "Refused; `error.code` says why", body = crate::error::ErrorBody)),
+    responses((status = 200, body = Vec<CategoryView>)),
     security(("bearer" = []))
 )]
 pub async fn list(
@@ -138,7 +138,7 @@ fn apply(category: &mut Category, input: &CategoryInput) -> ApiResult<()> {
     tag = "work orders",
     summary = "Add a category (community administrator)",
     request_body = CategoryInput,
-    responses((status = 201, body = linli_store::work_orders::Category), (status = "4XX", description = "Refused; `error.code` says why", body = crate::error::ErrorBody)),
+    responses((status = 201, body = linli_store::work_orders::Category)),
     security(("bearer" = []))
 )]
 pub async fn create(
@@ -202,7 +202,7 @@ pub async fn create(
     summary = "Change a category",
     request_body = CategoryInput,
     params(("id" = i64, Path, description = "Category id")),
-    responses((status = 200, body = linli_store::work_orders::Category), (status = "4XX", description = "Refused; `error.code` says why", body = crate::error::ErrorBody)),
+    responses((status = 200, body = linli_store::work_orders::Category)),
     security(("bearer" = []))
 )]
 pub async fn update(

@@ -33,7 +33,7 @@ pub struct PeopleQuery {
     tag = "people",
     summary = "Find people of a community by name, login or phone tail",
     params(("community_id" = i64, Path, description = "Community id"), PeopleQuery),
-    responses((status = 200, body = Vec<linli_store::people::Person>), (status = "4XX", description = "Refused; `error.code` says why", body = crate::error::ErrorBody)),
+    responses((status = 200, body = Vec<linli_store::people::Person>)),
     security(("bearer" = []))
 )]
 pub async fn list_people(
@@ -103,7 +103,7 @@ async fn person_detail(state: &AppState, person: PersonId) -> ApiResult<PersonDe
     summary = "Create an account with its roles and rooms",
     request_body = NewPersonInput,
     params(("community_id" = i64, Path, description = "Community id")),
-    responses((status = 201, body = PersonDetail), (status = "4XX", description = "Refused; `error.code` says why", body = crate::error::ErrorBody)),
+    responses((status = 201, body = PersonDetail)),
     security(("bearer" = []))
 )]
 pub async fn register_person(
@@ -184,7 +184,7 @@ async fn may_view_person(
     tag = "people",
     summary = "A person with roles and rooms",
     params(("person_id" = i64, Path, description = "Person id")),
-    responses((status = 200, body = PersonDetail), (status = "4XX", description = "Refused; `error.code` says why", body = crate::error::ErrorBody)),
+    responses((status = 200, body = PersonDetail)),
     security(("bearer" = []))
 )]
 pub async fn get_person(
@@ -229,7 +229,7 @@ async fn place_of(state: &AppState, scope: Scope) -> ApiResult<Place> {
     summary = "Grant a role",
     request_body = NewGrant,
     params(("person_id" = i64, Path, description = "Person id")),
-    responses((status = 201, body = linli_store::people::StoredGrant), (status = "4XX", description = "Refused; `error.code` says why", body = crate::error::ErrorBody)),
+    responses((status = 201, body = linli_store::people::StoredGrant)),
     security(("bearer" = []))
 )]
 pub async fn grant_role(
@@ -274,7 +274,7 @@ pub async fn grant_role(
     tag = "people",
     summary = "Take a role away",
     params(("person_id" = i64, Path, description = "Person id"), ("grant_id" = i64, Path, description = "Grant id")),
-    responses((status = 204), (status = "4XX", description = "Refused; `error.code` says why", body = crate::error::ErrorBody)),
+    responses((status = 204)),
     security(("bearer" = []))
 )]
 pub async fn revoke_role(
@@ -299,7 +299,7 @@ pub async fn revoke_role(
     summary = "Register a person in a room",
     request_body = RoomLink,
     params(("person_id" = i64, Path, description = "Person id")),
-    responses((status = 201, body = PersonDetail), (status = "4XX", description = "Refused; `error.code` says why", body = crate::error::ErrorBody)),
+    responses((status = 201, body = PersonDetail)),
     security(("bearer" = []))
 )]
 pub async fn link_room(

@@ -139,7 +139,7 @@ pub fn view(photo: &linli_store::work_orders::Photo) -> PhotoView {
     summary = "Add photos (multipart: `photo` parts, optional `purpose`)",
     request_body(content = String, content_type = "multipart/form-data"),
     params(("id" = i64, Path, description = "Work order id")),
-    responses((status = 201, body = Vec<PhotoView>), (status = "4XX", description = "Refused; `error.code` says why", body = crate::error::ErrorBody)),
+    responses((status = 201, body = Vec<PhotoView>)),
     security(("bearer" = []))
 )]
 pub async fn upload(
@@ -291,7 +291,7 @@ pub struct PhotoQuery {
     tag = "work orders",
     summary = "A photo (JPEG), or its thumbnail",
     params(("id" = i64, Path, description = "Work order id"), ("photo_id" = i64, Path, description = "Photo id"), PhotoQuery),
-    responses((status = 200, content_type = "image/jpeg", description = "The photo"), (status = "4XX", description = "Refused; `error.code` says why", body = crate::error::ErrorBody)),
+    responses((status = 200, content_type = "image/jpeg", description = "The photo")),
     security(("bearer" = []))
 )]
 pub async fn get(

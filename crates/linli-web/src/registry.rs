@@ -49,7 +49,7 @@ pub(crate) async fn visible_communities(
     path = "/api/v1/streets",
     tag = "registry",
     summary = "Streets the caller belongs to or oversees",
-    responses((status = 200, body = Vec<linli_store::registry::Street>), (status = "4XX", description = "Refused; `error.code` says why", body = crate::error::ErrorBody)),
+    responses((status = 200, body = Vec<linli_store::registry::Street>)),
     security(("bearer" = []))
 )]
 pub async fn list_streets(
@@ -87,7 +87,7 @@ pub struct NewStreet {
     tag = "registry",
     summary = "Create a street (system administrator)",
     request_body = NewStreet,
-    responses((status = 201, body = linli_store::registry::Street), (status = "4XX", description = "Refused; `error.code` says why", body = crate::error::ErrorBody)),
+    responses((status = 201, body = linli_store::registry::Street)),
     security(("bearer" = []))
 )]
 pub async fn create_street(
@@ -106,7 +106,7 @@ pub async fn create_street(
     path = "/api/v1/communities",
     tag = "registry",
     summary = "Communities the caller may see",
-    responses((status = 200, body = Vec<linli_store::registry::Community>), (status = "4XX", description = "Refused; `error.code` says why", body = crate::error::ErrorBody)),
+    responses((status = 200, body = Vec<linli_store::registry::Community>)),
     security(("bearer" = []))
 )]
 pub async fn list_communities(
@@ -129,7 +129,7 @@ pub struct NewCommunity {
     tag = "registry",
     summary = "Create a community in a street",
     request_body = NewCommunity,
-    responses((status = 201, body = linli_store::registry::Community), (status = "4XX", description = "Refused; `error.code` says why", body = crate::error::ErrorBody)),
+    responses((status = 201, body = linli_store::registry::Community)),
     security(("bearer" = []))
 )]
 pub async fn create_community(
@@ -176,7 +176,7 @@ pub struct CommunityDetail {
     tag = "registry",
     summary = "A community with its street, estates and organisations",
     params(("community_id" = i64, Path, description = "Community id")),
-    responses((status = 200, body = CommunityDetail), (status = "4XX", description = "Refused; `error.code` says why", body = crate::error::ErrorBody)),
+    responses((status = 200, body = CommunityDetail)),
     security(("bearer" = []))
 )]
 pub async fn get_community(
@@ -209,7 +209,7 @@ pub struct NewEstate {
     summary = "Add an estate (小区)",
     request_body = NewEstate,
     params(("community_id" = i64, Path, description = "Community id")),
-    responses((status = 201, body = linli_store::registry::Estate), (status = "4XX", description = "Refused; `error.code` says why", body = crate::error::ErrorBody)),
+    responses((status = 201, body = linli_store::registry::Estate)),
     security(("bearer" = []))
 )]
 pub async fn create_estate(
@@ -238,7 +238,7 @@ pub async fn create_estate(
     tag = "registry",
     summary = "Buildings with unit and room counts",
     params(("community_id" = i64, Path, description = "Community id")),
-    responses((status = 200, body = Vec<linli_store::registry::Building>), (status = "4XX", description = "Refused; `error.code` says why", body = crate::error::ErrorBody)),
+    responses((status = 200, body = Vec<linli_store::registry::Building>)),
     security(("bearer" = []))
 )]
 pub async fn list_buildings(
@@ -268,7 +268,7 @@ pub struct NewBuilding {
     summary = "Add a building",
     request_body = NewBuilding,
     params(("community_id" = i64, Path, description = "Community id")),
-    responses((status = 201, body = linli_store::registry::Building), (status = "4XX", description = "Refused; `error.code` says why", body = crate::error::ErrorBody)),
+    responses((status = 201, body = linli_store::registry::Building)),
     security(("bearer" = []))
 )]
 pub async fn create_building(
@@ -326,7 +326,7 @@ pub struct BulkLayout {
     summary = "Lay out buildings, units, floors and rooms at once",
     request_body = BulkLayout,
     params(("community_id" = i64, Path, description = "Community id")),
-    responses((status = 201, body = linli_store::registry::LayoutSummary), (status = "4XX", description = "Refused; `error.code` says why", body = crate::error::ErrorBody)),
+    responses((status = 201, body = linli_store::registry::LayoutSummary)),
     security(("bearer" = []))
 )]
 pub async fn create_buildings_in_bulk(
@@ -369,7 +369,7 @@ pub struct BuildingDetail {
     tag = "registry",
     summary = "A building with its units and rooms",
     params(("building_id" = i64, Path, description = "Building id")),
-    responses((status = 200, body = BuildingDetail), (status = "4XX", description = "Refused; `error.code` says why", body = crate::error::ErrorBody)),
+    responses((status = 200, body = BuildingDetail)),
     security(("bearer" = []))
 )]
 pub async fn get_building(
@@ -406,7 +406,7 @@ pub struct NewUnit {
     summary = "Add a unit",
     request_body = NewUnit,
     params(("building_id" = i64, Path, description = "Building id")),
-    responses((status = 201, body = linli_store::registry::Unit), (status = "4XX", description = "Refused; `error.code` says why", body = crate::error::ErrorBody)),
+    responses((status = 201, body = linli_store::registry::Unit)),
     security(("bearer" = []))
 )]
 pub async fn create_unit(
@@ -450,7 +450,7 @@ pub struct NewRoom {
     summary = "Add a room",
     request_body = NewRoom,
     params(("unit_id" = i64, Path, description = "Unit id")),
-    responses((status = 201, body = linli_store::registry::Room), (status = "4XX", description = "Refused; `error.code` says why", body = crate::error::ErrorBody)),
+    responses((status = 201, body = linli_store::registry::Room)),
     security(("bearer" = []))
 )]
 pub async fn create_room(
@@ -502,7 +502,7 @@ pub async fn create_room(
     tag = "registry",
     summary = "Organisations of a community",
     params(("community_id" = i64, Path, description = "Community id")),
-    responses((status = 200, body = Vec<linli_store::registry::Organisation>), (status = "4XX", description = "Refused; `error.code` says why", body = crate::error::ErrorBody)),
+    responses((status = 200, body = Vec<linli_store::registry::Organisation>)),
     security(("bearer" = []))
 )]
 pub async fn list_organisations(
@@ -531,7 +531,7 @@ pub struct NewOrganisation {
     summary = "Add an organisation",
     request_body = NewOrganisation,
     params(("community_id" = i64, Path, description = "Community id")),
-    responses((status = 201, body = linli_store::registry::Organisation), (status = "4XX", description = "Refused; `error.code` says why", body = crate::error::ErrorBody)),
+    responses((status = 201, body = linli_store::registry::Organisation)),
     security(("bearer" = []))
 )]
 pub async fn create_organisation(

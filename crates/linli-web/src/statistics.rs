@@ -126,7 +126,7 @@ async fn covered(
     tag = "statistics",
     summary = "Rates, counts and medians of a community or a street",
     params(StatisticsQuery),
-    responses((status = 200, body = Statistics), (status = "4XX", description = "Refused; `error.code` says why", body = crate::error::ErrorBody)),
+    responses((status = 200, body = Statistics)),
     security(("bearer" = []))
 )]
 pub async fn get(

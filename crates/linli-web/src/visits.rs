@@ -69,7 +69,7 @@ pub struct NewVisitInput {
     tag = "reception",
     summary = "Log a walk-in visit",
     request_body = NewVisitInput,
-    responses((status = 201, body = linli_store::visits::Visit), (status = "4XX", description = "Refused; `error.code` says why", body = crate::error::ErrorBody)),
+    responses((status = 201, body = linli_store::visits::Visit)),
     security(("bearer" = []))
 )]
 pub async fn create(
@@ -154,7 +154,7 @@ pub struct VisitQuery {
     tag = "reception",
     summary = "The visit log of a day",
     params(VisitQuery),
-    responses((status = 200, body = Vec<linli_store::visits::Visit>), (status = "4XX", description = "Refused; `error.code` says why", body = crate::error::ErrorBody)),
+    responses((status = 200, body = Vec<linli_store::visits::Visit>)),
     security(("bearer" = []))
 )]
 pub async fn list(

@@ -346,7 +346,7 @@ pub(crate) async fn perform(
     summary = "Take an action of the loop",
     request_body = ActionBody,
     params(("id" = i64, Path, description = "Work order id"), ("action" = linli_domain::work_orders::ActionKind, Path, description = "dispatch, sign, return, reply, note, urge, supervise, hold, resume, escalate, resolve, accept, reject, cancel, merge, me_too, return_visit, request_extension, decide_extension")),
-    responses((status = 200, body = views::WorkOrderDetail), (status = "4XX", description = "Refused; `error.code` says why", body = crate::error::ErrorBody)),
+    responses((status = 200, body = views::WorkOrderDetail)),
     security(("bearer" = []))
 )]
 pub async fn act(

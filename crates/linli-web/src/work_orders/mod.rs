@@ -79,7 +79,7 @@ pub struct NewWorkOrderInput {
     tag = "work orders",
     summary = "Report a problem (residents), or take one for a visitor or caller (desk)",
     request_body = NewWorkOrderInput,
-    responses((status = 201, body = views::WorkOrderDetail), (status = "4XX", description = "Refused; `error.code` says why", body = crate::error::ErrorBody)),
+    responses((status = 201, body = views::WorkOrderDetail)),
     security(("bearer" = []))
 )]
 pub async fn create(
@@ -367,7 +367,7 @@ pub(crate) fn facts(order: &WorkOrderRow, caller_follows: bool) -> Facts {
     tag = "work orders",
     summary = "A work order as the caller may see it, with timeline and allowed actions",
     params(("id" = i64, Path, description = "Work order id")),
-    responses((status = 200, body = views::WorkOrderDetail), (status = "4XX", description = "Refused; `error.code` says why", body = crate::error::ErrorBody)),
+    responses((status = 200, body = views::WorkOrderDetail)),
     security(("bearer" = []))
 )]
 pub async fn get(
@@ -451,7 +451,7 @@ pub struct Page {
     tag = "work orders",
     summary = "Work orders, filtered, newest first, by pages",
     params(ListQuery),
-    responses((status = 200, body = Page), (status = "4XX", description = "Refused; `error.code` says why", body = crate::error::ErrorBody)),
+    responses((status = 200, body = Page)),
     security(("bearer" = []))
 )]
 pub async fn list(

@@ -40,8 +40,13 @@ both_engines! {
         let paths = document["paths"].as_object().unwrap();
         let mut operations = 0;
         for (path, item) in paths {
-            for method in item.as_object().unwrap().keys() {
+            for (method, operation) in item.as_object().unwrap() {
                 operations += 1;
+                assert_eq!(
+                    operation["responses"]["4XX"]["content"]["application/json"]["schema"]["$ref"],
+                    "#/components/schemas/ErrorBody",
+                    "{method} {path} documents its refusals"
+                );
                 let concrete = path.replace("{action}", "sign").replace("{year}", "2026");
                 let concrete = regex_free_ids(&concrete);
                 let method = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
