@@ -155,21 +155,22 @@ impl Store {
     ) -> StoreResult<Community> {
         self.street(street).await?;
         let now = stored_time(now);
-        let row = on_pool!(&self.db, |pool| {
-            sqlx::query_as::<_, Community>(
+        on_pool!(&self.db, |pool| {
+            let mut tx = pool.begin().await?;
+            let community = sqlx::query_as::<_, Community>(
                 "INSERT INTO communities (street_id, name, created_at) VALUES ($1, $2, $3)
                  RETURNING id, street_id, name",
             )
             .bind(street.0)
             .bind(name.as_str())
             .bind(now)
-            .fetch_one(pool)
+            .fetch_one(&mut *tx)
             .await
-        });
-        let community = row.map_err(StoreError::unique_as("registry.community_exists"))?;
-        self.seed_default_categories(CommunityId(community.id))
-            .await?;
-        Ok(community)
+            .map_err(StoreError::unique_as("registry.community_exists"))?;
+            crate::work_orders::insert_default_categories!(tx, community.id);
+            tx.commit().await?;
+            Ok(community)
+        })
     }
 
     pub async fn community(&self, id: CommunityId) -> StoreResult<Community> {

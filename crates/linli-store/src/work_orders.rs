@@ -4,7 +4,6 @@ use crate::db::{Store, stored_time};
 use crate::error::{StoreError, StoreResult};
 use chrono::{DateTime, NaiveDate, Utc};
 use linli_domain::calendar::{TimeLimit, WorkingCalendar};
-use linli_domain::categories::DEFAULT_CATEGORIES;
 use linli_domain::ids::{CommunityId, OrganisationId, PersonId};
 use linli_domain::work_orders::state::{Limits, WorkOrderState};
 use linli_domain::work_orders::{Channel, EventKind, Priority, Rating, Status};
@@ -242,6 +241,36 @@ const CATEGORY_COLUMNS: &str =
     "id, community_id, code, name, name_en, icon, sign_limit_kind, sign_limit_minutes,
     resolve_limit_kind, resolve_limit_minutes, complex, position, active";
 
+/// Gives a new community the default categories, inside the caller's transaction (the
+/// one that creates the community, so a community never exists without them).
+macro_rules! insert_default_categories {
+    ($tx:expr, $community:expr) => {{
+        for (position, category) in linli_domain::categories::DEFAULT_CATEGORIES.iter().enumerate() {
+            let (sign_kind, sign_minutes) = category.sign.to_parts();
+            let (resolve_kind, resolve_minutes) = category.resolve.to_parts();
+            sqlx::query(
+                "INSERT INTO categories (community_id, code, name, name_en, icon, sign_limit_kind, sign_limit_minutes,
+                     resolve_limit_kind, resolve_limit_minutes, complex, position, active)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, TRUE)",
+            )
+            .bind($community)
+            .bind(category.code)
+            .bind(category.name)
+            .bind(category.name_en)
+            .bind(category.icon)
+            .bind(sign_kind)
+            .bind(sign_minutes)
+            .bind(resolve_kind)
+            .bind(resolve_minutes)
+            .bind(category.complex)
+            .bind(i64::try_from(position).unwrap_or_default())
+            .execute(&mut *$tx)
+            .await?;
+        }
+    }};
+}
+pub(crate) use insert_default_categories;
+
 fn escape_like(text: &str) -> String {
     text.replace('\\', "\\\\")
         .replace('%', "\\%")
@@ -249,38 +278,6 @@ fn escape_like(text: &str) -> String {
 }
 
 impl Store {
-    /// Gives a community the default categories it has not got yet.
-    pub async fn seed_default_categories(&self, community: CommunityId) -> StoreResult<()> {
-        on_pool!(&self.db, |pool| {
-            let mut tx = pool.begin().await?;
-            for (position, category) in DEFAULT_CATEGORIES.iter().enumerate() {
-                let (sign_kind, sign_minutes) = category.sign.to_parts();
-                let (resolve_kind, resolve_minutes) = category.resolve.to_parts();
-                sqlx::query(
-                    "INSERT INTO categories (community_id, code, name, name_en, icon, sign_limit_kind, sign_limit_minutes,
-                         resolve_limit_kind, resolve_limit_minutes, complex, position, active)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, TRUE)
-                     ON CONFLICT (community_id, code) DO NOTHING",
-                )
-                .bind(community.0)
-                .bind(category.code)
-                .bind(category.name)
-                .bind(category.name_en)
-                .bind(category.icon)
-                .bind(sign_kind)
-                .bind(sign_minutes)
-                .bind(resolve_kind)
-                .bind(resolve_minutes)
-                .bind(category.complex)
-                .bind(i64::try_from(position).unwrap_or_default())
-                .execute(&mut *tx)
-                .await?;
-            }
-            tx.commit().await?;
-            Ok::<_, StoreError>(())
-        })
-    }
-
     pub async fn categories(&self, community: CommunityId) -> StoreResult<Vec<Category>> {
         let sql = format!(
             "SELECT {CATEGORY_COLUMNS} FROM categories WHERE community_id = $1 ORDER BY position, id"

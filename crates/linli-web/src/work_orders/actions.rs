@@ -276,6 +276,7 @@ fn details_for(input: &ActionInput) -> Option<serde_json::Value> {
 pub(crate) async fn perform(
     state: &AppState,
     order: &WorkOrderRow,
+    co_handlers: &[i64],
     who: linli_domain::work_orders::Standing,
     actor: Option<PersonId>,
     follows: bool,
@@ -292,10 +293,9 @@ pub(crate) async fn perform(
     )
     .map_err(refusal)?;
     check_references(state, order, &input).await?;
-    let co_handlers = state.store.co_handlers(order.id).await?;
     let category = state.store.category(order.category_id).await?;
     let calendar = state.store.working_calendar().await?;
-    let before = order.state(&co_handlers);
+    let before = order.state(co_handlers);
     let next = next_state(
         &before,
         &input,
@@ -365,6 +365,7 @@ pub async fn act(
         .ok_or_else(|| ApiError::not_found("work_order.action_unknown"))?;
     let super::Seen {
         order,
+        co_handlers,
         who,
         follows,
         ..
@@ -376,6 +377,15 @@ pub async fn act(
         ));
     }
     let input = parse_input(kind, &body, state.clock.now())?;
-    perform(&state, &order, who, Some(user.person), follows, input).await?;
+    perform(
+        &state,
+        &order,
+        &co_handlers,
+        who,
+        Some(user.person),
+        follows,
+        input,
+    )
+    .await?;
     Ok(Json(load_detail(&state, &user, order.id).await?))
 }

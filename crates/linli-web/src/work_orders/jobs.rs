@@ -31,7 +31,18 @@ pub async fn run_due_rules(state: &AppState) -> Result<DueRulesReport, crate::Ap
             system: true,
             ..Standing::default()
         };
-        match perform(state, &order, system, None, false, ActionInput::CloseByRule).await {
+        let co_handlers = state.store.co_handlers(order.id).await?;
+        match perform(
+            state,
+            &order,
+            &co_handlers,
+            system,
+            None,
+            false,
+            ActionInput::CloseByRule,
+        )
+        .await
+        {
             Ok(_) => closed += 1,
             // Someone acted on it in the meantime: the next run looks again.
             Err(error) if error.status == axum::http::StatusCode::CONFLICT => {}
