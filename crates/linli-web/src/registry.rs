@@ -16,7 +16,7 @@ use linli_store::registry::{
     Building, Community, Estate, LayoutSummary, Organisation, Room, Street, Unit,
 };
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 const NAME_MAX: usize = 60;
 const NUMBER_MAX: usize = 16;
@@ -56,23 +56,24 @@ pub async fn list_streets(
     State(state): State<AppState>,
     user: CurrentUser,
 ) -> ApiResult<Json<Vec<Street>>> {
+    let all = state.store.streets().await?;
     if is_global_admin(&user.grants()) {
-        return Ok(Json(state.store.streets().await?));
+        return Ok(Json(all));
     }
-    let mut streets = BTreeMap::new();
+    let mut mine = BTreeSet::new();
     for grant in user.grants() {
         if let Scope::Street(street) = grant.scope {
-            streets.insert(street.0, street);
+            mine.insert(street.0);
         }
     }
     for community in visible_communities(&state, &user).await? {
-        streets.insert(community.street_id, StreetId(community.street_id));
+        mine.insert(community.street_id);
     }
-    let mut found = Vec::new();
-    for street in streets.into_values() {
-        found.push(state.store.street(street).await?);
-    }
-    Ok(Json(found))
+    Ok(Json(
+        all.into_iter()
+            .filter(|street| mine.contains(&street.id))
+            .collect(),
+    ))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
