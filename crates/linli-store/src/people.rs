@@ -112,6 +112,31 @@ impl Store {
         .ok_or(StoreError::NotFound("person.not_found"))
     }
 
+    /// Whether the person chose 长辈版 (large text, simplified layout).
+    pub async fn large_text(&self, id: PersonId) -> StoreResult<bool> {
+        let found: Option<(bool,)> = on_pool!(&self.db, |pool| {
+            sqlx::query_as("SELECT large_text FROM people WHERE id = $1")
+                .bind(id.0)
+                .fetch_optional(pool)
+                .await
+        })?;
+        found
+            .map(|(large,)| large)
+            .ok_or(StoreError::NotFound("person.not_found"))
+    }
+
+    pub async fn set_large_text(&self, id: PersonId, large: bool) -> StoreResult<()> {
+        on_pool!(&self.db, |pool| {
+            sqlx::query("UPDATE people SET large_text = $1 WHERE id = $2")
+                .bind(large)
+                .bind(id.0)
+                .execute(pool)
+                .await
+                .map(|_| ())
+        })?;
+        Ok(())
+    }
+
     pub async fn person_by_login(&self, login: &Login) -> StoreResult<Option<Person>> {
         let sql = format!("{PERSON_COLUMNS} WHERE login = $1");
         Ok(on_pool!(&self.db, |pool| {
@@ -334,7 +359,7 @@ impl Store {
     }
 
     /// The people of a community (a role or a room there), optionally matching a search:
-    /// part of the name or login, or the tail of the phone number.
+    /// part of the name or login, the tail of the phone number, or a room number (`301`).
     pub async fn people_of(
         &self,
         community: CommunityId,
@@ -360,7 +385,9 @@ impl Store {
                         OR EXISTS (SELECT 1 FROM person_rooms pr JOIN rooms r ON r.id = pr.room_id
                                    WHERE pr.person_id = p.id AND r.community_id = $1))
                    AND ($2 IS NULL OR p.display_name LIKE $2 ESCAPE '\\' OR p.login LIKE $2 ESCAPE '\\'
-                        OR p.phone LIKE $3 ESCAPE '\\')
+                        OR p.phone LIKE $3 ESCAPE '\\'
+                        OR EXISTS (SELECT 1 FROM person_rooms pr JOIN rooms r ON r.id = pr.room_id
+                                   WHERE pr.person_id = p.id AND r.community_id = $1 AND r.number = $5))
                  ORDER BY p.display_name, p.id
                  LIMIT $4",
             )
@@ -368,6 +395,7 @@ impl Store {
             .bind(contains.as_deref())
             .bind(ends_with.as_deref())
             .bind(limit)
+            .bind(query.map(str::trim))
             .fetch_all(pool)
             .await
         })?)

@@ -198,6 +198,10 @@ pub struct WorkOrderFilter {
     pub handled_by: Option<Vec<i64>>,
     /// Only public work orders (what other residents may see).
     pub public_only: bool,
+    /// Only those the supervisor has supervised (督办).
+    pub supervised_only: bool,
+    /// Only those put on the joint meeting's agenda.
+    pub escalated_only: bool,
     pub text: Option<String>,
     pub created_from: Option<DateTime<Utc>>,
     pub created_to: Option<DateTime<Utc>>,
@@ -817,6 +821,12 @@ impl Store {
             }
             if filter.public_only {
                 query.push(" AND is_public");
+            }
+            if filter.supervised_only {
+                query.push(" AND supervised");
+            }
+            if filter.escalated_only {
+                query.push(" AND escalated");
             }
             if let Some(text) = filter
                 .text

@@ -21,6 +21,7 @@ use linli_store::sessions::NewSession;
 use serde::{Deserialize, Serialize};
 
 /// The caller, known by a bearer token (`Authorization: Bearer …`).
+#[derive(Clone)]
 pub struct CurrentUser {
     pub person: PersonId,
     pub grants: Vec<StoredGrant>,
@@ -55,11 +56,10 @@ fn bearer_token(parts: &Parts) -> Option<&str> {
         .filter(|token| !token.is_empty())
 }
 
-impl FromRequestParts<AppState> for CurrentUser {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let token = bearer_token(parts).ok_or_else(|| ApiError::unauthorized("auth.required"))?;
+impl CurrentUser {
+    /// The person a session token belongs to, whether it came as a bearer token (API) or
+    /// in the session cookie (pages).
+    pub(crate) async fn from_session_token(state: &AppState, token: &str) -> ApiResult<Self> {
         let token_hash = token_hash(token);
         let person = state
             .store
@@ -76,6 +76,15 @@ impl FromRequestParts<AppState> for CurrentUser {
             grants,
             token_hash,
         })
+    }
+}
+
+impl FromRequestParts<AppState> for CurrentUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let token = bearer_token(parts).ok_or_else(|| ApiError::unauthorized("auth.required"))?;
+        Self::from_session_token(state, token).await
     }
 }
 
@@ -128,12 +137,44 @@ pub async fn sign_in(
     headers: axum::http::HeaderMap,
     ApiJson(input): ApiJson<SignIn>,
 ) -> ApiResult<(StatusCode, Json<SessionCreated>)> {
+    let user_agent = headers
+        .get(header::USER_AGENT)
+        .and_then(|value| value.to_str().ok());
+    let session =
+        start_session(&state, &client_ip, &input.login, input.password, user_agent).await?;
+    let user = load_me(&state, session.person).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(SessionCreated {
+            token: session.token,
+            expires_at: session.expires_at,
+            user,
+        }),
+    ))
+}
+
+/// A session just begun; the token is shown to its owner once and stored only hashed.
+pub(crate) struct StartedSession {
+    pub token: String,
+    pub expires_at: DateTime<Utc>,
+    pub person: PersonId,
+}
+
+/// Checks a login and password (throttled per account and per address) and starts a
+/// session: the one way in, for the API and the pages alike.
+pub(crate) async fn start_session(
+    state: &AppState,
+    client_ip: &str,
+    raw_login: &str,
+    password: String,
+    user_agent: Option<&str>,
+) -> ApiResult<StartedSession> {
     let now = state.clock.now();
     let config = &state.config;
-    let login_key = input.login.trim().to_lowercase();
+    let login_key = raw_login.trim().to_lowercase();
     let (login_failures, address_failures) = state
         .store
-        .login_failures_since(&login_key, &client_ip, now - config.throttle_window)
+        .login_failures_since(&login_key, client_ip, now - config.throttle_window)
         .await?;
     if login_failures >= config.max_failures_per_login
         || address_failures >= config.max_failures_per_address
@@ -141,7 +182,7 @@ pub async fn sign_in(
         let seconds = u64::try_from(config.throttle_window.num_seconds()).unwrap_or(900);
         return Err(ApiError::too_many_attempts(seconds));
     }
-    let login = Login::parse(&input.login).ok();
+    let login = Login::parse(raw_login).ok();
     let credentials = match &login {
         Some(login) => state.store.credentials(login).await?,
         None => None,
@@ -150,16 +191,17 @@ pub async fn sign_in(
         || decoy_hash().to_owned(),
         |found| found.password_hash.clone(),
     );
-    let matches = password_matches(input.password.clone(), stored_hash).await?;
+    let is_demo_password = password == DEMO_PASSWORD;
+    let matches = password_matches(password, stored_hash).await?;
     let (Some(login), Some(credentials), true) = (login, credentials, matches) else {
         state
             .store
-            .record_login_failure(&login_key, &client_ip, now)
+            .record_login_failure(&login_key, client_ip, now)
             .await?;
         tracing::info!(login = %login_key, %client_ip, "sign-in failed");
         return Err(ApiError::unauthorized("auth.invalid_credentials"));
     };
-    if input.password == DEMO_PASSWORD && !config.demo_mode {
+    if is_demo_password && !config.demo_mode {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
             "auth.demo_password_refused",
@@ -174,10 +216,7 @@ pub async fn sign_in(
     state.store.clear_login_failures(&login).await?;
     let token = new_session_token()?;
     let expires_at = now + config.session_idle_timeout;
-    let user_agent = headers
-        .get(header::USER_AGENT)
-        .and_then(|value| value.to_str().ok())
-        .map(|agent| agent.chars().take(200).collect::<String>());
+    let user_agent = user_agent.map(|agent| agent.chars().take(200).collect::<String>());
     let person = PersonId(credentials.id);
     state
         .store
@@ -186,21 +225,17 @@ pub async fn sign_in(
                 person,
                 token_hash: &token_hash(&token),
                 expires_at,
-                client_ip: Some(&client_ip),
+                client_ip: Some(client_ip),
                 user_agent: user_agent.as_deref(),
             },
             now,
         )
         .await?;
-    let user = load_me(&state, person).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(SessionCreated {
-            token,
-            expires_at,
-            user,
-        }),
-    ))
+    Ok(StartedSession {
+        token,
+        expires_at,
+        person,
+    })
 }
 
 #[utoipa::path(

@@ -35,9 +35,9 @@ pub async fn list(
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HolidayInput {
-    day: NaiveDate,
-    kind: String,
-    name: String,
+    pub(crate) day: NaiveDate,
+    pub(crate) kind: String,
+    pub(crate) name: String,
 }
 
 /// Replaces a year's days off and swapped working days, all at once.

@@ -75,18 +75,18 @@ pub async fn list(
     ))
 }
 
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CategoryInput {
-    community_id: Option<i64>,
-    code: Option<String>,
-    name: Option<String>,
-    name_en: Option<String>,
-    icon: Option<String>,
-    sign_limit: Option<TimeLimit>,
-    resolve_limit: Option<TimeLimit>,
-    complex: Option<bool>,
-    active: Option<bool>,
+    pub(crate) community_id: Option<i64>,
+    pub(crate) code: Option<String>,
+    pub(crate) name: Option<String>,
+    pub(crate) name_en: Option<String>,
+    pub(crate) icon: Option<String>,
+    pub(crate) sign_limit: Option<TimeLimit>,
+    pub(crate) resolve_limit: Option<TimeLimit>,
+    pub(crate) complex: Option<bool>,
+    pub(crate) active: Option<bool>,
 }
 
 /// The longest limit a category may have: a year of working time.

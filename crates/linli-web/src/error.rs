@@ -65,7 +65,8 @@ impl ApiError {
         Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal.error")
     }
 
-    fn message(&self) -> String {
+    /// The explanation in the request's language.
+    pub fn message(&self) -> String {
         let mut args = self.args.clone();
         if let Some(field) = self.field {
             args.push(("field", field_label(field)));

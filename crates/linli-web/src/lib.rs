@@ -1,4 +1,5 @@
-//! Linli's HTTP interface: the JSON API under `/api/v1`, health checks and metrics.
+//! Linli's HTTP interface: the pages people use, the JSON API under `/api/v1`, health
+//! checks and metrics.
 //! Handlers parse input into domain values, ask the domain whether the caller may act,
 //! and call the store; every error leaves as one JSON shape with a stable code.
 
@@ -13,6 +14,7 @@ mod extract;
 mod health;
 mod locale;
 mod metrics;
+mod pages;
 mod people;
 mod photos;
 mod registry;
@@ -112,6 +114,7 @@ pub fn router(state: AppState) -> Router {
 
     Router::new()
         .nest("/api/v1", api)
+        .merge(pages::routes())
         .route("/api/openapi.json", get(api_docs::openapi_json))
         .route("/api/docs", get(api_docs::docs_page))
         .route("/healthz", get(health::healthz))

@@ -56,16 +56,52 @@ tokio::task_local! {
     static CURRENT: Locale;
 }
 
-/// Sets the request's locale for everything that runs while answering it, so an error
-/// built deep in a handler speaks the caller's language.
-pub async fn negotiate(request: Request, next: Next) -> Response {
-    let locale = request
+/// The cookie in which the pages remember the language a person picked.
+pub const LANGUAGE_COOKIE: &str = "linli_lang";
+
+impl Locale {
+    pub fn from_tag(tag: &str) -> Option<Self> {
+        match tag {
+            "zh-CN" => Some(Self::ZhCn),
+            "en" => Some(Self::En),
+            _ => None,
+        }
+    }
+}
+
+fn chosen_on_a_page(request: &Request) -> Option<Locale> {
+    request
         .headers()
-        .get(ACCEPT_LANGUAGE)
-        .and_then(|value| value.to_str().ok())
-        .map(Locale::from_accept_language)
-        .unwrap_or_default();
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|cookies| cookies.split(';'))
+        .find_map(|pair| {
+            let (name, value) = pair.trim().split_once('=')?;
+            (name == LANGUAGE_COOKIE).then(|| Locale::from_tag(value))?
+        })
+}
+
+/// Sets the request's locale for everything that runs while answering it, so an error
+/// built deep in a handler speaks the caller's language. The API follows
+/// `Accept-Language`; pages speak Chinese unless the person picked English on a page
+/// (browsers in China often still announce English).
+pub async fn negotiate(request: Request, next: Next) -> Response {
+    let locale = locale_of(&request);
     CURRENT.scope(locale, next.run(request)).await
+}
+
+fn locale_of(request: &Request) -> Locale {
+    if request.uri().path().starts_with("/api/") {
+        request
+            .headers()
+            .get(ACCEPT_LANGUAGE)
+            .and_then(|value| value.to_str().ok())
+            .map(Locale::from_accept_language)
+            .unwrap_or_default()
+    } else {
+        chosen_on_a_page(request).unwrap_or_default()
+    }
 }
 
 /// The text for `key` in the current locale, with `%{name}` placeholders filled.

@@ -55,28 +55,28 @@ pub async fn list_people(
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RoleInCommunity {
-    role: String,
-    organisation_id: Option<i64>,
+    pub(crate) role: String,
+    pub(crate) organisation_id: Option<i64>,
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RoomLink {
-    room_id: i64,
-    relation: String,
+    pub(crate) room_id: i64,
+    pub(crate) relation: String,
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewPersonInput {
-    login: String,
-    display_name: String,
-    phone: Option<String>,
-    password: String,
+    pub(crate) login: String,
+    pub(crate) display_name: String,
+    pub(crate) phone: Option<String>,
+    pub(crate) password: String,
     #[serde(default)]
-    roles: Vec<RoleInCommunity>,
+    pub(crate) roles: Vec<RoleInCommunity>,
     #[serde(default)]
-    rooms: Vec<RoomLink>,
+    pub(crate) rooms: Vec<RoomLink>,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]

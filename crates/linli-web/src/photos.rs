@@ -208,7 +208,33 @@ pub async fn upload(
             "work_order.not_allowed",
         ));
     }
-    let processed = tokio::task::spawn_blocking(move || {
+    let processed = process_uploads(uploads).await?;
+    store_processed(&state, id, user.person, purpose, processed).await?;
+    let photos = state.store.photos(id).await?;
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(
+            photos
+                .iter()
+                .filter(|photo| photo.purpose == purpose)
+                .map(view)
+                .collect(),
+        ),
+    ))
+}
+
+/// Checks and re-encodes uploads off the async threads; refuses all if one is bad.
+pub(crate) async fn process_uploads(uploads: Vec<Vec<u8>>) -> ApiResult<Vec<Processed>> {
+    if uploads.iter().any(|bytes| bytes.len() > MAX_PHOTO_BYTES) {
+        return Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "photo.too_large",
+        ));
+    }
+    if uploads.len() > usize::try_from(MAX_PHOTOS_PER_PURPOSE).unwrap_or(9) {
+        return Err(linli_domain::ValidationError::new("photo.too_many", "photo").into());
+    }
+    tokio::task::spawn_blocking(move || {
         uploads
             .iter()
             .map(|bytes| process(bytes))
@@ -221,7 +247,18 @@ pub async fn upload(
             ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "photo.not_an_image")
         }
         PhotoError::TooLarge => ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "photo.too_large"),
-    })?;
+    })
+}
+
+/// Keeps processed photos of a work order: the files, then their rows in one
+/// transaction. The caller has checked that `person` may add them.
+pub(crate) async fn store_processed(
+    state: &AppState,
+    id: i64,
+    person: linli_domain::ids::PersonId,
+    purpose: &str,
+    processed: Vec<Processed>,
+) -> ApiResult<()> {
     let mut rows = Vec::with_capacity(processed.len());
     for photo in processed {
         let name = &new_session_token()?[..24];
@@ -257,24 +294,14 @@ pub async fn upload(
         .store
         .add_photos(
             id,
-            user.person,
+            person,
             purpose,
             &rows,
             MAX_PHOTOS_PER_PURPOSE,
             state.clock.now(),
         )
         .await?;
-    let photos = state.store.photos(id).await?;
-    Ok((
-        StatusCode::CREATED,
-        axum::Json(
-            photos
-                .iter()
-                .filter(|photo| photo.purpose == purpose)
-                .map(view)
-                .collect(),
-        ),
-    ))
+    Ok(())
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -300,7 +327,25 @@ pub async fn get(
     ApiPath((id, photo_id)): ApiPath<(i64, i64)>,
     ApiQuery(query): ApiQuery<PhotoQuery>,
 ) -> ApiResult<Response> {
-    let access: PhotoAccess = load_detail_for_photos(&state, &user, id).await?;
+    photo_response(
+        &state,
+        &user,
+        id,
+        photo_id,
+        query.size.as_deref() == Some("thumbnail"),
+    )
+    .await
+}
+
+/// A photo as the answer to someone who may see it (API and pages alike).
+pub(crate) async fn photo_response(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+    photo_id: i64,
+    thumbnail: bool,
+) -> ApiResult<Response> {
+    let access: PhotoAccess = load_detail_for_photos(state, user, id).await?;
     if !access.may_see_photos {
         return Err(ApiError::not_found("photo.not_found"));
     }
@@ -308,7 +353,7 @@ pub async fn get(
     if photo.work_order_id != id {
         return Err(ApiError::not_found("photo.not_found"));
     }
-    let key = if query.size.as_deref() == Some("thumbnail") {
+    let key = if thumbnail {
         &photo.thumbnail_key
     } else {
         &photo.storage_key

@@ -300,8 +300,8 @@ pub async fn create_building(
 #[derive(Debug, Clone, Copy, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RangeInput {
-    from: u32,
-    to: u32,
+    pub(crate) from: u32,
+    pub(crate) to: u32,
 }
 
 impl RangeInput {
@@ -313,11 +313,11 @@ impl RangeInput {
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BulkLayout {
-    estate_id: i64,
-    buildings: RangeInput,
-    units: RangeInput,
-    floors: RangeInput,
-    rooms_per_floor: RangeInput,
+    pub(crate) estate_id: i64,
+    pub(crate) buildings: RangeInput,
+    pub(crate) units: RangeInput,
+    pub(crate) floors: RangeInput,
+    pub(crate) rooms_per_floor: RangeInput,
 }
 
 #[utoipa::path(
@@ -521,8 +521,8 @@ pub async fn list_organisations(
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewOrganisation {
-    kind: String,
-    name: String,
+    pub(crate) kind: String,
+    pub(crate) name: String,
 }
 
 #[utoipa::path(

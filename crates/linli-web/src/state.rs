@@ -19,6 +19,8 @@ pub struct WebConfig {
     pub throttle_window: Duration,
     pub max_failures_per_login: i64,
     pub max_failures_per_address: i64,
+    /// Mark the pages' cookies `Secure` (served over HTTPS, directly or behind a proxy).
+    pub secure_cookies: bool,
 }
 
 impl Default for WebConfig {
@@ -30,6 +32,7 @@ impl Default for WebConfig {
             throttle_window: Duration::minutes(15),
             max_failures_per_login: 5,
             max_failures_per_address: 30,
+            secure_cookies: false,
         }
     }
 }

@@ -21,30 +21,30 @@ use linli_store::registry::Community;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct StatisticsQuery {
-    community_id: Option<i64>,
-    street_id: Option<i64>,
+    pub(crate) community_id: Option<i64>,
+    pub(crate) street_id: Option<i64>,
     /// First day, Shanghai time; the first of this month when absent.
-    from: Option<NaiveDate>,
+    pub(crate) from: Option<NaiveDate>,
     /// Last day, inclusive; today when absent.
-    to: Option<NaiveDate>,
+    pub(crate) to: Option<NaiveDate>,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Slice {
     #[serde(skip_serializing_if = "Option::is_none")]
-    id: Option<i64>,
+    pub(crate) id: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    key: Option<String>,
-    name: String,
+    pub(crate) key: Option<String>,
+    pub(crate) name: String,
     #[serde(flatten)]
-    counts: Counts,
-    response_rate: Option<f64>,
-    resolution_rate: Option<f64>,
-    satisfaction_rate: Option<f64>,
+    pub(crate) counts: Counts,
+    pub(crate) response_rate: Option<f64>,
+    pub(crate) resolution_rate: Option<f64>,
+    pub(crate) satisfaction_rate: Option<f64>,
 }
 
 impl Slice {
@@ -63,24 +63,24 @@ impl Slice {
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Now {
-    by_status: BTreeMap<String, i64>,
-    open: i64,
-    overdue: i64,
+    pub(crate) by_status: BTreeMap<String, i64>,
+    pub(crate) open: i64,
+    pub(crate) overdue: i64,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Statistics {
-    from: NaiveDate,
-    to: NaiveDate,
-    communities: Vec<i64>,
-    totals: Slice,
-    median_minutes_to_sign: Option<f64>,
-    median_minutes_to_resolve: Option<f64>,
-    by_category: Vec<Slice>,
-    by_building: Vec<Slice>,
-    by_organisation: Vec<Slice>,
-    by_month: Vec<Slice>,
-    now: Now,
+    pub(crate) from: NaiveDate,
+    pub(crate) to: NaiveDate,
+    pub(crate) communities: Vec<i64>,
+    pub(crate) totals: Slice,
+    pub(crate) median_minutes_to_sign: Option<f64>,
+    pub(crate) median_minutes_to_resolve: Option<f64>,
+    pub(crate) by_category: Vec<Slice>,
+    pub(crate) by_building: Vec<Slice>,
+    pub(crate) by_organisation: Vec<Slice>,
+    pub(crate) by_month: Vec<Slice>,
+    pub(crate) now: Now,
 }
 
 fn is_overseer(user: &CurrentUser) -> bool {

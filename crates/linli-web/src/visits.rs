@@ -49,18 +49,18 @@ async fn desk_community(
     }
 }
 
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewVisitInput {
-    community_id: Option<i64>,
-    visitor_name: String,
-    visitor_phone: Option<String>,
+    pub(crate) community_id: Option<i64>,
+    pub(crate) visitor_name: String,
+    pub(crate) visitor_phone: Option<String>,
     /// The visitor's account, when they have one.
-    person_id: Option<i64>,
-    building_id: Option<i64>,
-    room_text: Option<String>,
-    matter: String,
-    outcome: Option<String>,
+    pub(crate) person_id: Option<i64>,
+    pub(crate) building_id: Option<i64>,
+    pub(crate) room_text: Option<String>,
+    pub(crate) matter: String,
+    pub(crate) outcome: Option<String>,
 }
 
 #[utoipa::path(
@@ -142,10 +142,11 @@ pub async fn create(
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
+#[derive(Default)]
 pub struct VisitQuery {
-    community_id: Option<i64>,
+    pub(crate) community_id: Option<i64>,
     /// A day in Shanghai time, `2026-10-27`; today when absent.
-    date: Option<NaiveDate>,
+    pub(crate) date: Option<NaiveDate>,
 }
 
 #[utoipa::path(

@@ -25,18 +25,18 @@ use serde_json::json;
 pub struct ActionBody {
     /// The version the caller saw; refused with `work_order.version_conflict` if the
     /// work order changed since.
-    version: Option<i64>,
-    text: Option<String>,
-    lead_organisation_id: Option<i64>,
+    pub(crate) version: Option<i64>,
+    pub(crate) text: Option<String>,
+    pub(crate) lead_organisation_id: Option<i64>,
     #[serde(default)]
-    co_handler_ids: Vec<i64>,
-    priority: Option<String>,
-    rating: Option<i64>,
-    accepted: Option<bool>,
-    into_work_order_id: Option<i64>,
-    until: Option<DateTime<Utc>>,
-    grant: Option<bool>,
-    deadline: Option<DateTime<Utc>>,
+    pub(crate) co_handler_ids: Vec<i64>,
+    pub(crate) priority: Option<String>,
+    pub(crate) rating: Option<i64>,
+    pub(crate) accepted: Option<bool>,
+    pub(crate) into_work_order_id: Option<i64>,
+    pub(crate) until: Option<DateTime<Utc>>,
+    pub(crate) grant: Option<bool>,
+    pub(crate) deadline: Option<DateTime<Utc>>,
 }
 
 fn required_text(text: &Option<String>) -> ApiResult<String> {
@@ -363,22 +363,35 @@ pub async fn act(
     };
     let kind = ActionKind::parse(&action)
         .ok_or_else(|| ApiError::not_found("work_order.action_unknown"))?;
+    take_action(&state, &user, id, kind, &body).await?;
+    Ok(Json(load_detail(&state, &user, id).await?))
+}
+
+/// One action by the caller on a work order, with every check the loop makes; the pages
+/// and the API both come through here.
+pub(crate) async fn take_action(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+    kind: ActionKind,
+    body: &ActionBody,
+) -> ApiResult<()> {
     let super::Seen {
         order,
         co_handlers,
         who,
         follows,
         ..
-    } = super::seen_by(&state, &user, id).await?;
+    } = super::seen_by(state, user, id).await?;
     if body.version.is_some_and(|version| version != order.version) {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
             "work_order.version_conflict",
         ));
     }
-    let input = parse_input(kind, &body, state.clock.now())?;
+    let input = parse_input(kind, body, state.clock.now())?;
     perform(
-        &state,
+        state,
         &order,
         &co_handlers,
         who,
@@ -387,5 +400,5 @@ pub async fn act(
         input,
     )
     .await?;
-    Ok(Json(load_detail(&state, &user, order.id).await?))
+    Ok(())
 }

@@ -4,7 +4,7 @@ mod access;
 pub(crate) mod actions;
 pub(crate) mod batching;
 pub mod jobs;
-mod views;
+pub(crate) mod views;
 
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult};
@@ -49,26 +49,26 @@ pub(crate) async fn community_of_request(
     }
 }
 
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewWorkOrderInput {
-    community_id: Option<i64>,
-    category_id: Option<i64>,
+    pub(crate) community_id: Option<i64>,
+    pub(crate) category_id: Option<i64>,
     /// A category's code (`high_altitude_throwing`), instead of its id.
-    category: Option<String>,
-    description: String,
-    building_id: Option<i64>,
-    room_id: Option<i64>,
-    place: Option<String>,
-    channel: Option<String>,
+    pub(crate) category: Option<String>,
+    pub(crate) description: String,
+    pub(crate) building_id: Option<i64>,
+    pub(crate) room_id: Option<i64>,
+    pub(crate) place: Option<String>,
+    pub(crate) channel: Option<String>,
     /// Staff reporting for a resident who has an account.
-    reporter_id: Option<i64>,
+    pub(crate) reporter_id: Option<i64>,
     /// Staff reporting for someone without an account.
-    guest_name: Option<String>,
-    guest_phone: Option<String>,
-    is_public: Option<bool>,
+    pub(crate) guest_name: Option<String>,
+    pub(crate) guest_phone: Option<String>,
+    pub(crate) is_public: Option<bool>,
     /// The walk-in visit this comes from.
-    visit_id: Option<i64>,
+    pub(crate) visit_id: Option<i64>,
 }
 
 /// `POST /api/v1/work-orders`: a resident reports a problem, or the desk reports one for
@@ -378,26 +378,30 @@ pub async fn get(
     Ok(Json(load_detail(&state, &user, id).await?))
 }
 
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ListQuery {
-    community_id: Option<i64>,
+    pub(crate) community_id: Option<i64>,
     /// One status or several, comma-separated.
-    status: Option<String>,
-    category_id: Option<i64>,
-    building_id: Option<i64>,
-    lead_organisation_id: Option<i64>,
-    overdue: Option<bool>,
+    pub(crate) status: Option<String>,
+    pub(crate) category_id: Option<i64>,
+    pub(crate) building_id: Option<i64>,
+    pub(crate) lead_organisation_id: Option<i64>,
+    pub(crate) overdue: Option<bool>,
+    /// Only those the supervisor has supervised (督办).
+    pub(crate) supervised: Option<bool>,
+    /// Only those put on the joint meeting's agenda.
+    pub(crate) escalated: Option<bool>,
     /// Only mine: reported or followed by me (residents), or my organisations' (handlers).
-    mine: Option<bool>,
-    q: Option<String>,
-    created_from: Option<DateTime<Utc>>,
-    created_to: Option<DateTime<Utc>>,
+    pub(crate) mine: Option<bool>,
+    pub(crate) q: Option<String>,
+    pub(crate) created_from: Option<DateTime<Utc>>,
+    pub(crate) created_to: Option<DateTime<Utc>>,
     /// `newest` (default), `oldest`, or `deadline` (nearest resolve deadline first).
-    sort: Option<String>,
-    cursor: Option<String>,
-    limit: Option<i64>,
+    pub(crate) sort: Option<String>,
+    pub(crate) cursor: Option<String>,
+    pub(crate) limit: Option<i64>,
 }
 
 /// A cursor names the last row of a page: `ID`, or `MICROS.ID` in deadline order
@@ -438,9 +442,9 @@ fn parse_cursor(cursor: &str) -> Option<ListCursor> {
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Page {
-    items: Vec<views::WorkOrderSummary>,
+    pub(crate) items: Vec<views::WorkOrderSummary>,
     /// Pass as `cursor` for the next page; absent on the last page.
-    next_cursor: Option<String>,
+    pub(crate) next_cursor: Option<String>,
 }
 
 /// `GET /api/v1/work-orders`: residents see their own (and, without `mine`, the public
@@ -508,6 +512,8 @@ pub async fn list(
         building_id: query.building_id,
         lead_organisation_id: query.lead_organisation_id,
         overdue_at: query.overdue.unwrap_or(false).then(|| state.clock.now()),
+        supervised_only: query.supervised.unwrap_or(false),
+        escalated_only: query.escalated.unwrap_or(false),
         text: query.q.clone(),
         created_from: query.created_from,
         created_to: query.created_to,

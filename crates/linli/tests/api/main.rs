@@ -2,12 +2,14 @@
 //! database and talks HTTP to it. Each test runs twice, on SQLite and on PostgreSQL
 //! (`both_engines!`). The PostgreSQL runs are `#[ignore]`d for a plain `cargo test` on a
 //! machine without a database; `scripts/test.sh` (the README's test command, and CI)
-//! runs them, and there a PostgreSQL that cannot be reached fails the test.
+//! runs them, and there a PostgreSQL that cannot be reached fails the test. The browser
+//! tests (`browser`) drive the pages in headless Chromium.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 #[macro_use]
 mod helpers;
+mod browser;
 mod cli;
 mod health;
 mod people;

@@ -1,0 +1,551 @@
+//! The administrator's pages: buildings and rooms, organisations, people and their roles,
+//! categories and their time limits, and the holiday calendar. Each form goes through the
+//! same function as its API call.
+
+use super::context::{FormErrors, PageContext, PageError, PageResult, Viewer, render, see_other};
+use super::orders::Choice;
+use crate::error::ApiError;
+use crate::extract::{ApiJson, ApiPath};
+use crate::locale::text;
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum_extra::extract::Form;
+use chrono::{Datelike, NaiveDate};
+use linli_domain::calendar::TimeLimit;
+use linli_domain::ids::CommunityId;
+use linli_domain::registry::OrganisationKind;
+use linli_domain::roles::Role;
+use serde::Deserialize;
+
+pub struct BuildingRow {
+    pub name: String,
+    pub units: i64,
+    pub rooms: i64,
+}
+
+pub struct PersonRow {
+    pub name: String,
+    pub login: String,
+    pub phone: String,
+    pub roles: String,
+}
+
+pub struct CategoryRow {
+    pub id: i64,
+    pub icon: String,
+    pub name: String,
+    pub active: bool,
+    pub sign_unit: &'static str,
+    pub sign_amount: i64,
+    pub resolve_unit: &'static str,
+    pub resolve_amount: i64,
+}
+
+pub struct KindChoice {
+    pub key: &'static str,
+    pub label: String,
+}
+
+/// A limit as an amount and a unit people choose from.
+fn limit_parts(kind: &str, minutes: i64) -> (&'static str, i64) {
+    match kind {
+        "same_working_day" => ("same_working_day", 1),
+        "calendar_minutes" => ("calendar_hours", (minutes / 60).max(1)),
+        _ if minutes % i64::from(TimeLimit::WORKING_DAY_MINUTES) == 0 => (
+            "working_days",
+            minutes / i64::from(TimeLimit::WORKING_DAY_MINUTES),
+        ),
+        _ => ("working_hours", (minutes / 60).max(1)),
+    }
+}
+
+fn limit_from_parts(unit: &str, amount: &str, field: &'static str) -> Result<TimeLimit, ApiError> {
+    let invalid = || {
+        ApiError::from(linli_domain::ValidationError::new(
+            "page.error.limit_invalid",
+            field,
+        ))
+    };
+    let amount: u32 = amount.trim().parse().map_err(|_| invalid())?;
+    match unit {
+        "same_working_day" => Ok(TimeLimit::SameWorkingDay),
+        "calendar_hours" => Ok(TimeLimit::CalendarMinutes(amount.saturating_mul(60))),
+        "working_hours" => Ok(TimeLimit::working_hours(amount)),
+        "working_days" => Ok(TimeLimit::working_days(amount)),
+        _ => Err(invalid()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "admin.html")]
+struct AdminPage {
+    page: PageContext,
+    community_name: String,
+    buildings: Vec<BuildingRow>,
+    organisations: Vec<Choice>,
+    organisation_kinds: Vec<KindChoice>,
+    people: Vec<PersonRow>,
+    roles: Vec<KindChoice>,
+    categories: Vec<CategoryRow>,
+    units: Vec<KindChoice>,
+    year: i32,
+    holidays: String,
+    errors: FormErrors,
+    /// Which form was refused: its input is kept and its error shown.
+    refused: String,
+    kept: Vec<(String, String)>,
+    notice: String,
+}
+
+impl AdminPage {
+    /// What was typed in a refused form's field.
+    fn kept(&self, form: &str, field: &str) -> String {
+        if self.refused != form {
+            return String::new();
+        }
+        self.kept
+            .iter()
+            .find(|(name, _)| name == field)
+            .map(|(_, value)| value.clone())
+            .unwrap_or_default()
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct AdminQuery {
+    year: Option<i32>,
+    done: Option<String>,
+}
+
+fn community_of(viewer: &Viewer) -> Result<(i64, String), PageError> {
+    let signed_in = viewer.require()?;
+    if !signed_in.roles.admin {
+        return Err(ApiError::forbidden().into());
+    }
+    let community = signed_in
+        .community
+        .as_ref()
+        .ok_or_else(ApiError::forbidden)?;
+    Ok((community.id, community.name.clone()))
+}
+
+struct Refused {
+    form: &'static str,
+    error: ApiError,
+    kept: Vec<(String, String)>,
+}
+
+async fn admin_view(
+    state: &AppState,
+    viewer: &Viewer,
+    query: &AdminQuery,
+    refused: Option<Refused>,
+) -> PageResult {
+    let (community, community_name) = community_of(viewer)?;
+    let id = CommunityId(community);
+    let buildings = state
+        .store
+        .buildings(id)
+        .await?
+        .into_iter()
+        .map(|building| BuildingRow {
+            name: building.name,
+            units: building.unit_count,
+            rooms: building.room_count,
+        })
+        .collect();
+    let organisations: Vec<Choice> = state
+        .store
+        .organisations(id)
+        .await?
+        .into_iter()
+        .map(|organisation| Choice {
+            id: organisation.id,
+            name: organisation.name,
+        })
+        .collect();
+    let mut people = Vec::new();
+    for person in state.store.people_of(id, None, 200).await? {
+        let grants = state
+            .store
+            .grants_of(linli_domain::ids::PersonId(person.id))
+            .await?;
+        people.push(PersonRow {
+            roles: grants
+                .iter()
+                .map(|grant| text(&format!("page.role.{}", grant.grant.role.as_str()), &[]))
+                .collect::<Vec<_>>()
+                .join("、"),
+            phone: person
+                .phone
+                .as_deref()
+                .map(linli_domain::registry::Phone::masked)
+                .unwrap_or_default(),
+            name: person.display_name,
+            login: person.login,
+        });
+    }
+    let categories = state
+        .store
+        .categories(id)
+        .await?
+        .into_iter()
+        .map(|category| {
+            let (sign_unit, sign_amount) =
+                limit_parts(&category.sign_limit_kind, category.sign_limit_minutes);
+            let (resolve_unit, resolve_amount) =
+                limit_parts(&category.resolve_limit_kind, category.resolve_limit_minutes);
+            CategoryRow {
+                id: category.id,
+                icon: category.icon,
+                name: category.name,
+                active: category.active,
+                sign_unit,
+                sign_amount,
+                resolve_unit,
+                resolve_amount,
+            }
+        })
+        .collect();
+    let today = state.clock.now().date_naive();
+    let year = query.year.unwrap_or(today.year());
+    let holidays = state
+        .store
+        .holidays(Some(year))
+        .await?
+        .into_iter()
+        .map(|day| format!("{} {} {}", day.day, day.kind, day.name))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let choices = |keys: &[&'static str], prefix: &str| -> Vec<KindChoice> {
+        keys.iter()
+            .map(|key| KindChoice {
+                key,
+                label: text(&format!("{prefix}{key}"), &[]),
+            })
+            .collect()
+    };
+    let (errors, refused_form, kept, status) = match refused {
+        Some(refused) => (
+            FormErrors::from_api(&refused.error),
+            refused.form.to_owned(),
+            refused.kept,
+            refused.error.status,
+        ),
+        None => (
+            FormErrors::default(),
+            String::new(),
+            Vec::new(),
+            StatusCode::OK,
+        ),
+    };
+    let page = AdminPage {
+        page: viewer.context(text("page.admin.title", &[]), "admin"),
+        community_name,
+        buildings,
+        organisations,
+        organisation_kinds: choices(
+            &OrganisationKind::ALL.map(OrganisationKind::as_str),
+            "page.organisation_kind.",
+        ),
+        people,
+        roles: choices(
+            &[
+                Role::Resident,
+                Role::Receptionist,
+                Role::DutyOfficer,
+                Role::Handler,
+                Role::Supervisor,
+            ]
+            .map(Role::as_str),
+            "page.role.",
+        ),
+        categories,
+        units: choices(
+            &[
+                "working_hours",
+                "working_days",
+                "calendar_hours",
+                "same_working_day",
+            ],
+            "page.limit.",
+        ),
+        year,
+        holidays: if refused_form == "holidays" {
+            kept.iter()
+                .find(|(name, _)| name == "days")
+                .map(|(_, value)| value.clone())
+                .unwrap_or_default()
+        } else {
+            holidays
+        },
+        errors,
+        refused: refused_form,
+        kept,
+        notice: query
+            .done
+            .as_deref()
+            .map(|done| text(&format!("page.admin.done_{done}"), &[]))
+            .unwrap_or_default(),
+    };
+    Ok((status, render(&page)).into_response())
+}
+
+pub async fn admin_page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Query(query): Query<AdminQuery>,
+) -> PageResult {
+    admin_view(&state, &viewer, &query, None).await
+}
+
+type Fields = Vec<(String, String)>;
+
+fn get<'a>(fields: &'a Fields, name: &str) -> &'a str {
+    fields
+        .iter()
+        .find(|(key, _)| key == name)
+        .map_or("", |(_, value)| value.as_str())
+}
+
+fn whole(fields: &Fields, name: &'static str) -> Result<u32, ApiError> {
+    get(fields, name)
+        .trim()
+        .parse()
+        .map_err(|_| linli_domain::ValidationError::new("page.error.number_invalid", name).into())
+}
+
+/// Runs a form's work; a refusal shows the admin page again with the input kept.
+async fn outcome(
+    state: &AppState,
+    viewer: &Viewer,
+    form: &'static str,
+    fields: Fields,
+    result: Result<(), ApiError>,
+) -> PageResult {
+    match result {
+        Ok(()) => see_other(&format!("/admin?done={form}")),
+        Err(error) if error.status.is_client_error() && error.status != StatusCode::FORBIDDEN => {
+            let year = get(&fields, "year").parse().ok();
+            admin_view(
+                state,
+                viewer,
+                &AdminQuery { year, done: None },
+                Some(Refused {
+                    form,
+                    error,
+                    kept: fields,
+                }),
+            )
+            .await
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
+pub async fn add_buildings(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Form(fields): Form<Fields>,
+) -> PageResult {
+    viewer.check_csrf(get(&fields, "csrf"))?;
+    let (community, _) = community_of(&viewer)?;
+    let signed_in = viewer.require()?;
+    let result = async {
+        let estate = state
+            .store
+            .estates(CommunityId(community))
+            .await?
+            .into_iter()
+            .next()
+            .ok_or_else(|| ApiError::not_found("registry.estate_not_found"))?;
+        let range = |from: &'static str,
+                     to: &'static str|
+         -> Result<crate::registry::RangeInput, ApiError> {
+            Ok(crate::registry::RangeInput {
+                from: whole(&fields, from)?,
+                to: whole(&fields, to)?,
+            })
+        };
+        let layout = crate::registry::BulkLayout {
+            estate_id: estate.id,
+            buildings: range("buildings_from", "buildings_to")?,
+            units: crate::registry::RangeInput {
+                from: 1,
+                to: whole(&fields, "units")?,
+            },
+            floors: crate::registry::RangeInput {
+                from: 1,
+                to: whole(&fields, "floors")?,
+            },
+            rooms_per_floor: crate::registry::RangeInput {
+                from: 1,
+                to: whole(&fields, "rooms_per_floor")?,
+            },
+        };
+        crate::registry::create_buildings_in_bulk(
+            State(state.clone()),
+            signed_in.user.clone(),
+            ApiPath(community),
+            ApiJson(layout),
+        )
+        .await
+        .map(|_| ())
+    }
+    .await;
+    outcome(&state, &viewer, "buildings", fields, result).await
+}
+
+pub async fn add_organisation(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Form(fields): Form<Fields>,
+) -> PageResult {
+    viewer.check_csrf(get(&fields, "csrf"))?;
+    let (community, _) = community_of(&viewer)?;
+    let signed_in = viewer.require()?;
+    let result = crate::registry::create_organisation(
+        State(state.clone()),
+        signed_in.user.clone(),
+        ApiPath(community),
+        ApiJson(crate::registry::NewOrganisation {
+            kind: get(&fields, "kind").to_owned(),
+            name: get(&fields, "name").to_owned(),
+        }),
+    )
+    .await
+    .map(|_| ());
+    outcome(&state, &viewer, "organisations", fields, result).await
+}
+
+pub async fn add_person(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Form(fields): Form<Fields>,
+) -> PageResult {
+    viewer.check_csrf(get(&fields, "csrf"))?;
+    let (community, _) = community_of(&viewer)?;
+    let signed_in = viewer.require()?;
+    let role = get(&fields, "role").to_owned();
+    let input = crate::people::NewPersonInput {
+        login: get(&fields, "login").to_owned(),
+        display_name: get(&fields, "display_name").to_owned(),
+        phone: Some(get(&fields, "phone").to_owned()).filter(|phone| !phone.trim().is_empty()),
+        password: get(&fields, "password").to_owned(),
+        roles: if role.is_empty() {
+            Vec::new()
+        } else {
+            vec![crate::people::RoleInCommunity {
+                role,
+                organisation_id: get(&fields, "organisation_id").parse().ok(),
+            }]
+        },
+        rooms: Vec::new(),
+    };
+    let result = crate::people::register_person(
+        State(state.clone()),
+        signed_in.user.clone(),
+        ApiPath(community),
+        ApiJson(input),
+    )
+    .await
+    .map(|_| ());
+    // The password is never sent back into the page.
+    let kept = fields
+        .into_iter()
+        .filter(|(name, _)| name != "password")
+        .collect();
+    outcome(&state, &viewer, "people", kept, result).await
+}
+
+pub async fn update_category(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Form(fields): Form<Fields>,
+) -> PageResult {
+    viewer.check_csrf(get(&fields, "csrf"))?;
+    community_of(&viewer)?;
+    let signed_in = viewer.require()?;
+    let result = async {
+        let input = crate::categories::CategoryInput {
+            sign_limit: Some(limit_from_parts(
+                get(&fields, "sign_unit"),
+                get(&fields, "sign_amount"),
+                "sign_limit",
+            )?),
+            resolve_limit: Some(limit_from_parts(
+                get(&fields, "resolve_unit"),
+                get(&fields, "resolve_amount"),
+                "resolve_limit",
+            )?),
+            active: Some(get(&fields, "active") == "on"),
+            ..crate::categories::CategoryInput::default()
+        };
+        crate::categories::update(
+            State(state.clone()),
+            signed_in.user.clone(),
+            ApiPath(id),
+            ApiJson(input),
+        )
+        .await
+        .map(|_| ())
+    }
+    .await;
+    outcome(&state, &viewer, "categories", fields, result).await
+}
+
+/// The year's calendar as lines of `2026-10-01 off 国庆节` (`work` for a swapped working day).
+pub async fn replace_holidays(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Form(fields): Form<Fields>,
+) -> PageResult {
+    viewer.check_csrf(get(&fields, "csrf"))?;
+    community_of(&viewer)?;
+    let signed_in = viewer.require()?;
+    let result = async {
+        let year: i32 = get(&fields, "year").trim().parse().map_err(|_| {
+            ApiError::from(linli_domain::ValidationError::new(
+                "calendar.year_invalid",
+                "year",
+            ))
+        })?;
+        let mut days = Vec::new();
+        for line in get(&fields, "days").lines() {
+            let line = line.trim();
+            if line.is_empty() {
+                continue;
+            }
+            let mut parts = line.splitn(3, char::is_whitespace);
+            let day = parts
+                .next()
+                .and_then(|day| NaiveDate::parse_from_str(day, "%Y-%m-%d").ok())
+                .ok_or_else(|| {
+                    ApiError::from(linli_domain::ValidationError::new(
+                        "page.error.holiday_line",
+                        "days",
+                    ))
+                    .with_arg("line", line)
+                })?;
+            days.push(crate::calendar::HolidayInput {
+                day,
+                kind: parts.next().unwrap_or_default().trim().to_owned(),
+                name: parts.next().unwrap_or_default().trim().to_owned(),
+            });
+        }
+        crate::calendar::replace(
+            State(state.clone()),
+            signed_in.user.clone(),
+            ApiPath(year),
+            ApiJson(days),
+        )
+        .await
+        .map(|_| ())
+    }
+    .await;
+    outcome(&state, &viewer, "holidays", fields, result).await
+}

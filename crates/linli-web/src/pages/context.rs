@@ -1,0 +1,444 @@
+//! What every page knows about the person looking at it, and what every page shows around
+//! its content: the header, the navigation for their roles, the language and 长辈版
+//! switches, the CSRF token for its forms.
+
+use super::session::{CSRF_COOKIE, LARGE_TEXT_COOKIE, SESSION_COOKIE};
+use crate::auth::CurrentUser;
+use crate::error::ApiError;
+use crate::locale::{Locale, text};
+use crate::registry::visible_communities;
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::FromRequestParts;
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum_extra::extract::CookieJar;
+use chrono::{DateTime, FixedOffset, Offset, TimeZone, Utc};
+use linli_domain::ids::CommunityId;
+use linli_domain::roles::{Role, Scope};
+use linli_store::people::Person;
+use linli_store::registry::Community;
+
+/// The roles a person holds in the community the pages show them.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Roles {
+    pub resident: bool,
+    pub desk: bool,
+    pub duty: bool,
+    pub handler: bool,
+    pub supervisor: bool,
+    pub overseer: bool,
+    pub admin: bool,
+}
+
+impl Roles {
+    pub fn of(user: &CurrentUser, community: Option<&Community>) -> Self {
+        let here = |role: Role| {
+            user.grants().iter().any(|grant| {
+                grant.role == role
+                    && community.is_some_and(|c| grant.scope == Scope::Community(CommunityId(c.id)))
+            })
+        };
+        let anywhere = |role: Role| user.grants().iter().any(|grant| grant.role == role);
+        Self {
+            resident: here(Role::Resident),
+            desk: here(Role::Receptionist),
+            duty: here(Role::DutyOfficer),
+            handler: here(Role::Handler),
+            supervisor: here(Role::Supervisor),
+            overseer: anywhere(Role::StreetOverseer),
+            admin: anywhere(Role::Admin),
+        }
+    }
+
+    pub fn is_staff(self) -> bool {
+        self.desk || self.duty || self.handler || self.supervisor || self.overseer || self.admin
+    }
+
+    /// Where the person starts: the page of their main job.
+    pub fn home(self) -> &'static str {
+        if self.duty || self.handler {
+            "/queue"
+        } else if self.desk {
+            "/desk"
+        } else if self.supervisor {
+            "/supervise"
+        } else if self.admin {
+            "/admin"
+        } else if self.overseer {
+            "/stats"
+        } else {
+            "/"
+        }
+    }
+}
+
+pub struct SignedIn {
+    pub user: CurrentUser,
+    pub person: Person,
+    /// The community the pages show: the person's own (the first, for street staff and
+    /// administrators).
+    pub community: Option<Community>,
+    pub roles: Roles,
+}
+
+/// Whoever is looking at a page, signed in or not.
+pub struct Viewer {
+    pub signed_in: Option<SignedIn>,
+    pub csrf: String,
+    pub large_text: bool,
+    /// The path and query of this page, to come back to after signing in.
+    pub here: String,
+}
+
+impl FromRequestParts<AppState> for Viewer {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageError> {
+        let jar = CookieJar::from_headers(&parts.headers);
+        let csrf = jar
+            .get(CSRF_COOKIE)
+            .map(|cookie| cookie.value().to_owned())
+            .unwrap_or_default();
+        let here = parts
+            .uri
+            .path_and_query()
+            .map_or_else(|| "/".to_owned(), |path| path.as_str().to_owned());
+        let cookie_large_text = jar
+            .get(LARGE_TEXT_COOKIE)
+            .is_some_and(|cookie| cookie.value() == "1");
+        let token = jar
+            .get(SESSION_COOKIE)
+            .map(|cookie| cookie.value().to_owned());
+        let user = match token {
+            Some(token) => match CurrentUser::from_session_token(state, &token).await {
+                Ok(user) => Some(user),
+                Err(error) if error.status == StatusCode::UNAUTHORIZED => None,
+                Err(error) => return Err(error.into()),
+            },
+            None => None,
+        };
+        let Some(user) = user else {
+            return Ok(Self {
+                signed_in: None,
+                csrf,
+                large_text: cookie_large_text,
+                here,
+            });
+        };
+        let person = state.store.person(user.person).await?;
+        let large_text = state.store.large_text(user.person).await?;
+        let community = visible_communities(state, &user).await?.into_iter().next();
+        let roles = Roles::of(&user, community.as_ref());
+        Ok(Self {
+            signed_in: Some(SignedIn {
+                user,
+                person,
+                community,
+                roles,
+            }),
+            csrf,
+            large_text,
+            here,
+        })
+    }
+}
+
+impl Viewer {
+    /// The signed-in person, or a way to the sign-in page that comes back here.
+    pub fn require(&self) -> Result<&SignedIn, PageError> {
+        self.signed_in.as_ref().ok_or_else(|| PageError::SignIn {
+            next: self.here.clone(),
+        })
+    }
+
+    /// Refuses a form whose CSRF token is not the one in this browser's cookie.
+    pub fn check_csrf(&self, submitted: &str) -> Result<(), PageError> {
+        use linli_store::passwords::token_hash;
+        // Compared by hash so the time taken says nothing about the secret.
+        if self.csrf.is_empty() || token_hash(submitted) != token_hash(&self.csrf) {
+            return Err(PageError::Csrf);
+        }
+        Ok(())
+    }
+
+    pub fn context(&self, title: String, section: &'static str) -> PageContext {
+        let mut nav = Vec::new();
+        let mut community_name = String::new();
+        let mut signed_in_as = None;
+        if let Some(signed_in) = &self.signed_in {
+            let roles = signed_in.roles;
+            let mut link = |href: &'static str, key: &str, id: &'static str| {
+                nav.push(NavLink {
+                    href,
+                    label: text(key, &[]),
+                    current: id == section,
+                });
+            };
+            if roles.resident {
+                link("/", "page.nav.home", "home");
+                link("/report", "page.nav.report", "report");
+            }
+            if roles.desk || roles.duty || roles.supervisor {
+                link("/desk", "page.nav.desk", "desk");
+            }
+            if roles.duty || roles.handler || roles.supervisor || roles.desk {
+                link("/queue", "page.nav.queue", "queue");
+            }
+            if roles.supervisor || roles.overseer || roles.admin {
+                link("/supervise", "page.nav.supervise", "supervise");
+            }
+            if roles.supervisor || roles.duty || roles.overseer || roles.admin {
+                link("/stats", "page.nav.stats", "stats");
+            }
+            if roles.admin {
+                link("/admin", "page.nav.admin", "admin");
+            }
+            community_name = signed_in
+                .community
+                .as_ref()
+                .map(|community| community.name.clone())
+                .unwrap_or_default();
+            signed_in_as = Some(signed_in.person.display_name.clone());
+        }
+        PageContext {
+            locale: Locale::current(),
+            large_text: self.large_text,
+            csrf: self.csrf.clone(),
+            signed_in_as,
+            community_name,
+            nav,
+            here: self.here.clone(),
+            title,
+        }
+    }
+}
+
+pub struct NavLink {
+    pub href: &'static str,
+    pub label: String,
+    pub current: bool,
+}
+
+/// The frame of every page.
+pub struct PageContext {
+    pub locale: Locale,
+    pub large_text: bool,
+    pub csrf: String,
+    pub signed_in_as: Option<String>,
+    pub community_name: String,
+    pub nav: Vec<NavLink>,
+    pub here: String,
+    pub title: String,
+}
+
+impl PageContext {
+    /// A text of the pages (`page.KEY` in the translation files).
+    pub fn t(&self, key: &str) -> String {
+        text(&format!("page.{key}"), &[])
+    }
+
+    pub fn lang(&self) -> &'static str {
+        self.locale.as_str()
+    }
+
+    pub fn english(&self) -> bool {
+        self.locale == Locale::En
+    }
+}
+
+/// Errors of a refused form, each shown next to its field.
+#[derive(Debug, Default)]
+pub struct FormErrors {
+    pub by_field: Vec<(String, String)>,
+    /// A refusal not about one field (shown above the form).
+    pub general: Option<String>,
+}
+
+impl FormErrors {
+    pub fn from_api(error: &ApiError) -> Self {
+        let message = error.message();
+        match error.field {
+            Some(field) => Self {
+                by_field: vec![(field.to_owned(), message)],
+                general: None,
+            },
+            None => Self {
+                by_field: Vec::new(),
+                general: Some(message),
+            },
+        }
+    }
+
+    pub fn field(field: &str, message: String) -> Self {
+        Self {
+            by_field: vec![(field.to_owned(), message)],
+            general: None,
+        }
+    }
+
+    /// The message for `field`, empty when it is fine.
+    pub fn of(&self, field: &str) -> String {
+        self.by_field
+            .iter()
+            .find(|(name, _)| name == field)
+            .map(|(_, message)| message.clone())
+            .unwrap_or_default()
+    }
+
+    pub fn any(&self) -> bool {
+        self.general.is_some() || !self.by_field.is_empty()
+    }
+}
+
+#[derive(Debug)]
+pub enum PageError {
+    SignIn { next: String },
+    Refused(ApiError),
+    Csrf,
+}
+
+impl From<ApiError> for PageError {
+    fn from(error: ApiError) -> Self {
+        Self::Refused(error)
+    }
+}
+
+impl From<linli_store::StoreError> for PageError {
+    fn from(error: linli_store::StoreError) -> Self {
+        Self::Refused(error.into())
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    page: PageContext,
+    message: String,
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let (status, message) = match self {
+            Self::SignIn { next } => return sign_in_redirect(&next),
+            Self::Refused(error) if error.status == StatusCode::UNAUTHORIZED => {
+                return sign_in_redirect("/");
+            }
+            Self::Refused(error) => (error.status, error.message()),
+            Self::Csrf => (StatusCode::FORBIDDEN, text("page.error.csrf", &[])),
+        };
+        let page = ErrorPage {
+            page: PageContext {
+                locale: Locale::current(),
+                large_text: false,
+                csrf: String::new(),
+                signed_in_as: None,
+                community_name: String::new(),
+                nav: Vec::new(),
+                here: "/".to_owned(),
+                title: text("page.error.title", &[]),
+            },
+            message,
+        };
+        (status, render(&page)).into_response()
+    }
+}
+
+fn sign_in_redirect(next: &str) -> Response {
+    let next: String = url_encode(next);
+    Redirect::to(&format!("/signin?next={next}")).into_response()
+}
+
+/// Percent-encodes a value for a query string.
+pub fn url_encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|byte| match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (byte as char).to_string()
+            }
+            other => format!("%{other:02X}"),
+        })
+        .collect()
+}
+
+pub type PageResult = Result<Response, PageError>;
+
+/// A rendered page; a template that fails to render is a bug, answered as an error page.
+pub fn render(template: &impl Template) -> Response {
+    match template.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(error) => {
+            tracing::error!(%error, "a page failed to render");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                Html(text("internal.error", &[])),
+            )
+                .into_response()
+        }
+    }
+}
+
+/// After a form succeeds: the browser goes to the result with a GET (post/redirect/get).
+pub fn see_other(path: &str) -> PageResult {
+    Ok(Redirect::to(path).into_response())
+}
+
+const SHANGHAI: i32 = 8 * 3600;
+
+/// A moment as people in the community read it (Beijing time).
+pub fn local_time(at: DateTime<Utc>) -> String {
+    let local = at.with_timezone(&beijing());
+    if Locale::current() == Locale::En {
+        local.format("%-d %b %H:%M").to_string()
+    } else {
+        local.format("%-m月%-d日 %H:%M").to_string()
+    }
+}
+
+fn beijing() -> FixedOffset {
+    FixedOffset::east_opt(SHANGHAI).unwrap_or(Utc.fix())
+}
+
+/// The date and time for a `datetime-local` input (Beijing time).
+pub fn local_input_value(at: DateTime<Utc>) -> String {
+    at.with_timezone(&beijing())
+        .format("%Y-%m-%dT%H:%M")
+        .to_string()
+}
+
+/// Reads a `datetime-local` input as Beijing time.
+pub fn parse_local_input(value: &str) -> Option<DateTime<Utc>> {
+    let naive = chrono::NaiveDateTime::parse_from_str(value.trim(), "%Y-%m-%dT%H:%M").ok()?;
+    beijing()
+        .from_local_datetime(&naive)
+        .single()
+        .map(|local| local.with_timezone(&Utc))
+}
+
+/// How long until a deadline, or how long past it, in plain words.
+pub fn time_left(deadline: DateTime<Utc>, now: DateTime<Utc>) -> (String, bool) {
+    let overdue = deadline < now;
+    let minutes = (deadline - now).num_minutes().abs();
+    let (days, hours, mins) = (minutes / 1440, (minutes % 1440) / 60, minutes % 60);
+    let amount = if days > 0 {
+        text(
+            "page.time.days_hours",
+            &[("days", days.to_string()), ("hours", hours.to_string())],
+        )
+    } else if hours > 0 {
+        text(
+            "page.time.hours_minutes",
+            &[("hours", hours.to_string()), ("minutes", mins.to_string())],
+        )
+    } else {
+        text("page.time.minutes", &[("minutes", mins.to_string())])
+    };
+    let key = if overdue {
+        "page.time.overdue_by"
+    } else {
+        "page.time.left"
+    };
+    (text(key, &[("amount", amount)]), overdue)
+}

@@ -1,0 +1,313 @@
+//! The resident's pages: home (report in the centre, my work orders, notices) and the
+//! report form.
+
+use super::context::{FormErrors, PageContext, PageError, PageResult, Viewer, render, see_other};
+use super::orders::{CardView, cards};
+use crate::error::ApiError;
+use crate::extract::{ApiJson, ApiQuery};
+use crate::locale::text;
+use crate::state::AppState;
+use crate::work_orders::{self, ListQuery, NewWorkOrderInput};
+use askama::Template;
+use axum::extract::{Multipart, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use linli_domain::ids::CommunityId;
+use linli_store::work_orders::Category;
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    page: PageContext,
+    mine: Vec<CardView>,
+    neighbours: Vec<CardView>,
+}
+
+pub async fn home(State(state): State<AppState>, viewer: Viewer) -> PageResult {
+    let signed_in = viewer.require()?;
+    if !signed_in.roles.resident {
+        let home = signed_in.roles.home();
+        if home != "/" {
+            return see_other(home);
+        }
+        return Err(ApiError::forbidden().into());
+    }
+    let community = signed_in
+        .community
+        .as_ref()
+        .ok_or_else(ApiError::forbidden)?;
+    let categories = state.store.categories(CommunityId(community.id)).await?;
+    let list = |mine: bool, limit: i64| ListQuery {
+        community_id: Some(community.id),
+        mine: Some(mine),
+        limit: Some(limit),
+        ..ListQuery::default()
+    };
+    let mine = work_orders::list(
+        State(state.clone()),
+        signed_in.user.clone(),
+        ApiQuery(list(true, 20)),
+    )
+    .await?
+    .0;
+    let public = work_orders::list(
+        State(state.clone()),
+        signed_in.user.clone(),
+        ApiQuery(list(false, 8)),
+    )
+    .await?
+    .0;
+    let mine_ids: Vec<i64> = mine.items.iter().map(|item| item.id).collect();
+    let neighbours = public
+        .items
+        .into_iter()
+        .filter(|item| !mine_ids.contains(&item.id))
+        .take(5)
+        .collect::<Vec<_>>();
+    let now = state.clock.now();
+    Ok(render(&HomePage {
+        page: viewer.context(text("page.home.title", &[]), "home"),
+        mine: cards(&mine.items, &categories, now),
+        neighbours: cards(&neighbours, &categories, now),
+    }))
+}
+
+pub struct CategoryChoice {
+    pub id: i64,
+    pub name: String,
+    pub icon: String,
+    pub checked: bool,
+}
+
+pub struct BuildingChoice {
+    pub id: i64,
+    pub name: String,
+    pub selected: bool,
+}
+
+pub fn category_choices(categories: &[Category], chosen: Option<i64>) -> Vec<CategoryChoice> {
+    let english = crate::locale::Locale::current() == crate::locale::Locale::En;
+    categories
+        .iter()
+        .filter(|category| category.active)
+        .map(|category| CategoryChoice {
+            id: category.id,
+            name: if english && !category.name_en.is_empty() {
+                category.name_en.clone()
+            } else {
+                category.name.clone()
+            },
+            icon: category.icon.clone(),
+            checked: Some(category.id) == chosen,
+        })
+        .collect()
+}
+
+pub async fn building_choices(
+    state: &AppState,
+    community: i64,
+    chosen: Option<i64>,
+) -> Result<Vec<BuildingChoice>, PageError> {
+    Ok(state
+        .store
+        .buildings(CommunityId(community))
+        .await?
+        .into_iter()
+        .map(|building| BuildingChoice {
+            selected: Some(building.id) == chosen,
+            id: building.id,
+            name: building.name,
+        })
+        .collect())
+}
+
+#[derive(Template)]
+#[template(path = "report.html")]
+struct ReportPage {
+    page: PageContext,
+    categories: Vec<CategoryChoice>,
+    buildings: Vec<BuildingChoice>,
+    home: String,
+    description: String,
+    place: String,
+    is_public: bool,
+    errors: FormErrors,
+}
+
+/// What the resident typed, kept when the form is refused.
+#[derive(Default)]
+struct ReportForm {
+    csrf: String,
+    category_id: Option<i64>,
+    description: String,
+    building_id: Option<i64>,
+    place: String,
+    is_public: bool,
+    photos: Vec<Vec<u8>>,
+}
+
+async fn report_form_page(
+    state: &AppState,
+    viewer: &Viewer,
+    form: &ReportForm,
+    errors: FormErrors,
+) -> PageResult {
+    let signed_in = viewer.require()?;
+    let community = signed_in
+        .community
+        .as_ref()
+        .ok_or_else(ApiError::forbidden)?;
+    let homes: Vec<_> = state
+        .store
+        .rooms_of(signed_in.user.person)
+        .await?
+        .into_iter()
+        .filter(|room| room.community_id == community.id)
+        .collect();
+    let home = homes
+        .first()
+        .map(|room| {
+            text(
+                "page.report.home_room",
+                &[
+                    ("building", room.building_name.clone()),
+                    ("unit", room.unit_number.clone()),
+                    ("room", room.room_number.clone()),
+                ],
+            )
+        })
+        .unwrap_or_default();
+    let building = form
+        .building_id
+        .or_else(|| homes.first().map(|room| room.building_id));
+    let categories = state.store.categories(CommunityId(community.id)).await?;
+    let status = if errors.any() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let page = ReportPage {
+        page: viewer.context(text("page.report.title", &[]), "report"),
+        categories: category_choices(&categories, form.category_id),
+        buildings: building_choices(state, community.id, building).await?,
+        home,
+        description: form.description.clone(),
+        place: form.place.clone(),
+        is_public: form.is_public,
+        errors,
+    };
+    Ok((status, render(&page)).into_response())
+}
+
+pub async fn report_page(State(state): State<AppState>, viewer: Viewer) -> PageResult {
+    let signed_in = viewer.require()?;
+    if !signed_in.roles.resident {
+        return see_other(if signed_in.roles.desk { "/desk" } else { "/" });
+    }
+    let form = ReportForm {
+        is_public: true,
+        ..ReportForm::default()
+    };
+    report_form_page(&state, &viewer, &form, FormErrors::default()).await
+}
+
+fn bad_body(error: &axum::extract::multipart::MultipartError) -> PageError {
+    ApiError::invalid_body(error.body_text()).into()
+}
+
+/// Reads a multipart form: text fields by name, and the files of `photos` (a file input
+/// left empty arrives as an empty part and is skipped).
+pub async fn read_multipart(
+    mut multipart: Multipart,
+) -> Result<(Vec<(String, String)>, Vec<Vec<u8>>), PageError> {
+    let mut fields = Vec::new();
+    let mut photos = Vec::new();
+    while let Some(field) = multipart.next_field().await.map_err(|e| bad_body(&e))? {
+        let name = field.name().unwrap_or_default().to_owned();
+        if name == "photos" {
+            let bytes = field.bytes().await.map_err(|e| bad_body(&e))?;
+            if !bytes.is_empty() {
+                photos.push(bytes.to_vec());
+            }
+        } else {
+            let value = field.text().await.map_err(|e| bad_body(&e))?;
+            fields.push((name, value));
+        }
+    }
+    Ok((fields, photos))
+}
+
+pub fn field<'a>(fields: &'a [(String, String)], name: &str) -> &'a str {
+    fields
+        .iter()
+        .find(|(key, _)| key == name)
+        .map_or("", |(_, value)| value.as_str())
+}
+
+pub fn number_field(fields: &[(String, String)], name: &str) -> Option<i64> {
+    field(fields, name).trim().parse().ok()
+}
+
+pub async fn report(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    multipart: Multipart,
+) -> PageResult {
+    let signed_in = viewer.require()?;
+    let (fields, photos) = read_multipart(multipart).await?;
+    let form = ReportForm {
+        csrf: field(&fields, "csrf").to_owned(),
+        category_id: number_field(&fields, "category_id"),
+        description: field(&fields, "description").to_owned(),
+        building_id: number_field(&fields, "building_id"),
+        place: field(&fields, "place").to_owned(),
+        is_public: field(&fields, "is_public") == "on",
+        photos,
+    };
+    viewer.check_csrf(&form.csrf)?;
+    if form.category_id.is_none() {
+        let errors = FormErrors::field("category", text("work_order.category_unknown", &[]));
+        return report_form_page(&state, &viewer, &form, errors).await;
+    }
+    // Photos are checked before anything is written, so a bad one changes nothing.
+    let processed = match crate::photos::process_uploads(form.photos.clone()).await {
+        Ok(processed) => processed,
+        Err(error) => {
+            let errors = FormErrors::field("photos", error.message());
+            return report_form_page(&state, &viewer, &form, errors).await;
+        }
+    };
+    let input = NewWorkOrderInput {
+        community_id: signed_in.community.as_ref().map(|community| community.id),
+        category_id: form.category_id,
+        description: form.description.clone(),
+        building_id: form.building_id,
+        place: Some(form.place.clone()),
+        is_public: Some(form.is_public),
+        ..NewWorkOrderInput::default()
+    };
+    let created =
+        match work_orders::create(State(state.clone()), signed_in.user.clone(), ApiJson(input))
+            .await
+        {
+            Ok((_, created)) => created.0,
+            Err(error)
+                if error.status.is_client_error() && error.status != StatusCode::FORBIDDEN =>
+            {
+                return report_form_page(&state, &viewer, &form, FormErrors::from_api(&error))
+                    .await;
+            }
+            Err(error) => return Err(error.into()),
+        };
+    if !processed.is_empty() {
+        crate::photos::store_processed(
+            &state,
+            created.id,
+            signed_in.user.person,
+            "report",
+            processed,
+        )
+        .await?;
+    }
+    see_other(&format!("/orders/{}?created=1", created.id))
+}

@@ -1,0 +1,57 @@
+//! The pages people use: the resident's phone pages and the staff console, rendered on the
+//! server (askama templates checked at compile time) so that they work on cheap phones,
+//! inside WeChat's browser and without JavaScript. Each page calls the same functions as
+//! the JSON API, so a rule holds on both or on neither.
+//!
+//! Signed-in pages know the person by a session cookie holding the same kind of token the
+//! API takes as a bearer token. Every form carries a CSRF token that must equal the one in
+//! a separate cookie (double submit); a cross-site `Origin` is refused before that.
+
+mod admin;
+mod assets;
+mod context;
+mod desk;
+mod home;
+mod orders;
+mod queue;
+mod session;
+mod stats;
+
+use crate::state::AppState;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home::home))
+        .route("/signin", get(session::sign_in_page).post(session::sign_in))
+        .route("/signout", post(session::sign_out))
+        .route("/settings/large-text", post(session::toggle_large_text))
+        .route("/settings/language", post(session::choose_language))
+        .route(
+            "/report",
+            get(home::report_page)
+                .post(home::report)
+                .layer(DefaultBodyLimit::max(crate::photos::MAX_UPLOAD_BYTES)),
+        )
+        .route("/orders/{id}", get(orders::detail))
+        .route(
+            "/orders/{id}/actions/{action}",
+            post(orders::act).layer(DefaultBodyLimit::max(crate::photos::MAX_UPLOAD_BYTES)),
+        )
+        .route("/orders/{id}/photos/{photo_id}", get(orders::photo))
+        .route("/orders/{id}/slip", get(orders::slip))
+        .route("/queue", get(queue::queue))
+        .route("/supervise", get(queue::supervise))
+        .route("/desk", get(desk::desk_page).post(desk::log_visit))
+        .route("/stats", get(stats::stats_page))
+        .route("/admin", get(admin::admin_page))
+        .route("/admin/buildings", post(admin::add_buildings))
+        .route("/admin/organisations", post(admin::add_organisation))
+        .route("/admin/people", post(admin::add_person))
+        .route("/admin/categories/{id}", post(admin::update_category))
+        .route("/admin/holidays", post(admin::replace_holidays))
+        .route("/static/{name}", get(assets::asset))
+        .layer(axum::middleware::from_fn(session::guard_forms))
+}

@@ -1,0 +1,598 @@
+//! One work order as a page: status steps, facts, photos, the timeline in plain words, and
+//! a form for each action the viewer may take now. Also its photos, and the slip the desk
+//! prints for a visitor.
+
+use super::context::{
+    FormErrors, PageContext, PageError, PageResult, Viewer, local_input_value, local_time,
+    parse_local_input, render, see_other, time_left,
+};
+use super::home::{field, number_field, read_multipart};
+use crate::error::ApiError;
+use crate::locale::text;
+use crate::photos::PhotoView;
+use crate::state::AppState;
+use crate::work_orders::actions::{ActionBody, take_action};
+use crate::work_orders::load_detail;
+use crate::work_orders::views::{WorkOrderDetail, WorkOrderSummary};
+use askama::Template;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use chrono::{DateTime, Utc};
+use linli_domain::ids::CommunityId;
+use linli_domain::work_orders::{ActionKind, Status};
+use linli_store::registry::Building;
+use linli_store::work_orders::Category;
+use serde::Deserialize;
+
+/// A work order in a list.
+pub struct CardView {
+    pub id: i64,
+    pub number: i64,
+    pub icon: String,
+    pub category: String,
+    pub excerpt: String,
+    pub status: String,
+    pub status_label: String,
+    pub created: String,
+    pub building: String,
+    pub deadline: String,
+    /// The resolve deadline in milliseconds since 1970, for the live countdown.
+    pub deadline_millis: i64,
+    pub overdue: bool,
+    pub escalated: bool,
+    pub priority: String,
+}
+
+pub fn cards(
+    items: &[WorkOrderSummary],
+    categories: &[Category],
+    now: DateTime<Utc>,
+) -> Vec<CardView> {
+    cards_with_buildings(items, categories, &[], now)
+}
+
+pub fn cards_with_buildings(
+    items: &[WorkOrderSummary],
+    categories: &[Category],
+    buildings: &[Building],
+    now: DateTime<Utc>,
+) -> Vec<CardView> {
+    let english = crate::locale::Locale::current() == crate::locale::Locale::En;
+    items
+        .iter()
+        .map(|item| {
+            let category = categories
+                .iter()
+                .find(|category| category.id == item.category_id);
+            let open = matches!(item.status.as_str(), "dispatched" | "in_progress");
+            let (deadline, overdue) = match (item.resolve_deadline, open) {
+                (Some(deadline), true) => time_left(deadline, now),
+                _ => (String::new(), false),
+            };
+            CardView {
+                id: item.id,
+                number: item.number,
+                icon: category.map(|c| c.icon.clone()).unwrap_or_default(),
+                category: category
+                    .map(|c| {
+                        if english && !c.name_en.is_empty() {
+                            c.name_en.clone()
+                        } else {
+                            c.name.clone()
+                        }
+                    })
+                    .unwrap_or_default(),
+                excerpt: item.description.clone(),
+                status: item.status.clone(),
+                status_label: item.status_label.clone(),
+                created: local_time(item.created_at),
+                building: item
+                    .building_id
+                    .and_then(|id| buildings.iter().find(|b| b.id == id))
+                    .map(|b| b.name.clone())
+                    .unwrap_or_default(),
+                deadline,
+                deadline_millis: if open {
+                    item.resolve_deadline
+                        .map_or(0, |deadline| deadline.timestamp_millis())
+                } else {
+                    0
+                },
+                overdue: overdue || item.overdue,
+                escalated: item.escalated,
+                priority: item.priority.clone(),
+            }
+        })
+        .collect()
+}
+
+pub struct Step {
+    pub label: String,
+    /// `done`, `current` or `todo`.
+    pub state: &'static str,
+}
+
+fn steps(status: &str) -> Vec<Step> {
+    let reached = match status {
+        "submitted" => 0,
+        "dispatched" => 1,
+        "in_progress" | "on_hold" => 2,
+        "resolved" => 3,
+        _ => 4,
+    };
+    [
+        "submitted",
+        "dispatched",
+        "in_progress",
+        "resolved",
+        "closed",
+    ]
+    .iter()
+    .enumerate()
+    .map(|(index, key)| Step {
+        label: text(&format!("page.step.{key}"), &[]),
+        state: match index.cmp(&reached) {
+            std::cmp::Ordering::Less => "done",
+            std::cmp::Ordering::Equal if status == "closed" => "done",
+            std::cmp::Ordering::Equal => "current",
+            std::cmp::Ordering::Greater => "todo",
+        },
+    })
+    .collect()
+}
+
+pub struct TimelineView {
+    pub label: String,
+    pub actor: String,
+    pub at: String,
+    pub text: String,
+    pub internal: bool,
+    pub extra: String,
+}
+
+fn timeline_extra(details: Option<&serde_json::Value>) -> String {
+    let Some(details) = details else {
+        return String::new();
+    };
+    let mut parts = Vec::new();
+    if let Some(rating) = details.get("rating").and_then(serde_json::Value::as_i64) {
+        parts.push("★".repeat(usize::try_from(rating).unwrap_or(0)));
+    }
+    for key in ["until", "deadline"] {
+        if let Some(at) = details
+            .get(key)
+            .and_then(serde_json::Value::as_str)
+            .and_then(|raw| raw.parse::<DateTime<Utc>>().ok())
+        {
+            parts.push(text("page.detail.until", &[("at", local_time(at))]));
+        }
+    }
+    parts.join(" · ")
+}
+
+/// A form for one action the viewer may take.
+pub struct ActionForm {
+    pub kind: &'static str,
+    pub title: String,
+    pub button: String,
+    /// `none`, `optional` or `required`.
+    pub text: &'static str,
+    pub text_label: String,
+    pub dispatch: bool,
+    pub rating: bool,
+    pub accepted_choice: bool,
+    pub until: bool,
+    pub grant_choice: bool,
+    pub photos: bool,
+    pub merge: bool,
+    pub quiet: bool,
+}
+
+fn action_form(kind: ActionKind) -> ActionForm {
+    use ActionKind as A;
+    let key = kind.as_str();
+    let text_need = match kind {
+        A::Return
+        | A::Reply
+        | A::Note
+        | A::Supervise
+        | A::Hold
+        | A::Resolve
+        | A::Reject
+        | A::Cancel
+        | A::RequestExtension => "required",
+        A::Sign | A::Resume | A::MeToo | A::Merge => "none",
+        _ => "optional",
+    };
+    ActionForm {
+        kind: key,
+        title: text(&format!("page.action.{key}.title"), &[]),
+        button: text(&format!("page.action.{key}.button"), &[]),
+        text: text_need,
+        text_label: text(&format!("page.action.{key}.text"), &[]),
+        dispatch: kind == A::Dispatch,
+        rating: matches!(kind, A::Accept | A::ReturnVisit),
+        accepted_choice: kind == A::ReturnVisit,
+        until: kind == A::RequestExtension,
+        grant_choice: kind == A::DecideExtension,
+        photos: kind == A::Resolve,
+        merge: kind == A::Merge,
+        quiet: matches!(kind, A::Cancel | A::Merge | A::Note | A::Escalate),
+    }
+}
+
+pub struct Choice {
+    pub id: i64,
+    pub name: String,
+}
+
+#[derive(Template)]
+#[template(path = "order.html")]
+struct DetailPage {
+    page: PageContext,
+    order: WorkOrderDetail,
+    category: String,
+    steps: Vec<Step>,
+    cancelled: bool,
+    timeline: Vec<TimelineView>,
+    deadline: String,
+    deadline_millis: i64,
+    overdue: bool,
+    created_at: String,
+    report_photos: Vec<PhotoView>,
+    resolution_photos: Vec<PhotoView>,
+    forms: Vec<ActionForm>,
+    organisations: Vec<Choice>,
+    notice: String,
+    created: bool,
+    error_action: String,
+    errors: FormErrors,
+    kept_text: String,
+    extension_default: String,
+    is_staff: bool,
+    rating_stars: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct DetailQuery {
+    created: Option<u8>,
+    done: Option<String>,
+}
+
+struct Refusal<'a> {
+    action: &'a str,
+    errors: FormErrors,
+    kept_text: String,
+    status: StatusCode,
+}
+
+async fn detail_page(
+    state: &AppState,
+    viewer: &Viewer,
+    id: i64,
+    query: &DetailQuery,
+    refusal: Option<Refusal<'_>>,
+) -> PageResult {
+    let signed_in = viewer.require()?;
+    let order = load_detail(state, &signed_in.user, id).await?;
+    let now = state.clock.now();
+    let english = crate::locale::Locale::current() == crate::locale::Locale::En;
+    let category = state.store.category(order.category.id).await?;
+    let category_name = if english && !category.name_en.is_empty() {
+        category.name_en.clone()
+    } else {
+        category.name.clone()
+    };
+    let open = matches!(order.status.as_str(), "dispatched" | "in_progress");
+    let (deadline, overdue) = match (order.deadlines.resolve, open) {
+        (Some(deadline), true) => time_left(deadline, now),
+        _ => (String::new(), false),
+    };
+    let organisations = if order.allowed_actions.contains(&ActionKind::Dispatch) {
+        state
+            .store
+            .organisations(CommunityId(order.community_id))
+            .await?
+            .into_iter()
+            .map(|organisation| Choice {
+                id: organisation.id,
+                name: organisation.name,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let photo = |photo: &PhotoView| PhotoView {
+        id: photo.id,
+        purpose: photo.purpose.clone(),
+        width: photo.width,
+        height: photo.height,
+        url: format!("/orders/{}/photos/{}", order.id, photo.id),
+        thumbnail_url: format!("/orders/{}/photos/{}?size=thumbnail", order.id, photo.id),
+    };
+    let report_photos = order
+        .photos
+        .iter()
+        .filter(|p| p.purpose == "report")
+        .map(photo)
+        .collect();
+    let resolution_photos = order
+        .photos
+        .iter()
+        .filter(|p| p.purpose == "resolution")
+        .map(photo)
+        .collect();
+    let timeline = order
+        .timeline
+        .iter()
+        .map(|entry| TimelineView {
+            label: entry.label.clone(),
+            actor: entry.actor.clone().unwrap_or_default(),
+            at: local_time(entry.at),
+            text: entry.text.clone().unwrap_or_default(),
+            internal: entry.internal,
+            extra: timeline_extra(entry.details.as_ref()),
+        })
+        .collect();
+    let forms = order
+        .allowed_actions
+        .iter()
+        .copied()
+        .filter(|kind| *kind != ActionKind::CloseByRule)
+        .map(action_form)
+        .collect();
+    let notice = match &query.done {
+        Some(kind) if ActionKind::parse(kind).is_some() => {
+            text(&format!("page.action.{kind}.done"), &[])
+        }
+        _ => String::new(),
+    };
+    let (error_action, errors, kept_text, status) = match refusal {
+        Some(refusal) => (
+            refusal.action.to_owned(),
+            refusal.errors,
+            refusal.kept_text,
+            refusal.status,
+        ),
+        None => (
+            String::new(),
+            FormErrors::default(),
+            String::new(),
+            StatusCode::OK,
+        ),
+    };
+    let page = DetailPage {
+        page: viewer.context(
+            text("page.detail.title", &[("number", order.number.to_string())]),
+            "order",
+        ),
+        category: category_name,
+        steps: steps(&order.status),
+        cancelled: order.status == Status::Cancelled.as_str(),
+        timeline,
+        deadline,
+        deadline_millis: if open {
+            order
+                .deadlines
+                .resolve
+                .map_or(0, |deadline| deadline.timestamp_millis())
+        } else {
+            0
+        },
+        overdue: overdue || order.deadlines.overdue,
+        created_at: local_time(order.created_at),
+        report_photos,
+        resolution_photos,
+        forms,
+        organisations,
+        notice,
+        created: query.created == Some(1),
+        error_action,
+        errors,
+        kept_text,
+        extension_default: local_input_value(
+            order.deadlines.resolve.unwrap_or(now) + chrono::Duration::days(3),
+        ),
+        is_staff: signed_in.roles.is_staff(),
+        rating_stars: order
+            .rating
+            .map(|rating| {
+                "★".repeat(usize::try_from(rating).unwrap_or(0)) + &format!(" {rating}/5")
+            })
+            .unwrap_or_default(),
+        order,
+    };
+    Ok((status, render(&page)).into_response())
+}
+
+pub async fn detail(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Query(query): Query<DetailQuery>,
+) -> PageResult {
+    detail_page(&state, &viewer, id, &query, None).await
+}
+
+fn yes_no(value: &str) -> Option<bool> {
+    match value {
+        "yes" => Some(true),
+        "no" => Some(false),
+        _ => None,
+    }
+}
+
+pub async fn act(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((id, action)): Path<(i64, String)>,
+    multipart: Multipart,
+) -> PageResult {
+    let signed_in = viewer.require()?;
+    let kind = ActionKind::parse(&action)
+        .filter(|kind| *kind != ActionKind::CloseByRule)
+        .ok_or_else(|| ApiError::not_found("work_order.action_unknown"))?;
+    let (fields, photos) = read_multipart(multipart).await?;
+    viewer.check_csrf(field(&fields, "csrf"))?;
+    let kept_text = field(&fields, "text").to_owned();
+    let refuse = |error: ApiError| Refusal {
+        action: kind.as_str(),
+        errors: FormErrors::from_api(&error),
+        kept_text: kept_text.clone(),
+        status: error.status,
+    };
+    let mut body = ActionBody {
+        version: number_field(&fields, "version"),
+        text: Some(kept_text.clone()).filter(|text| !text.trim().is_empty()),
+        lead_organisation_id: number_field(&fields, "lead_organisation_id"),
+        co_handler_ids: fields
+            .iter()
+            .filter(|(name, _)| name == "co_handler_ids")
+            .filter_map(|(_, value)| value.parse().ok())
+            .collect(),
+        priority: Some(field(&fields, "priority").to_owned()).filter(|p| !p.is_empty()),
+        rating: number_field(&fields, "rating"),
+        accepted: yes_no(field(&fields, "accepted")),
+        grant: yes_no(field(&fields, "grant")),
+        ..ActionBody::default()
+    };
+    for (name, target) in [("until", &mut body.until), ("deadline", &mut body.deadline)] {
+        let raw = field(&fields, name);
+        if !raw.trim().is_empty() {
+            match parse_local_input(raw) {
+                Some(at) => *target = Some(at),
+                None => {
+                    let error = ApiError::from(linli_domain::ValidationError::new(
+                        "page.error.date_invalid",
+                        "until",
+                    ));
+                    let refusal = refuse(error);
+                    return detail_page(
+                        &state,
+                        &viewer,
+                        id,
+                        &DetailQuery::default(),
+                        Some(refusal),
+                    )
+                    .await;
+                }
+            }
+        }
+    }
+    if kind == ActionKind::Merge {
+        let order = state.store.work_order(id).await?;
+        let target = match number_field(&fields, "into_number") {
+            Some(number) => state
+                .store
+                .work_order_by_number(CommunityId(order.community_id), number)
+                .await
+                .ok(),
+            None => None,
+        };
+        match target {
+            Some(target) => body.into_work_order_id = Some(target.id),
+            None => {
+                let refusal = refuse(ApiError::from(linli_domain::ValidationError::new(
+                    "work_order.merge_target_invalid",
+                    "into_work_order_id",
+                )));
+                return detail_page(&state, &viewer, id, &DetailQuery::default(), Some(refusal))
+                    .await;
+            }
+        }
+    }
+    let processed = if kind == ActionKind::Resolve && !photos.is_empty() {
+        match crate::photos::process_uploads(photos).await {
+            Ok(processed) => processed,
+            Err(error) => {
+                let mut refusal = refuse(error);
+                if let Some(general) = refusal.errors.general.take() {
+                    refusal.errors = FormErrors::field("photos", general);
+                }
+                return detail_page(&state, &viewer, id, &DetailQuery::default(), Some(refusal))
+                    .await;
+            }
+        }
+    } else {
+        Vec::new()
+    };
+    if let Err(error) = take_action(&state, &signed_in.user, id, kind, &body).await {
+        if error.status == StatusCode::NOT_FOUND || error.status.is_server_error() {
+            return Err(error.into());
+        }
+        return detail_page(
+            &state,
+            &viewer,
+            id,
+            &DetailQuery::default(),
+            Some(refuse(error)),
+        )
+        .await;
+    }
+    if !processed.is_empty() {
+        crate::photos::store_processed(&state, id, signed_in.user.person, "resolution", processed)
+            .await?;
+    }
+    see_other(&format!("/orders/{id}?done={}", kind.as_str()))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PhotoSize {
+    size: Option<String>,
+}
+
+pub async fn photo(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((id, photo_id)): Path<(i64, i64)>,
+    Query(query): Query<PhotoSize>,
+) -> PageResult {
+    let signed_in = viewer.require()?;
+    Ok(crate::photos::photo_response(
+        &state,
+        &signed_in.user,
+        id,
+        photo_id,
+        query.size.as_deref() == Some("thumbnail"),
+    )
+    .await?)
+}
+
+#[derive(Template)]
+#[template(path = "slip.html")]
+struct SlipPage {
+    page: PageContext,
+    order: WorkOrderDetail,
+    category: String,
+    created_at: String,
+    reporter: String,
+}
+
+/// The slip the desk prints for a visitor: the number and how to follow it.
+pub async fn slip(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+) -> PageResult {
+    let signed_in = viewer.require()?;
+    if !signed_in.roles.is_staff() {
+        return Err(PageError::Refused(ApiError::forbidden()));
+    }
+    let order = load_detail(&state, &signed_in.user, id).await?;
+    let reporter = order
+        .reporter
+        .as_ref()
+        .map(|reporter| reporter.name.clone())
+        .unwrap_or_default();
+    Ok(render(&SlipPage {
+        page: viewer.context(
+            text("page.slip.title", &[("number", order.number.to_string())]),
+            "desk",
+        ),
+        category: order.category.name.clone(),
+        created_at: local_time(order.created_at),
+        reporter,
+        order,
+    }))
+}

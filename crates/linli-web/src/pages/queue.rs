@@ -1,0 +1,371 @@
+//! The staff queues: the duty officer's triage (new and returned first, then overdue), a
+//! handler's organisation queue by deadline, anyone's filtered list, and the supervisor's
+//! overdue and supervised work orders.
+
+use super::context::{PageContext, PageResult, Viewer, render, url_encode};
+use super::home::{BuildingChoice, CategoryChoice, building_choices, category_choices};
+use super::orders::{CardView, Choice, cards_with_buildings};
+use crate::error::ApiError;
+use crate::extract::ApiQuery;
+use crate::locale::text;
+use crate::state::AppState;
+use crate::work_orders::{self, ListQuery};
+use askama::Template;
+use axum::extract::{Query, State};
+use linli_domain::ids::CommunityId;
+use linli_domain::work_orders::Status;
+use serde::Deserialize;
+
+pub struct Section {
+    pub title: String,
+    pub hint: String,
+    pub cards: Vec<CardView>,
+    pub more: String,
+}
+
+pub struct StatusChoice {
+    pub key: &'static str,
+    pub label: String,
+    pub selected: bool,
+}
+
+pub struct Tab {
+    pub href: String,
+    pub label: String,
+    pub current: bool,
+}
+
+#[derive(Template)]
+#[template(path = "queue.html")]
+struct QueuePage {
+    page: PageContext,
+    tabs: Vec<Tab>,
+    sections: Vec<Section>,
+    show_filters: bool,
+    view: String,
+    statuses: Vec<StatusChoice>,
+    categories: Vec<CategoryChoice>,
+    buildings: Vec<BuildingChoice>,
+    organisations: Vec<Choice>,
+    chosen_organisation: i64,
+    q: String,
+    overdue: bool,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct QueueQuery {
+    view: Option<String>,
+    status: Option<String>,
+    category_id: Option<String>,
+    building_id: Option<String>,
+    lead_organisation_id: Option<String>,
+    q: Option<String>,
+    overdue: Option<String>,
+    cursor: Option<String>,
+}
+
+/// Empty select boxes arrive as empty strings: they mean "any".
+fn chosen(raw: &Option<String>) -> Option<i64> {
+    raw.as_deref().and_then(|value| value.trim().parse().ok())
+}
+
+async fn section(
+    state: &AppState,
+    viewer: &Viewer,
+    query: ListQuery,
+    title_key: &str,
+    hint_key: &str,
+    more: String,
+) -> Result<Section, super::context::PageError> {
+    let signed_in = viewer.require()?;
+    let community = query.community_id.unwrap_or_default();
+    let page = work_orders::list(
+        State(state.clone()),
+        signed_in.user.clone(),
+        ApiQuery(query),
+    )
+    .await?
+    .0;
+    let categories = state.store.categories(CommunityId(community)).await?;
+    let buildings = state.store.buildings(CommunityId(community)).await?;
+    Ok(Section {
+        title: text(title_key, &[]),
+        hint: text(hint_key, &[]),
+        cards: cards_with_buildings(&page.items, &categories, &buildings, state.clock.now()),
+        more: match page.next_cursor {
+            Some(cursor) if !more.is_empty() => format!("{more}&cursor={}", url_encode(&cursor)),
+            _ => String::new(),
+        },
+    })
+}
+
+pub async fn queue(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Query(query): Query<QueueQuery>,
+) -> PageResult {
+    let signed_in = viewer.require()?;
+    let roles = signed_in.roles;
+    if !roles.is_staff() {
+        return Err(ApiError::forbidden().into());
+    }
+    let community = signed_in
+        .community
+        .as_ref()
+        .ok_or_else(ApiError::forbidden)?
+        .id;
+    let default_view = if roles.duty {
+        "triage"
+    } else if roles.handler {
+        "mine"
+    } else {
+        "all"
+    };
+    let view = query
+        .view
+        .clone()
+        .unwrap_or_else(|| default_view.to_owned());
+    let base = ListQuery {
+        community_id: Some(community),
+        limit: Some(30),
+        ..ListQuery::default()
+    };
+    let mut sections = Vec::new();
+    match view.as_str() {
+        "triage" => {
+            sections.push(
+                section(
+                    &state,
+                    &viewer,
+                    ListQuery {
+                        status: Some("submitted".to_owned()),
+                        sort: Some("oldest".to_owned()),
+                        ..base
+                    },
+                    "page.queue.triage_new",
+                    "page.queue.triage_new_hint",
+                    String::new(),
+                )
+                .await?,
+            );
+            sections.push(
+                section(
+                    &state,
+                    &viewer,
+                    ListQuery {
+                        community_id: Some(community),
+                        limit: Some(30),
+                        overdue: Some(true),
+                        sort: Some("deadline".to_owned()),
+                        ..ListQuery::default()
+                    },
+                    "page.queue.overdue",
+                    "page.queue.overdue_hint",
+                    String::new(),
+                )
+                .await?,
+            );
+        }
+        "mine" => {
+            sections.push(
+                section(
+                    &state,
+                    &viewer,
+                    ListQuery {
+                        mine: Some(true),
+                        status: Some("dispatched,in_progress,on_hold".to_owned()),
+                        sort: Some("deadline".to_owned()),
+                        ..base
+                    },
+                    "page.queue.mine",
+                    "page.queue.mine_hint",
+                    String::new(),
+                )
+                .await?,
+            );
+            sections.push(
+                section(
+                    &state,
+                    &viewer,
+                    ListQuery {
+                        community_id: Some(community),
+                        limit: Some(10),
+                        mine: Some(true),
+                        status: Some("resolved".to_owned()),
+                        ..ListQuery::default()
+                    },
+                    "page.queue.awaiting_acceptance",
+                    "page.queue.awaiting_acceptance_hint",
+                    String::new(),
+                )
+                .await?,
+            );
+        }
+        _ => {
+            let status = query.status.clone().filter(|status| !status.is_empty());
+            if let Some(status) = &status
+                && Status::parse(status).is_err()
+            {
+                return Err(ApiError::from(linli_domain::ValidationError::new(
+                    "work_order.status_unknown",
+                    "status",
+                ))
+                .into());
+            }
+            let mut more = "/queue?view=all".to_owned();
+            for (name, value) in [
+                ("status", &query.status),
+                ("category_id", &query.category_id),
+                ("building_id", &query.building_id),
+                ("lead_organisation_id", &query.lead_organisation_id),
+                ("q", &query.q),
+                ("overdue", &query.overdue),
+            ] {
+                if let Some(value) = value.as_deref().filter(|value| !value.is_empty()) {
+                    more.push_str(&format!("&{name}={}", url_encode(value)));
+                }
+            }
+            sections.push(
+                section(
+                    &state,
+                    &viewer,
+                    ListQuery {
+                        status,
+                        category_id: chosen(&query.category_id),
+                        building_id: chosen(&query.building_id),
+                        lead_organisation_id: chosen(&query.lead_organisation_id),
+                        q: query.q.clone().filter(|q| !q.trim().is_empty()),
+                        overdue: Some(query.overdue.is_some()),
+                        cursor: query.cursor.clone(),
+                        ..base
+                    },
+                    "page.queue.all",
+                    "page.queue.all_hint",
+                    more,
+                )
+                .await?,
+            );
+        }
+    }
+    let mut tabs = Vec::new();
+    let mut tab = |key: &str| {
+        tabs.push(Tab {
+            href: format!("/queue?view={key}"),
+            label: text(&format!("page.queue.tab_{key}"), &[]),
+            current: view == key,
+        });
+    };
+    if roles.duty || roles.supervisor {
+        tab("triage");
+    }
+    if roles.handler {
+        tab("mine");
+    }
+    tab("all");
+    let categories = state.store.categories(CommunityId(community)).await?;
+    let organisations = state
+        .store
+        .organisations(CommunityId(community))
+        .await?
+        .into_iter()
+        .map(|organisation| Choice {
+            id: organisation.id,
+            name: organisation.name,
+        })
+        .collect();
+    let statuses = Status::ALL
+        .iter()
+        .map(|status| StatusChoice {
+            key: status.as_str(),
+            label: text(&format!("status.{}", status.as_str()), &[]),
+            selected: query.status.as_deref() == Some(status.as_str()),
+        })
+        .collect();
+    let show_filters = view != "triage" && view != "mine";
+    Ok(render(&QueuePage {
+        page: viewer.context(text("page.queue.title", &[]), "queue"),
+        tabs,
+        sections,
+        show_filters,
+        view,
+        statuses,
+        categories: category_choices(&categories, chosen(&query.category_id)),
+        buildings: building_choices(&state, community, chosen(&query.building_id)).await?,
+        organisations,
+        chosen_organisation: chosen(&query.lead_organisation_id).unwrap_or_default(),
+        q: query.q.unwrap_or_default(),
+        overdue: query.overdue.is_some(),
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "supervise.html")]
+struct SupervisePage {
+    page: PageContext,
+    sections: Vec<Section>,
+}
+
+/// The supervisor's desk: what is late, what they have pressed, what goes to the meeting.
+pub async fn supervise(State(state): State<AppState>, viewer: Viewer) -> PageResult {
+    let signed_in = viewer.require()?;
+    let roles = signed_in.roles;
+    if !(roles.supervisor || roles.overseer || roles.admin) {
+        return Err(ApiError::forbidden().into());
+    }
+    let community = signed_in
+        .community
+        .as_ref()
+        .ok_or_else(ApiError::forbidden)?
+        .id;
+    let base = || ListQuery {
+        community_id: Some(community),
+        limit: Some(20),
+        ..ListQuery::default()
+    };
+    let open = || Some("submitted,dispatched,in_progress,on_hold,resolved".to_owned());
+    let sections = vec![
+        section(
+            &state,
+            &viewer,
+            ListQuery {
+                overdue: Some(true),
+                sort: Some("deadline".to_owned()),
+                ..base()
+            },
+            "page.queue.overdue",
+            "page.supervise.overdue_hint",
+            String::new(),
+        )
+        .await?,
+        section(
+            &state,
+            &viewer,
+            ListQuery {
+                supervised: Some(true),
+                status: open(),
+                ..base()
+            },
+            "page.supervise.supervised",
+            "page.supervise.supervised_hint",
+            String::new(),
+        )
+        .await?,
+        section(
+            &state,
+            &viewer,
+            ListQuery {
+                escalated: Some(true),
+                status: open(),
+                ..base()
+            },
+            "page.supervise.escalated",
+            "page.supervise.escalated_hint",
+            String::new(),
+        )
+        .await?,
+    ];
+    Ok(render(&SupervisePage {
+        page: viewer.context(text("page.supervise.title", &[]), "supervise"),
+        sections,
+    }))
+}

@@ -1,0 +1,546 @@
+//! The pages in a real browser: Debian's headless Chromium driven over WebDriver
+//! (chromedriver + fantoccini), people clicking and typing as they would, with axe-core
+//! checking every page for serious or critical accessibility faults. `scripts/test.sh`
+//! installs Chromium, chromedriver and axe-core when missing; a missing one fails here.
+//!
+//! With `LINLI_SCREENSHOTS=DIR` the tests save the screenshots the README shows.
+
+use crate::helpers::{DEMO_PASSWORD, Engine, TestApp};
+use fantoccini::{Client, ClientBuilder, Locator};
+use linli_web::WebConfig;
+use serde_json::{Value, json};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+const PHONE: (u32, u32) = (390, 844);
+const DESKTOP: (u32, u32) = (1280, 900);
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn axe_source() -> String {
+    let path = std::env::var("LINLI_AXE_JS").map_or_else(
+        |_| workspace_root().join("target/browser-tools/node_modules/axe-core/axe.min.js"),
+        PathBuf::from,
+    );
+    std::fs::read_to_string(&path).unwrap_or_else(|error| {
+        panic!(
+            "axe-core is needed at {} (scripts/test.sh installs it): {error}",
+            path.display()
+        )
+    })
+}
+
+/// One Chromium under its own chromedriver, stopped when dropped.
+struct Browser {
+    client: Client,
+    driver: Child,
+    _profile: tempfile::TempDir,
+    base: String,
+    axe: String,
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map(|address| address.port())
+        .expect("a free port")
+}
+
+impl Browser {
+    async fn open(app: &TestApp) -> Self {
+        let driver_path =
+            std::env::var("LINLI_CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+        let chromium =
+            std::env::var("LINLI_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+        let port = free_port();
+        let driver = Command::new(&driver_path)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|error| {
+                panic!(
+                    "chromedriver is needed at {driver_path} (scripts/test.sh installs it): {error}"
+                )
+            });
+        let profile = tempfile::Builder::new()
+            .prefix("linli-chromium-")
+            .tempdir()
+            .unwrap();
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert(
+            "goog:chromeOptions".into(),
+            json!({
+                "binary": chromium,
+                "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                    "--disable-background-networking", "--disable-component-update",
+                    "--disable-sync", "--disable-dev-shm-usage", "--hide-scrollbars",
+                    "--force-device-scale-factor=1", "--lang=zh-CN",
+                    format!("--user-data-dir={}", profile.path().display()),
+                    format!("--window-size={},{}", PHONE.0, PHONE.1),
+                ]
+            }),
+        );
+        let mut client = None;
+        for _ in 0..100 {
+            let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+            match ClientBuilder::new(connector)
+                .capabilities(capabilities.clone())
+                .connect(&format!("http://127.0.0.1:{port}"))
+                .await
+            {
+                Ok(connected) => {
+                    client = Some(connected);
+                    break;
+                }
+                Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+            }
+        }
+        let client = client.expect("chromedriver starts Chromium");
+        Self {
+            client,
+            driver,
+            _profile: profile,
+            base: app.url(""),
+            axe: axe_source(),
+        }
+    }
+
+    async fn viewport(&self, (width, height): (u32, u32)) {
+        self.client.set_window_size(width, height).await.unwrap();
+    }
+
+    async fn go(&self, path: &str) {
+        self.client
+            .goto(&format!("{}{path}", self.base))
+            .await
+            .unwrap();
+    }
+
+    async fn path(&self) -> String {
+        let url = self.client.current_url().await.unwrap();
+        let query = url.query().map(|q| format!("?{q}")).unwrap_or_default();
+        format!("{}{query}", url.path())
+    }
+
+    async fn find(&self, css: &str) -> fantoccini::elements::Element {
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|error| panic!("no {css} on the page: {error}"))
+    }
+
+    async fn exists(&self, css: &str) -> bool {
+        self.client.find(Locator::Css(css)).await.is_ok()
+    }
+
+    async fn text(&self, css: &str) -> String {
+        self.find(css).await.text().await.unwrap()
+    }
+
+    async fn fill(&self, css: &str, value: &str) {
+        let field = self.find(css).await;
+        field.clear().await.unwrap();
+        field.send_keys(value).await.unwrap();
+    }
+
+    async fn value(&self, css: &str) -> String {
+        self.find(css)
+            .await
+            .prop("value")
+            .await
+            .unwrap()
+            .unwrap_or_default()
+    }
+
+    async fn click(&self, css: &str) {
+        self.find(css).await.click().await.unwrap();
+    }
+
+    async fn choose(&self, css: &str, label: &str) {
+        self.find(css).await.select_by_label(label).await.unwrap();
+    }
+
+    async fn script(&self, script: &str) -> Value {
+        self.client.execute(script, Vec::new()).await.unwrap()
+    }
+
+    /// Clicks the radio button or checkbox whose label reads `label`.
+    async fn check_label(&self, label: &str) {
+        self.client
+            .find(Locator::XPath(&format!(
+                "//label[contains(normalize-space(.), '{label}')]"
+            )))
+            .await
+            .unwrap_or_else(|_| panic!("no label {label}"))
+            .click()
+            .await
+            .unwrap();
+    }
+
+    async fn sign_in(&self, login: &str) {
+        self.go("/signin").await;
+        self.fill("#login", login).await;
+        self.fill("#password", DEMO_PASSWORD).await;
+        self.click("form[action='/signin'] button[type=submit]")
+            .await;
+        self.find("main").await;
+        assert_ne!(self.path().await, "/signin", "{login} could not sign in");
+    }
+
+    async fn sign_out(&self) {
+        self.click("form[action='/signout'] button").await;
+        self.find("#login").await;
+    }
+
+    /// Fails on any serious or critical accessibility violation axe-core finds.
+    async fn check_accessibility(&self, page: &str) {
+        self.client.execute(&self.axe, Vec::new()).await.unwrap();
+        let violations = self
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 axe.run(document, { resultTypes: ['violations'] })
+                   .then(r => done(r.violations
+                     .filter(v => v.impact === 'serious' || v.impact === 'critical')
+                     .map(v => v.id + ' (' + v.impact + '): ' + v.help + ' at ' +
+                          v.nodes.map(n => n.target.join(' ')).join(', '))))
+                   .catch(e => done(['axe failed: ' + e]));",
+                Vec::new(),
+            )
+            .await
+            .unwrap();
+        let violations: Vec<String> = serde_json::from_value(violations).unwrap();
+        assert!(
+            violations.is_empty(),
+            "accessibility faults on {page}:\n{}",
+            violations.join("\n")
+        );
+    }
+
+    async fn screenshot(&self, name: &str) {
+        let Ok(directory) = std::env::var("LINLI_SCREENSHOTS") else {
+            return;
+        };
+        let png = self.client.screenshot().await.unwrap();
+        std::fs::create_dir_all(&directory).unwrap();
+        std::fs::write(Path::new(&directory).join(format!("{name}.png")), png).unwrap();
+    }
+
+    /// The smallest height and width among the visible controls of the page.
+    async fn smallest_target(&self) -> (f64, f64, String) {
+        let found = self
+            .script(
+                "let least = [1e9, 1e9, ''];
+                 for (const e of document.querySelectorAll('main button, main .button, main summary, main input[type=submit], .switch, .nav a, .report-button, .tabs a, .order-card a, .category-choice, .star')) {
+                   const r = e.getBoundingClientRect();
+                   if (r.width === 0 || r.height === 0) continue;
+                   if (r.height < least[0]) least = [r.height, least[1], e.outerHTML.slice(0, 80)];
+                   if (r.width < least[1]) least = [least[0], r.width, e.outerHTML.slice(0, 80)];
+                 }
+                 return least;",
+            )
+            .await;
+        (
+            found[0].as_f64().unwrap(),
+            found[1].as_f64().unwrap(),
+            found[2].as_str().unwrap_or_default().to_owned(),
+        )
+    }
+
+    async fn close(mut self) {
+        let _ = self.client.clone().close().await;
+        let _ = self.driver.kill();
+    }
+}
+
+/// A small real photo (JPEG) in a temporary file, as a phone's camera would give.
+fn photo_file(directory: &Path, name: &str) -> PathBuf {
+    let mut image = image::RgbImage::new(640, 480);
+    for (x, y, pixel) in image.enumerate_pixels_mut() {
+        *pixel = image::Rgb([(x % 256) as u8, (y % 256) as u8, 128]);
+    }
+    let path = directory.join(name);
+    image.save(&path).unwrap();
+    path
+}
+
+async fn figure(browser: &Browser, index: usize) -> i64 {
+    let values = browser
+        .script(
+            "return Array.from(document.querySelectorAll('#figures .figure-value')).map(e => e.textContent.trim());",
+        )
+        .await;
+    values[index].as_str().unwrap().parse().unwrap()
+}
+
+async fn open_action(browser: &Browser, action: &str) {
+    browser
+        .script(&format!(
+            "document.getElementById('action-{action}').open = true;"
+        ))
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_whole_loop_as_people_use_it() {
+    let app = TestApp::spawn(
+        Engine::Sqlite,
+        WebConfig {
+            demo_mode: true,
+            ..WebConfig::default()
+        },
+    )
+    .await;
+    let files = tempfile::tempdir().unwrap();
+    let browser = Browser::open(&app).await;
+
+    // The party secretary looks at the statistics before anything happens.
+    browser.viewport(DESKTOP).await;
+    browser.sign_in("shuji").await;
+    browser.go("/stats").await;
+    let created_before = figure(&browser, 0).await;
+    browser.check_accessibility("statistics").await;
+    browser.go("/supervise").await;
+    browser.check_accessibility("supervision").await;
+    browser.screenshot("supervisor-overview").await;
+    browser.sign_out().await;
+
+    // 包爷叔 on his phone: a refused report keeps what he typed, then the real one.
+    browser.viewport(PHONE).await;
+    browser.check_accessibility("sign-in").await;
+    browser.sign_in("bao").await;
+    assert_eq!(browser.path().await, "/");
+    browser.check_accessibility("resident home").await;
+    browser.screenshot("resident-home").await;
+    browser.click("#report-button").await;
+    assert_eq!(browser.path().await, "/report");
+    browser.check_accessibility("report form").await;
+    browser.check_label("高空抛物").await;
+    browser.fill("#place", "7号楼北侧绿地").await;
+    browser.click("#report-submit").await;
+    assert!(
+        browser
+            .text("#description-error")
+            .await
+            .contains("具体情况")
+            || !browser.text("#description-error").await.is_empty()
+    );
+    assert_eq!(browser.value("#place").await, "7号楼北侧绿地");
+    let still_checked = browser
+        .script("return document.querySelector('input[name=category_id]:checked') !== null;")
+        .await;
+    assert_eq!(still_checked, json!(true), "the chosen category is kept");
+    browser.check_accessibility("refused report form").await;
+    browser
+        .fill("#description", "楼上又往下扔垃圾，差点砸到人，请尽快处理")
+        .await;
+    let photo = photo_file(files.path(), "scene.jpg");
+    browser
+        .find("#photos")
+        .await
+        .send_keys(&photo.display().to_string())
+        .await
+        .unwrap();
+    browser.find("#photo-previews img").await;
+    browser.screenshot("resident-report").await;
+    browser.click("#report-submit").await;
+    let number: i64 = browser.text("#created-number").await.parse().unwrap();
+    let bao_order = browser.path().await;
+    let bao_order = bao_order.split('?').next().unwrap().to_owned();
+    assert_eq!(browser.text("#order-status").await, "待受理");
+    assert!(browser.exists(".photos img").await, "the photo shows");
+    browser.check_accessibility("new work order").await;
+    browser.screenshot("resident-submitted").await;
+    browser.sign_out().await;
+
+    // 汤守英 at the desk takes a walk-in visitor without an account.
+    browser.viewport(DESKTOP).await;
+    browser.sign_in("desk").await;
+    assert_eq!(browser.path().await, "/desk");
+    browser.check_accessibility("reception desk").await;
+    browser.fill("#desk-q", "包").await;
+    browser.click("form[role=search] button").await;
+    assert!(browser.text("#resident-matches").await.contains("包爷叔"));
+    browser.fill("#visitor_name", "王阿姨").await;
+    browser.fill("#visitor_phone", "13812345678").await;
+    browser.choose("#desk-building", "9号楼").await;
+    browser
+        .fill("#matter", "9号楼楼道灯坏了一个星期，晚上看不见")
+        .await;
+    browser.choose("#desk-category", "💡 楼道照明").await;
+    browser.screenshot("desk").await;
+    browser.click("#visit-submit").await;
+    let slip_number: i64 = browser.text("#slip-number").await.parse().unwrap();
+    assert_eq!(slip_number, number + 1);
+    browser.check_accessibility("slip").await;
+    browser.screenshot("desk-slip").await;
+    browser.click("a[href^='/orders/']").await;
+    let desk_order = browser.path().await;
+    browser.sign_out().await;
+
+    // 张承一, on duty, dispatches both to the property company.
+    browser.sign_in("duty").await;
+    assert!(browser.path().await.starts_with("/queue"));
+    assert!(browser.text("main").await.contains(&format!("#{number}")));
+    browser.check_accessibility("triage queue").await;
+    browser.screenshot("duty-queue").await;
+    for order in [&bao_order, &desk_order] {
+        browser.go(order).await;
+        browser
+            .check_accessibility("work order for the duty officer")
+            .await;
+        browser.choose("#dispatch-lead", "城上城物业服务中心").await;
+        browser.fill("#dispatch-text", "请物业尽快到现场查看").await;
+        browser.click("#do-dispatch").await;
+        assert_eq!(browser.text("#order-status").await, "待处理");
+        assert_eq!(
+            browser.text("#lead-organisation").await,
+            "城上城物业服务中心"
+        );
+    }
+    browser.sign_out().await;
+
+    // 刘岭春 of the property company signs and resolves with a photo.
+    browser.sign_in("wuye").await;
+    assert!(browser.text("main").await.contains(&format!("#{number}")));
+    browser.check_accessibility("handler queue").await;
+    browser.screenshot("handler-queue").await;
+    browser.go(&bao_order).await;
+    browser.click("#do-sign").await;
+    assert_eq!(browser.text("#order-status").await, "处理中");
+    open_action(&browser, "resolve").await;
+    browser
+        .fill("#resolve-text", "已上门劝导12楼住户，并在绿地加装了防护网")
+        .await;
+    let fixed = photo_file(files.path(), "fixed.jpg");
+    browser
+        .find("#resolve-photos")
+        .await
+        .send_keys(&fixed.display().to_string())
+        .await
+        .unwrap();
+    browser.click("#do-resolve").await;
+    assert_eq!(browser.text("#order-status").await, "待验收");
+    assert!(browser.exists("#resolution-photos img").await);
+    browser.check_accessibility("resolved work order").await;
+    browser.sign_out().await;
+
+    // 包爷叔 accepts with five stars.
+    browser.viewport(PHONE).await;
+    browser.sign_in("bao").await;
+    browser.go(&bao_order).await;
+    open_action(&browser, "accept").await;
+    browser.check_label("★★★★★").await;
+    browser.fill("#accept-text", "处理得很及时，谢谢！").await;
+    browser.screenshot("resident-accept").await;
+    browser.click("#do-accept").await;
+    assert_eq!(browser.text("#order-status").await, "已办结");
+    assert!(browser.text("#order-rating").await.starts_with("★★★★★"));
+    let timeline = browser.text("#timeline").await;
+    for step in ["提交", "派单", "签收", "办结待验收", "验收通过"] {
+        assert!(timeline.contains(step), "timeline lacks {step}: {timeline}");
+    }
+    assert!(!timeline.contains("内部备注"));
+    browser.sign_out().await;
+
+    // The party secretary sees the statistics move.
+    browser.viewport(DESKTOP).await;
+    browser.sign_in("shuji").await;
+    browser.go("/stats").await;
+    assert_eq!(figure(&browser, 0).await, created_before + 2);
+    assert!(
+        browser
+            .text("#party-table")
+            .await
+            .contains("城上城物业服务中心")
+    );
+    browser.screenshot("supervisor-stats").await;
+    browser.sign_out().await;
+
+    browser.sign_in("admin").await;
+    browser.go("/admin").await;
+    browser.check_accessibility("administration").await;
+    browser.screenshot("admin").await;
+    browser.sign_out().await;
+
+    browser.close().await;
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn large_text_mode_is_applied_and_remembered() {
+    let app = TestApp::spawn(
+        Engine::Sqlite,
+        WebConfig {
+            demo_mode: true,
+            ..WebConfig::default()
+        },
+    )
+    .await;
+    let browser = Browser::open(&app).await;
+    browser.viewport(PHONE).await;
+    browser.sign_in("tang").await;
+    let (height, width, which) = browser.smallest_target().await;
+    assert!(
+        height >= 44.0 && width >= 44.0,
+        "a control is smaller than 44×44 in the normal mode: {height}×{width} {which}"
+    );
+    browser.click("#large-text-switch").await;
+    browser.find("html.large").await;
+    let body_size = browser
+        .script("return parseFloat(getComputedStyle(document.body).fontSize);")
+        .await;
+    assert!(body_size.as_f64().unwrap() >= 18.0, "body text {body_size}");
+    let line_height = browser
+        .script("const s = getComputedStyle(document.querySelector('.hint')); return parseFloat(s.lineHeight) / parseFloat(s.fontSize);")
+        .await;
+    assert!(
+        line_height.as_f64().unwrap() >= 1.3,
+        "line spacing {line_height}"
+    );
+    let (height, width, which) = browser.smallest_target().await;
+    assert!(
+        height >= 60.0 && width >= 60.0,
+        "a control is smaller than 60×60 in 长辈版: {height}×{width} {which}"
+    );
+    // The report entry comes first; the rest is simplified away.
+    let first = browser
+        .script("return document.querySelector('main section:not([hidden])').className;")
+        .await;
+    assert_eq!(first, json!("report-entry"));
+    browser.check_accessibility("home in 长辈版").await;
+    browser.screenshot("resident-large-text").await;
+
+    // Remembered for the person: a new browser, signed in again, is still in 长辈版.
+    browser.close().await;
+    let browser = Browser::open(&app).await;
+    browser.viewport(PHONE).await;
+    browser.sign_in("tang").await;
+    assert!(browser.exists("html.large").await, "长辈版 is remembered");
+    browser.click("#report-button").await;
+    browser.check_accessibility("report form in 长辈版").await;
+    browser.click("#large-text-switch").await;
+    assert!(!browser.exists("html.large").await);
+
+    // English on request; Chinese otherwise.
+    browser
+        .click("form[action='/settings/language'] button")
+        .await;
+    assert_eq!(browser.text("h1").await, "Report a problem");
+    browser.close().await;
+    app.stop().await;
+}
