@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: formatting, lints, and every test on SQLite and
-# on PostgreSQL. Sets up what the tests need on a fresh machine of the project's kind.
+# on PostgreSQL, and the pages in headless Chromium. Sets up what the tests need on a
+# fresh machine of the project's kind.
 #
 #   LINLI_TEST_POSTGRES_URL  server the PostgreSQL tests create their databases on
 #                            (default postgres://postgres@127.0.0.1:5432/postgres)
+#   LINLI_SCREENSHOTS        directory where the browser tests save screenshots
+#                            (the README's come from LINLI_SCREENSHOTS=docs/screenshots)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -30,6 +33,26 @@ fi
 # Databases left behind by interrupted runs.
 psql "$LINLI_TEST_POSTGRES_URL" -Atqc "select datname from pg_database where datname like 'linli\_test\_%'" |
   while read -r name; do psql "$LINLI_TEST_POSTGRES_URL" -qc "DROP DATABASE IF EXISTS \"$name\" WITH (FORCE)"; done
+
+step "Chromium, chromedriver and axe-core for the browser tests"
+# Debian's Chromium and its driver, with CJK and emoji fonts so pages render as in China.
+if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1 ||
+   ! fc-list :lang=zh 2>/dev/null | grep -q .; then
+  echo "installing chromium, chromium-driver and fonts from Debian" >&2
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver \
+    fonts-noto-cjk fonts-noto-color-emoji >/dev/null
+fi
+# axe-core checks each page for accessibility faults; pinned, from the npm registry.
+AXE_VERSION=4.14.1
+export LINLI_AXE_JS="$PWD/target/browser-tools/node_modules/axe-core/axe.min.js"
+if ! grep -q "\"version\": \"$AXE_VERSION\"" target/browser-tools/node_modules/axe-core/package.json 2>/dev/null; then
+  if ! command -v npm >/dev/null 2>&1; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null
+  fi
+  mkdir -p target/browser-tools
+  npm install --prefix target/browser-tools --no-audit --no-fund --silent "axe-core@$AXE_VERSION"
+fi
 
 step "cargo fmt --check"
 cargo fmt --all --check

@@ -15,11 +15,14 @@ use axum::response::IntoResponse;
 use linli_domain::ids::CommunityId;
 use linli_store::work_orders::Category;
 
+const OPEN: &str = "submitted,dispatched,in_progress,on_hold,resolved";
+
 #[derive(Template)]
 #[template(path = "home.html")]
 struct HomePage {
     page: PageContext,
     mine: Vec<CardView>,
+    finished: Vec<CardView>,
     neighbours: Vec<CardView>,
 }
 
@@ -37,26 +40,24 @@ pub async fn home(State(state): State<AppState>, viewer: Viewer) -> PageResult {
         .as_ref()
         .ok_or_else(ApiError::forbidden)?;
     let categories = state.store.categories(CommunityId(community.id)).await?;
-    let list = |mine: bool, limit: i64| ListQuery {
+    let list = |mine: bool, statuses: &str, limit: i64| ListQuery {
         community_id: Some(community.id),
         mine: Some(mine),
+        status: Some(statuses.to_owned()),
         limit: Some(limit),
         ..ListQuery::default()
     };
-    let mine = work_orders::list(
-        State(state.clone()),
-        signed_in.user.clone(),
-        ApiQuery(list(true, 20)),
-    )
-    .await?
-    .0;
-    let public = work_orders::list(
-        State(state.clone()),
-        signed_in.user.clone(),
-        ApiQuery(list(false, 8)),
-    )
-    .await?
-    .0;
+    let fetch = |query: ListQuery| {
+        work_orders::list(
+            State(state.clone()),
+            signed_in.user.clone(),
+            ApiQuery(query),
+        )
+    };
+    // What is still going on comes first, however old; then the latest finished ones.
+    let mine = fetch(list(true, OPEN, 50)).await?.0;
+    let finished = fetch(list(true, "closed,cancelled", 5)).await?.0;
+    let public = fetch(list(false, OPEN, 8)).await?.0;
     let mine_ids: Vec<i64> = mine.items.iter().map(|item| item.id).collect();
     let neighbours = public
         .items
@@ -68,6 +69,7 @@ pub async fn home(State(state): State<AppState>, viewer: Viewer) -> PageResult {
     Ok(render(&HomePage {
         page: viewer.context(text("page.home.title", &[]), "home"),
         mine: cards(&mine.items, &categories, now),
+        finished: cards(&finished.items, &categories, now),
         neighbours: cards(&neighbours, &categories, now),
     }))
 }

@@ -316,7 +316,6 @@ async fn the_whole_loop_as_people_use_it() {
     browser.check_accessibility("statistics").await;
     browser.go("/supervise").await;
     browser.check_accessibility("supervision").await;
-    browser.screenshot("supervisor-overview").await;
     browser.sign_out().await;
 
     // 包爷叔 on his phone: a refused report keeps what he typed, then the real one.
@@ -325,7 +324,6 @@ async fn the_whole_loop_as_people_use_it() {
     browser.sign_in("bao").await;
     assert_eq!(browser.path().await, "/");
     browser.check_accessibility("resident home").await;
-    browser.screenshot("resident-home").await;
     browser.click("#report-button").await;
     assert_eq!(browser.path().await, "/report");
     browser.check_accessibility("report form").await;
@@ -382,7 +380,6 @@ async fn the_whole_loop_as_people_use_it() {
         .fill("#matter", "9号楼楼道灯坏了一个星期，晚上看不见")
         .await;
     browser.choose("#desk-category", "💡 楼道照明").await;
-    browser.screenshot("desk").await;
     browser.click("#visit-submit").await;
     let slip_number: i64 = browser.text("#slip-number").await.parse().unwrap();
     assert_eq!(slip_number, number + 1);
@@ -397,7 +394,6 @@ async fn the_whole_loop_as_people_use_it() {
     assert!(browser.path().await.starts_with("/queue"));
     assert!(browser.text("main").await.contains(&format!("#{number}")));
     browser.check_accessibility("triage queue").await;
-    browser.screenshot("duty-queue").await;
     for order in [&bao_order, &desk_order] {
         browser.go(order).await;
         browser
@@ -418,7 +414,6 @@ async fn the_whole_loop_as_people_use_it() {
     browser.sign_in("wuye").await;
     assert!(browser.text("main").await.contains(&format!("#{number}")));
     browser.check_accessibility("handler queue").await;
-    browser.screenshot("handler-queue").await;
     browser.go(&bao_order).await;
     browser.click("#do-sign").await;
     assert_eq!(browser.text("#order-status").await, "处理中");
@@ -468,13 +463,11 @@ async fn the_whole_loop_as_people_use_it() {
             .await
             .contains("城上城物业服务中心")
     );
-    browser.screenshot("supervisor-stats").await;
     browser.sign_out().await;
 
     browser.sign_in("admin").await;
     browser.go("/admin").await;
     browser.check_accessibility("administration").await;
-    browser.screenshot("admin").await;
     browser.sign_out().await;
 
     browser.close().await;
@@ -523,7 +516,6 @@ async fn large_text_mode_is_applied_and_remembered() {
         .await;
     assert_eq!(first, json!("report-entry"));
     browser.check_accessibility("home in 长辈版").await;
-    browser.screenshot("resident-large-text").await;
 
     // Remembered for the person: a new browser, signed in again, is still in 长辈版.
     browser.close().await;
@@ -541,6 +533,105 @@ async fn large_text_mode_is_applied_and_remembered() {
         .click("form[action='/settings/language'] button")
         .await;
     assert_eq!(browser.text("h1").await, "Report a problem");
+    browser.close().await;
+    app.stop().await;
+}
+
+/// Every role's main page over the demo's months of history: the pages hold up with real
+/// amounts of data, pass the accessibility check, and give the README its screenshots.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_role_on_the_demo_data() {
+    use chrono::TimeZone;
+    let app = TestApp::spawn(
+        Engine::Sqlite,
+        WebConfig {
+            demo_mode: true,
+            ..WebConfig::default()
+        },
+    )
+    .await;
+    let today = chrono::FixedOffset::east_opt(8 * 3600)
+        .unwrap()
+        .with_ymd_and_hms(2026, 11, 25, 10, 0, 0)
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+    assert!(
+        linli::demo_story::load(&app.store, app.database.blobs.clone(), today)
+            .await
+            .unwrap()
+    );
+    app.clock.set(today);
+    let browser = Browser::open(&app).await;
+
+    browser.viewport(PHONE).await;
+    browser.sign_in("bao").await;
+    assert!(browser.text("#my-orders").await.contains("#112"));
+    browser
+        .check_accessibility("resident home with history")
+        .await;
+    browser.screenshot("resident-home").await;
+    browser
+        .client
+        .find(Locator::XPath(
+            "//ul[@id='my-orders']//a[contains(., '#112')]",
+        ))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert_eq!(browser.text("#order-status").await, "待处理");
+    browser.check_accessibility("work order 112").await;
+    browser.screenshot("resident-order").await;
+    browser.click("#large-text-switch").await;
+    browser.go("/").await;
+    browser.find("html.large").await;
+    browser.screenshot("resident-large-text").await;
+    browser.click("#large-text-switch").await;
+    browser.sign_out().await;
+
+    browser.viewport(DESKTOP).await;
+    let pages = [
+        ("desk", "/desk", "desk"),
+        ("duty", "/queue", "duty-queue"),
+        (
+            "duty",
+            "/queue?view=all&status=in_progress",
+            "duty-filtered",
+        ),
+        ("wuye", "/queue", "handler-queue"),
+        ("shuji", "/supervise", "supervisor"),
+        ("shuji", "/stats", "supervisor-stats"),
+        ("admin", "/admin", "admin"),
+    ];
+    let mut signed_in = "";
+    for (login, path, name) in pages {
+        if login != signed_in {
+            if !signed_in.is_empty() {
+                browser.sign_out().await;
+            }
+            browser.sign_in(login).await;
+            signed_in = login;
+        }
+        browser.go(path).await;
+        browser.check_accessibility(name).await;
+        browser.screenshot(name).await;
+        if name == "duty-queue" {
+            assert!(
+                browser.text("main").await.contains("#113"),
+                "tang's report waits"
+            );
+        }
+        if name == "handler-queue" {
+            assert!(
+                browser.text("main").await.contains("#112"),
+                "112 is the property's"
+            );
+        }
+        if name == "supervisor-stats" {
+            assert!(figure(&browser, 0).await > 100, "months of history");
+        }
+    }
     browser.close().await;
     app.stop().await;
 }
