@@ -12,6 +12,7 @@ mod helpers;
 mod browser;
 mod cli;
 mod health;
+mod pages;
 mod people;
 mod photos;
 mod registry;

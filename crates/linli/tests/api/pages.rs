@@ -1,0 +1,289 @@
+//! The pages over plain HTTP: what a browser sends, without a browser. Sessions in
+//! cookies, the CSRF and origin guards, refused forms, and who may see which page.
+
+use crate::helpers::{DEMO_PASSWORD, TestApp};
+use reqwest::StatusCode;
+use reqwest::header::{COOKIE, LOCATION, ORIGIN, SET_COOKIE};
+use serde_json::json;
+
+/// A browser's cookies, kept by hand: the session and the CSRF token.
+struct Visitor<'a> {
+    app: &'a TestApp,
+    client: reqwest::Client,
+    cookies: Vec<(String, String)>,
+}
+
+struct Page {
+    status: StatusCode,
+    location: String,
+    body: String,
+}
+
+impl<'a> Visitor<'a> {
+    fn new(app: &'a TestApp) -> Self {
+        Self {
+            app,
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            cookies: Vec::new(),
+        }
+    }
+
+    fn cookie(&self, name: &str) -> String {
+        self.cookies
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.clone())
+            .unwrap_or_default()
+    }
+
+    fn keep_cookies(&mut self, response: &reqwest::Response) -> Vec<String> {
+        let mut raw = Vec::new();
+        for header in response.headers().get_all(SET_COOKIE) {
+            let header = header.to_str().unwrap().to_owned();
+            let pair = header.split(';').next().unwrap();
+            let (name, value) = pair.split_once('=').unwrap();
+            self.cookies.retain(|(key, _)| key != name);
+            if !value.is_empty() {
+                self.cookies.push((name.to_owned(), value.to_owned()));
+            }
+            raw.push(header);
+        }
+        raw
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(name, value)| format!("{name}={value}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    async fn finish(&mut self, request: reqwest::RequestBuilder) -> Page {
+        let response = request.send().await.unwrap();
+        self.keep_cookies(&response);
+        Page {
+            status: response.status(),
+            location: response
+                .headers()
+                .get(LOCATION)
+                .map(|value| value.to_str().unwrap().to_owned())
+                .unwrap_or_default(),
+            body: response.text().await.unwrap(),
+        }
+    }
+
+    async fn get(&mut self, path: &str) -> Page {
+        let request = self
+            .client
+            .get(self.app.url(path))
+            .header(COOKIE, self.cookie_header());
+        self.finish(request).await
+    }
+
+    async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
+        let request = self
+            .client
+            .post(self.app.url(path))
+            .header(COOKIE, self.cookie_header())
+            .form(form);
+        self.finish(request).await
+    }
+
+    async fn sign_in(&mut self, login: &str) {
+        self.get("/signin").await;
+        let csrf = self.cookie("linli_csrf");
+        let page = self
+            .post(
+                "/signin",
+                &[
+                    ("csrf", &csrf),
+                    ("login", login),
+                    ("password", DEMO_PASSWORD),
+                ],
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+        assert!(!self.cookie("linli_session").is_empty());
+    }
+}
+
+async fn count_orders(app: &TestApp) -> usize {
+    let duty = app.token("duty").await;
+    let page = app.get("/api/v1/work-orders?limit=200", &duty).await;
+    page.expect(StatusCode::OK)["items"]
+        .as_array()
+        .unwrap()
+        .len()
+}
+
+both_engines! {
+    async fn sessions_live_in_http_only_cookies(app: &TestApp) {
+        let mut visitor = Visitor::new(app);
+        let page = visitor.get("/").await;
+        assert_eq!((page.status, page.location.as_str()), (StatusCode::SEE_OTHER, "/signin?next=/"));
+        let response = visitor.client.get(app.url("/signin")).send().await.unwrap();
+        let set_cookies = visitor.keep_cookies(&response);
+        let csrf_cookie = set_cookies.iter().find(|c| c.starts_with("linli_csrf=")).unwrap();
+        assert!(csrf_cookie.contains("HttpOnly") && csrf_cookie.contains("SameSite=Strict"));
+        let body = response.text().await.unwrap();
+        assert!(body.contains(&format!("value=\"{}\"", visitor.cookie("linli_csrf"))), "forms carry the token");
+
+        let csrf = visitor.cookie("linli_csrf");
+        let response = visitor
+            .client
+            .post(app.url("/signin"))
+            .header(COOKIE, visitor.cookie_header())
+            .form(&[("csrf", csrf.as_str()), ("login", "duty"), ("password", DEMO_PASSWORD), ("next", "/stats")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.headers()[LOCATION], "/stats");
+        let set_cookies = visitor.keep_cookies(&response);
+        let session = set_cookies.iter().find(|c| c.starts_with("linli_session=")).unwrap();
+        assert!(session.contains("HttpOnly") && session.contains("SameSite=Lax") && session.contains("Path=/"));
+        // The same token works as a bearer token: one kind of session for pages and API.
+        let me = app.get("/api/v1/me", &visitor.cookie("linli_session")).await;
+        assert_eq!(me.expect(StatusCode::OK)["login"], "duty");
+        // The API never takes the cookie: its POSTs have no CSRF token to check.
+        let response = visitor.client.get(app.url("/api/v1/me")).header(COOKIE, visitor.cookie_header()).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+
+        // Signing out ends the session on the server, not just in the browser.
+        let token = visitor.cookie("linli_session");
+        let page = visitor.post("/signout", &[("csrf", &csrf)]).await;
+        assert_eq!(page.location, "/signin");
+        app.get("/api/v1/me", &token).await.expect_error(StatusCode::UNAUTHORIZED, "auth.session_invalid");
+    }
+
+    async fn forms_without_the_token_or_from_elsewhere_change_nothing(app: &TestApp) {
+        let mut visitor = Visitor::new(app);
+        visitor.sign_in("bao").await;
+        let before = count_orders(app).await;
+        let category = app.store.categories(linli_domain::ids::CommunityId(app.chengshangcheng().await)).await.unwrap()[0].id.to_string();
+        let form = reqwest::multipart::Form::new()
+            .text("csrf", "not-the-token")
+            .text("category_id", category.clone())
+            .text("description", "楼道灯坏了");
+        let response = visitor.client.post(app.url("/report")).header(COOKIE, visitor.cookie_header()).multipart(form).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::FORBIDDEN);
+        assert!(response.text().await.unwrap().contains("页面已过期"));
+
+        // The right token, but posted from another site.
+        let form = reqwest::multipart::Form::new()
+            .text("csrf", visitor.cookie("linli_csrf"))
+            .text("category_id", category.clone())
+            .text("description", "楼道灯坏了");
+        let response = visitor.client.post(app.url("/report")).header(COOKIE, visitor.cookie_header()).header(ORIGIN, "https://evil.example").multipart(form).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::FORBIDDEN);
+        let after = count_orders(app).await;
+        assert_eq!(before, after, "nothing was reported");
+
+        // Sign-out without the token does not sign out.
+        let page = visitor.post("/signout", &[("csrf", "wrong")]).await;
+        assert_eq!(page.status, StatusCode::FORBIDDEN);
+        assert_eq!(visitor.get("/").await.status, StatusCode::OK);
+
+        // A fake photo refuses the whole report, with the reason next to the field.
+        let form = reqwest::multipart::Form::new()
+            .text("csrf", visitor.cookie("linli_csrf"))
+            .text("category_id", category)
+            .text("description", "楼道灯坏了")
+            .text("place", "3单元")
+            .part("photos", reqwest::multipart::Part::bytes(b"GIF89a not a photo".to_vec()).file_name("x.jpg"));
+        let response = visitor.client.post(app.url("/report")).header(COOKIE, visitor.cookie_header()).multipart(form).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let body = response.text().await.unwrap();
+        assert!(body.contains("id=\"photos-error\"") && body.contains("只能上传 JPEG、PNG 或 WebP 照片"), "{body}");
+        assert!(body.contains("楼道灯坏了") && body.contains("value=\"3单元\""), "input kept");
+        let after = count_orders(app).await;
+        assert_eq!(before, after);
+    }
+
+    async fn a_refused_sign_in_says_why_and_keeps_the_login(app: &TestApp) {
+        let mut visitor = Visitor::new(app);
+        visitor.get("/signin").await;
+        let csrf = visitor.cookie("linli_csrf");
+        let page = visitor.post("/signin", &[("csrf", &csrf), ("login", "bao"), ("password", "wrong password")]).await;
+        assert_eq!(page.status, StatusCode::UNAUTHORIZED);
+        assert!(page.body.contains("账号或密码不正确"));
+        assert!(page.body.contains("value=\"bao\""));
+        assert!(!page.body.contains("wrong password"), "the password is never sent back");
+        // A next address on another site is ignored.
+        let page = visitor.post("/signin", &[("csrf", &csrf), ("login", "bao"), ("password", DEMO_PASSWORD), ("next", "//evil.example/")]).await;
+        assert_eq!(page.location, "/");
+    }
+
+    async fn pages_show_each_person_only_what_they_may_see(app: &TestApp) {
+        let desk = app.token("desk").await;
+        let duty = app.token("duty").await;
+        let created = app.post("/api/v1/work-orders", &desk, json!({
+            "category": "neighbour_dispute",
+            "description": "楼上装修噪音，晚上十点还在敲",
+            "reporter_id": app.store.person_by_login(&linli_domain::registry::Login::parse("bao").unwrap()).await.unwrap().unwrap().id,
+            "is_public": false,
+        })).await;
+        let id = created.expect(StatusCode::CREATED)["id"].as_i64().unwrap();
+        app.post(&format!("/api/v1/work-orders/{id}/actions/note"), &duty, json!({ "text": "内部：这户人家去年也投诉过" })).await.expect(StatusCode::OK);
+
+        let mut bao = Visitor::new(app);
+        bao.sign_in("bao").await;
+        let page = bao.get(&format!("/orders/{id}")).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("楼上装修噪音"));
+        assert!(!page.body.contains("去年也投诉过"), "internal notes never reach residents");
+        assert_eq!(bao.get(&format!("/orders/{id}/slip")).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(bao.get("/admin").await.status, StatusCode::FORBIDDEN);
+        assert_eq!(bao.get("/queue").await.status, StatusCode::FORBIDDEN);
+
+        let mut tang = Visitor::new(app);
+        tang.sign_in("tang").await;
+        let page = tang.get(&format!("/orders/{id}")).await;
+        assert_eq!(page.status, StatusCode::NOT_FOUND, "another resident's private report");
+        assert!(!page.body.contains("楼上装修噪音"));
+
+        let mut duty_visitor = Visitor::new(app);
+        duty_visitor.sign_in("duty").await;
+        let page = duty_visitor.get(&format!("/orders/{id}")).await;
+        assert!(page.body.contains("去年也投诉过"), "staff see internal notes");
+        assert!(page.body.contains("action-dispatch"), "the duty officer may dispatch");
+        let page = duty_visitor.get("/queue?view=all&status=nonsense").await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(page.body.contains("未知的状态"));
+    }
+
+    async fn an_action_refused_on_the_page_keeps_the_text(app: &TestApp) {
+        let desk = app.token("desk").await;
+        let created = app.post("/api/v1/work-orders", &desk, json!({
+            "category": "corridor_lighting",
+            "description": "3号楼2单元楼道灯不亮",
+            "guest_name": "王阿姨",
+        })).await;
+        let order = created.expect(StatusCode::CREATED).clone();
+        let id = order["id"].as_i64().unwrap();
+        let mut duty = Visitor::new(app);
+        duty.sign_in("duty").await;
+        let csrf = duty.cookie("linli_csrf");
+        // Someone else acted meanwhile: the version the page showed is stale.
+        let form = reqwest::multipart::Form::new()
+            .text("csrf", csrf.clone())
+            .text("version", (order["version"].as_i64().unwrap() + 7).to_string())
+            .text("text", "请尽快处理");
+        let response = duty.client.post(app.url(&format!("/orders/{id}/actions/note"))).header(COOKIE, duty.cookie_header()).multipart(form).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::CONFLICT);
+        let body = response.text().await.unwrap();
+        assert!(body.contains("工单刚被其他人更新"), "{body}");
+        assert!(body.contains(">请尽快处理</textarea>"), "the text typed is kept");
+        // And the right version goes through, back to the page with what was done.
+        let form = reqwest::multipart::Form::new()
+            .text("csrf", csrf)
+            .text("version", order["version"].as_i64().unwrap().to_string())
+            .text("text", "请尽快处理");
+        let response = duty.client.post(app.url(&format!("/orders/{id}/actions/note"))).header(COOKIE, duty.cookie_header()).multipart(form).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        assert_eq!(response.headers()[LOCATION], format!("/orders/{id}?done=note").as_str());
+    }
+}
