@@ -3,7 +3,9 @@
 //! Loads a history of work orders into a fresh database (SQLite file or PostgreSQL),
 //! starts the real server on a loopback port, and measures through HTTP: creates per
 //! second, and p50/p99 latency of a filtered list page, of a detail page and of the
-//! statistics call. Bounded in requests and time; talks to 127.0.0.1 only.
+//! statistics call, then of the pages people open (queues, a work order, statistics, a
+//! resident's home), signed in by cookie as a browser is. Bounded in requests and time;
+//! talks to 127.0.0.1 only.
 
 use anyhow::Context;
 use chrono::{Duration, Utc};
@@ -81,7 +83,8 @@ async fn token(
         .context("sign-in failed")
 }
 
-/// Runs `requests` GETs over `clients` workers; returns sorted latencies.
+/// Runs `requests` GETs over `clients` workers; returns sorted latencies. Paths under
+/// `/api/` send the token as a bearer token, pages send it in the session cookie.
 async fn measure(
     client: &reqwest::Client,
     token: &str,
@@ -99,7 +102,14 @@ async fn measure(
             for index in 0..per_client {
                 let url = path(worker * per_client + index);
                 let started = Instant::now();
-                let response = client.get(&url).bearer_auth(&token).send().await?;
+                let request = if url.contains("/api/") {
+                    client.get(&url).bearer_auth(&token)
+                } else {
+                    client
+                        .get(&url)
+                        .header(reqwest::header::COOKIE, format!("linli_session={token}"))
+                };
+                let response = request.send().await?;
                 let status = response.status();
                 response.bytes().await?;
                 anyhow::ensure!(status.is_success(), "{url}: {status}");
@@ -366,6 +376,52 @@ async fn main() -> anyhow::Result<()> {
     )
     .await?;
     report("statistics (a year)", &year);
+
+    // The pages, as people open them.
+    let duty = token(&client, address, "duty").await?;
+    let handler = token(&client, address, "wuye").await?;
+    let pages: [(&str, &str, String); 6] = [
+        ("page: duty triage /queue", &duty, "/queue".to_owned()),
+        ("page: handler queue /queue", &handler, "/queue".to_owned()),
+        (
+            "page: filtered /queue?view=all",
+            &duty,
+            format!(
+                "/queue?view=all&status=in_progress&category_id={}",
+                categories[0].id
+            ),
+        ),
+        (
+            "page: statistics /stats (6 months)",
+            &supervisor,
+            "/stats".to_owned(),
+        ),
+        ("page: resident home /", &resident, "/".to_owned()),
+        (
+            "page: supervision /supervise",
+            &supervisor,
+            "/supervise".to_owned(),
+        ),
+    ];
+    for (name, who, path) in pages {
+        let latencies = measure(&client, who, args.clients, args.requests / 4, move |_| {
+            format!("http://{address}{path}")
+        })
+        .await?;
+        report(name, &latencies);
+    }
+    let order_page = measure(
+        &client,
+        &supervisor,
+        args.clients,
+        args.requests / 4,
+        move |index| {
+            let id = 1 + (index * 7919) % total;
+            format!("http://{address}/orders/{id}")
+        },
+    )
+    .await?;
+    report("page: work order /orders/{id}", &order_page);
 
     let _ = stop.send(());
     serving.await??;

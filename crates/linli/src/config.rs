@@ -52,6 +52,9 @@ pub struct SettingsArgs {
     /// Trust `X-Forwarded-For` for the client address (only behind your own proxy).
     #[arg(long, env = "LINLI_TRUST_FORWARDED_FOR", global = true)]
     pub trust_forwarded_for: Option<bool>,
+    /// Mark the pages' cookies `Secure` (set when people reach Linli over HTTPS).
+    #[arg(long, env = "LINLI_SECURE_COOKIES", global = true)]
+    pub secure_cookies: Option<bool>,
 }
 
 /// The same settings as they may appear in the TOML file.
@@ -66,6 +69,7 @@ pub struct SettingsFile {
     pub log: Option<String>,
     pub session_idle_days: Option<i64>,
     pub trust_forwarded_for: Option<bool>,
+    pub secure_cookies: Option<bool>,
 }
 
 /// The settings in force.
@@ -79,6 +83,7 @@ pub struct Settings {
     pub log: String,
     pub session_idle_days: i64,
     pub trust_forwarded_for: bool,
+    pub secure_cookies: bool,
 }
 
 impl fmt::Debug for Settings {
@@ -95,6 +100,7 @@ impl fmt::Debug for Settings {
             .field("log", &self.log)
             .field("session_idle_days", &self.session_idle_days)
             .field("trust_forwarded_for", &self.trust_forwarded_for)
+            .field("secure_cookies", &self.secure_cookies)
             .finish()
     }
 }
@@ -152,6 +158,7 @@ impl Settings {
                 .trust_forwarded_for
                 .or(file.trust_forwarded_for)
                 .unwrap_or(false),
+            secure_cookies: args.secure_cookies.or(file.secure_cookies).unwrap_or(false),
         };
         if !(1..=1000).contains(&settings.database_max_connections) {
             return Err(ConfigError::Invalid(
