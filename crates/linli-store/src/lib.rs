@@ -9,6 +9,7 @@ mod db;
 pub mod blobs;
 pub mod bulk;
 mod error;
+pub mod live;
 pub mod passwords;
 pub mod people;
 pub mod registry;

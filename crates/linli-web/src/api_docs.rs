@@ -48,6 +48,8 @@ use utoipa::{Modify, OpenApi};
         crate::visits::create,
         crate::visits::list,
         crate::statistics::get,
+        crate::screen::create_screen,
+        crate::screen::revoke_screen,
         crate::work_orders::create,
         crate::work_orders::get,
         crate::work_orders::list,

@@ -12,12 +12,14 @@ mod categories;
 mod error;
 mod extract;
 mod health;
+mod live;
 mod locale;
 mod metrics;
 mod pages;
 mod people;
 mod photos;
 mod registry;
+mod screen;
 mod state;
 mod statistics;
 mod visits;
@@ -99,6 +101,8 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/visits", get(visits::list).post(visits::create))
         .route("/statistics", get(statistics::get))
+        .route("/screens", post(screen::create_screen))
+        .route("/screens/{id}", delete(screen::revoke_screen))
         .route(
             "/work-orders",
             get(work_orders::list).post(work_orders::create),

@@ -1,4 +1,6 @@
+use crate::live::LiveHub;
 use crate::metrics::Metrics;
+use crate::screen::ScreenFeeds;
 use crate::work_orders::batching::CreateQueue;
 use chrono::Duration;
 use linli_domain::clock::Clock;
@@ -47,10 +49,18 @@ pub struct AppState {
     /// New work orders are written through this queue (group commit).
     pub(crate) creates: CreateQueue,
     pub(crate) metrics: Arc<Metrics>,
+    /// Committed changes, for live pages and big screens (and the other instances).
+    pub live: Arc<LiveHub>,
+    pub(crate) screens: Arc<ScreenFeeds>,
+    /// Whether this instance is the one running background jobs.
+    jobs_leader: Arc<std::sync::atomic::AtomicBool>,
+    /// Set when the server stops, so that endless streams end and let it.
+    stopping: Arc<tokio::sync::watch::Sender<bool>>,
 }
 
 impl AppState {
-    /// Also starts the writer task of new work orders: call it inside the runtime.
+    /// Also starts the writer task of new work orders and the listener of the other
+    /// instances' changes: call it inside the runtime.
     pub fn new(
         store: Store,
         clock: Arc<dyn Clock>,
@@ -58,6 +68,7 @@ impl AppState {
         blobs: Arc<dyn BlobStore>,
     ) -> Self {
         let creates = CreateQueue::start(store.clone());
+        let live = LiveHub::start(store.clone());
         Self {
             store,
             clock,
@@ -65,6 +76,32 @@ impl AppState {
             blobs,
             creates,
             metrics: Arc::new(Metrics::new()),
+            live,
+            screens: Arc::new(ScreenFeeds::default()),
+            jobs_leader: Arc::default(),
+            stopping: Arc::new(tokio::sync::watch::channel(false).0),
         }
+    }
+
+    /// Ends every live stream: the server is stopping.
+    pub fn begin_shutdown(&self) {
+        self.stopping.send_replace(true);
+    }
+
+    /// Completes when the server begins to stop.
+    pub(crate) fn stopped(&self) -> impl std::future::Future<Output = ()> + Send + use<> {
+        let mut stopping = self.stopping.subscribe();
+        async move {
+            let _ = stopping.wait_for(|stopping| *stopping).await;
+        }
+    }
+
+    pub fn leads_jobs(&self) -> bool {
+        self.jobs_leader.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    pub fn set_leads_jobs(&self, leads: bool) {
+        self.jobs_leader
+            .store(leads, std::sync::atomic::Ordering::Relaxed);
     }
 }

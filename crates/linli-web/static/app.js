@@ -1,5 +1,6 @@
 // Small additions on top of pages that work without JavaScript: photo previews before
-// upload, deadlines that count down, a print button, and a quiet refresh of queues.
+// upload, deadlines that count down, a print button, pages that refresh themselves when
+// a work order they show changes, and the big screen's live figures.
 (function () {
   "use strict";
   var zh = document.documentElement.lang !== "en";
@@ -48,7 +49,99 @@
     });
   }
 
+  function escape(text) {
+    return String(text).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
+  }
+
+  // The big screen: each `snapshot` event carries all its figures.
+  function bigScreen(url) {
+    var offline = document.getElementById("screen-offline");
+    var lastTop = null;
+    function set(id, value) { var e = document.getElementById(id); if (e) e.textContent = value; }
+    function list(id, items, render) {
+      var e = document.getElementById(id);
+      if (e) e.innerHTML = items.map(render).join("");
+    }
+    var source = new EventSource(url);
+    window.addEventListener("pagehide", function () { source.close(); });
+    source.addEventListener("snapshot", function (message) {
+      var s = JSON.parse(message.data);
+      offline.hidden = true;
+      set("screen-title", s.title);
+      set("screen-updated", s.updated_at);
+      set("screen-today-new", s.today_new);
+      set("screen-open", s.open);
+      set("screen-overdue", s.overdue);
+      set("screen-response", s.response_rate);
+      set("screen-resolution", s.resolution_rate);
+      set("screen-satisfaction", s.satisfaction_rate);
+      list("screen-by-status", s.by_status, function (i) {
+        return '<li class="status-' + escape(i.key) + '"><span>' + escape(i.label) + "</span><b>" + i.count + "</b></li>";
+      });
+      list("screen-by-category", s.by_category, function (i) {
+        return '<li><span><span aria-hidden="true">' + escape(i.key) + "</span> " + escape(i.label) + "</span><b>" + i.count + "</b></li>";
+      });
+      list("screen-buildings", s.buildings, function (c) {
+        return '<li class="level-' + c.level + '"><span>' + escape(c.name) + "</span><b>" + c.open + "</b></li>";
+      });
+      var top = s.ticker.length ? s.ticker[0].number + s.ticker[0].status : null;
+      list("screen-ticker", s.ticker, function (i, index) {
+        var fresh = index === 0 && lastTop !== null && top !== lastTop ? ' class="fresh"' : "";
+        return "<li" + fresh + "><b>#" + i.number + '</b> <span aria-hidden="true">' + escape(i.icon) + "</span> " + escape(i.category) +
+          ' <span class="where">' + escape(i.building) + '</span> <span class="badge status-' + escape(i.status) + '">' +
+          escape(i.status_label) + '</span> <span class="when">' + escape(i.at) + "</span></li>";
+      });
+      lastTop = top;
+    });
+    // EventSource reconnects by itself; say so while it is away.
+    source.addEventListener("error", function () { offline.hidden = false; });
+  }
+
+  // Pages marked data-live refresh their content when a work order they show changes,
+  // unless the person is typing in a form.
+  function livePage(main) {
+    if (!window.EventSource || !window.DOMParser) return;
+    var only = main.getAttribute("data-live-order");
+    var editing = false, pending = null;
+    main.addEventListener("input", function () { editing = true; });
+    // A form on its way out takes the page with it: nothing to refresh.
+    document.addEventListener("submit", function () { editing = true; });
+    function refresh() {
+      pending = null;
+      var active = document.activeElement;
+      if (editing || (active && main.contains(active) && /INPUT|TEXTAREA|SELECT/.test(active.tagName))) return;
+      fetch(location.href, { credentials: "same-origin" }).then(function (response) {
+        return response.ok ? response.text() : null;
+      }).then(function (html) {
+        if (!html) return;
+        var fresh = new DOMParser().parseFromString(html, "text/html").querySelector("main");
+        if (fresh && !editing) {
+          main.innerHTML = fresh.innerHTML;
+          main.querySelectorAll("input[type=file][data-preview]").forEach(previews);
+          countdown();
+        }
+      });
+    }
+    var source = new EventSource("/live");
+    // Browsers allow six connections to one server: a page left behind must give its
+    // stream back, or a few pages later nothing else can load.
+    window.addEventListener("pagehide", function () { source.close(); });
+    window.addEventListener("pageshow", function (event) { if (event.persisted) location.reload(); });
+    source.addEventListener("change", function (message) {
+      var change = JSON.parse(message.data);
+      if (only && String(change.work_order_id) !== only) return;
+      if (!pending) pending = setTimeout(refresh, 300);
+    });
+    source.addEventListener("resync", function () { if (!pending) pending = setTimeout(refresh, 300); });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    var screen = document.body.getAttribute("data-screen-stream");
+    if (screen) bigScreen(screen);
+    var live = document.querySelector("main[data-live]");
+    if (live) livePage(live);
     document.querySelectorAll("input[type=file][data-preview]").forEach(previews);
     document.querySelectorAll("[data-print]").forEach(function (button) {
       button.addEventListener("click", function () { window.print(); });

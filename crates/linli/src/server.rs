@@ -95,22 +95,56 @@ impl Server {
             self.listener,
             app.into_make_service_with_connect_info::<SocketAddr>(),
         )
-        .with_graceful_shutdown(shutdown)
+        .with_graceful_shutdown({
+            let state = self.state.clone();
+            async move {
+                shutdown.await;
+                state.begin_shutdown();
+            }
+        })
         .await;
         housekeeping.abort();
+        // Its lock went with the task's connection.
+        self.state.set_leads_jobs(false);
         self.state.store.close().await;
         served.map_err(Into::into)
     }
 }
 
 /// Every minute: flag newly overdue work orders and close resolved ones nobody answered
-/// in time. Every hour: remove expired sessions and old sign-in failures. Each step is
-/// idempotent or guarded by a version check, so several instances running it is safe.
+/// in time. Every hour: remove expired sessions and old sign-in failures. With several
+/// instances on one PostgreSQL database, only the one holding the jobs lock runs them;
+/// the others ask again every few seconds and take over when it is gone.
 async fn housekeeping(state: AppState) {
-    let mut every_minute = tokio::time::interval(std::time::Duration::from_secs(60));
-    let mut minutes = 0u32;
+    const ASK_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
+    const JOBS_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
+    let mut tick = tokio::time::interval(ASK_EVERY);
+    let mut leadership = None;
+    let mut last_run: Option<tokio::time::Instant> = None;
+    let mut runs = 0u32;
     loop {
-        every_minute.tick().await;
+        tick.tick().await;
+        if let Some(held) = leadership.as_mut()
+            && !state.store.still_leading(held).await
+        {
+            tracing::warn!("lost the jobs lock; another instance may take over");
+            leadership = None;
+        }
+        if leadership.is_none() {
+            match state.store.try_lead().await {
+                Ok(Some(held)) => {
+                    tracing::info!("this instance runs the background jobs");
+                    leadership = Some(held);
+                }
+                Ok(None) => {}
+                Err(error) => tracing::warn!(%error, "cannot ask for the jobs lock"),
+            }
+        }
+        state.set_leads_jobs(leadership.is_some());
+        if leadership.is_none() || last_run.is_some_and(|at| at.elapsed() < JOBS_EVERY) {
+            continue;
+        }
+        last_run = Some(tokio::time::Instant::now());
         match linli_web::work_orders::jobs::run_due_rules(&state).await {
             Ok(report) if report != linli_web::work_orders::jobs::DueRulesReport::default() => {
                 tracing::info!(
@@ -122,7 +156,7 @@ async fn housekeeping(state: AppState) {
             Ok(_) => {}
             Err(error) => tracing::warn!(code = error.code, "checking time limits failed"),
         }
-        if minutes.is_multiple_of(60) {
+        if runs.is_multiple_of(60) {
             let now = state.clock.now();
             match state
                 .store
@@ -135,7 +169,7 @@ async fn housekeeping(state: AppState) {
                 Err(error) => tracing::warn!(%error, "housekeeping failed"),
             }
         }
-        minutes = minutes.wrapping_add(1);
+        runs = runs.wrapping_add(1);
     }
 }
 

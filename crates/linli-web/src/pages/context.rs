@@ -211,6 +211,8 @@ impl Viewer {
             nav,
             here: self.here.clone(),
             title,
+            live: false,
+            live_order: 0,
         }
     }
 }
@@ -231,9 +233,20 @@ pub struct PageContext {
     pub nav: Vec<NavLink>,
     pub here: String,
     pub title: String,
+    /// The page refreshes itself when a work order it shows changes.
+    pub live: bool,
+    /// Only changes of this work order matter to the page (0: any).
+    pub live_order: i64,
 }
 
 impl PageContext {
+    /// Marks the page as one that refreshes itself (`order`: only for that work order).
+    pub fn live(mut self, order: Option<i64>) -> Self {
+        self.live = true;
+        self.live_order = order.unwrap_or(0);
+        self
+    }
+
     /// A text of the pages (`page.KEY` in the translation files).
     pub fn t(&self, key: &str) -> String {
         text(&format!("page.{key}"), &[])
@@ -294,8 +307,13 @@ impl FormErrors {
 
 #[derive(Debug)]
 pub enum PageError {
-    SignIn { next: String },
+    SignIn {
+        next: String,
+    },
     Refused(ApiError),
+    /// Shown as an error page whatever its status (no sign-in redirect): for a
+    /// television holding a bad screen token, where nobody will sign in.
+    Shown(ApiError),
     Csrf,
 }
 
@@ -325,7 +343,7 @@ impl IntoResponse for PageError {
             Self::Refused(error) if error.status == StatusCode::UNAUTHORIZED => {
                 return sign_in_redirect("/");
             }
-            Self::Refused(error) => (error.status, error.message()),
+            Self::Refused(error) | Self::Shown(error) => (error.status, error.message()),
             Self::Csrf => (StatusCode::FORBIDDEN, text("page.error.csrf", &[])),
         };
         let page = ErrorPage {
@@ -338,6 +356,8 @@ impl IntoResponse for PageError {
                 nav: Vec::new(),
                 here: "/".to_owned(),
                 title: text("page.error.title", &[]),
+                live: false,
+                live_order: 0,
             },
             message,
         };

@@ -67,7 +67,9 @@ pub async fn home(State(state): State<AppState>, viewer: Viewer) -> PageResult {
         .collect::<Vec<_>>();
     let now = state.clock.now();
     Ok(render(&HomePage {
-        page: viewer.context(text("page.home.title", &[]), "home"),
+        page: viewer
+            .context(text("page.home.title", &[]), "home")
+            .live(None),
         mine: cards(&mine.items, &categories, now),
         finished: cards(&finished.items, &categories, now),
         neighbours: cards(&neighbours, &categories, now),

@@ -17,6 +17,8 @@ mod queue;
 mod session;
 mod stats;
 
+pub(crate) use context::{PageError, Viewer, url_encode};
+
 use crate::state::AppState;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -53,5 +55,11 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/categories/{id}", post(admin::update_category))
         .route("/admin/holidays", post(admin::replace_holidays))
         .route("/static/{name}", get(assets::asset))
+        .route("/live", get(crate::live::page_stream))
+        .route("/screen/{kind}/{id}", get(crate::screen::screen_page))
+        .route(
+            "/screen/{kind}/{id}/stream",
+            get(crate::screen::screen_stream),
+        )
         .layer(axum::middleware::from_fn(session::guard_forms))
 }

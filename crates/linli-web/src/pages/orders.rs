@@ -363,10 +363,12 @@ async fn detail_page(
         ),
     };
     let page = DetailPage {
-        page: viewer.context(
-            text("page.detail.title", &[("number", order.number.to_string())]),
-            "order",
-        ),
+        page: viewer
+            .context(
+                text("page.detail.title", &[("number", order.number.to_string())]),
+                "order",
+            )
+            .live(Some(order.id)),
         category: category_name,
         steps: steps(&order.status),
         cancelled: order.status == Status::Cancelled.as_str(),

@@ -283,7 +283,9 @@ pub async fn queue(
         .collect();
     let show_filters = view != "triage" && view != "mine";
     Ok(render(&QueuePage {
-        page: viewer.context(text("page.queue.title", &[]), "queue"),
+        page: viewer
+            .context(text("page.queue.title", &[]), "queue")
+            .live(None),
         tabs,
         sections,
         show_filters,
@@ -365,7 +367,9 @@ pub async fn supervise(State(state): State<AppState>, viewer: Viewer) -> PageRes
         .await?,
     ];
     Ok(render(&SupervisePage {
-        page: viewer.context(text("page.supervise.title", &[]), "supervise"),
+        page: viewer
+            .context(text("page.supervise.title", &[]), "supervise")
+            .live(None),
         sections,
     }))
 }

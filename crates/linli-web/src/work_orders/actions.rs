@@ -336,7 +336,9 @@ pub(crate) async fn perform(
         new_follower,
         stats,
     };
-    Ok(state.store.apply_action(applied, now).await?)
+    let version = state.store.apply_action(applied, now).await?;
+    crate::live::announce(state, order.id, decision.event.as_str()).await;
+    Ok(version)
 }
 
 #[utoipa::path(

@@ -1,6 +1,6 @@
 //! The work-order API: report, list, read, and act on work orders.
 
-mod access;
+pub(crate) mod access;
 pub(crate) mod actions;
 pub(crate) mod batching;
 pub mod jobs;
@@ -227,6 +227,7 @@ pub async fn create(
             now,
         )
         .await?;
+    crate::live::announce(&state, created.id, "submitted").await;
     let detail = load_detail(&state, &user, created.id).await?;
     Ok((StatusCode::CREATED, Json(detail)))
 }

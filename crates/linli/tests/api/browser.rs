@@ -147,8 +147,21 @@ impl Browser {
         self.client.find(Locator::Css(css)).await.is_ok()
     }
 
+    /// The visible text of the first match, read in one step in the page: live pages
+    /// replace their content, so an element found a moment ago may be gone.
     async fn text(&self, css: &str) -> String {
-        self.find(css).await.text().await.unwrap()
+        self.find(css).await;
+        let text = self
+            .client
+            .execute(
+                "const e = document.querySelector(arguments[0]); return e ? e.innerText : null;",
+                vec![json!(css)],
+            )
+            .await
+            .unwrap();
+        text.as_str()
+            .unwrap_or_else(|| panic!("{css} went away"))
+            .to_owned()
     }
 
     async fn fill(&self, css: &str, value: &str) {
@@ -168,6 +181,28 @@ impl Browser {
 
     async fn click(&self, css: &str) {
         self.find(css).await.click().await.unwrap();
+    }
+
+    /// Clicks something that loads another page (a submit button, a link) and waits for
+    /// that page: a click returns before the browser has left the old one.
+    async fn click_through(&self, css: &str) {
+        self.script("window.linliOldPage = true;").await;
+        self.click(css).await;
+        for _ in 0..200 {
+            let arrived = self
+                .client
+                .execute(
+                    "return window.linliOldPage === undefined && document.readyState === 'complete';",
+                    Vec::new(),
+                )
+                .await
+                .unwrap_or(Value::Bool(false));
+            if arrived == Value::Bool(true) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("clicking {css} led nowhere");
     }
 
     async fn choose(&self, css: &str, label: &str) {
@@ -195,14 +230,24 @@ impl Browser {
         self.go("/signin").await;
         self.fill("#login", login).await;
         self.fill("#password", DEMO_PASSWORD).await;
-        self.click("form[action='/signin'] button[type=submit]")
+        self.click_through("form[action='/signin'] button[type=submit]")
             .await;
+        // The answer takes a password check: wait for the page it leads to.
+        for _ in 0..100 {
+            if !self.path().await.starts_with("/signin") {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert!(
+            !self.path().await.starts_with("/signin"),
+            "{login} could not sign in"
+        );
         self.find("main").await;
-        assert_ne!(self.path().await, "/signin", "{login} could not sign in");
     }
 
     async fn sign_out(&self) {
-        self.click("form[action='/signout'] button").await;
+        self.click_through("form[action='/signout'] button").await;
         self.find("#login").await;
     }
 
@@ -324,12 +369,12 @@ async fn the_whole_loop_as_people_use_it() {
     browser.sign_in("bao").await;
     assert_eq!(browser.path().await, "/");
     browser.check_accessibility("resident home").await;
-    browser.click("#report-button").await;
+    browser.click_through("#report-button").await;
     assert_eq!(browser.path().await, "/report");
     browser.check_accessibility("report form").await;
     browser.check_label("高空抛物").await;
     browser.fill("#place", "7号楼北侧绿地").await;
-    browser.click("#report-submit").await;
+    browser.click_through("#report-submit").await;
     assert!(
         browser
             .text("#description-error")
@@ -355,7 +400,7 @@ async fn the_whole_loop_as_people_use_it() {
         .unwrap();
     browser.find("#photo-previews img").await;
     browser.screenshot("resident-report").await;
-    browser.click("#report-submit").await;
+    browser.click_through("#report-submit").await;
     let number: i64 = browser.text("#created-number").await.parse().unwrap();
     let bao_order = browser.path().await;
     let bao_order = bao_order.split('?').next().unwrap().to_owned();
@@ -371,7 +416,7 @@ async fn the_whole_loop_as_people_use_it() {
     assert_eq!(browser.path().await, "/desk");
     browser.check_accessibility("reception desk").await;
     browser.fill("#desk-q", "包").await;
-    browser.click("form[role=search] button").await;
+    browser.click_through("form[role=search] button").await;
     assert!(browser.text("#resident-matches").await.contains("包爷叔"));
     browser.fill("#visitor_name", "王阿姨").await;
     browser.fill("#visitor_phone", "13812345678").await;
@@ -380,12 +425,12 @@ async fn the_whole_loop_as_people_use_it() {
         .fill("#matter", "9号楼楼道灯坏了一个星期，晚上看不见")
         .await;
     browser.choose("#desk-category", "💡 楼道照明").await;
-    browser.click("#visit-submit").await;
+    browser.click_through("#visit-submit").await;
     let slip_number: i64 = browser.text("#slip-number").await.parse().unwrap();
     assert_eq!(slip_number, number + 1);
     browser.check_accessibility("slip").await;
     browser.screenshot("desk-slip").await;
-    browser.click("a[href^='/orders/']").await;
+    browser.click_through("a[href^='/orders/']").await;
     let desk_order = browser.path().await;
     browser.sign_out().await;
 
@@ -401,7 +446,7 @@ async fn the_whole_loop_as_people_use_it() {
             .await;
         browser.choose("#dispatch-lead", "城上城物业服务中心").await;
         browser.fill("#dispatch-text", "请物业尽快到现场查看").await;
-        browser.click("#do-dispatch").await;
+        browser.click_through("#do-dispatch").await;
         assert_eq!(browser.text("#order-status").await, "待处理");
         assert_eq!(
             browser.text("#lead-organisation").await,
@@ -415,7 +460,7 @@ async fn the_whole_loop_as_people_use_it() {
     assert!(browser.text("main").await.contains(&format!("#{number}")));
     browser.check_accessibility("handler queue").await;
     browser.go(&bao_order).await;
-    browser.click("#do-sign").await;
+    browser.click_through("#do-sign").await;
     assert_eq!(browser.text("#order-status").await, "处理中");
     open_action(&browser, "resolve").await;
     browser
@@ -428,7 +473,7 @@ async fn the_whole_loop_as_people_use_it() {
         .send_keys(&fixed.display().to_string())
         .await
         .unwrap();
-    browser.click("#do-resolve").await;
+    browser.click_through("#do-resolve").await;
     assert_eq!(browser.text("#order-status").await, "待验收");
     assert!(browser.exists("#resolution-photos img").await);
     browser.check_accessibility("resolved work order").await;
@@ -442,7 +487,7 @@ async fn the_whole_loop_as_people_use_it() {
     browser.check_label("★★★★★").await;
     browser.fill("#accept-text", "处理得很及时，谢谢！").await;
     browser.screenshot("resident-accept").await;
-    browser.click("#do-accept").await;
+    browser.click_through("#do-accept").await;
     assert_eq!(browser.text("#order-status").await, "已办结");
     assert!(browser.text("#order-rating").await.starts_with("★★★★★"));
     let timeline = browser.text("#timeline").await;
@@ -492,7 +537,7 @@ async fn large_text_mode_is_applied_and_remembered() {
         height >= 44.0 && width >= 44.0,
         "a control is smaller than 44×44 in the normal mode: {height}×{width} {which}"
     );
-    browser.click("#large-text-switch").await;
+    browser.click_through("#large-text-switch").await;
     browser.find("html.large").await;
     let body_size = browser
         .script("return parseFloat(getComputedStyle(document.body).fontSize);")
@@ -523,14 +568,14 @@ async fn large_text_mode_is_applied_and_remembered() {
     browser.viewport(PHONE).await;
     browser.sign_in("tang").await;
     assert!(browser.exists("html.large").await, "长辈版 is remembered");
-    browser.click("#report-button").await;
+    browser.click_through("#report-button").await;
     browser.check_accessibility("report form in 长辈版").await;
-    browser.click("#large-text-switch").await;
+    browser.click_through("#large-text-switch").await;
     assert!(!browser.exists("html.large").await);
 
     // English on request; Chinese otherwise.
     browser
-        .click("form[action='/settings/language'] button")
+        .click_through("form[action='/settings/language'] button")
         .await;
     assert_eq!(browser.text("h1").await, "Report a problem");
     browser.close().await;
@@ -570,24 +615,26 @@ async fn every_role_on_the_demo_data() {
         .check_accessibility("resident home with history")
         .await;
     browser.screenshot("resident-home").await;
-    browser
+    let href = browser
         .client
         .find(Locator::XPath(
             "//ul[@id='my-orders']//a[contains(., '#112')]",
         ))
         .await
         .unwrap()
-        .click()
+        .attr("href")
         .await
+        .unwrap()
         .unwrap();
+    browser.go(&href).await;
     assert_eq!(browser.text("#order-status").await, "待处理");
     browser.check_accessibility("work order 112").await;
     browser.screenshot("resident-order").await;
-    browser.click("#large-text-switch").await;
+    browser.click_through("#large-text-switch").await;
     browser.go("/").await;
     browser.find("html.large").await;
     browser.screenshot("resident-large-text").await;
-    browser.click("#large-text-switch").await;
+    browser.click_through("#large-text-switch").await;
     browser.sign_out().await;
 
     browser.viewport(DESKTOP).await;
@@ -632,6 +679,59 @@ async fn every_role_on_the_demo_data() {
             assert!(figure(&browser, 0).await > 100, "months of history");
         }
     }
+    browser.sign_out().await;
+
+    // The office television: the big screen by its token, changing without a reload.
+    let community = app.chengshangcheng().await;
+    let shuji = app.token("shuji").await;
+    let screen = app
+        .post(
+            "/api/v1/screens",
+            &shuji,
+            json!({ "community_id": community, "name": "联合办公室大屏" }),
+        )
+        .await;
+    let url = screen.expect(reqwest::StatusCode::CREATED)["url"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    browser.viewport((1920, 1080)).await;
+    browser.go(&url).await;
+    browser.find("#screen-ticker li").await;
+    browser.script("window.notReloaded = true;").await;
+    let open_before: i64 = browser.text("#screen-open").await.parse().unwrap();
+    let desk = app.token("desk").await;
+    let created = app
+        .post(
+            "/api/v1/work-orders",
+            &desk,
+            json!({ "category": "corridor_lighting", "description": "9号楼2单元楼道灯不亮", "guest_name": "王阿姨" }),
+        )
+        .await;
+    let number = created.expect(reqwest::StatusCode::CREATED)["number"]
+        .as_i64()
+        .unwrap();
+    let mut seen = false;
+    for _ in 0..40 {
+        if browser
+            .text("#screen-ticker li")
+            .await
+            .starts_with(&format!("#{number}"))
+        {
+            seen = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(seen, "the new work order reaches the screen");
+    assert_eq!(
+        browser.script("return window.notReloaded === true;").await,
+        json!(true)
+    );
+    let open_after: i64 = browser.text("#screen-open").await.parse().unwrap();
+    assert_eq!(open_after, open_before + 1);
+    browser.check_accessibility("big screen").await;
+    browser.screenshot("big-screen").await;
     browser.close().await;
     app.stop().await;
 }

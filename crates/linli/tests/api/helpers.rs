@@ -135,7 +135,14 @@ pub struct TestApp {
     pub store: Store,
     pub database: TestDatabase,
     state: Option<AppState>,
-    shutdowns: std::sync::Mutex<Vec<(oneshot::Sender<()>, tokio::task::JoinHandle<()>)>>,
+    shutdowns: std::sync::Mutex<Vec<Instance>>,
+}
+
+/// A running server: its state, and how to stop it.
+struct Instance {
+    state: AppState,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<()>>,
 }
 
 pub struct Response {
@@ -230,12 +237,19 @@ impl TestApp {
     /// Starts another server over the same database (another instance behind the same
     /// load balancer) and returns its address.
     pub async fn start_instance(&self, config: WebConfig) -> SocketAddr {
+        self.start_instance_over(self.store.clone(), config).await
+    }
+
+    /// Starts another server with its own connections to the same database, as another
+    /// process would.
+    pub async fn start_instance_over(&self, store: Store, config: WebConfig) -> SocketAddr {
         let state = AppState::new(
-            self.store.clone(),
+            store,
             Arc::new(self.clock.clone()),
             config,
             self.database.blobs.clone(),
         );
+        let kept = state.clone();
         let server = linli::server::Server::bind(SocketAddr::from(([127, 0, 0, 1], 0)), state)
             .await
             .unwrap();
@@ -249,15 +263,47 @@ impl TestApp {
                 .await
                 .unwrap();
         });
-        self.shutdowns.lock().unwrap().push((stop, task));
+        self.shutdowns.lock().unwrap().push(Instance {
+            state: kept,
+            stop: Some(stop),
+            task: Some(task),
+        });
         address
+    }
+
+    /// The state of each running server, in the order they started.
+    pub fn instances(&self) -> Vec<AppState> {
+        self.shutdowns
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|instance| instance.state.clone())
+            .collect()
+    }
+
+    /// Stops one server (as if its process ended), leaving the others running.
+    pub async fn stop_instance(&self, index: usize) {
+        let (stop, task) = {
+            let mut instances = self.shutdowns.lock().unwrap();
+            (instances[index].stop.take(), instances[index].task.take())
+        };
+        if let Some(stop) = stop {
+            let _ = stop.send(());
+        }
+        if let Some(task) = task {
+            let _ = task.await;
+        }
     }
 
     pub async fn stop(self) {
         let shutdowns: Vec<_> = std::mem::take(&mut *self.shutdowns.lock().unwrap());
-        for (stop, task) in shutdowns {
-            let _ = stop.send(());
-            let _ = task.await;
+        for instance in shutdowns {
+            if let Some(stop) = instance.stop {
+                let _ = stop.send(());
+            }
+            if let Some(task) = instance.task {
+                let _ = task.await;
+            }
         }
         self.store.close().await;
         self.database.drop_database().await;

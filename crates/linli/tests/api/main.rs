@@ -12,6 +12,7 @@ mod helpers;
 mod browser;
 mod cli;
 mod health;
+mod live;
 mod pages;
 mod people;
 mod photos;

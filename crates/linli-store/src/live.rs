@@ -1,0 +1,215 @@
+//! What live updates need from the database: telling the other instances about a change
+//! (PostgreSQL `NOTIFY`), electing the one instance that runs background jobs (an
+//! advisory lock held on its own connection), the figures of a big screen, and the
+//! tokens that let an office television show one.
+
+use crate::db::{Db, Store, stored_time};
+use crate::error::{StoreError, StoreResult};
+use chrono::{DateTime, Utc};
+use linli_domain::ids::PersonId;
+use serde::Serialize;
+
+/// Changes announced by one instance and heard by the others.
+pub const CHANGES_CHANNEL: &str = "linli_changes";
+
+/// Where notifications from other instances arrive (PostgreSQL only).
+pub struct Listener(sqlx::postgres::PgListener);
+
+impl Listener {
+    /// The next payload; an error means the connection broke (it reconnects by itself
+    /// on the next call, and what was sent meanwhile is lost to this instance).
+    pub async fn recv(&mut self) -> StoreResult<String> {
+        Ok(self.0.recv().await?.payload().to_owned())
+    }
+}
+
+/// The right to run background jobs, held while this value lives.
+pub enum Leadership {
+    /// SQLite: one process owns the file.
+    Sole,
+    /// PostgreSQL: a session advisory lock on a connection of its own; it is released
+    /// when the connection closes, so a crashed leader frees it.
+    Postgres(sqlx::PgConnection),
+}
+
+/// One advisory lock key for Linli's background jobs.
+const JOBS_LOCK_KEY: i64 = 0x6C69_6E6C_6A6F_6273; // "linljobs"
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct ScreenToken {
+    pub id: i64,
+    /// `community` or `street`.
+    pub scope_kind: String,
+    pub scope_id: i64,
+    pub name: String,
+    pub created_at: DateTime<Utc>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+impl Store {
+    /// Tells every instance listening on `channel`; a no-op on SQLite (one instance).
+    pub async fn notify(&self, channel: &str, payload: &str) -> StoreResult<()> {
+        if let Db::Postgres(pool) = &self.db {
+            sqlx::query("SELECT pg_notify($1, $2)")
+                .bind(channel)
+                .bind(payload)
+                .execute(pool)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Listens on `channel`; `None` on SQLite, where there are no other instances.
+    pub async fn listen(&self, channel: &str) -> StoreResult<Option<Listener>> {
+        match &self.db {
+            Db::Sqlite(_) => Ok(None),
+            Db::Postgres(pool) => {
+                let mut listener = sqlx::postgres::PgListener::connect_with(pool).await?;
+                listener.listen(channel).await?;
+                Ok(Some(Listener(listener)))
+            }
+        }
+    }
+
+    /// Becomes the instance that runs background jobs, unless another one already is.
+    pub async fn try_lead(&self) -> StoreResult<Option<Leadership>> {
+        match &self.db {
+            Db::Sqlite(_) => Ok(Some(Leadership::Sole)),
+            Db::Postgres(pool) => {
+                let mut connection = pool.acquire().await?.detach();
+                let (acquired,): (bool,) = sqlx::query_as("SELECT pg_try_advisory_lock($1)")
+                    .bind(JOBS_LOCK_KEY)
+                    .fetch_one(&mut connection)
+                    .await?;
+                Ok(acquired.then_some(Leadership::Postgres(connection)))
+            }
+        }
+    }
+
+    /// Whether a held leadership still stands (its connection is alive).
+    pub async fn still_leading(&self, leadership: &mut Leadership) -> bool {
+        match leadership {
+            Leadership::Sole => true,
+            Leadership::Postgres(connection) => {
+                use sqlx::Connection;
+                connection.ping().await.is_ok()
+            }
+        }
+    }
+
+    /// The people who see a work order as theirs: its reporter and its followers.
+    pub async fn audience(&self, work_order: i64) -> StoreResult<Vec<i64>> {
+        Ok(on_pool!(&self.db, |pool| {
+            sqlx::query_scalar::<_, i64>(
+                "SELECT reporter_id FROM work_orders WHERE id = $1 AND reporter_id IS NOT NULL
+                 UNION SELECT person_id FROM work_order_followers WHERE work_order_id = $1",
+            )
+            .bind(work_order)
+            .fetch_all(pool)
+            .await
+        })?)
+    }
+
+    /// Open work orders per building of some communities (resolved ones included: they
+    /// wait for the resident).
+    pub async fn open_by_building(&self, communities: &[i64]) -> StoreResult<Vec<(i64, i64)>> {
+        let mut rows = Vec::new();
+        for community in communities {
+            let found: Vec<(i64, i64)> = on_pool!(&self.db, |pool| {
+                sqlx::query_as(
+                    "SELECT building_id, CAST(COUNT(*) AS BIGINT) FROM work_orders
+                     WHERE community_id = $1 AND building_id IS NOT NULL
+                       AND status IN ('submitted', 'dispatched', 'in_progress', 'on_hold', 'resolved')
+                     GROUP BY building_id",
+                )
+                .bind(community)
+                .fetch_all(pool)
+                .await
+            })?;
+            rows.extend(found);
+        }
+        Ok(rows)
+    }
+
+    pub async fn create_screen_token(
+        &self,
+        scope_kind: &str,
+        scope_id: i64,
+        name: &str,
+        token_hash: &str,
+        created_by: PersonId,
+        now: DateTime<Utc>,
+    ) -> StoreResult<ScreenToken> {
+        Ok(on_pool!(&self.db, |pool| {
+            sqlx::query_as::<_, ScreenToken>(
+                "INSERT INTO screen_tokens (scope_kind, scope_id, name, token_hash, created_by, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6)
+                 RETURNING id, scope_kind, scope_id, name, created_at, revoked_at",
+            )
+            .bind(scope_kind)
+            .bind(scope_id)
+            .bind(name)
+            .bind(token_hash)
+            .bind(created_by.0)
+            .bind(stored_time(now))
+            .fetch_one(pool)
+            .await
+        })?)
+    }
+
+    /// The screen a token opens, unless it is unknown or revoked.
+    pub async fn screen_by_token(&self, token_hash: &str) -> StoreResult<Option<ScreenToken>> {
+        Ok(on_pool!(&self.db, |pool| {
+            sqlx::query_as::<_, ScreenToken>(
+                "SELECT id, scope_kind, scope_id, name, created_at, revoked_at FROM screen_tokens
+                 WHERE token_hash = $1 AND revoked_at IS NULL",
+            )
+            .bind(token_hash)
+            .fetch_optional(pool)
+            .await
+        })?)
+    }
+
+    pub async fn screen_tokens(
+        &self,
+        scope_kind: &str,
+        scope_id: i64,
+    ) -> StoreResult<Vec<ScreenToken>> {
+        Ok(on_pool!(&self.db, |pool| {
+            sqlx::query_as::<_, ScreenToken>(
+                "SELECT id, scope_kind, scope_id, name, created_at, revoked_at FROM screen_tokens
+                 WHERE scope_kind = $1 AND scope_id = $2 ORDER BY id",
+            )
+            .bind(scope_kind)
+            .bind(scope_id)
+            .fetch_all(pool)
+            .await
+        })?)
+    }
+
+    pub async fn screen_token(&self, id: i64) -> StoreResult<ScreenToken> {
+        on_pool!(&self.db, |pool| {
+            sqlx::query_as::<_, ScreenToken>(
+                "SELECT id, scope_kind, scope_id, name, created_at, revoked_at FROM screen_tokens WHERE id = $1",
+            )
+            .bind(id)
+            .fetch_optional(pool)
+            .await
+        })?
+        .ok_or(StoreError::NotFound("screen.not_found"))
+    }
+
+    pub async fn revoke_screen_token(&self, id: i64, now: DateTime<Utc>) -> StoreResult<()> {
+        on_pool!(&self.db, |pool| {
+            sqlx::query(
+                "UPDATE screen_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
+            )
+            .bind(stored_time(now))
+            .bind(id)
+            .execute(pool)
+            .await
+            .map(|_| ())
+        })?;
+        Ok(())
+    }
+}
