@@ -10,6 +10,7 @@ pub mod blobs;
 pub mod bulk;
 mod error;
 pub mod live;
+pub mod notifications;
 pub mod passwords;
 pub mod people;
 pub mod registry;

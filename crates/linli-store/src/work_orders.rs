@@ -822,11 +822,22 @@ impl Store {
             if filter.public_only {
                 query.push(" AND is_public");
             }
-            if filter.supervised_only {
-                query.push(" AND supervised");
-            }
-            if filter.escalated_only {
-                query.push(" AND escalated");
+            // Few are supervised or escalated: found through their partial indexes, as
+            // a subquery so that no planner walks the community's history instead.
+            for (wanted, flag) in [
+                (filter.supervised_only, "supervised"),
+                (filter.escalated_only, "escalated"),
+            ] {
+                if wanted {
+                    query.push(format!(
+                        " AND id IN (SELECT f.id FROM work_orders f WHERE f.{flag} AND f.community_id IN ("
+                    ));
+                    let mut inner = query.separated(", ");
+                    for community in &filter.communities {
+                        inner.push_bind(*community);
+                    }
+                    query.push("))");
+                }
             }
             if let Some(text) = filter
                 .text

@@ -15,6 +15,7 @@ mod health;
 mod live;
 mod locale;
 mod metrics;
+pub mod notify;
 mod pages;
 mod people;
 mod photos;
@@ -102,6 +103,13 @@ pub fn router(state: AppState) -> Router {
         .route("/visits", get(visits::list).post(visits::create))
         .route("/statistics", get(statistics::get))
         .route("/screens", post(screen::create_screen))
+        .route(
+            "/channels",
+            get(notify::list_channels).post(notify::create_channel),
+        )
+        .route("/deliveries", get(notify::list_deliveries))
+        .route("/notifications", get(notify::inbox))
+        .route("/notifications/read", post(notify::mark_read))
         .route("/screens/{id}", delete(screen::revoke_screen))
         .route(
             "/work-orders",

@@ -23,6 +23,8 @@ pub struct WebConfig {
     pub max_failures_per_address: i64,
     /// Mark the pages' cookies `Secure` (served over HTTPS, directly or behind a proxy).
     pub secure_cookies: bool,
+    /// The first wait before a failed delivery is tried again; it doubles each time.
+    pub delivery_retry_base: std::time::Duration,
 }
 
 impl Default for WebConfig {
@@ -35,6 +37,7 @@ impl Default for WebConfig {
             max_failures_per_login: 5,
             max_failures_per_address: 30,
             secure_cookies: false,
+            delivery_retry_base: std::time::Duration::from_secs(10),
         }
     }
 }
@@ -52,6 +55,8 @@ pub struct AppState {
     /// Committed changes, for live pages and big screens (and the other instances).
     pub live: Arc<LiveHub>,
     pub(crate) screens: Arc<ScreenFeeds>,
+    /// For deliveries to channels.
+    pub(crate) http: reqwest::Client,
     /// Whether this instance is the one running background jobs.
     jobs_leader: Arc<std::sync::atomic::AtomicBool>,
     /// Set when the server stops, so that endless streams end and let it.
@@ -78,6 +83,10 @@ impl AppState {
             metrics: Arc::new(Metrics::new()),
             live,
             screens: Arc::new(ScreenFeeds::default()),
+            http: reqwest::Client::builder()
+                .user_agent(concat!("Linli/", env!("CARGO_PKG_VERSION")))
+                .build()
+                .unwrap_or_default(),
             jobs_leader: Arc::default(),
             stopping: Arc::new(tokio::sync::watch::channel(false).0),
         }

@@ -90,6 +90,7 @@ impl Server {
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         let housekeeping = tokio::spawn(housekeeping(self.state.clone()));
+        let notifying = tokio::spawn(notifications(self.state.clone()));
         let app = linli_web::router(self.state.clone());
         let served = axum::serve(
             self.listener,
@@ -104,6 +105,7 @@ impl Server {
         })
         .await;
         housekeeping.abort();
+        notifying.abort();
         // Its lock went with the task's connection.
         self.state.set_leads_jobs(false);
         self.state.store.close().await;
@@ -170,6 +172,24 @@ async fn housekeeping(state: AppState) {
             }
         }
         runs = runs.wrapping_add(1);
+    }
+}
+
+/// Every second, on the instance that runs background jobs: fan out new outbox messages
+/// to inboxes and channels, then try the deliveries that are due.
+async fn notifications(state: AppState) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
+    loop {
+        tick.tick().await;
+        if !state.leads_jobs() {
+            continue;
+        }
+        if let Err(error) = linli_web::notify::fan_out_pending(&state).await {
+            tracing::warn!(code = error.code, "fanning out notifications failed");
+        }
+        if let Err(error) = linli_web::notify::deliver_due(&state).await {
+            tracing::warn!(code = error.code, "delivering notifications failed");
+        }
     }
 }
 

@@ -75,6 +75,8 @@ impl Roles {
 }
 
 pub struct SignedIn {
+    /// Unread notifications in their inbox.
+    pub unread: i64,
     pub user: CurrentUser,
     pub person: Person,
     /// The community the pages show: the person's own (the first, for street staff and
@@ -129,10 +131,12 @@ impl FromRequestParts<AppState> for Viewer {
         };
         let person = state.store.person(user.person).await?;
         let large_text = state.store.large_text(user.person).await?;
+        let unread = state.store.unread_count(user.person).await?;
         let community = visible_communities(state, &user).await?.into_iter().next();
         let roles = Roles::of(&user, community.as_ref());
         Ok(Self {
             signed_in: Some(SignedIn {
+                unread,
                 user,
                 person,
                 community,
@@ -195,6 +199,19 @@ impl Viewer {
             if roles.admin {
                 link("/admin", "page.nav.admin", "admin");
             }
+            let inbox = if signed_in.unread > 0 {
+                text(
+                    "page.nav.inbox_unread",
+                    &[("count", signed_in.unread.to_string())],
+                )
+            } else {
+                text("page.nav.inbox", &[])
+            };
+            nav.push(NavLink {
+                href: "/inbox",
+                label: inbox,
+                current: section == "inbox",
+            });
             community_name = signed_in
                 .community
                 .as_ref()

@@ -12,6 +12,7 @@ mod assets;
 mod context;
 mod desk;
 mod home;
+mod inbox;
 mod orders;
 mod queue;
 mod session;
@@ -54,6 +55,7 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/people", post(admin::add_person))
         .route("/admin/categories/{id}", post(admin::update_category))
         .route("/admin/holidays", post(admin::replace_holidays))
+        .route("/inbox", get(inbox::inbox_page).post(inbox::mark_read))
         .route("/static/{name}", get(assets::asset))
         .route("/live", get(crate::live::page_stream))
         .route("/screen/{kind}/{id}", get(crate::screen::screen_page))

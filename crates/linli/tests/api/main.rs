@@ -13,6 +13,7 @@ mod browser;
 mod cli;
 mod health;
 mod live;
+mod notifications;
 mod pages;
 mod people;
 mod photos;

@@ -1,0 +1,362 @@
+//! Notifications: the outbox fanned out to people's inboxes and to the community's
+//! channels (group-chat robots, webhooks), and each channel delivery tried until it
+//! arrives, with its log.
+
+use crate::db::{Store, stored_time};
+use crate::error::StoreResult;
+use chrono::{DateTime, Utc};
+use linli_domain::ids::{CommunityId, PersonId};
+use serde::Serialize;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct OutboxRow {
+    pub id: i64,
+    pub topic: String,
+    pub community_id: Option<i64>,
+    pub work_order_id: Option<i64>,
+    pub payload: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Channel {
+    pub id: i64,
+    pub community_id: i64,
+    /// `wecom` (企业微信), `dingtalk` (钉钉), `feishu` (飞书) or `webhook`.
+    pub kind: String,
+    pub name: String,
+    pub url: String,
+    #[serde(skip)]
+    pub secret: Option<String>,
+    /// Comma-separated topics; empty for all.
+    pub topics: String,
+    pub active: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+impl Channel {
+    pub fn wants(&self, topic: &str) -> bool {
+        self.active
+            && (self.topics.trim().is_empty()
+                || self.topics.split(',').any(|wanted| wanted.trim() == topic))
+    }
+}
+
+pub struct NewChannel<'a> {
+    pub community: CommunityId,
+    pub kind: &'a str,
+    pub name: &'a str,
+    pub url: &'a str,
+    pub secret: Option<&'a str>,
+    pub topics: &'a str,
+}
+
+/// One message for one person's inbox.
+pub struct InboxMessage {
+    pub person: i64,
+    pub body: String,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct DueDelivery {
+    pub id: i64,
+    pub attempts: i64,
+    pub body: String,
+    pub kind: String,
+    pub url: String,
+    pub secret: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct DeliveryRow {
+    pub id: i64,
+    pub outbox_id: i64,
+    pub channel_id: i64,
+    pub channel_name: String,
+    /// `pending`, `delivered` or `failed` (gave up).
+    pub status: String,
+    pub attempts: i64,
+    pub next_attempt_at: DateTime<Utc>,
+    pub last_error: Option<String>,
+    pub delivered_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Notification {
+    pub id: i64,
+    pub work_order_id: Option<i64>,
+    pub topic: String,
+    pub body: String,
+    pub created_at: DateTime<Utc>,
+    pub read_at: Option<DateTime<Utc>>,
+}
+
+impl Store {
+    /// Outbox messages not yet fanned out, oldest first.
+    pub async fn outbox_to_fan_out(&self, limit: i64) -> StoreResult<Vec<OutboxRow>> {
+        Ok(on_pool!(&self.db, |pool| {
+            sqlx::query_as::<_, OutboxRow>(
+                "SELECT id, topic, community_id, work_order_id, payload FROM outbox
+                 WHERE delivered_at IS NULL ORDER BY id LIMIT $1",
+            )
+            .bind(limit)
+            .fetch_all(pool)
+            .await
+        })?)
+    }
+
+    /// Writes a message's inbox entries and channel deliveries and marks it handled, in
+    /// one transaction: each message is fanned out once, even if this is retried.
+    pub async fn fan_out(
+        &self,
+        message: &OutboxRow,
+        inbox: &[InboxMessage],
+        deliveries: &[(i64, String)],
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let now = stored_time(now);
+        on_pool!(&self.db, |pool| {
+            let mut tx = pool.begin().await?;
+            let claimed = sqlx::query(
+                "UPDATE outbox SET delivered_at = $1, attempts = attempts + 1 WHERE id = $2 AND delivered_at IS NULL",
+            )
+            .bind(now)
+            .bind(message.id)
+            .execute(&mut *tx)
+            .await?;
+            if claimed.rows_affected() == 1 {
+                for entry in inbox {
+                    sqlx::query(
+                        "INSERT INTO notifications (person_id, community_id, work_order_id, topic, body, created_at)
+                         VALUES ($1, $2, $3, $4, $5, $6)",
+                    )
+                    .bind(entry.person)
+                    .bind(message.community_id)
+                    .bind(message.work_order_id)
+                    .bind(&message.topic)
+                    .bind(&entry.body)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                for (channel, body) in deliveries {
+                    sqlx::query(
+                        "INSERT INTO deliveries (outbox_id, channel_id, body, status, next_attempt_at, created_at)
+                         VALUES ($1, $2, $3, 'pending', $4, $4) ON CONFLICT (outbox_id, channel_id) DO NOTHING",
+                    )
+                    .bind(message.id)
+                    .bind(channel)
+                    .bind(body)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+            }
+            tx.commit().await
+        })?;
+        Ok(())
+    }
+
+    /// The people holding `role` in a community.
+    pub async fn holders_of(&self, role: &str, community: i64) -> StoreResult<Vec<i64>> {
+        Ok(on_pool!(&self.db, |pool| {
+            sqlx::query_scalar::<_, i64>(
+                "SELECT DISTINCT person_id FROM role_grants
+                 WHERE role = $1 AND scope_kind = 'community' AND scope_id = $2 ORDER BY person_id",
+            )
+            .bind(role)
+            .bind(community)
+            .fetch_all(pool)
+            .await
+        })?)
+    }
+
+    /// The handlers of an organisation.
+    pub async fn members_of(&self, organisation: i64) -> StoreResult<Vec<i64>> {
+        Ok(on_pool!(&self.db, |pool| {
+            sqlx::query_scalar::<_, i64>(
+                "SELECT DISTINCT person_id FROM role_grants
+                 WHERE role = 'handler' AND organisation_id = $1 ORDER BY person_id",
+            )
+            .bind(organisation)
+            .fetch_all(pool)
+            .await
+        })?)
+    }
+
+    pub async fn create_channel(
+        &self,
+        channel: NewChannel<'_>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Channel> {
+        Ok(on_pool!(&self.db, |pool| {
+            sqlx::query_as::<_, Channel>(
+                "INSERT INTO notification_channels (community_id, kind, name, url, secret, topics, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)
+                 RETURNING id, community_id, kind, name, url, secret, topics, active, created_at",
+            )
+            .bind(channel.community.0)
+            .bind(channel.kind)
+            .bind(channel.name)
+            .bind(channel.url)
+            .bind(channel.secret)
+            .bind(channel.topics)
+            .bind(stored_time(now))
+            .fetch_one(pool)
+            .await
+        })?)
+    }
+
+    pub async fn channels(&self, community: CommunityId) -> StoreResult<Vec<Channel>> {
+        Ok(on_pool!(&self.db, |pool| {
+            sqlx::query_as::<_, Channel>(
+                "SELECT id, community_id, kind, name, url, secret, topics, active, created_at
+                 FROM notification_channels WHERE community_id = $1 ORDER BY id",
+            )
+            .bind(community.0)
+            .fetch_all(pool)
+            .await
+        })?)
+    }
+
+    /// Deliveries whose time to try has come.
+    pub async fn due_deliveries(
+        &self,
+        now: DateTime<Utc>,
+        limit: i64,
+    ) -> StoreResult<Vec<DueDelivery>> {
+        Ok(on_pool!(&self.db, |pool| {
+            sqlx::query_as::<_, DueDelivery>(
+                "SELECT d.id, d.attempts, d.body, c.kind, c.url, c.secret
+                 FROM deliveries d JOIN notification_channels c ON c.id = d.channel_id
+                 WHERE d.status = 'pending' AND d.next_attempt_at <= $1
+                 ORDER BY d.next_attempt_at LIMIT $2",
+            )
+            .bind(stored_time(now))
+            .bind(limit)
+            .fetch_all(pool)
+            .await
+        })?)
+    }
+
+    /// Holds a delivery for the one try now under way.
+    pub async fn lease_delivery(&self, id: i64, until: DateTime<Utc>) -> StoreResult<()> {
+        on_pool!(&self.db, |pool| {
+            sqlx::query("UPDATE deliveries SET next_attempt_at = $1 WHERE id = $2")
+                .bind(stored_time(until))
+                .bind(id)
+                .execute(pool)
+                .await
+                .map(|_| ())
+        })?;
+        Ok(())
+    }
+
+    pub async fn delivery_done(&self, id: i64, now: DateTime<Utc>) -> StoreResult<()> {
+        on_pool!(&self.db, |pool| {
+            sqlx::query(
+                "UPDATE deliveries SET status = 'delivered', attempts = attempts + 1, delivered_at = $1, last_error = NULL WHERE id = $2",
+            )
+            .bind(stored_time(now))
+            .bind(id)
+            .execute(pool)
+            .await
+            .map(|_| ())
+        })?;
+        Ok(())
+    }
+
+    /// A failed try: again at `retry_at`, or given up when there is none.
+    pub async fn delivery_failed(
+        &self,
+        id: i64,
+        error: &str,
+        retry_at: Option<DateTime<Utc>>,
+    ) -> StoreResult<()> {
+        let error: String = error.chars().take(500).collect();
+        on_pool!(&self.db, |pool| {
+            match retry_at {
+                Some(at) => sqlx::query(
+                    "UPDATE deliveries SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2 WHERE id = $3",
+                )
+                .bind(&error)
+                .bind(stored_time(at))
+                .bind(id)
+                .execute(pool)
+                .await
+                .map(|_| ()),
+                None => sqlx::query(
+                    "UPDATE deliveries SET attempts = attempts + 1, last_error = $1, status = 'failed' WHERE id = $2",
+                )
+                .bind(&error)
+                .bind(id)
+                .execute(pool)
+                .await
+                .map(|_| ()),
+            }
+        })?;
+        Ok(())
+    }
+
+    /// The delivery log of a community, newest first.
+    pub async fn deliveries(
+        &self,
+        community: CommunityId,
+        limit: i64,
+    ) -> StoreResult<Vec<DeliveryRow>> {
+        Ok(on_pool!(&self.db, |pool| {
+            sqlx::query_as::<_, DeliveryRow>(
+                "SELECT d.id, d.outbox_id, d.channel_id, c.name AS channel_name, d.status, d.attempts,
+                        d.next_attempt_at, d.last_error, d.delivered_at, d.created_at
+                 FROM deliveries d JOIN notification_channels c ON c.id = d.channel_id
+                 WHERE c.community_id = $1 ORDER BY d.id DESC LIMIT $2",
+            )
+            .bind(community.0)
+            .bind(limit)
+            .fetch_all(pool)
+            .await
+        })?)
+    }
+
+    pub async fn notifications_of(
+        &self,
+        person: PersonId,
+        limit: i64,
+    ) -> StoreResult<Vec<Notification>> {
+        Ok(on_pool!(&self.db, |pool| {
+            sqlx::query_as::<_, Notification>(
+                "SELECT id, work_order_id, topic, body, created_at, read_at FROM notifications
+                 WHERE person_id = $1 ORDER BY id DESC LIMIT $2",
+            )
+            .bind(person.0)
+            .bind(limit)
+            .fetch_all(pool)
+            .await
+        })?)
+    }
+
+    pub async fn unread_count(&self, person: PersonId) -> StoreResult<i64> {
+        Ok(on_pool!(&self.db, |pool| {
+            sqlx::query_scalar::<_, i64>(
+                "SELECT CAST(COUNT(*) AS BIGINT) FROM notifications WHERE person_id = $1 AND read_at IS NULL",
+            )
+            .bind(person.0)
+            .fetch_one(pool)
+            .await
+        })?)
+    }
+
+    pub async fn mark_all_read(&self, person: PersonId, now: DateTime<Utc>) -> StoreResult<()> {
+        on_pool!(&self.db, |pool| {
+            sqlx::query(
+                "UPDATE notifications SET read_at = $1 WHERE person_id = $2 AND read_at IS NULL",
+            )
+            .bind(stored_time(now))
+            .bind(person.0)
+            .execute(pool)
+            .await
+            .map(|_| ())
+        })?;
+        Ok(())
+    }
+}

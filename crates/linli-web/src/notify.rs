@@ -1,0 +1,562 @@
+//! Notifications. Every change that someone should hear of is written to the outbox in
+//! the transaction that made it; the instance that runs background jobs fans each
+//! message out — to the inboxes of the people the default rules name, and to every
+//! channel of the community that wants its topic — and then tries each channel delivery
+//! until it arrives (at least once), with exponential backoff, every channel on its own
+//! so that a hanging or failing endpoint delays nobody else.
+//!
+//! Channels: 企业微信, 钉钉 and 飞书 group robots (their documented text message JSON, and
+//! their signatures when a secret is set) and a generic JSON webhook signed with
+//! HMAC-SHA256 (`X-Linli-Signature: sha256=HEX` over `TIMESTAMP.BODY`).
+
+use crate::auth::CurrentUser;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{ApiJson, ApiQuery};
+use crate::locale::text;
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use base64::Engine as _;
+use chrono::{DateTime, Utc};
+use hmac::{KeyInit, Mac};
+use linli_domain::ValidationError;
+use linli_domain::ids::{BuildingId, CommunityId, PersonId};
+use linli_domain::permissions::RegistryAction;
+use linli_domain::roles::{Role, Scope};
+use linli_store::notifications::{Channel, DueDelivery, InboxMessage, NewChannel, OutboxRow};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use std::time::Duration;
+
+type HmacSha256 = hmac::Hmac<sha2::Sha256>;
+
+/// After this many failed tries a delivery is given up (and shows as failed in the log).
+const MAX_ATTEMPTS: i64 = 12;
+const LONGEST_WAIT: Duration = Duration::from_secs(3600);
+/// How long one endpoint may take to answer.
+const SEND_TIMEOUT: Duration = Duration::from_secs(5);
+
+pub const CHANNEL_KINDS: [&str; 4] = ["wecom", "dingtalk", "feishu", "webhook"];
+
+/// What one outbox message says, and to whom by default.
+struct Message {
+    text: String,
+    recipients: Vec<i64>,
+}
+
+async fn describe(state: &AppState, message: &OutboxRow) -> ApiResult<Message> {
+    let payload: Value = serde_json::from_str(&message.payload).unwrap_or(Value::Null);
+    let Some(order_id) = message.work_order_id else {
+        return Ok(Message {
+            text: String::new(),
+            recipients: Vec::new(),
+        });
+    };
+    let order = state.store.work_order(order_id).await?;
+    let category = state.store.category(order.category_id).await?;
+    let building = match order.building_id {
+        Some(id) => state
+            .store
+            .building(BuildingId(id))
+            .await
+            .map(|building| building.name)
+            .unwrap_or_default(),
+        None => String::new(),
+    };
+    let lead = payload["lead_organisation_id"]
+        .as_i64()
+        .or(order.lead_organisation_id);
+    let lead_members = match lead {
+        Some(organisation) => state.store.members_of(organisation).await?,
+        None => Vec::new(),
+    };
+    let community = order.community_id;
+    let (key, recipients) = match message.topic.as_str() {
+        "work_order.submitted" => (
+            "submitted",
+            state.store.holders_of("duty_officer", community).await?,
+        ),
+        "work_order.dispatched" => ("dispatched", lead_members),
+        "work_order.overdue" => {
+            let mut people = state.store.holders_of("supervisor", community).await?;
+            people.extend(lead_members);
+            ("overdue", people)
+        }
+        "work_order.resolved" => ("resolved", order.reporter_id.into_iter().collect()),
+        "work_order.supervised" => ("supervised", lead_members),
+        "work_order.returned" => (
+            "returned",
+            state.store.holders_of("duty_officer", community).await?,
+        ),
+        "work_order.urged" => ("urged", lead_members),
+        "work_order.extension_requested" => (
+            "extension_requested",
+            state.store.holders_of("duty_officer", community).await?,
+        ),
+        "work_order.extension_decided" => ("extension_decided", lead_members),
+        _ => ("other", Vec::new()),
+    };
+    let mut recipients = recipients;
+    recipients.sort_unstable();
+    recipients.dedup();
+    Ok(Message {
+        text: text(
+            &format!("notify.{key}"),
+            &[
+                ("number", order.number.to_string()),
+                ("category", category.name),
+                ("building", building),
+            ],
+        )
+        .trim()
+        .to_owned(),
+        recipients,
+    })
+}
+
+/// What a channel is sent (before signing), kept with the delivery.
+fn channel_body(channel: &Channel, message: &OutboxRow, text: &str, number: i64) -> Value {
+    match channel.kind.as_str() {
+        "wecom" | "dingtalk" => json!({ "msgtype": "text", "text": { "content": text } }),
+        "feishu" => json!({ "msg_type": "text", "content": { "text": text } }),
+        _ => json!({
+            "topic": message.topic,
+            "community_id": message.community_id,
+            "work_order_id": message.work_order_id,
+            "number": number,
+            "text": text,
+            "outbox_id": message.id,
+        }),
+    }
+}
+
+/// Fans out pending outbox messages; returns how many.
+pub async fn fan_out_pending(state: &AppState) -> ApiResult<usize> {
+    let pending = state.store.outbox_to_fan_out(100).await?;
+    for message in &pending {
+        let described = describe(state, message).await?;
+        let number = match message.work_order_id {
+            Some(id) => state.store.work_order(id).await?.number,
+            None => 0,
+        };
+        let channels = match message.community_id {
+            Some(community) => state.store.channels(CommunityId(community)).await?,
+            None => Vec::new(),
+        };
+        let inbox: Vec<InboxMessage> = described
+            .recipients
+            .iter()
+            .map(|person| InboxMessage {
+                person: *person,
+                body: described.text.clone(),
+            })
+            .collect();
+        let deliveries: Vec<(i64, String)> = channels
+            .iter()
+            .filter(|channel| channel.wants(&message.topic) && !described.text.is_empty())
+            .map(|channel| {
+                (
+                    channel.id,
+                    channel_body(channel, message, &described.text, number).to_string(),
+                )
+            })
+            .collect();
+        state
+            .store
+            .fan_out(message, &inbox, &deliveries, state.clock.now())
+            .await?;
+    }
+    Ok(pending.len())
+}
+
+fn hmac_of(key: &[u8], message: &[u8]) -> Vec<u8> {
+    // HMAC takes keys of any length: this never fails.
+    let Ok(mut mac) = <HmacSha256 as KeyInit>::new_from_slice(key) else {
+        return Vec::new();
+    };
+    mac.update(message);
+    mac.finalize().into_bytes().to_vec()
+}
+
+/// The request one delivery makes: its URL, body and extra headers, signed as the
+/// channel's kind requires.
+fn signed_request(
+    delivery: &DueDelivery,
+    now: DateTime<Utc>,
+) -> (String, String, Vec<(&'static str, String)>) {
+    let base64 = base64::engine::general_purpose::STANDARD;
+    let mut url = delivery.url.clone();
+    let mut body = delivery.body.clone();
+    let mut headers = Vec::new();
+    let secret = delivery
+        .secret
+        .as_deref()
+        .filter(|secret| !secret.is_empty());
+    match (delivery.kind.as_str(), secret) {
+        ("dingtalk", Some(secret)) => {
+            let timestamp = now.timestamp_millis();
+            let sign = base64.encode(hmac_of(
+                secret.as_bytes(),
+                format!("{timestamp}\n{secret}").as_bytes(),
+            ));
+            let separator = if url.contains('?') { '&' } else { '?' };
+            url = format!(
+                "{url}{separator}timestamp={timestamp}&sign={}",
+                crate::pages::url_encode(&sign).replace('/', "%2F")
+            );
+        }
+        ("feishu", Some(secret)) => {
+            let timestamp = now.timestamp();
+            let sign = base64.encode(hmac_of(format!("{timestamp}\n{secret}").as_bytes(), b""));
+            if let Ok(mut value) = serde_json::from_str::<Value>(&body) {
+                value["timestamp"] = json!(timestamp.to_string());
+                value["sign"] = json!(sign);
+                body = value.to_string();
+            }
+        }
+        ("webhook", Some(secret)) => {
+            let timestamp = now.timestamp();
+            let signature = hex::encode(hmac_of(
+                secret.as_bytes(),
+                format!("{timestamp}.{body}").as_bytes(),
+            ));
+            headers.push(("x-linli-timestamp", timestamp.to_string()));
+            headers.push(("x-linli-signature", format!("sha256={signature}")));
+        }
+        _ => {}
+    }
+    (url, body, headers)
+}
+
+/// Whether an endpoint's answer means it took the message: a 2xx status, and for the
+/// robots no error code in the body (they answer 200 with `errcode`/`code` on failure).
+fn accepted(kind: &str, status: reqwest::StatusCode, answer: &str) -> Result<(), String> {
+    if !status.is_success() {
+        return Err(format!("HTTP {status}"));
+    }
+    if kind != "webhook"
+        && let Ok(answer) = serde_json::from_str::<Value>(answer)
+    {
+        let code = answer
+            .get("errcode")
+            .or_else(|| answer.get("code"))
+            .and_then(Value::as_i64)
+            .unwrap_or(0);
+        if code != 0 {
+            return Err(format!("refused: {answer}"));
+        }
+    }
+    Ok(())
+}
+
+/// Starts every delivery that is due, each in its own task so that a slow endpoint holds
+/// up nobody; returns how many were started. Each is first leased (its next try moved
+/// past the send timeout) so that the next round does not start it again meanwhile.
+pub async fn deliver_due(state: &AppState) -> ApiResult<usize> {
+    let now = state.clock.now();
+    let due = state.store.due_deliveries(now, 50).await?;
+    let lease =
+        chrono::Duration::from_std(SEND_TIMEOUT * 2).unwrap_or(chrono::Duration::seconds(10));
+    for delivery in &due {
+        state.store.lease_delivery(delivery.id, now + lease).await?;
+    }
+    let started = due.len();
+    for delivery in due {
+        let state = state.clone();
+        tokio::spawn(async move {
+            if let Err(error) = deliver(&state, &delivery).await {
+                tracing::warn!(
+                    code = error.code,
+                    delivery = delivery.id,
+                    "recording a delivery failed"
+                );
+            }
+        });
+    }
+    Ok(started)
+}
+
+async fn deliver(state: &AppState, delivery: &DueDelivery) -> ApiResult<()> {
+    let (url, body, headers) = signed_request(delivery, state.clock.now());
+    let mut request = state
+        .http
+        .post(&url)
+        .timeout(SEND_TIMEOUT)
+        .header("content-type", "application/json")
+        .body(body);
+    for (name, value) in headers {
+        request = request.header(name, value);
+    }
+    let outcome = match request.send().await {
+        Ok(response) => {
+            let status = response.status();
+            let answer = response.text().await.unwrap_or_default();
+            accepted(&delivery.kind, status, &answer)
+        }
+        Err(error) => Err(error.to_string()),
+    };
+    match outcome {
+        Ok(()) => {
+            state
+                .store
+                .delivery_done(delivery.id, state.clock.now())
+                .await?
+        }
+        Err(error) => {
+            let tries = delivery.attempts + 1;
+            let retry_at = (tries < MAX_ATTEMPTS).then(|| {
+                let wait = state
+                    .config
+                    .delivery_retry_base
+                    .saturating_mul(2u32.saturating_pow(u32::try_from(tries - 1).unwrap_or(31)))
+                    .min(LONGEST_WAIT);
+                state.clock.now()
+                    + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::hours(1))
+            });
+            tracing::info!(delivery = delivery.id, tries, %error, "a delivery failed");
+            state
+                .store
+                .delivery_failed(delivery.id, &error, retry_at)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewChannelInput {
+    community_id: i64,
+    /// `wecom`, `dingtalk`, `feishu` or `webhook`.
+    kind: String,
+    name: String,
+    /// The robot's or the endpoint's address (http or https).
+    url: String,
+    /// Required for `webhook` (the HMAC key, 16 characters or more); the robot's signing
+    /// secret for `dingtalk` and `feishu`, when it has one.
+    secret: Option<String>,
+    /// Topics to send (`work_order.dispatched`, …); all when absent.
+    #[serde(default)]
+    topics: Vec<String>,
+}
+
+const TOPICS: [&str; 9] = [
+    "work_order.submitted",
+    "work_order.dispatched",
+    "work_order.overdue",
+    "work_order.resolved",
+    "work_order.supervised",
+    "work_order.returned",
+    "work_order.urged",
+    "work_order.extension_requested",
+    "work_order.extension_decided",
+];
+
+async fn may_configure(state: &AppState, user: &CurrentUser, community: i64) -> ApiResult<()> {
+    let place = state.store.community(CommunityId(community)).await?.place();
+    let supervisor = user.grants().iter().any(|grant| {
+        grant.role == Role::Supervisor && grant.scope == Scope::Community(CommunityId(community))
+    });
+    if supervisor || user.may(RegistryAction::ManageCommunities, place) {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden())
+    }
+}
+
+/// `POST /api/v1/channels`: where a community's messages also go.
+#[utoipa::path(
+    post,
+    path = "/api/v1/channels",
+    tag = "notifications",
+    summary = "Add a notification channel (group robot or signed webhook)",
+    request_body = NewChannelInput,
+    responses((status = 201, body = Channel)),
+    security(("bearer" = []))
+)]
+pub async fn create_channel(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiJson(input): ApiJson<NewChannelInput>,
+) -> ApiResult<(StatusCode, Json<Channel>)> {
+    may_configure(&state, &user, input.community_id).await?;
+    if !CHANNEL_KINDS.contains(&input.kind.as_str()) {
+        return Err(ValidationError::new("channel.kind_unknown", "kind").into());
+    }
+    let name = linli_domain::registry::Name::parse(&input.name, "name", 40)?;
+    let url = reqwest::Url::parse(input.url.trim())
+        .ok()
+        .filter(|url| matches!(url.scheme(), "http" | "https") && url.host().is_some())
+        .ok_or_else(|| ApiError::from(ValidationError::new("channel.url_invalid", "url")))?;
+    let secret = input
+        .secret
+        .as_deref()
+        .map(str::trim)
+        .filter(|secret| !secret.is_empty());
+    if input.kind == "webhook" && secret.is_none_or(|secret| secret.chars().count() < 16) {
+        return Err(ValidationError::new("channel.secret_required", "secret").into());
+    }
+    if let Some(topic) = input
+        .topics
+        .iter()
+        .find(|topic| !TOPICS.contains(&topic.as_str()))
+    {
+        return Err(
+            ApiError::from(ValidationError::new("channel.topic_unknown", "topics"))
+                .with_arg("topic", topic.clone()),
+        );
+    }
+    let channel = state
+        .store
+        .create_channel(
+            NewChannel {
+                community: CommunityId(input.community_id),
+                kind: &input.kind,
+                name: name.as_str(),
+                url: url.as_str(),
+                secret,
+                topics: &input.topics.join(","),
+            },
+            state.clock.now(),
+        )
+        .await?;
+    Ok((StatusCode::CREATED, Json(channel)))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct CommunityQuery {
+    community_id: i64,
+}
+
+/// `GET /api/v1/channels?community_id=`: the channels (secrets never shown).
+#[utoipa::path(
+    get,
+    path = "/api/v1/channels",
+    tag = "notifications",
+    summary = "A community's notification channels",
+    params(CommunityQuery),
+    responses((status = 200, body = Vec<Channel>)),
+    security(("bearer" = []))
+)]
+pub async fn list_channels(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(query): ApiQuery<CommunityQuery>,
+) -> ApiResult<Json<Vec<Channel>>> {
+    may_configure(&state, &user, query.community_id).await?;
+    Ok(Json(
+        state
+            .store
+            .channels(CommunityId(query.community_id))
+            .await?,
+    ))
+}
+
+/// `GET /api/v1/deliveries?community_id=`: the delivery log, newest first.
+#[utoipa::path(
+    get,
+    path = "/api/v1/deliveries",
+    tag = "notifications",
+    summary = "The delivery log of a community's channels",
+    params(CommunityQuery),
+    responses((status = 200, body = Vec<linli_store::notifications::DeliveryRow>)),
+    security(("bearer" = []))
+)]
+pub async fn list_deliveries(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(query): ApiQuery<CommunityQuery>,
+) -> ApiResult<Json<Vec<linli_store::notifications::DeliveryRow>>> {
+    may_configure(&state, &user, query.community_id).await?;
+    Ok(Json(
+        state
+            .store
+            .deliveries(CommunityId(query.community_id), 200)
+            .await?,
+    ))
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Inbox {
+    unread: i64,
+    items: Vec<linli_store::notifications::Notification>,
+}
+
+/// `GET /api/v1/notifications`: the caller's inbox, newest first.
+#[utoipa::path(
+    get,
+    path = "/api/v1/notifications",
+    tag = "notifications",
+    summary = "My notifications and how many are unread",
+    responses((status = 200, body = Inbox)),
+    security(("bearer" = []))
+)]
+pub async fn inbox(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Json<Inbox>> {
+    Ok(Json(Inbox {
+        unread: state.store.unread_count(user.person).await?,
+        items: state.store.notifications_of(user.person, 100).await?,
+    }))
+}
+
+/// `POST /api/v1/notifications/read`: everything in the inbox is read.
+#[utoipa::path(
+    post,
+    path = "/api/v1/notifications/read",
+    tag = "notifications",
+    summary = "Mark all my notifications read",
+    responses((status = 204)),
+    security(("bearer" = []))
+)]
+pub async fn mark_read(State(state): State<AppState>, user: CurrentUser) -> ApiResult<StatusCode> {
+    state
+        .store
+        .mark_all_read(PersonId(user.person.0), state.clock.now())
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn webhook_signatures_follow_the_documented_scheme() {
+        let delivery = DueDelivery {
+            id: 1,
+            attempts: 0,
+            body: r#"{"text":"来新单了！"}"#.to_owned(),
+            kind: "webhook".to_owned(),
+            url: "https://example.invalid/hook".to_owned(),
+            secret: Some("0123456789abcdef".to_owned()),
+        };
+        let at = DateTime::<Utc>::from_timestamp(1_764_000_000, 0).unwrap_or_default();
+        let (url, body, headers) = signed_request(&delivery, at);
+        assert_eq!(url, delivery.url);
+        assert_eq!(body, delivery.body);
+        let expected = hex::encode(hmac_of(
+            b"0123456789abcdef",
+            format!("1764000000.{body}").as_bytes(),
+        ));
+        assert!(headers.contains(&("x-linli-signature", format!("sha256={expected}"))));
+        assert!(headers.contains(&("x-linli-timestamp", "1764000000".to_owned())));
+    }
+
+    #[test]
+    fn robots_that_answer_an_error_code_did_not_take_the_message() {
+        let ok = reqwest::StatusCode::OK;
+        assert!(accepted("wecom", ok, r#"{"errcode":0,"errmsg":"ok"}"#).is_ok());
+        assert!(
+            accepted(
+                "dingtalk",
+                ok,
+                r#"{"errcode":310000,"errmsg":"sign not match"}"#
+            )
+            .is_err()
+        );
+        assert!(accepted("feishu", ok, r#"{"code":19021,"msg":"sign match fail"}"#).is_err());
+        assert!(accepted("webhook", reqwest::StatusCode::INTERNAL_SERVER_ERROR, "").is_err());
+    }
+}
