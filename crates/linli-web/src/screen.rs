@@ -34,7 +34,7 @@ use std::time::Duration;
 use tokio::sync::{broadcast, watch};
 
 /// How long a burst of changes is gathered before the figures are computed again.
-const SETTLE: Duration = Duration::from_millis(150);
+const SETTLE: Duration = Duration::from_millis(100);
 /// Figures that move with time alone (overdue, today) are recomputed this often anyway.
 const REFRESH: Duration = Duration::from_secs(60);
 
@@ -292,10 +292,23 @@ async fn snapshot(state: &AppState, scope: ScreenScope) -> ApiResult<Snapshot> {
     })
 }
 
+/// A snapshot with its JSON, serialised once for every screen watching.
+pub struct Published {
+    pub snapshot: Snapshot,
+    pub json: String,
+}
+
+impl Published {
+    fn of(snapshot: Snapshot) -> Arc<Self> {
+        let json = serde_json::to_string(&snapshot).unwrap_or_default();
+        Arc::new(Self { snapshot, json })
+    }
+}
+
 /// The feeds of this instance, one per scope being watched.
 #[derive(Default)]
 pub struct ScreenFeeds {
-    feeds: Mutex<HashMap<ScreenScope, watch::Receiver<Arc<Snapshot>>>>,
+    feeds: Mutex<HashMap<ScreenScope, watch::Receiver<Arc<Published>>>>,
 }
 
 impl ScreenFeeds {
@@ -304,7 +317,7 @@ impl ScreenFeeds {
         &self,
         state: &AppState,
         scope: ScreenScope,
-    ) -> ApiResult<watch::Receiver<Arc<Snapshot>>> {
+    ) -> ApiResult<watch::Receiver<Arc<Published>>> {
         if let Some(feed) = self
             .feeds
             .lock()
@@ -315,7 +328,7 @@ impl ScreenFeeds {
         }
         let (communities, _) = covered(state, scope).await?;
         let first = snapshot(state, scope).await?;
-        let (sender, receiver) = watch::channel(Arc::new(first));
+        let (sender, receiver) = watch::channel(Published::of(first));
         {
             let mut feeds = self.feeds.lock().map_err(|_| ApiError::internal())?;
             if let Some(feed) = feeds.get(&scope) {
@@ -339,7 +352,7 @@ async fn keep_fresh(
     scope: ScreenScope,
     communities: Vec<i64>,
     mut changes: broadcast::Receiver<Arc<Change>>,
-    sender: watch::Sender<Arc<Snapshot>>,
+    sender: watch::Sender<Arc<Published>>,
 ) {
     let concerns = |change: &Change| communities.contains(&change.community_id);
     let mut refresh = tokio::time::interval(REFRESH);
@@ -363,7 +376,7 @@ async fn keep_fresh(
         }
         match snapshot(&state, scope).await {
             Ok(fresh) => {
-                if sender.send(Arc::new(fresh)).is_err() {
+                if sender.send(Published::of(fresh)).is_err() {
                     return;
                 }
             }
@@ -427,7 +440,7 @@ async fn admit(
 #[template(path = "screen.html")]
 struct ScreenPage {
     lang: &'static str,
-    snapshot: Arc<Snapshot>,
+    published: Arc<Published>,
     stream: String,
     labels: ScreenLabels,
 }
@@ -489,10 +502,10 @@ pub async fn screen_page(
         ScreenScope::parse(&kind, id).ok_or_else(|| ApiError::not_found("request.not_found"))?;
     admit(&state, &viewer, scope, query.token.as_deref()).await?;
     let feed = state.screens.watch(&state, scope).await?;
-    let snapshot = Arc::clone(&feed.borrow());
+    let published = Arc::clone(&feed.borrow());
     let page = ScreenPage {
         lang: crate::locale::Locale::current().as_str(),
-        snapshot,
+        published,
         stream: stream_path(scope, query.token.as_deref()),
         labels: ScreenLabels::new(),
     };
@@ -520,9 +533,11 @@ pub async fn screen_stream(
     feed.mark_changed();
     let stream = futures_util::stream::unfold(feed, |mut feed| async move {
         feed.changed().await.ok()?;
-        let snapshot = Arc::clone(&feed.borrow_and_update());
-        let data = serde_json::to_string(&*snapshot).unwrap_or_default();
-        Some((Ok(Event::default().event("snapshot").data(data)), feed))
+        let published = Arc::clone(&feed.borrow_and_update());
+        Some((
+            Ok(Event::default().event("snapshot").data(&published.json)),
+            feed,
+        ))
     });
     let stream = futures_util::StreamExt::take_until(stream, state.stopped());
     Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
