@@ -21,7 +21,7 @@ pub struct OutboxRow {
 pub struct Channel {
     pub id: i64,
     pub community_id: i64,
-    /// `wecom` (企业微信), `dingtalk` (钉钉), `feishu` (飞书) or `webhook`.
+    /// `wecom` (企业微信), `dingtalk` (钉钉), `feishu` (飞书), `webhook` or `sms`.
     pub kind: String,
     pub name: String,
     pub url: String,
@@ -72,6 +72,8 @@ pub struct DeliveryRow {
     pub outbox_id: i64,
     pub channel_id: i64,
     pub channel_name: String,
+    /// What was (or is to be) sent.
+    pub body: String,
     /// `pending`, `delivered` or `failed` (gave up).
     pub status: String,
     pub attempts: i64,
@@ -306,7 +308,7 @@ impl Store {
     ) -> StoreResult<Vec<DeliveryRow>> {
         Ok(on_pool!(&self.db, |pool| {
             sqlx::query_as::<_, DeliveryRow>(
-                "SELECT d.id, d.outbox_id, d.channel_id, c.name AS channel_name, d.status, d.attempts,
+                "SELECT d.id, d.outbox_id, d.channel_id, c.name AS channel_name, d.body, d.status, d.attempts,
                         d.next_attempt_at, d.last_error, d.delivered_at, d.created_at
                  FROM deliveries d JOIN notification_channels c ON c.id = d.channel_id
                  WHERE c.community_id = $1 ORDER BY d.id DESC LIMIT $2",

@@ -6,8 +6,9 @@
 //! so that a hanging or failing endpoint delays nobody else.
 //!
 //! Channels: 企业微信, 钉钉 and 飞书 group robots (their documented text message JSON, and
-//! their signatures when a secret is set) and a generic JSON webhook signed with
-//! HMAC-SHA256 (`X-Linli-Signature: sha256=HEX` over `TIMESTAMP.BODY`).
+//! their signatures when a secret is set), a generic JSON webhook signed with
+//! HMAC-SHA256 (`X-Linli-Signature: sha256=HEX` over `TIMESTAMP.BODY`), and SMS to the
+//! people the rules name (and to a guest reporter's phone) through an [`SmsProvider`].
 
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult};
@@ -37,12 +38,42 @@ const LONGEST_WAIT: Duration = Duration::from_secs(3600);
 /// How long one endpoint may take to answer.
 const SEND_TIMEOUT: Duration = Duration::from_secs(5);
 
-pub const CHANNEL_KINDS: [&str; 4] = ["wecom", "dingtalk", "feishu", "webhook"];
+pub const CHANNEL_KINDS: [&str; 5] = ["wecom", "dingtalk", "feishu", "webhook", "sms"];
+
+/// Sends text messages. A deployment plugs in its operator's API (阿里云, 腾讯云 …)
+/// behind this trait; [`LoggingSms`] only writes them to the log, for development.
+pub trait SmsProvider: Send + Sync {
+    fn send<'a>(
+        &'a self,
+        phone: &'a str,
+        text: &'a str,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), String>> + Send + 'a>>;
+}
+
+/// Writes each message to the log instead of sending it (phone numbers masked).
+pub struct LoggingSms;
+
+impl SmsProvider for LoggingSms {
+    fn send<'a>(
+        &'a self,
+        phone: &'a str,
+        text: &'a str,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), String>> + Send + 'a>> {
+        Box::pin(async move {
+            let masked = linli_domain::registry::Phone::masked(phone);
+            tracing::info!(phone = %masked, %text, "SMS (logging provider: not sent)");
+            Ok(())
+        })
+    }
+}
 
 /// What one outbox message says, and to whom by default.
 struct Message {
     text: String,
     recipients: Vec<i64>,
+    /// Phones for SMS: the recipients' own, and a guest reporter's when the message is
+    /// for the reporter.
+    phones: Vec<String>,
 }
 
 async fn describe(state: &AppState, message: &OutboxRow) -> ApiResult<Message> {
@@ -51,6 +82,7 @@ async fn describe(state: &AppState, message: &OutboxRow) -> ApiResult<Message> {
         return Ok(Message {
             text: String::new(),
             recipients: Vec::new(),
+            phones: Vec::new(),
         });
     };
     let order = state.store.work_order(order_id).await?;
@@ -100,7 +132,20 @@ async fn describe(state: &AppState, message: &OutboxRow) -> ApiResult<Message> {
     let mut recipients = recipients;
     recipients.sort_unstable();
     recipients.dedup();
+    let mut phones = Vec::new();
+    for person in &recipients {
+        if let Some(phone) = state.store.person(PersonId(*person)).await?.phone {
+            phones.push(phone);
+        }
+    }
+    if key == "resolved"
+        && order.reporter_id.is_none()
+        && let Some(phone) = order.guest_phone.clone()
+    {
+        phones.push(phone);
+    }
     Ok(Message {
+        phones,
         text: text(
             &format!("notify.{key}"),
             &[
@@ -116,8 +161,10 @@ async fn describe(state: &AppState, message: &OutboxRow) -> ApiResult<Message> {
 }
 
 /// What a channel is sent (before signing), kept with the delivery.
-fn channel_body(channel: &Channel, message: &OutboxRow, text: &str, number: i64) -> Value {
+fn channel_body(channel: &Channel, message: &OutboxRow, described: &Message, number: i64) -> Value {
+    let text = &described.text;
     match channel.kind.as_str() {
+        "sms" => json!({ "phones": described.phones, "text": text }),
         "wecom" | "dingtalk" => json!({ "msgtype": "text", "text": { "content": text } }),
         "feishu" => json!({ "msg_type": "text", "content": { "text": text } }),
         _ => json!({
@@ -155,10 +202,11 @@ pub async fn fan_out_pending(state: &AppState) -> ApiResult<usize> {
         let deliveries: Vec<(i64, String)> = channels
             .iter()
             .filter(|channel| channel.wants(&message.topic) && !described.text.is_empty())
+            .filter(|channel| channel.kind != "sms" || !described.phones.is_empty())
             .map(|channel| {
                 (
                     channel.id,
-                    channel_body(channel, message, &described.text, number).to_string(),
+                    channel_body(channel, message, &described, number).to_string(),
                 )
             })
             .collect();
@@ -277,7 +325,23 @@ pub async fn deliver_due(state: &AppState) -> ApiResult<usize> {
     Ok(started)
 }
 
+/// Sends an SMS delivery to each of its phones; one failure fails (and retries) it.
+async fn send_sms(state: &AppState, body: &str) -> Result<(), String> {
+    let body: Value = serde_json::from_str(body).map_err(|error| error.to_string())?;
+    let text = body["text"].as_str().unwrap_or_default();
+    for phone in body["phones"].as_array().into_iter().flatten() {
+        if let Some(phone) = phone.as_str() {
+            state.sms.send(phone, text).await?;
+        }
+    }
+    Ok(())
+}
+
 async fn deliver(state: &AppState, delivery: &DueDelivery) -> ApiResult<()> {
+    if delivery.kind == "sms" {
+        let outcome = send_sms(state, &delivery.body).await;
+        return record(state, delivery, outcome).await;
+    }
     let (url, body, headers) = signed_request(delivery, state.clock.now());
     let mut request = state
         .http
@@ -296,6 +360,14 @@ async fn deliver(state: &AppState, delivery: &DueDelivery) -> ApiResult<()> {
         }
         Err(error) => Err(error.to_string()),
     };
+    record(state, delivery, outcome).await
+}
+
+async fn record(
+    state: &AppState,
+    delivery: &DueDelivery,
+    outcome: Result<(), String>,
+) -> ApiResult<()> {
     match outcome {
         Ok(()) => {
             state
@@ -328,10 +400,11 @@ async fn deliver(state: &AppState, delivery: &DueDelivery) -> ApiResult<()> {
 #[serde(deny_unknown_fields)]
 pub struct NewChannelInput {
     community_id: i64,
-    /// `wecom`, `dingtalk`, `feishu` or `webhook`.
+    /// `wecom`, `dingtalk`, `feishu`, `webhook` or `sms`.
     kind: String,
     name: String,
-    /// The robot's or the endpoint's address (http or https).
+    /// The robot's or the endpoint's address (http or https); none for `sms`.
+    #[serde(default)]
     url: String,
     /// Required for `webhook` (the HMAC key, 16 characters or more); the robot's signing
     /// secret for `dingtalk` and `feishu`, when it has one.
@@ -385,10 +458,16 @@ pub async fn create_channel(
         return Err(ValidationError::new("channel.kind_unknown", "kind").into());
     }
     let name = linli_domain::registry::Name::parse(&input.name, "name", 40)?;
-    let url = reqwest::Url::parse(input.url.trim())
-        .ok()
-        .filter(|url| matches!(url.scheme(), "http" | "https") && url.host().is_some())
-        .ok_or_else(|| ApiError::from(ValidationError::new("channel.url_invalid", "url")))?;
+    // SMS goes to people's phones through the provider: it has no address of its own.
+    let url = if input.kind == "sms" {
+        String::new()
+    } else {
+        reqwest::Url::parse(input.url.trim())
+            .ok()
+            .filter(|url| matches!(url.scheme(), "http" | "https") && url.host().is_some())
+            .ok_or_else(|| ApiError::from(ValidationError::new("channel.url_invalid", "url")))?
+            .to_string()
+    };
     let secret = input
         .secret
         .as_deref()
@@ -414,7 +493,7 @@ pub async fn create_channel(
                 community: CommunityId(input.community_id),
                 kind: &input.kind,
                 name: name.as_str(),
-                url: url.as_str(),
+                url: &url,
                 secret,
                 topics: &input.topics.join(","),
             },

@@ -57,6 +57,8 @@ pub struct AppState {
     pub(crate) screens: Arc<ScreenFeeds>,
     /// For deliveries to channels.
     pub(crate) http: reqwest::Client,
+    /// Where SMS deliveries go (the logging provider unless a deployment sets one).
+    pub sms: Arc<dyn crate::notify::SmsProvider>,
     /// Whether this instance is the one running background jobs.
     jobs_leader: Arc<std::sync::atomic::AtomicBool>,
     /// Set when the server stops, so that endless streams end and let it.
@@ -87,6 +89,7 @@ impl AppState {
                 .user_agent(concat!("Linli/", env!("CARGO_PKG_VERSION")))
                 .build()
                 .unwrap_or_default(),
+            sms: Arc::new(crate::notify::LoggingSms),
             jobs_leader: Arc::default(),
             stopping: Arc::new(tokio::sync::watch::channel(false).0),
         }

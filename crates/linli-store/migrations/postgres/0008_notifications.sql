@@ -16,7 +16,7 @@ CREATE INDEX notifications_unread ON notifications (person_id) WHERE read_at IS 
 CREATE TABLE notification_channels (
     id             BIGSERIAL PRIMARY KEY,
     community_id   BIGINT NOT NULL REFERENCES communities (id),
-    kind           TEXT NOT NULL CHECK (kind IN ('wecom', 'dingtalk', 'feishu', 'webhook')),
+    kind           TEXT NOT NULL CHECK (kind IN ('wecom', 'dingtalk', 'feishu', 'webhook', 'sms')),
     name           TEXT NOT NULL,
     url            TEXT NOT NULL,
     secret         TEXT,

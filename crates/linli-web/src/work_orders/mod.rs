@@ -227,7 +227,16 @@ pub async fn create(
             now,
         )
         .await?;
-    crate::live::announce(&state, created.id, "submitted").await;
+    // A new work order: its row is at hand and its only follower is its reporter.
+    state.live.publish(crate::live::Change {
+        community_id: created.community_id,
+        work_order_id: created.id,
+        number: created.number,
+        status: created.status.clone(),
+        event: "submitted".to_owned(),
+        audience: created.reporter_id.into_iter().collect(),
+        at: now,
+    });
     let detail = load_detail(&state, &user, created.id).await?;
     Ok((StatusCode::CREATED, Json(detail)))
 }

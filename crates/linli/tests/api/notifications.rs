@@ -143,6 +143,14 @@ async fn run(engine: Engine) {
             .await
             .expect(StatusCode::CREATED);
     }
+    // SMS needs no address: it goes to the phones of the people the rules name.
+    app.post(
+        "/api/v1/channels",
+        &shuji,
+        json!({ "community_id": community, "kind": "sms", "name": "短信", "topics": ["work_order.dispatched"] }),
+    )
+    .await
+    .expect(StatusCode::CREATED);
     let listed = app
         .get(
             &format!("/api/v1/channels?community_id={community}"),
@@ -291,6 +299,17 @@ async fn run(engine: Engine) {
         .iter()
         .find(|d| d["status"] == "delivered" && d["attempts"] == 3);
     assert!(flaky.is_some(), "the flaky one took three tries: {log:?}");
+    let sms = log
+        .iter()
+        .find(|d| d["channel_name"] == "短信")
+        .expect("an SMS delivery");
+    assert_eq!(sms["status"], "delivered");
+    let sms_body: Value = serde_json::from_str(sms["body"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        sms_body,
+        json!({ "phones": ["13900000103"], "text": text }),
+        "to wuye's phone"
+    );
 
     // Inboxes: the property's handler heard of the new work order; bao did not (yet).
     let inbox = app.get("/api/v1/notifications", &wuye).await;
