@@ -179,7 +179,7 @@ async fn main() -> anyhow::Result<()> {
             seen.lock().await.extend(mine);
         }));
         // Connect in waves: the listen backlog is finite.
-        if index % 500 == 499 {
+        if (index + 1).is_multiple_of(500) {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
@@ -224,7 +224,7 @@ async fn main() -> anyhow::Result<()> {
             }
             _ => failures += 1,
         }
-        if sent.len() % 50 == 0 {
+        if sent.len().is_multiple_of(50) {
             peak_rss = peak_rss.max(memory_of(pid).1);
         }
     }
