@@ -37,6 +37,26 @@ impl CurrentUser {
         authorize(&self.grants(), action, place)
     }
 
+    /// Refuses with 403 unless the caller administers `place` or supervises the community
+    /// (`supervised`): who may set up a place's screens and notification channels.
+    pub fn require_office_head(
+        &self,
+        place: Place,
+        supervised: Option<linli_domain::ids::CommunityId>,
+    ) -> ApiResult<()> {
+        let supervisor = supervised.is_some_and(|community| {
+            self.grants().iter().any(|grant| {
+                grant.role == linli_domain::roles::Role::Supervisor
+                    && grant.scope == linli_domain::roles::Scope::Community(community)
+            })
+        });
+        if supervisor || self.may(RegistryAction::ManageCommunities, place) {
+            Ok(())
+        } else {
+            Err(ApiError::forbidden())
+        }
+    }
+
     /// Refuses with 403 unless the caller may do `action` at `place`.
     pub fn require(&self, action: RegistryAction, place: Place) -> ApiResult<()> {
         if self.may(action, place) {

@@ -23,8 +23,6 @@ use chrono::{DateTime, Utc};
 use hmac::{KeyInit, Mac};
 use linli_domain::ValidationError;
 use linli_domain::ids::{BuildingId, CommunityId, PersonId};
-use linli_domain::permissions::RegistryAction;
-use linli_domain::roles::{Role, Scope};
 use linli_store::notifications::{Channel, DueDelivery, InboxMessage, NewChannel, OutboxRow};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -428,14 +426,7 @@ const TOPICS: [&str; 9] = [
 
 async fn may_configure(state: &AppState, user: &CurrentUser, community: i64) -> ApiResult<()> {
     let place = state.store.community(CommunityId(community)).await?.place();
-    let supervisor = user.grants().iter().any(|grant| {
-        grant.role == Role::Supervisor && grant.scope == Scope::Community(CommunityId(community))
-    });
-    if supervisor || user.may(RegistryAction::ManageCommunities, place) {
-        Ok(())
-    } else {
-        Err(ApiError::forbidden())
-    }
+    user.require_office_head(place, Some(CommunityId(community)))
 }
 
 /// `POST /api/v1/channels`: where a community's messages also go.

@@ -22,7 +22,7 @@ use axum::response::{Html, IntoResponse, Response};
 use chrono::{Datelike, FixedOffset, Utc};
 use futures_util::stream::Stream;
 use linli_domain::ids::{CommunityId, StreetId};
-use linli_domain::permissions::{Place, RegistryAction};
+use linli_domain::permissions::Place;
 use linli_domain::roles::{Role, Scope};
 use linli_store::passwords::{new_session_token, token_hash};
 use linli_store::work_orders::{ListOrder, WorkOrderFilter};
@@ -572,14 +572,11 @@ async fn may_manage(state: &AppState, user: &CurrentUser, scope: ScreenScope) ->
             Place::Street(StreetId(id))
         }
     };
-    let supervisor = matches!(scope, ScreenScope::Community(id) if user.grants().iter().any(|grant| {
-        grant.role == Role::Supervisor && grant.scope == Scope::Community(CommunityId(id))
-    }));
-    if supervisor || user.may(RegistryAction::ManageCommunities, place) {
-        Ok(())
-    } else {
-        Err(ApiError::forbidden())
-    }
+    let community = match scope {
+        ScreenScope::Community(id) => Some(CommunityId(id)),
+        ScreenScope::Street(_) => None,
+    };
+    user.require_office_head(place, community)
 }
 
 /// `POST /api/v1/screens`: a token for an office television.
