@@ -15,6 +15,8 @@ pub struct OutboxRow {
     pub community_id: Option<i64>,
     pub work_order_id: Option<i64>,
     pub payload: String,
+    /// When the change it announces happened.
+    pub created_at: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
@@ -98,7 +100,7 @@ impl Store {
     pub async fn outbox_to_fan_out(&self, limit: i64) -> StoreResult<Vec<OutboxRow>> {
         Ok(on_pool!(&self.db, |pool| {
             sqlx::query_as::<_, OutboxRow>(
-                "SELECT id, topic, community_id, work_order_id, payload FROM outbox
+                "SELECT id, topic, community_id, work_order_id, payload, created_at FROM outbox
                  WHERE delivered_at IS NULL ORDER BY id LIMIT $1",
             )
             .bind(limit)
@@ -137,7 +139,7 @@ impl Store {
                     .bind(message.work_order_id)
                     .bind(&message.topic)
                     .bind(&entry.body)
-                    .bind(now)
+                    .bind(stored_time(message.created_at))
                     .execute(&mut *tx)
                     .await?;
                 }

@@ -647,6 +647,7 @@ async fn every_role_on_the_demo_data() {
             "duty-filtered",
         ),
         ("wuye", "/queue", "handler-queue"),
+        ("wuye", "/inbox", "handler-inbox"),
         ("shuji", "/supervise", "supervisor"),
         ("shuji", "/stats", "supervisor-stats"),
         ("admin", "/admin", "admin"),
@@ -668,6 +669,19 @@ async fn every_role_on_the_demo_data() {
                 browser.text("main").await.contains("#113"),
                 "tang's report waits"
             );
+        }
+        if name == "handler-inbox" {
+            // The demo's dispatches reached the property's inbox (fanned out each second).
+            for _ in 0..50 {
+                if browser.exists("#inbox li").await {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(200)).await;
+                browser.go(path).await;
+            }
+            assert!(browser.text("#inbox").await.contains("来新单了"));
+            browser.check_accessibility("inbox with messages").await;
+            browser.screenshot(name).await;
         }
         if name == "handler-queue" {
             assert!(
