@@ -10,6 +10,7 @@
 use anyhow::Context;
 use chrono::{Duration, Utc};
 use clap::Parser;
+use linli_bench::percentile;
 use linli_domain::clock::{Clock, SystemClock};
 use linli_domain::ids::CommunityId;
 use linli_domain::registry::Login;
@@ -50,19 +51,6 @@ impl Dice {
         self.0 ^= self.0 << 17;
         self.0 % n.max(1)
     }
-}
-
-fn percentile(sorted: &[StdDuration], fraction: f64) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    #[allow(
-        clippy::cast_possible_truncation,
-        clippy::cast_sign_loss,
-        clippy::cast_precision_loss
-    )]
-    let index = ((sorted.len() as f64 - 1.0) * fraction).round() as usize;
-    sorted[index.min(sorted.len() - 1)].as_secs_f64() * 1000.0
 }
 
 async fn token(

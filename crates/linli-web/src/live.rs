@@ -128,25 +128,27 @@ async fn listen_to_other_instances(hub: std::sync::Weak<LiveHub>) {
     }
 }
 
-/// Publishes what a work order looks like now, after a change was committed.
-pub(crate) async fn announce(state: &AppState, work_order_id: i64, event: &str) {
-    let order = match state.store.work_order(work_order_id).await {
-        Ok(order) => order,
+/// Publishes a committed change of a work order, now in `status`. The order is the row
+/// the change was computed from; only its audience is read again (an action may have
+/// added a follower).
+pub(crate) async fn announce(
+    state: &AppState,
+    order: &linli_store::work_orders::WorkOrderRow,
+    status: &str,
+    event: &str,
+) {
+    let audience = match state.store.audience(order.id).await {
+        Ok(audience) => audience,
         Err(error) => {
             tracing::warn!(%error, "cannot announce a change");
             return;
         }
     };
-    let audience = state
-        .store
-        .audience(work_order_id)
-        .await
-        .unwrap_or_default();
     state.live.publish(Change {
         community_id: order.community_id,
-        work_order_id,
+        work_order_id: order.id,
         number: order.number,
-        status: order.status.clone(),
+        status: status.to_owned(),
         event: event.to_owned(),
         audience,
         at: state.clock.now(),

@@ -67,6 +67,8 @@ impl SmsProvider for LoggingSms {
 
 /// What one outbox message says, and to whom by default.
 struct Message {
+    /// The work order's number people see (0 for a message about none).
+    number: i64,
     text: String,
     recipients: Vec<i64>,
     /// Phones for SMS: the recipients' own, and a guest reporter's when the message is
@@ -78,6 +80,7 @@ async fn describe(state: &AppState, message: &OutboxRow) -> ApiResult<Message> {
     let payload: Value = serde_json::from_str(&message.payload).unwrap_or(Value::Null);
     let Some(order_id) = message.work_order_id else {
         return Ok(Message {
+            number: 0,
             text: String::new(),
             recipients: Vec::new(),
             phones: Vec::new(),
@@ -143,6 +146,7 @@ async fn describe(state: &AppState, message: &OutboxRow) -> ApiResult<Message> {
         phones.push(phone);
     }
     Ok(Message {
+        number: order.number,
         phones,
         text: text(
             &format!("notify.{key}"),
@@ -159,7 +163,7 @@ async fn describe(state: &AppState, message: &OutboxRow) -> ApiResult<Message> {
 }
 
 /// What a channel is sent (before signing), kept with the delivery.
-fn channel_body(channel: &Channel, message: &OutboxRow, described: &Message, number: i64) -> Value {
+fn channel_body(channel: &Channel, message: &OutboxRow, described: &Message) -> Value {
     let text = &described.text;
     match channel.kind.as_str() {
         "sms" => json!({ "phones": described.phones, "text": text }),
@@ -169,7 +173,7 @@ fn channel_body(channel: &Channel, message: &OutboxRow, described: &Message, num
             "topic": message.topic,
             "community_id": message.community_id,
             "work_order_id": message.work_order_id,
-            "number": number,
+            "number": described.number,
             "text": text,
             "outbox_id": message.id,
         }),
@@ -181,10 +185,6 @@ pub async fn fan_out_pending(state: &AppState) -> ApiResult<usize> {
     let pending = state.store.outbox_to_fan_out(100).await?;
     for message in &pending {
         let described = describe(state, message).await?;
-        let number = match message.work_order_id {
-            Some(id) => state.store.work_order(id).await?.number,
-            None => 0,
-        };
         let channels = match message.community_id {
             Some(community) => state.store.channels(CommunityId(community)).await?,
             None => Vec::new(),
@@ -204,7 +204,7 @@ pub async fn fan_out_pending(state: &AppState) -> ApiResult<usize> {
             .map(|channel| {
                 (
                     channel.id,
-                    channel_body(channel, message, &described, number).to_string(),
+                    channel_body(channel, message, &described).to_string(),
                 )
             })
             .collect();

@@ -19,8 +19,9 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{Html, IntoResponse, Response};
-use chrono::{Datelike, FixedOffset, Utc};
+use chrono::Datelike;
 use futures_util::stream::Stream;
+use linli_domain::calendar::shanghai;
 use linli_domain::ids::{CommunityId, StreetId};
 use linli_domain::permissions::Place;
 use linli_domain::roles::{Role, Scope};
@@ -115,12 +116,6 @@ fn percent(rate: Option<f64>) -> String {
     rate.map_or_else(|| "—".to_owned(), |rate| format!("{:.0}%", rate * 100.0))
 }
 
-fn beijing() -> FixedOffset {
-    FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| Utc.fix())
-}
-
-use chrono::Offset as _;
-
 /// The communities a scope covers and its title.
 async fn covered(state: &AppState, scope: ScreenScope) -> ApiResult<(Vec<i64>, String)> {
     Ok(match scope {
@@ -142,7 +137,7 @@ async fn covered(state: &AppState, scope: ScreenScope) -> ApiResult<(Vec<i64>, S
 async fn snapshot(state: &AppState, scope: ScreenScope) -> ApiResult<Snapshot> {
     let (communities, title) = covered(state, scope).await?;
     let now = state.clock.now();
-    let today = now.with_timezone(&beijing()).date_naive();
+    let today = now.with_timezone(&shanghai()).date_naive();
     let month_start = today.with_day(1).unwrap_or(today);
     let month = state
         .store
@@ -263,7 +258,7 @@ async fn snapshot(state: &AppState, scope: ScreenScope) -> ApiResult<Snapshot> {
                 status_label: text(&format!("status.{}", order.status), &[]),
                 at: order
                     .created_at
-                    .with_timezone(&beijing())
+                    .with_timezone(&shanghai())
                     .format("%m-%d %H:%M")
                     .to_string(),
             }
@@ -277,7 +272,10 @@ async fn snapshot(state: &AppState, scope: ScreenScope) -> ApiResult<Snapshot> {
         .sum();
     Ok(Snapshot {
         title,
-        updated_at: now.with_timezone(&beijing()).format("%H:%M:%S").to_string(),
+        updated_at: now
+            .with_timezone(&shanghai())
+            .format("%H:%M:%S")
+            .to_string(),
         today_new,
         open,
         overdue: month.overdue_now,

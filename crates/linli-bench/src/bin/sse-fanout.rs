@@ -8,6 +8,7 @@
 
 use anyhow::Context;
 use clap::Parser;
+use linli_bench::percentile;
 use serde_json::{Value, json};
 use std::process::{Command, Stdio};
 use std::sync::Arc;
@@ -29,19 +30,6 @@ struct Args {
     server: String,
     #[arg(long, default_value_t = 18_431)]
     port: u16,
-}
-
-fn percentile(sorted: &[Duration], fraction: f64) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    #[allow(
-        clippy::cast_possible_truncation,
-        clippy::cast_sign_loss,
-        clippy::cast_precision_loss
-    )]
-    let index = ((sorted.len() as f64 - 1.0) * fraction).round() as usize;
-    sorted[index.min(sorted.len() - 1)].as_secs_f64() * 1000.0
 }
 
 /// Peak and current resident memory of a process, in MiB.

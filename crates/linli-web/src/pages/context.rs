@@ -14,7 +14,8 @@ use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
-use chrono::{DateTime, FixedOffset, Offset, TimeZone, Utc};
+use chrono::{DateTime, TimeZone, Utc};
+use linli_domain::calendar::shanghai;
 use linli_domain::ids::CommunityId;
 use linli_domain::roles::{Role, Scope};
 use linli_store::people::Person;
@@ -387,17 +388,18 @@ fn sign_in_redirect(next: &str) -> Response {
     Redirect::to(&format!("/signin?next={next}")).into_response()
 }
 
+/// What stays as it is in a query value: letters, digits, `-_.~` and `/` (paths read
+/// better unescaped in `?next=`).
+const QUERY_VALUE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~')
+    .remove(b'/');
+
 /// Percent-encodes a value for a query string.
 pub fn url_encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|byte| match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                (byte as char).to_string()
-            }
-            other => format!("%{other:02X}"),
-        })
-        .collect()
+    percent_encoding::utf8_percent_encode(value, QUERY_VALUE).to_string()
 }
 
 pub type PageResult = Result<Response, PageError>;
@@ -422,11 +424,9 @@ pub fn see_other(path: &str) -> PageResult {
     Ok(Redirect::to(path).into_response())
 }
 
-const SHANGHAI: i32 = 8 * 3600;
-
 /// A moment as people in the community read it (Beijing time).
 pub fn local_time(at: DateTime<Utc>) -> String {
-    let local = at.with_timezone(&beijing());
+    let local = at.with_timezone(&shanghai());
     if Locale::current() == Locale::En {
         local.format("%-d %b %H:%M").to_string()
     } else {
@@ -434,13 +434,9 @@ pub fn local_time(at: DateTime<Utc>) -> String {
     }
 }
 
-fn beijing() -> FixedOffset {
-    FixedOffset::east_opt(SHANGHAI).unwrap_or(Utc.fix())
-}
-
 /// The date and time for a `datetime-local` input (Beijing time).
 pub fn local_input_value(at: DateTime<Utc>) -> String {
-    at.with_timezone(&beijing())
+    at.with_timezone(&shanghai())
         .format("%Y-%m-%dT%H:%M")
         .to_string()
 }
@@ -448,7 +444,7 @@ pub fn local_input_value(at: DateTime<Utc>) -> String {
 /// Reads a `datetime-local` input as Beijing time.
 pub fn parse_local_input(value: &str) -> Option<DateTime<Utc>> {
     let naive = chrono::NaiveDateTime::parse_from_str(value.trim(), "%Y-%m-%dT%H:%M").ok()?;
-    beijing()
+    shanghai()
         .from_local_datetime(&naive)
         .single()
         .map(|local| local.with_timezone(&Utc))

@@ -112,17 +112,22 @@ pub async fn building_choices(
     community: i64,
     chosen: Option<i64>,
 ) -> Result<Vec<BuildingChoice>, PageError> {
-    Ok(state
-        .store
-        .buildings(CommunityId(community))
-        .await?
-        .into_iter()
+    let buildings = state.store.buildings(CommunityId(community)).await?;
+    Ok(choices_of_buildings(&buildings, chosen))
+}
+
+pub fn choices_of_buildings(
+    buildings: &[linli_store::registry::Building],
+    chosen: Option<i64>,
+) -> Vec<BuildingChoice> {
+    buildings
+        .iter()
         .map(|building| BuildingChoice {
             selected: Some(building.id) == chosen,
             id: building.id,
-            name: building.name,
+            name: building.name.clone(),
         })
-        .collect())
+        .collect()
 }
 
 #[derive(Template)]

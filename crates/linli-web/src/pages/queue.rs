@@ -3,7 +3,7 @@
 //! overdue and supervised work orders.
 
 use super::context::{PageContext, PageResult, Viewer, render, url_encode};
-use super::home::{BuildingChoice, CategoryChoice, building_choices, category_choices};
+use super::home::{BuildingChoice, CategoryChoice, category_choices, choices_of_buildings};
 use super::orders::{CardView, Choice, cards_with_buildings};
 use crate::error::ApiError;
 use crate::extract::ApiQuery;
@@ -69,16 +69,31 @@ fn chosen(raw: &Option<String>) -> Option<i64> {
     raw.as_deref().and_then(|value| value.trim().parse().ok())
 }
 
+/// What the cards of a community's lists name: read once per page, not per list.
+struct Names {
+    categories: Vec<linli_store::work_orders::Category>,
+    buildings: Vec<linli_store::registry::Building>,
+}
+
+impl Names {
+    async fn of(state: &AppState, community: i64) -> Result<Self, super::context::PageError> {
+        Ok(Self {
+            categories: state.store.categories(CommunityId(community)).await?,
+            buildings: state.store.buildings(CommunityId(community)).await?,
+        })
+    }
+}
+
 async fn section(
     state: &AppState,
     viewer: &Viewer,
+    names: &Names,
     query: ListQuery,
     title_key: &str,
     hint_key: &str,
     more: String,
 ) -> Result<Section, super::context::PageError> {
     let signed_in = viewer.require()?;
-    let community = query.community_id.unwrap_or_default();
     let page = work_orders::list(
         State(state.clone()),
         signed_in.user.clone(),
@@ -86,12 +101,15 @@ async fn section(
     )
     .await?
     .0;
-    let categories = state.store.categories(CommunityId(community)).await?;
-    let buildings = state.store.buildings(CommunityId(community)).await?;
     Ok(Section {
         title: text(title_key, &[]),
         hint: text(hint_key, &[]),
-        cards: cards_with_buildings(&page.items, &categories, &buildings, state.clock.now()),
+        cards: cards_with_buildings(
+            &page.items,
+            &names.categories,
+            &names.buildings,
+            state.clock.now(),
+        ),
         more: match page.next_cursor {
             Some(cursor) if !more.is_empty() => format!("{more}&cursor={}", url_encode(&cursor)),
             _ => String::new(),
@@ -125,6 +143,7 @@ pub async fn queue(
         .view
         .clone()
         .unwrap_or_else(|| default_view.to_owned());
+    let names = Names::of(&state, community).await?;
     let base = ListQuery {
         community_id: Some(community),
         limit: Some(30),
@@ -137,6 +156,7 @@ pub async fn queue(
                 section(
                     &state,
                     &viewer,
+                    &names,
                     ListQuery {
                         status: Some("submitted".to_owned()),
                         sort: Some("oldest".to_owned()),
@@ -152,6 +172,7 @@ pub async fn queue(
                 section(
                     &state,
                     &viewer,
+                    &names,
                     ListQuery {
                         community_id: Some(community),
                         limit: Some(30),
@@ -171,6 +192,7 @@ pub async fn queue(
                 section(
                     &state,
                     &viewer,
+                    &names,
                     ListQuery {
                         mine: Some(true),
                         status: Some("dispatched,in_progress,on_hold".to_owned()),
@@ -187,6 +209,7 @@ pub async fn queue(
                 section(
                     &state,
                     &viewer,
+                    &names,
                     ListQuery {
                         community_id: Some(community),
                         limit: Some(10),
@@ -229,6 +252,7 @@ pub async fn queue(
                 section(
                     &state,
                     &viewer,
+                    &names,
                     ListQuery {
                         status,
                         category_id: chosen(&query.category_id),
@@ -262,7 +286,6 @@ pub async fn queue(
         tab("mine");
     }
     tab("all");
-    let categories = state.store.categories(CommunityId(community)).await?;
     let organisations = state
         .store
         .organisations(CommunityId(community))
@@ -291,8 +314,8 @@ pub async fn queue(
         show_filters,
         view,
         statuses,
-        categories: category_choices(&categories, chosen(&query.category_id)),
-        buildings: building_choices(&state, community, chosen(&query.building_id)).await?,
+        categories: category_choices(&names.categories, chosen(&query.category_id)),
+        buildings: choices_of_buildings(&names.buildings, chosen(&query.building_id)),
         organisations,
         chosen_organisation: chosen(&query.lead_organisation_id).unwrap_or_default(),
         q: query.q.unwrap_or_default(),
@@ -319,6 +342,7 @@ pub async fn supervise(State(state): State<AppState>, viewer: Viewer) -> PageRes
         .as_ref()
         .ok_or_else(ApiError::forbidden)?
         .id;
+    let names = Names::of(&state, community).await?;
     let base = || ListQuery {
         community_id: Some(community),
         limit: Some(20),
@@ -329,6 +353,7 @@ pub async fn supervise(State(state): State<AppState>, viewer: Viewer) -> PageRes
         section(
             &state,
             &viewer,
+            &names,
             ListQuery {
                 overdue: Some(true),
                 sort: Some("deadline".to_owned()),
@@ -342,6 +367,7 @@ pub async fn supervise(State(state): State<AppState>, viewer: Viewer) -> PageRes
         section(
             &state,
             &viewer,
+            &names,
             ListQuery {
                 supervised: Some(true),
                 status: open(),
@@ -355,6 +381,7 @@ pub async fn supervise(State(state): State<AppState>, viewer: Viewer) -> PageRes
         section(
             &state,
             &viewer,
+            &names,
             ListQuery {
                 escalated: Some(true),
                 status: open(),

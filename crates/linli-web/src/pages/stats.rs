@@ -254,7 +254,7 @@ pub async fn stats_page(
     let today = state
         .clock
         .now()
-        .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap_or(chrono::Utc.fix()))
+        .with_timezone(&linli_domain::calendar::shanghai())
         .date_naive();
     let to = parse_day(range.to.as_deref())?.unwrap_or(today);
     // Six months by default: enough for a trend, small enough to read.
@@ -351,8 +351,6 @@ pub async fn stats_page(
         organisations: table(&statistics.by_organisation),
     }))
 }
-
-use chrono::Offset as _;
 
 #[cfg(test)]
 mod tests {

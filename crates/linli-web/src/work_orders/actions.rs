@@ -322,6 +322,7 @@ pub(crate) async fn perform(
             .map(|reporter| (PersonId(reporter), "merged")),
         _ => None,
     };
+    let next_status = next.status;
     let applied = AppliedAction {
         work_order_id: order.id,
         expected_version: order.version,
@@ -337,7 +338,7 @@ pub(crate) async fn perform(
         stats,
     };
     let version = state.store.apply_action(applied, now).await?;
-    crate::live::announce(state, order.id, decision.event.as_str()).await;
+    crate::live::announce(state, order, next_status.as_str(), decision.event.as_str()).await;
     Ok(version)
 }
 

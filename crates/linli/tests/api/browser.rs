@@ -375,12 +375,10 @@ async fn the_whole_loop_as_people_use_it() {
     browser.check_label("高空抛物").await;
     browser.fill("#place", "7号楼北侧绿地").await;
     browser.click_through("#report-submit").await;
-    assert!(
-        browser
-            .text("#description-error")
-            .await
-            .contains("具体情况")
-            || !browser.text("#description-error").await.is_empty()
+    assert_eq!(
+        browser.text("#description-error").await,
+        "「问题描述」不能为空",
+        "the refusal is next to the field, in Chinese"
     );
     assert_eq!(browser.value("#place").await, "7号楼北侧绿地");
     let still_checked = browser
