@@ -6,6 +6,7 @@ pub mod categories;
 pub mod clock;
 pub mod error;
 pub mod ids;
+pub mod notifications;
 pub mod permissions;
 pub mod registry;
 pub mod roles;

@@ -363,4 +363,103 @@ impl Store {
         })?;
         Ok(())
     }
+
+    /// The topics whose inbox rule a community has set itself, with their audiences
+    /// (comma-separated names, empty for nobody).
+    pub async fn notification_rules(
+        &self,
+        community: CommunityId,
+    ) -> StoreResult<Vec<NotificationRuleRow>> {
+        Ok(on_pool!(&self.db, |pool| {
+            sqlx::query_as::<_, NotificationRuleRow>(
+                "SELECT topic, audiences, updated_by, updated_at FROM notification_rules
+                 WHERE community_id = $1 ORDER BY topic",
+            )
+            .bind(community.0)
+            .fetch_all(pool)
+            .await
+        })?)
+    }
+
+    /// The community's own rule for one topic, if it set one.
+    pub async fn notification_rule(
+        &self,
+        community: CommunityId,
+        topic: &str,
+    ) -> StoreResult<Option<String>> {
+        Ok(on_pool!(&self.db, |pool| {
+            sqlx::query_scalar::<_, String>(
+                "SELECT audiences FROM notification_rules WHERE community_id = $1 AND topic = $2",
+            )
+            .bind(community.0)
+            .bind(topic)
+            .fetch_optional(pool)
+            .await
+        })?)
+    }
+
+    /// Sets (or replaces) a community's rule for a topic.
+    pub async fn set_notification_rule(
+        &self,
+        community: CommunityId,
+        topic: &str,
+        audiences: &str,
+        by: PersonId,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        on_pool!(&self.db, |pool| {
+            sqlx::query(
+                "INSERT INTO notification_rules (community_id, topic, audiences, updated_by, updated_at)
+                 VALUES ($1, $2, $3, $4, $5)
+                 ON CONFLICT (community_id, topic)
+                 DO UPDATE SET audiences = excluded.audiences, updated_by = excluded.updated_by,
+                               updated_at = excluded.updated_at",
+            )
+            .bind(community.0)
+            .bind(topic)
+            .bind(audiences)
+            .bind(by.0)
+            .bind(stored_time(now))
+            .execute(pool)
+            .await
+            .map(|_| ())
+        })?;
+        Ok(())
+    }
+
+    /// Puts a topic back on the default rule; whether the community had its own.
+    pub async fn clear_notification_rule(
+        &self,
+        community: CommunityId,
+        topic: &str,
+    ) -> StoreResult<bool> {
+        Ok(on_pool!(&self.db, |pool| {
+            sqlx::query("DELETE FROM notification_rules WHERE community_id = $1 AND topic = $2")
+                .bind(community.0)
+                .bind(topic)
+                .execute(pool)
+                .await
+                .map(|done| done.rows_affected() > 0)
+        })?)
+    }
+
+    /// The residents following a work order ("me too", merged duplicates).
+    pub async fn followers(&self, work_order: i64) -> StoreResult<Vec<i64>> {
+        Ok(on_pool!(&self.db, |pool| {
+            sqlx::query_scalar::<_, i64>(
+                "SELECT person_id FROM work_order_followers WHERE work_order_id = $1 ORDER BY person_id",
+            )
+            .bind(work_order)
+            .fetch_all(pool)
+            .await
+        })?)
+    }
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct NotificationRuleRow {
+    pub topic: String,
+    pub audiences: String,
+    pub updated_by: i64,
+    pub updated_at: DateTime<Utc>,
 }

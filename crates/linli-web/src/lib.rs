@@ -14,7 +14,9 @@ mod extract;
 mod health;
 mod live;
 mod locale;
+pub mod mail;
 mod metrics;
+mod notification_rules;
 pub mod notify;
 mod pages;
 mod people;
@@ -108,6 +110,11 @@ pub fn router(state: AppState) -> Router {
             get(notify::list_channels).post(notify::create_channel),
         )
         .route("/deliveries", get(notify::list_deliveries))
+        .route("/notification-rules", get(notification_rules::list))
+        .route(
+            "/notification-rules/{topic}",
+            put(notification_rules::put).delete(notification_rules::reset),
+        )
         .route("/notifications", get(notify::inbox))
         .route("/notifications/read", post(notify::mark_read))
         .route("/screens/{id}", delete(screen::revoke_screen))

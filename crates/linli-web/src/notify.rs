@@ -8,7 +8,11 @@
 //! Channels: 企业微信, 钉钉 and 飞书 group robots (their documented text message JSON, and
 //! their signatures when a secret is set), a generic JSON webhook signed with
 //! HMAC-SHA256 (`X-Linli-Signature: sha256=HEX` over `TIMESTAMP.BODY`), and SMS to the
-//! people the rules name (and to a guest reporter's phone) through an [`SmsProvider`].
+//! people the rules name (and to a guest reporter's phone) through an [`SmsProvider`],
+//! and email to a channel's mailboxes through the deployment's mail relay.
+//!
+//! Whose inbox hears of a topic is the community's rule for it, or the default rule
+//! (`linli_domain::notifications`).
 
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult};
@@ -23,6 +27,7 @@ use chrono::{DateTime, Utc};
 use hmac::{KeyInit, Mac};
 use linli_domain::ValidationError;
 use linli_domain::ids::{BuildingId, CommunityId, PersonId};
+use linli_domain::notifications::{Audience, TOPICS, audiences_from_text, default_audiences};
 use linli_store::notifications::{Channel, DueDelivery, InboxMessage, NewChannel, OutboxRow};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -34,9 +39,9 @@ type HmacSha256 = hmac::Hmac<sha2::Sha256>;
 const MAX_ATTEMPTS: i64 = 12;
 const LONGEST_WAIT: Duration = Duration::from_secs(3600);
 /// How long one endpoint may take to answer.
-const SEND_TIMEOUT: Duration = Duration::from_secs(5);
+pub(crate) const SEND_TIMEOUT: Duration = Duration::from_secs(5);
 
-pub const CHANNEL_KINDS: [&str; 5] = ["wecom", "dingtalk", "feishu", "webhook", "sms"];
+pub const CHANNEL_KINDS: [&str; 6] = ["wecom", "dingtalk", "feishu", "webhook", "sms", "email"];
 
 /// Sends text messages. A deployment plugs in its operator's API (阿里云, 腾讯云 …)
 /// behind this trait; [`LoggingSms`] only writes them to the log, for development.
@@ -100,37 +105,36 @@ async fn describe(state: &AppState, message: &OutboxRow) -> ApiResult<Message> {
     let lead = payload["lead_organisation_id"]
         .as_i64()
         .or(order.lead_organisation_id);
-    let lead_members = match lead {
-        Some(organisation) => state.store.members_of(organisation).await?,
-        None => Vec::new(),
-    };
     let community = order.community_id;
-    let (key, recipients) = match message.topic.as_str() {
-        "work_order.submitted" => (
-            "submitted",
-            state.store.holders_of("duty_officer", community).await?,
-        ),
-        "work_order.dispatched" => ("dispatched", lead_members),
-        "work_order.overdue" => {
-            let mut people = state.store.holders_of("supervisor", community).await?;
-            people.extend(lead_members);
-            ("overdue", people)
-        }
-        "work_order.resolved" => ("resolved", order.reporter_id.into_iter().collect()),
-        "work_order.supervised" => ("supervised", lead_members),
-        "work_order.returned" => (
-            "returned",
-            state.store.holders_of("duty_officer", community).await?,
-        ),
-        "work_order.urged" => ("urged", lead_members),
-        "work_order.extension_requested" => (
-            "extension_requested",
-            state.store.holders_of("duty_officer", community).await?,
-        ),
-        "work_order.extension_decided" => ("extension_decided", lead_members),
-        _ => ("other", Vec::new()),
+    let audiences = match state
+        .store
+        .notification_rule(CommunityId(community), &message.topic)
+        .await?
+    {
+        Some(chosen) => audiences_from_text(&chosen),
+        None => default_audiences(&message.topic).to_vec(),
     };
-    let mut recipients = recipients;
+    let mut recipients = Vec::new();
+    for audience in &audiences {
+        recipients.extend(match audience {
+            Audience::DutyOfficers => state.store.holders_of("duty_officer", community).await?,
+            Audience::Supervisors => state.store.holders_of("supervisor", community).await?,
+            Audience::Receptionists => state.store.holders_of("receptionist", community).await?,
+            Audience::LeadParty => match lead {
+                Some(organisation) => state.store.members_of(organisation).await?,
+                None => Vec::new(),
+            },
+            Audience::CoHandlers => {
+                let mut members = Vec::new();
+                for organisation in state.store.co_handlers(order.id).await? {
+                    members.extend(state.store.members_of(organisation).await?);
+                }
+                members
+            }
+            Audience::Reporter => order.reporter_id.into_iter().collect(),
+            Audience::Followers => state.store.followers(order.id).await?,
+        });
+    }
     recipients.sort_unstable();
     recipients.dedup();
     let mut phones = Vec::new();
@@ -139,12 +143,18 @@ async fn describe(state: &AppState, message: &OutboxRow) -> ApiResult<Message> {
             phones.push(phone);
         }
     }
-    if key == "resolved"
+    // A guest reporter has no inbox; SMS is how the rule reaches them.
+    if audiences.contains(&Audience::Reporter)
         && order.reporter_id.is_none()
         && let Some(phone) = order.guest_phone.clone()
     {
         phones.push(phone);
     }
+    let key = message
+        .topic
+        .strip_prefix("work_order.")
+        .filter(|_| TOPICS.contains(&message.topic.as_str()))
+        .unwrap_or("other");
     Ok(Message {
         number: order.number,
         phones,
@@ -167,6 +177,13 @@ fn channel_body(channel: &Channel, message: &OutboxRow, described: &Message) -> 
     let text = &described.text;
     match channel.kind.as_str() {
         "sms" => json!({ "phones": described.phones, "text": text }),
+        "email" => json!({
+            "to": crate::mail::parse_addresses(&channel.url)
+                .map(|(addresses, _)| addresses)
+                .unwrap_or_default(),
+            "subject": text,
+            "text": format!("{text}\n\n{}", crate::locale::text("notify.email_footer", &[])),
+        }),
         "wecom" | "dingtalk" => json!({ "msgtype": "text", "text": { "content": text } }),
         "feishu" => json!({ "msg_type": "text", "content": { "text": text } }),
         _ => json!({
@@ -335,9 +352,33 @@ async fn send_sms(state: &AppState, body: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Sends an email delivery through the relay; a relay taken away since the channel was
+/// made fails it (and it is retried, in case the relay comes back).
+async fn send_email(state: &AppState, body: &str) -> Result<(), String> {
+    let Some(mailer) = &state.mailer else {
+        return Err("no mail relay is configured (smtp_url)".to_owned());
+    };
+    let body: Value = serde_json::from_str(body).map_err(|error| error.to_string())?;
+    let to: Vec<String> = body["to"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|address| address.as_str().map(str::to_owned))
+        .collect();
+    let subject = body["subject"].as_str().unwrap_or_default();
+    let text = body["text"].as_str().unwrap_or_default();
+    tokio::time::timeout(SEND_TIMEOUT * 2, mailer.send(&to, subject, text))
+        .await
+        .map_err(|_| "the mail relay did not answer in time".to_owned())?
+}
+
 async fn deliver(state: &AppState, delivery: &DueDelivery) -> ApiResult<()> {
     if delivery.kind == "sms" {
         let outcome = send_sms(state, &delivery.body).await;
+        return record(state, delivery, outcome).await;
+    }
+    if delivery.kind == "email" {
+        let outcome = send_email(state, &delivery.body).await;
         return record(state, delivery, outcome).await;
     }
     let (url, body, headers) = signed_request(delivery, state.clock.now());
@@ -398,10 +439,11 @@ async fn record(
 #[serde(deny_unknown_fields)]
 pub struct NewChannelInput {
     community_id: i64,
-    /// `wecom`, `dingtalk`, `feishu`, `webhook` or `sms`.
+    /// `wecom`, `dingtalk`, `feishu`, `webhook`, `sms` or `email`.
     kind: String,
     name: String,
-    /// The robot's or the endpoint's address (http or https); none for `sms`.
+    /// The robot's or the endpoint's address (http or https); for `email` the mailboxes
+    /// (`mailto:a@example.cn,b@example.cn`); none for `sms`.
     #[serde(default)]
     url: String,
     /// Required for `webhook` (the HMAC key, 16 characters or more); the robot's signing
@@ -411,18 +453,6 @@ pub struct NewChannelInput {
     #[serde(default)]
     topics: Vec<String>,
 }
-
-const TOPICS: [&str; 9] = [
-    "work_order.submitted",
-    "work_order.dispatched",
-    "work_order.overdue",
-    "work_order.resolved",
-    "work_order.supervised",
-    "work_order.returned",
-    "work_order.urged",
-    "work_order.extension_requested",
-    "work_order.extension_decided",
-];
 
 async fn may_configure(state: &AppState, user: &CurrentUser, community: i64) -> ApiResult<()> {
     let place = state.store.community(CommunityId(community)).await?.place();
@@ -452,6 +482,11 @@ pub async fn create_channel(
     // SMS goes to people's phones through the provider: it has no address of its own.
     let url = if input.kind == "sms" {
         String::new()
+    } else if input.kind == "email" {
+        if state.mailer.is_none() {
+            return Err(ValidationError::new("channel.email_not_configured", "kind").into());
+        }
+        crate::mail::parse_addresses(&input.url)?.1
     } else {
         reqwest::Url::parse(input.url.trim())
             .ok()

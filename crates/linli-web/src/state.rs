@@ -25,6 +25,8 @@ pub struct WebConfig {
     pub secure_cookies: bool,
     /// The first wait before a failed delivery is tried again; it doubles each time.
     pub delivery_retry_base: std::time::Duration,
+    /// The mail relay for email channels; without one, email channels are refused.
+    pub mail: Option<crate::mail::MailRelay>,
 }
 
 impl Default for WebConfig {
@@ -38,6 +40,7 @@ impl Default for WebConfig {
             max_failures_per_address: 30,
             secure_cookies: false,
             delivery_retry_base: std::time::Duration::from_secs(10),
+            mail: None,
         }
     }
 }
@@ -59,6 +62,8 @@ pub struct AppState {
     pub(crate) http: reqwest::Client,
     /// Where SMS deliveries go (the logging provider unless a deployment sets one).
     pub sms: Arc<dyn crate::notify::SmsProvider>,
+    /// Where email deliveries go, when the deployment has a mail relay.
+    pub mailer: Option<Arc<dyn crate::mail::Mailer>>,
     /// Whether this instance is the one running background jobs.
     jobs_leader: Arc<std::sync::atomic::AtomicBool>,
     /// Set when the server stops, so that endless streams end and let it.
@@ -76,6 +81,17 @@ impl AppState {
     ) -> Self {
         let creates = CreateQueue::start(store.clone());
         let live = LiveHub::start(store.clone());
+        // The relay was checked when the configuration was read; one that still fails
+        // here leaves email channels refused rather than the server down.
+        let mailer = config.mail.as_ref().and_then(|relay| {
+            match crate::mail::SmtpMailer::new(relay, crate::notify::SEND_TIMEOUT) {
+                Ok(mailer) => Some(Arc::new(mailer) as Arc<dyn crate::mail::Mailer>),
+                Err(error) => {
+                    tracing::error!(%error, "the mail relay is unusable: email channels are off");
+                    None
+                }
+            }
+        });
         Self {
             store,
             clock,
@@ -90,6 +106,7 @@ impl AppState {
                 .build()
                 .unwrap_or_default(),
             sms: Arc::new(crate::notify::LoggingSms),
+            mailer,
             jobs_leader: Arc::default(),
             stopping: Arc::new(tokio::sync::watch::channel(false).0),
         }

@@ -55,6 +55,13 @@ pub struct SettingsArgs {
     /// Mark the pages' cookies `Secure` (set when people reach Linli over HTTPS).
     #[arg(long, env = "LINLI_SECURE_COOKIES", global = true)]
     pub secure_cookies: Option<bool>,
+    /// Mail relay for email channels: `smtps://user:pass@host:465` or
+    /// `smtp://user:pass@host:587?tls=required` [default: none, email channels off].
+    #[arg(long, env = "LINLI_SMTP_URL", global = true, hide_env_values = true)]
+    pub smtp_url: Option<String>,
+    /// Sender of the emails, e.g. `城上城邻里 <linli@example.cn>` (needed with smtp_url).
+    #[arg(long, env = "LINLI_MAIL_FROM", global = true)]
+    pub mail_from: Option<String>,
 }
 
 /// The same settings as they may appear in the TOML file.
@@ -70,6 +77,8 @@ pub struct SettingsFile {
     pub session_idle_days: Option<i64>,
     pub trust_forwarded_for: Option<bool>,
     pub secure_cookies: Option<bool>,
+    pub smtp_url: Option<String>,
+    pub mail_from: Option<String>,
 }
 
 /// The settings in force.
@@ -84,6 +93,8 @@ pub struct Settings {
     pub session_idle_days: i64,
     pub trust_forwarded_for: bool,
     pub secure_cookies: bool,
+    /// The mail relay, when email channels are wanted.
+    pub mail: Option<linli_web::mail::MailRelay>,
 }
 
 impl fmt::Debug for Settings {
@@ -101,6 +112,7 @@ impl fmt::Debug for Settings {
             .field("session_idle_days", &self.session_idle_days)
             .field("trust_forwarded_for", &self.trust_forwarded_for)
             .field("secure_cookies", &self.secure_cookies)
+            .field("mail", &self.mail)
             .finish()
     }
 }
@@ -159,7 +171,23 @@ impl Settings {
                 .or(file.trust_forwarded_for)
                 .unwrap_or(false),
             secure_cookies: args.secure_cookies.or(file.secure_cookies).unwrap_or(false),
+            mail: match (
+                args.smtp_url.clone().or(file.smtp_url),
+                args.mail_from.clone().or(file.mail_from),
+            ) {
+                (None, None) => None,
+                (Some(url), Some(from)) => Some(linli_web::mail::MailRelay { url, from }),
+                _ => {
+                    return Err(ConfigError::Invalid(
+                        "smtp_url and mail_from go together: set both or neither".to_owned(),
+                    ));
+                }
+            },
         };
+        if let Some(relay) = &settings.mail {
+            linli_web::mail::SmtpMailer::new(relay, std::time::Duration::from_secs(5))
+                .map_err(ConfigError::Invalid)?;
+        }
         if !(1..=1000).contains(&settings.database_max_connections) {
             return Err(ConfigError::Invalid(
                 "database_max_connections must be between 1 and 1000".to_owned(),
@@ -235,6 +263,28 @@ mod tests {
             ..SettingsArgs::default()
         })?;
         assert!(!format!("{settings:?}").contains("hunter2"));
+        let with_mail = Settings::load(&SettingsArgs {
+            smtp_url: Some("smtps://linli:hunter2@smtp.example.cn".to_owned()),
+            mail_from: Some("城上城邻里 <linli@example.cn>".to_owned()),
+            ..SettingsArgs::default()
+        })?;
+        assert!(with_mail.mail.is_some());
+        assert!(!format!("{with_mail:?}").contains("hunter2"));
         Ok(())
+    }
+
+    #[test]
+    fn a_mail_relay_needs_a_sender_and_a_valid_url() {
+        let without_sender = Settings::load(&SettingsArgs {
+            smtp_url: Some("smtps://smtp.example.cn".to_owned()),
+            ..SettingsArgs::default()
+        });
+        assert!(matches!(without_sender, Err(ConfigError::Invalid(_))));
+        let wrong_scheme = Settings::load(&SettingsArgs {
+            smtp_url: Some("imap://mail.example.cn".to_owned()),
+            mail_from: Some("linli@example.cn".to_owned()),
+            ..SettingsArgs::default()
+        });
+        assert!(matches!(wrong_scheme, Err(ConfigError::Invalid(_))));
     }
 }

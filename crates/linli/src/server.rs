@@ -62,6 +62,7 @@ pub fn web_config(settings: &Settings, demo_mode: bool) -> WebConfig {
         session_idle_timeout: Duration::days(settings.session_idle_days),
         trust_forwarded_for: settings.trust_forwarded_for,
         secure_cookies: settings.secure_cookies,
+        mail: settings.mail.clone(),
         ..WebConfig::default()
     }
 }

@@ -11,6 +11,7 @@
 mod helpers;
 mod browser;
 mod cli;
+mod email_and_rules;
 mod health;
 mod live;
 mod notifications;
