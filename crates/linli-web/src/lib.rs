@@ -16,7 +16,7 @@ mod live;
 mod locale;
 pub mod mail;
 mod metrics;
-mod notification_rules;
+pub(crate) mod notification_rules;
 pub mod notify;
 mod pages;
 mod people;

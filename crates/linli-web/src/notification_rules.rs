@@ -20,12 +20,12 @@ use serde::{Deserialize, Serialize};
 /// The rule in force for one topic.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct RuleView {
-    topic: &'static str,
+    pub(crate) topic: &'static str,
     /// Whose inbox hears of it: `duty_officers`, `supervisors`, `receptionists`,
     /// `lead_party`, `co_handlers`, `reporter`, `followers`.
-    audiences: Vec<&'static str>,
+    pub(crate) audiences: Vec<&'static str>,
     /// Whether this is the default rule (the community set none of its own).
-    is_default: bool,
+    pub(crate) is_default: bool,
     /// Who last set the community's own rule, and when.
     updated_by: Option<i64>,
     updated_at: Option<DateTime<Utc>>,
@@ -105,6 +105,22 @@ pub async fn list(
     ))
 }
 
+/// Puts a topic back on the default rule; shared with the administration page.
+pub async fn reset_rule(
+    state: &AppState,
+    user: &CurrentUser,
+    community: i64,
+    topic: &str,
+) -> ApiResult<()> {
+    may_configure(state, user, community).await?;
+    let topic = parse_topic(topic)?;
+    state
+        .store
+        .clear_notification_rule(CommunityId(community), topic)
+        .await?;
+    Ok(())
+}
+
 /// Sets a community's own rule for a topic; shared with the administration page.
 pub async fn set_rule(
     state: &AppState,
@@ -171,11 +187,6 @@ pub async fn reset(
     Path(topic): Path<String>,
     ApiQuery(query): ApiQuery<CommunityQuery>,
 ) -> ApiResult<StatusCode> {
-    may_configure(&state, &user, query.community_id).await?;
-    let topic = parse_topic(&topic)?;
-    state
-        .store
-        .clear_notification_rule(CommunityId(query.community_id), topic)
-        .await?;
+    reset_rule(&state, &user, query.community_id, &topic).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -44,6 +44,26 @@ pub struct CategoryRow {
     pub resolve_amount: i64,
 }
 
+pub struct AudienceBox {
+    pub key: &'static str,
+    pub label: String,
+    pub checked: bool,
+}
+
+pub struct RuleRow {
+    pub topic: &'static str,
+    pub label: String,
+    pub is_default: bool,
+    pub audiences: Vec<AudienceBox>,
+}
+
+pub struct ChannelRow {
+    pub name: String,
+    pub kind: String,
+    pub topics: String,
+    pub active: bool,
+}
+
 pub struct KindChoice {
     pub key: &'static str,
     pub label: String,
@@ -93,6 +113,8 @@ struct AdminPage {
     units: Vec<KindChoice>,
     year: i32,
     holidays: String,
+    rules: Vec<RuleRow>,
+    channels: Vec<ChannelRow>,
     errors: FormErrors,
     /// Which form was refused: its input is kept and its error shown.
     refused: String,
@@ -220,6 +242,45 @@ async fn admin_view(
         .map(|day| format!("{} {} {}", day.day, day.kind, day.name))
         .collect::<Vec<_>>()
         .join("\n");
+    let topic_label = |topic: &str| text(&format!("page.topic.{}", topic.replace('.', "_")), &[]);
+    let rules = crate::notification_rules::rules_in_force(state, id)
+        .await?
+        .into_iter()
+        .map(|rule| RuleRow {
+            topic: rule.topic,
+            label: topic_label(rule.topic),
+            is_default: rule.is_default,
+            audiences: linli_domain::notifications::Audience::ALL
+                .into_iter()
+                .map(|audience| AudienceBox {
+                    key: audience.as_str(),
+                    label: text(&format!("page.audience.{}", audience.as_str()), &[]),
+                    checked: rule.audiences.contains(&audience.as_str()),
+                })
+                .collect(),
+        })
+        .collect();
+    let channels = state
+        .store
+        .channels(id)
+        .await?
+        .into_iter()
+        .map(|channel| ChannelRow {
+            kind: text(&format!("page.channel_kind.{}", channel.kind), &[]),
+            topics: if channel.topics.trim().is_empty() {
+                text("page.admin.all_topics", &[])
+            } else {
+                channel
+                    .topics
+                    .split(',')
+                    .map(|topic| topic_label(topic.trim()))
+                    .collect::<Vec<_>>()
+                    .join("、")
+            },
+            name: channel.name,
+            active: channel.active,
+        })
+        .collect();
     let choices = |keys: &[&'static str], prefix: &str| -> Vec<KindChoice> {
         keys.iter()
             .map(|key| KindChoice {
@@ -282,6 +343,8 @@ async fn admin_view(
         } else {
             holidays
         },
+        rules,
+        channels,
         errors,
         refused: refused_form,
         kept,
@@ -548,4 +611,28 @@ pub async fn replace_holidays(
     }
     .await;
     outcome(&state, &viewer, "holidays", fields, result).await
+}
+
+/// One topic's inbox rule: the audiences ticked, or back to the default.
+pub async fn update_rule(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(topic): Path<String>,
+    Form(fields): Form<Fields>,
+) -> PageResult {
+    viewer.check_csrf(get(&fields, "csrf"))?;
+    let (community, _) = community_of(&viewer)?;
+    let signed_in = viewer.require()?;
+    let result = if get(&fields, "reset").is_empty() {
+        let audiences: Vec<String> = fields
+            .iter()
+            .filter(|(name, _)| name == "audience")
+            .map(|(_, value)| value.clone())
+            .collect();
+        crate::notification_rules::set_rule(&state, &signed_in.user, community, &topic, &audiences)
+            .await
+    } else {
+        crate::notification_rules::reset_rule(&state, &signed_in.user, community, &topic).await
+    };
+    outcome(&state, &viewer, "rules", fields, result).await
 }

@@ -55,6 +55,10 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/people", post(admin::add_person))
         .route("/admin/categories/{id}", post(admin::update_category))
         .route("/admin/holidays", post(admin::replace_holidays))
+        .route(
+            "/admin/notification-rules/{topic}",
+            post(admin::update_rule),
+        )
         .route("/inbox", get(inbox::inbox_page).post(inbox::mark_read))
         .route("/static/{name}", get(assets::asset))
         .route("/live", get(crate::live::page_stream))

@@ -286,4 +286,39 @@ both_engines! {
         assert_eq!(response.status(), StatusCode::SEE_OTHER);
         assert_eq!(response.headers()[LOCATION], format!("/orders/{id}?done=note").as_str());
     }
+
+    async fn the_administrator_sets_inbox_rules_on_the_page(app: &TestApp) {
+        let community = app.chengshangcheng().await;
+        let shuji = app.token("shuji").await;
+        let mut admin = Visitor::new(app);
+        admin.sign_in("admin").await;
+        let page = admin.get("/admin").await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("派单（来新单了）") && page.body.contains("尚未设置通知渠道"), "{}", page.body);
+        let csrf = admin.cookie("linli_csrf");
+        let path = "/admin/notification-rules/work_order.dispatched";
+
+        // An audience the page never offers: refused in Chinese, nothing changed.
+        let page = admin.post(path, &[("csrf", &csrf), ("audience", "everyone")]).await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(page.body.contains("接收人须为"), "{}", page.body);
+        let rules = app.get(&format!("/api/v1/notification-rules?community_id={community}"), &shuji).await;
+        let dispatched = |rules: &serde_json::Value| rules.as_array().unwrap().iter().find(|rule| rule["topic"] == "work_order.dispatched").unwrap().clone();
+        assert_eq!(dispatched(rules.expect(StatusCode::OK))["is_default"], true);
+
+        let page = admin.post(path, &[("csrf", &csrf), ("audience", "lead_party"), ("audience", "co_handlers")]).await;
+        assert_eq!((page.status, page.location.as_str()), (StatusCode::SEE_OTHER, "/admin?done=rules"));
+        let rules = app.get(&format!("/api/v1/notification-rules?community_id={community}"), &shuji).await;
+        assert_eq!(dispatched(rules.expect(StatusCode::OK))["audiences"], json!(["lead_party", "co_handlers"]));
+        let page = admin.get("/admin?done=rules").await;
+        assert!(page.body.contains("通知规则已保存") && page.body.contains("恢复默认"));
+
+        let page = admin.post(path, &[("csrf", &csrf), ("reset", "1")]).await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER);
+        let rules = app.get(&format!("/api/v1/notification-rules?community_id={community}"), &shuji).await;
+        assert_eq!(dispatched(rules.expect(StatusCode::OK))["is_default"], true);
+        // Without the form's token nothing changes.
+        let page = admin.post(path, &[("csrf", "stale"), ("audience", "reporter")]).await;
+        assert_eq!(page.status, StatusCode::FORBIDDEN);
+    }
 }
