@@ -5,10 +5,9 @@
 use crate::db::{Store, stored_time};
 use crate::error::{StoreError, StoreResult};
 use crate::statistics::day_of;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use linli_domain::statistics::Counts;
 use linli_domain::work_orders::Status;
-use std::collections::HashMap;
 
 /// One work order of a bulk history.
 #[derive(Debug, Clone)]
@@ -35,10 +34,9 @@ impl Store {
         created_by: i64,
         orders: &[BulkWorkOrder],
     ) -> StoreResult<usize> {
-        let mut status_counts: HashMap<&'static str, i64> = HashMap::new();
-        let mut daily: HashMap<(NaiveDate, &'static str, i64), Counts> = HashMap::new();
+        let mut stats = crate::statistics::StatsWrites::default();
         for order in orders {
-            *status_counts.entry(order.status.as_str()).or_default() += 1;
+            stats.add_status(community, order.status, 1);
             let mut counts = Counts {
                 created: 1,
                 ..Counts::default()
@@ -63,15 +61,16 @@ impl Store {
                 counts.rated += 1;
                 counts.satisfied += i64::from(rating >= 4);
             }
-            let day = day_of(order.created_at);
-            for (dimension, id) in [
-                ("all", 0),
-                ("category", order.category_id),
-                ("building", order.building_id),
-                ("organisation", order.lead_organisation_id.unwrap_or(0)),
-            ] {
-                *daily.entry((day, dimension, id)).or_default() += counts;
-            }
+            stats.add_counts(
+                crate::statistics::StatsKey {
+                    community_id: community,
+                    category_id: order.category_id,
+                    building_id: Some(order.building_id),
+                    organisation_id: order.lead_organisation_id,
+                },
+                day_of(order.created_at),
+                counts,
+            );
         }
         on_pool!(&self.db, |pool| {
             let mut tx = pool.begin().await?;
@@ -140,36 +139,7 @@ impl Store {
             .bind(number)
             .execute(&mut *tx)
             .await?;
-            for (status, count) in &status_counts {
-                sqlx::query(
-                    "INSERT INTO work_order_status_counts (community_id, status, count) VALUES ($1, $2, $3)
-                     ON CONFLICT (community_id, status) DO UPDATE SET count = work_order_status_counts.count + excluded.count",
-                )
-                .bind(community)
-                .bind(*status)
-                .bind(count)
-                .execute(&mut *tx)
-                .await?;
-            }
-            for ((day, dimension, dimension_id), counts) in &daily {
-                sqlx::query(crate::statistics::UPSERT_DAILY)
-                    .bind(community)
-                    .bind(*day)
-                    .bind(*dimension)
-                    .bind(*dimension_id)
-                    .bind(counts.created)
-                    .bind(counts.dispatched)
-                    .bind(counts.signed)
-                    .bind(counts.signed_in_time)
-                    .bind(counts.resolved)
-                    .bind(counts.accepted)
-                    .bind(counts.rated)
-                    .bind(counts.satisfied)
-                    .bind(counts.reopened)
-                    .bind(counts.cancelled)
-                    .execute(&mut *tx)
-                    .await?;
-            }
+            crate::statistics::write_stats!(tx, &stats);
             tx.commit().await?;
             Ok::<_, StoreError>(())
         })?;

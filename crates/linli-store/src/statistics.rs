@@ -2,10 +2,12 @@
 
 use crate::db::Store;
 use crate::error::StoreResult;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use linli_domain::calendar::shanghai;
 use linli_domain::statistics::{Counts, DURATION_BUCKETS, Delta};
 use linli_domain::work_orders::Status;
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
 
 /// Where a change is counted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,43 +31,144 @@ pub(crate) fn day_of(now: DateTime<Utc>) -> NaiveDate {
     now.with_timezone(&shanghai()).date_naive()
 }
 
-/// Adds one row of counts (per community, day, dimension) to the daily statistics.
-pub(crate) const UPSERT_DAILY: &str = "INSERT INTO work_order_daily_stats (community_id, day, dimension, dimension_id,
-        created, dispatched, signed, signed_in_time, resolved, accepted, rated, satisfied, reopened, cancelled)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
-     ON CONFLICT (community_id, dimension, day, dimension_id) DO UPDATE SET
-        created = work_order_daily_stats.created + excluded.created,
-        dispatched = work_order_daily_stats.dispatched + excluded.dispatched,
-        signed = work_order_daily_stats.signed + excluded.signed,
-        signed_in_time = work_order_daily_stats.signed_in_time + excluded.signed_in_time,
-        resolved = work_order_daily_stats.resolved + excluded.resolved,
-        accepted = work_order_daily_stats.accepted + excluded.accepted,
-        rated = work_order_daily_stats.rated + excluded.rated,
-        satisfied = work_order_daily_stats.satisfied + excluded.satisfied,
-        reopened = work_order_daily_stats.reopened + excluded.reopened,
-        cancelled = work_order_daily_stats.cancelled + excluded.cancelled";
+pub(crate) fn month_of(day: NaiveDate) -> NaiveDate {
+    day.with_day(1).unwrap_or(day)
+}
 
-/// Applies a change inside the caller's transaction. Written once for both engines: the
-/// `ON CONFLICT … DO UPDATE` upsert is common to SQLite and PostgreSQL.
-macro_rules! record_stats {
-    ($tx:expr, $change:expr, $now:expr) => {{
-        let change: &$crate::statistics::StatsChange = $change;
-        let day = $crate::statistics::day_of($now);
+/// Adds one row of counts (per community, day or month, dimension) to a counter table.
+/// Written once for both engines: `ON CONFLICT … DO UPDATE` is common to both.
+fn upsert_counts(table: &str, period: &str) -> String {
+    format!(
+        "INSERT INTO {table} (community_id, {period}, dimension, dimension_id,
+            created, dispatched, signed, signed_in_time, resolved, accepted, rated, satisfied, reopened, cancelled)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+         ON CONFLICT (community_id, dimension, {period}, dimension_id) DO UPDATE SET
+            created = {table}.created + excluded.created,
+            dispatched = {table}.dispatched + excluded.dispatched,
+            signed = {table}.signed + excluded.signed,
+            signed_in_time = {table}.signed_in_time + excluded.signed_in_time,
+            resolved = {table}.resolved + excluded.resolved,
+            accepted = {table}.accepted + excluded.accepted,
+            rated = {table}.rated + excluded.rated,
+            satisfied = {table}.satisfied + excluded.satisfied,
+            reopened = {table}.reopened + excluded.reopened,
+            cancelled = {table}.cancelled + excluded.cancelled"
+    )
+}
+
+fn upsert_durations(table: &str, period: &str) -> String {
+    format!(
+        "INSERT INTO {table} (community_id, {period}, organisation_id, kind, bucket, count)
+         VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (community_id, {period}, organisation_id, kind, bucket) DO UPDATE SET
+            count = {table}.count + excluded.count"
+    )
+}
+
+pub(crate) static UPSERT_DAILY: LazyLock<String> =
+    LazyLock::new(|| upsert_counts("work_order_daily_stats", "day"));
+pub(crate) static UPSERT_MONTHLY: LazyLock<String> =
+    LazyLock::new(|| upsert_counts("work_order_monthly_stats", "month"));
+pub(crate) static UPSERT_DAILY_DURATIONS: LazyLock<String> =
+    LazyLock::new(|| upsert_durations("work_order_duration_stats", "day"));
+pub(crate) static UPSERT_MONTHLY_DURATIONS: LazyLock<String> =
+    LazyLock::new(|| upsert_durations("work_order_duration_monthly_stats", "month"));
+
+/// (community, day or month, dimension, dimension id)
+type CountsKey = (i64, NaiveDate, &'static str, i64);
+/// (community, day or month, lead organisation, `sign` or `resolve`, bucket)
+type DurationKey = (i64, NaiveDate, i64, &'static str, i64);
+
+/// The counters a transaction moves, added up before they are written: a batch of new
+/// work orders writes one row per day and dimension instead of one per work order, and
+/// rows are written in key order, so concurrent transactions lock them in one order.
+#[derive(Debug, Default)]
+pub(crate) struct StatsWrites {
+    daily: BTreeMap<CountsKey, Counts>,
+    monthly: BTreeMap<CountsKey, Counts>,
+    daily_durations: BTreeMap<DurationKey, i64>,
+    monthly_durations: BTreeMap<DurationKey, i64>,
+    /// (community, status) → change in the number of work orders in it.
+    statuses: BTreeMap<(i64, &'static str), i64>,
+}
+
+impl StatsWrites {
+    /// Counts `counts` on `day` in every dimension of `key`.
+    pub(crate) fn add_counts(&mut self, key: StatsKey, day: NaiveDate, counts: Counts) {
+        if counts.is_zero() {
+            return;
+        }
+        let dimensions = [
+            ("all", 0),
+            ("category", key.category_id),
+            ("building", key.building_id.unwrap_or(0)),
+            ("organisation", key.organisation_id.unwrap_or(0)),
+        ];
+        for (dimension, id) in dimensions {
+            *self
+                .daily
+                .entry((key.community_id, day, dimension, id))
+                .or_default() += counts;
+            *self
+                .monthly
+                .entry((key.community_id, month_of(day), dimension, id))
+                .or_default() += counts;
+        }
+    }
+
+    pub(crate) fn add_status(&mut self, community: i64, status: Status, change: i64) {
+        *self
+            .statuses
+            .entry((community, status.as_str()))
+            .or_default() += change;
+    }
+
+    /// Adds one change made at `now`.
+    pub(crate) fn add(&mut self, change: &StatsChange, now: DateTime<Utc>) {
+        let day = day_of(now);
         let key = change.key;
-        let counts = change.delta.counts;
-        if !counts.is_zero() {
-            let dimensions = [
-                ("all", 0),
-                ("category", key.category_id),
-                ("building", key.building_id.unwrap_or(0)),
-                ("organisation", key.organisation_id.unwrap_or(0)),
-            ];
-            for (dimension, dimension_id) in dimensions {
-                sqlx::query($crate::statistics::UPSERT_DAILY)
-                    .bind(key.community_id)
-                    .bind(day)
-                    .bind(dimension)
-                    .bind(dimension_id)
+        self.add_counts(key, day, change.delta.counts);
+        for (kind, minutes) in [
+            ("sign", change.delta.sign_minutes),
+            ("resolve", change.delta.resolve_minutes),
+        ] {
+            let Some(minutes) = minutes else { continue };
+            let bucket =
+                i64::try_from(linli_domain::statistics::bucket_of(minutes)).unwrap_or_default();
+            let organisation = key.organisation_id.unwrap_or(0);
+            *self
+                .daily_durations
+                .entry((key.community_id, day, organisation, kind, bucket))
+                .or_default() += 1;
+            *self
+                .monthly_durations
+                .entry((key.community_id, month_of(day), organisation, kind, bucket))
+                .or_default() += 1;
+        }
+        if change.from_status != Some(change.to_status) {
+            if let Some(from) = change.from_status {
+                self.add_status(key.community_id, from, -1);
+            }
+            self.add_status(key.community_id, change.to_status, 1);
+        }
+    }
+}
+
+/// Writes what a [`StatsWrites`] holds inside the caller's transaction (a macro so that
+/// one body serves both engines' transactions).
+macro_rules! write_stats {
+    ($tx:expr, $writes:expr) => {{
+        let writes: &$crate::statistics::StatsWrites = $writes;
+        for (sql, rows) in [
+            ($crate::statistics::UPSERT_DAILY.as_str(), writes.daily()),
+            ($crate::statistics::UPSERT_MONTHLY.as_str(), writes.monthly()),
+        ] {
+            for ((community, period, dimension, dimension_id), counts) in rows {
+                sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .bind(*community)
+                    .bind(*period)
+                    .bind(*dimension)
+                    .bind(*dimension_id)
                     .bind(counts.created)
                     .bind(counts.dispatched)
                     .bind(counts.signed)
@@ -80,42 +183,92 @@ macro_rules! record_stats {
                     .await?;
             }
         }
-        for (kind, minutes) in [("sign", change.delta.sign_minutes), ("resolve", change.delta.resolve_minutes)] {
-            let Some(minutes) = minutes else { continue };
-            sqlx::query(
-                "INSERT INTO work_order_duration_stats (community_id, day, organisation_id, kind, bucket, count)
-                 VALUES ($1, $2, $3, $4, $5, 1)
-                 ON CONFLICT (community_id, day, organisation_id, kind, bucket) DO UPDATE SET
-                    count = work_order_duration_stats.count + 1",
-            )
-            .bind(key.community_id)
-            .bind(day)
-            .bind(key.organisation_id.unwrap_or(0))
-            .bind(kind)
-            .bind(i64::try_from(linli_domain::statistics::bucket_of(minutes)).unwrap_or_default())
-            .execute(&mut *$tx)
-            .await?;
-        }
-        if change.from_status != Some(change.to_status) {
-            if let Some(from) = change.from_status {
-                sqlx::query("UPDATE work_order_status_counts SET count = count - 1 WHERE community_id = $1 AND status = $2")
-                    .bind(key.community_id)
-                    .bind(from.as_str())
+        for (sql, rows) in [
+            ($crate::statistics::UPSERT_DAILY_DURATIONS.as_str(), writes.daily_durations()),
+            ($crate::statistics::UPSERT_MONTHLY_DURATIONS.as_str(), writes.monthly_durations()),
+        ] {
+            for ((community, period, organisation, kind, bucket), count) in rows {
+                sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .bind(*community)
+                    .bind(*period)
+                    .bind(*organisation)
+                    .bind(*kind)
+                    .bind(*bucket)
+                    .bind(*count)
                     .execute(&mut *$tx)
                     .await?;
             }
+        }
+        for ((community, status), change) in writes.statuses() {
+            if *change == 0 {
+                continue;
+            }
             sqlx::query(
-                "INSERT INTO work_order_status_counts (community_id, status, count) VALUES ($1, $2, 1)
-                 ON CONFLICT (community_id, status) DO UPDATE SET count = work_order_status_counts.count + 1",
+                "INSERT INTO work_order_status_counts (community_id, status, count) VALUES ($1, $2, $3)
+                 ON CONFLICT (community_id, status) DO UPDATE SET count = work_order_status_counts.count + excluded.count",
             )
-            .bind(key.community_id)
-            .bind(change.to_status.as_str())
+            .bind(*community)
+            .bind(*status)
+            .bind(*change)
             .execute(&mut *$tx)
             .await?;
         }
     }};
 }
-pub(crate) use record_stats;
+pub(crate) use write_stats;
+
+impl StatsWrites {
+    pub(crate) fn daily(&self) -> &BTreeMap<CountsKey, Counts> {
+        &self.daily
+    }
+    pub(crate) fn monthly(&self) -> &BTreeMap<CountsKey, Counts> {
+        &self.monthly
+    }
+    pub(crate) fn daily_durations(&self) -> &BTreeMap<DurationKey, i64> {
+        &self.daily_durations
+    }
+    pub(crate) fn monthly_durations(&self) -> &BTreeMap<DurationKey, i64> {
+        &self.monthly_durations
+    }
+    pub(crate) fn statuses(&self) -> &BTreeMap<(i64, &'static str), i64> {
+        &self.statuses
+    }
+}
+
+/// How a range of days is read: the whole months inside it from the monthly roll-ups,
+/// the days around them (and the month `to` falls in, still being written) from the
+/// daily rows. A year reads ~12 monthly rows per slice instead of ~365 daily ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct RangePlan {
+    /// Whole months `[from, to)` (first days), if any.
+    pub months: Option<(NaiveDate, NaiveDate)>,
+    /// Days read one by one: `[from, to]` ranges.
+    pub head: Option<(NaiveDate, NaiveDate)>,
+    pub tail: (NaiveDate, NaiveDate),
+}
+
+pub(crate) fn plan_range(from: NaiveDate, to: NaiveDate) -> RangePlan {
+    let first_whole = if from.day() == 1 {
+        from
+    } else {
+        month_of(from)
+            .checked_add_months(chrono::Months::new(1))
+            .unwrap_or(from)
+    };
+    let last_month = month_of(to);
+    if first_whole >= last_month {
+        return RangePlan {
+            months: None,
+            head: None,
+            tail: (from, to),
+        };
+    }
+    RangePlan {
+        months: Some((first_whole, last_month)),
+        head: (from < first_whole).then(|| (from, first_whole - chrono::Days::new(1))),
+        tail: (last_month, to),
+    }
+}
 
 /// Statistics of some communities over a range of days.
 #[derive(Debug, Clone, Default)]
@@ -124,7 +277,11 @@ pub struct StatsReport {
     pub by_category: Vec<(i64, Counts)>,
     pub by_building: Vec<(i64, Counts)>,
     pub by_organisation: Vec<(i64, Counts)>,
+    /// The days read one by one (those outside the whole months of the range, and the
+    /// month `to` falls in).
     pub by_day: Vec<(NaiveDate, Counts)>,
+    /// The whole months of the range before the month of `to`, by their first day.
+    pub by_month: Vec<(NaiveDate, Counts)>,
     pub sign_histogram: [i64; DURATION_BUCKETS.len()],
     pub resolve_histogram: [i64; DURATION_BUCKETS.len()],
     pub status_now: Vec<(String, i64)>,
@@ -132,6 +289,9 @@ pub struct StatsReport {
 }
 
 type CountsRow = (i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64);
+type PeriodRow = (NaiveDate, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64);
+
+const COLUMNS: &str = "created, dispatched, signed, signed_in_time, resolved, accepted, rated, satisfied, reopened, cancelled";
 
 fn counts_of(row: &CountsRow) -> (i64, Counts) {
     let (
@@ -187,22 +347,47 @@ impl Store {
             .map(i64::to_string)
             .collect::<Vec<_>>()
             .join(", ");
-        // Ids are numbers from the store, never text from a request.
+        let plan = plan_range(from, to);
+        // An empty range where the plan has no head or no whole months.
+        let nothing = (to + chrono::Days::new(1), to);
+        let (head_from, head_to) = plan.head.unwrap_or(nothing);
+        let (tail_from, tail_to) = plan.tail;
+        let (months_from, months_to) = plan.months.unwrap_or(nothing);
+        // Ids are numbers from the store, never text from a request. Bound: $1..$4 the
+        // head's and the tail's days, $5..$6 the whole months.
+        let days = "((day >= $1 AND day <= $2) OR (day >= $3 AND day <= $4))";
         let grouped = |dimension: &str| {
             format!(
-                "SELECT dimension_id, {SUMS} FROM work_order_daily_stats
-                 WHERE community_id IN ({list}) AND dimension = '{dimension}' AND day >= $1 AND day <= $2
-                 GROUP BY dimension_id ORDER BY dimension_id"
+                "SELECT dimension_id, {SUMS} FROM (
+                    SELECT dimension_id, {COLUMNS} FROM work_order_daily_stats
+                    WHERE community_id IN ({list}) AND dimension = '{dimension}' AND day >= $1 AND day <= $2
+                    UNION ALL
+                    SELECT dimension_id, {COLUMNS} FROM work_order_daily_stats
+                    WHERE community_id IN ({list}) AND dimension = '{dimension}' AND day >= $3 AND day <= $4
+                    UNION ALL
+                    SELECT dimension_id, {COLUMNS} FROM work_order_monthly_stats
+                    WHERE community_id IN ({list}) AND dimension = '{dimension}' AND month >= $5 AND month < $6
+                 ) AS parts GROUP BY dimension_id ORDER BY dimension_id"
             )
         };
         let by_day_sql = format!(
             "SELECT day, {SUMS} FROM work_order_daily_stats
-             WHERE community_id IN ({list}) AND dimension = 'all' AND day >= $1 AND day <= $2
+             WHERE community_id IN ({list}) AND dimension = 'all' AND {days}
              GROUP BY day ORDER BY day"
         );
+        let by_month_sql = format!(
+            "SELECT month, {SUMS} FROM work_order_monthly_stats
+             WHERE community_id IN ({list}) AND dimension = 'all' AND month >= $1 AND month < $2
+             GROUP BY month ORDER BY month"
+        );
         let histogram_sql = format!(
-            "SELECT kind, bucket, CAST(SUM(count) AS BIGINT) FROM work_order_duration_stats
-             WHERE community_id IN ({list}) AND day >= $1 AND day <= $2 GROUP BY kind, bucket"
+            "SELECT kind, bucket, CAST(SUM(count) AS BIGINT) FROM (
+                SELECT kind, bucket, count FROM work_order_duration_stats
+                WHERE community_id IN ({list}) AND {days}
+                UNION ALL
+                SELECT kind, bucket, count FROM work_order_duration_monthly_stats
+                WHERE community_id IN ({list}) AND month >= $5 AND month < $6
+             ) AS parts GROUP BY kind, bucket"
         );
         let status_sql = format!(
             "SELECT status, CAST(SUM(count) AS BIGINT) FROM work_order_status_counts WHERE community_id IN ({list}) GROUP BY status ORDER BY status"
@@ -219,31 +404,48 @@ impl Store {
             ] {
                 let sql = grouped(dimension);
                 let rows = sqlx::query_as::<_, CountsRow>(sqlx::AssertSqlSafe(sql.as_str()))
-                    .bind(from)
-                    .bind(to)
+                    .bind(head_from)
+                    .bind(head_to)
+                    .bind(tail_from)
+                    .bind(tail_to)
+                    .bind(months_from)
+                    .bind(months_to)
                     .fetch_all(pool)
                     .await?;
                 *target = rows.iter().map(counts_of).collect();
             }
-            let days = sqlx::query_as::<
-                _,
-                (NaiveDate, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64),
-            >(sqlx::AssertSqlSafe(by_day_sql.as_str()))
-            .bind(from)
-            .bind(to)
-            .fetch_all(pool)
-            .await?;
-            report.by_day = days
-                .into_iter()
-                .map(|(day, a, b, c, d, e, f, g, h, i, j)| {
-                    (day, counts_of(&(0, a, b, c, d, e, f, g, h, i, j)).1)
-                })
-                .collect();
+            let periods = |rows: Vec<PeriodRow>| -> Vec<(NaiveDate, Counts)> {
+                rows.into_iter()
+                    .map(|(day, a, b, c, d, e, f, g, h, i, j)| {
+                        (day, counts_of(&(0, a, b, c, d, e, f, g, h, i, j)).1)
+                    })
+                    .collect()
+            };
+            report.by_day = periods(
+                sqlx::query_as::<_, PeriodRow>(sqlx::AssertSqlSafe(by_day_sql.as_str()))
+                    .bind(head_from)
+                    .bind(head_to)
+                    .bind(tail_from)
+                    .bind(tail_to)
+                    .fetch_all(pool)
+                    .await?,
+            );
+            report.by_month = periods(
+                sqlx::query_as::<_, PeriodRow>(sqlx::AssertSqlSafe(by_month_sql.as_str()))
+                    .bind(months_from)
+                    .bind(months_to)
+                    .fetch_all(pool)
+                    .await?,
+            );
             let histograms = sqlx::query_as::<_, (String, i64, i64)>(sqlx::AssertSqlSafe(
                 histogram_sql.as_str(),
             ))
-            .bind(from)
-            .bind(to)
+            .bind(head_from)
+            .bind(head_to)
+            .bind(tail_from)
+            .bind(tail_to)
+            .bind(months_from)
+            .bind(months_to)
             .fetch_all(pool)
             .await?;
             for (kind, bucket, count) in histograms {
@@ -270,9 +472,77 @@ impl Store {
                     .await?;
             Ok::<_, crate::StoreError>(())
         })?;
-        for (_, counts) in &report.by_day {
+        for (_, counts) in report.by_day.iter().chain(&report.by_month) {
             report.totals += *counts;
         }
         Ok(report)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(text: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap_or_default()
+    }
+
+    #[test]
+    fn whole_months_come_from_the_roll_ups_and_the_rest_from_days() {
+        // A year from mid-month: the head's days, eleven whole months, the last month.
+        let plan = plan_range(day("2025-12-02"), day("2026-12-02"));
+        assert_eq!(plan.head, Some((day("2025-12-02"), day("2025-12-31"))));
+        assert_eq!(plan.months, Some((day("2026-01-01"), day("2026-12-01"))));
+        assert_eq!(plan.tail, (day("2026-12-01"), day("2026-12-02")));
+        // From the first of a month: no head.
+        let plan = plan_range(day("2026-01-01"), day("2026-03-31"));
+        assert_eq!(plan.head, None);
+        assert_eq!(plan.months, Some((day("2026-01-01"), day("2026-03-01"))));
+        assert_eq!(plan.tail, (day("2026-03-01"), day("2026-03-31")));
+        // Within one month, or across the turn of one: days only.
+        for (from, to) in [("2026-11-01", "2026-11-30"), ("2026-10-15", "2026-11-03")] {
+            let plan = plan_range(day(from), day(to));
+            assert_eq!(
+                (plan.head, plan.months, plan.tail),
+                (None, None, (day(from), day(to)))
+            );
+        }
+    }
+
+    #[test]
+    fn a_batch_adds_up_before_it_is_written() {
+        let key = StatsKey {
+            community_id: 1,
+            category_id: 3,
+            building_id: Some(7),
+            organisation_id: None,
+        };
+        let created = StatsChange {
+            key,
+            delta: linli_domain::statistics::Delta {
+                counts: Counts {
+                    created: 1,
+                    ..Counts::default()
+                },
+                ..Default::default()
+            },
+            from_status: None,
+            to_status: Status::Submitted,
+        };
+        let mut writes = StatsWrites::default();
+        let now = DateTime::parse_from_rfc3339("2026-10-27T02:00:00Z")
+            .map(|at| at.with_timezone(&Utc))
+            .unwrap_or_default();
+        for _ in 0..64 {
+            writes.add(&created, now);
+        }
+        assert_eq!(writes.daily().len(), 4, "one row per dimension");
+        assert_eq!(writes.monthly().len(), 4);
+        assert!(writes.daily().values().all(|counts| counts.created == 64));
+        assert_eq!(writes.statuses().get(&(1, "submitted")), Some(&64));
+        assert_eq!(
+            writes.monthly().keys().next().map(|key| key.1),
+            Some(day("2026-10-01"))
+        );
     }
 }

@@ -465,8 +465,9 @@ impl Store {
         on_pool!(&self.db, |pool| {
             let mut tx = pool.begin().await?;
             let mut created_rows = Vec::with_capacity(orders.len());
-            for (order, now) in orders {
-                let now = stored_time(*now);
+            let mut stats = crate::statistics::StatsWrites::default();
+            for (order, at) in orders {
+                let now = stored_time(*at);
                 let actor = order
                     .reporter
                     .filter(|reporter| *reporter == order.created_by)
@@ -524,7 +525,7 @@ impl Store {
                     from_status: None,
                     to_status: Status::Submitted,
                 };
-                crate::statistics::record_stats!(tx, &created, now);
+                stats.add(&created, now);
                 if let Some(visit) = order.visit_id {
                     let linked = sqlx::query(
                         "UPDATE visits SET work_order_id = $1 WHERE id = $2 AND community_id = $3 AND work_order_id IS NULL",
@@ -550,6 +551,7 @@ impl Store {
                 .await?;
                 created_rows.push(row);
             }
+            crate::statistics::write_stats!(tx, &stats);
             tx.commit().await?;
             Ok(created_rows)
         })
@@ -733,7 +735,9 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             }
-            crate::statistics::record_stats!(tx, &action.stats, now);
+            let mut stats = crate::statistics::StatsWrites::default();
+            stats.add(&action.stats, now);
+            crate::statistics::write_stats!(tx, &stats);
             let version =
                 sqlx::query_scalar::<_, i64>("SELECT version FROM work_orders WHERE id = $1")
                     .bind(action.work_order_id)

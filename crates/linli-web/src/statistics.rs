@@ -178,7 +178,7 @@ pub async fn get(
             .collect()
     };
     let mut months: BTreeMap<String, Counts> = BTreeMap::new();
-    for (day, counts) in &report.by_day {
+    for (day, counts) in report.by_month.iter().chain(&report.by_day) {
         *months
             .entry(format!("{:04}-{:02}", day.year(), day.month()))
             .or_default() += *counts;

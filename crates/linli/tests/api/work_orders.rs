@@ -405,6 +405,24 @@ both_engines! {
         assert!(last.created_at <= today);
         // The history has every kind of ending.
         let duty = app.token("duty").await;
+        // A range of whole months (read from the roll-ups) agrees with the work orders
+        // themselves: everything reported from August to today, by Shanghai days.
+        let shuji = app.token("shuji").await;
+        let stats = app.get(&format!("/api/v1/statistics?community_id={}&from=2026-08-01&to=2026-11-25", community.0), &shuji).await;
+        let created = stats.expect(StatusCode::OK)["totals"]["created"].as_i64().unwrap();
+        let mut listed = 0;
+        let mut cursor = String::new();
+        loop {
+            let page = app.get(&format!("/api/v1/work-orders?created_from=2026-07-31T16:00:00Z&limit=200{cursor}"), &duty).await;
+            let page = page.expect(StatusCode::OK).clone();
+            listed += page["items"].as_array().unwrap().len();
+            match page["next_cursor"].as_str() {
+                Some(next) => cursor = format!("&cursor={next}"),
+                None => break,
+            }
+        }
+        assert!(created > 200, "months of history: {created}");
+        assert_eq!(usize::try_from(created).unwrap(), listed);
         for status in ["closed", "in_progress", "resolved"] {
             let page = app.get(&format!("/api/v1/work-orders?status={status}&limit=1"), &duty).await;
             assert_eq!(page.expect(StatusCode::OK)["items"].as_array().unwrap().len(), 1, "{status}");
@@ -446,6 +464,14 @@ both_engines! {
         assert_eq!(stats["by_month"][0]["key"], "2026-10");
         assert_eq!(stats["now"]["by_status"], json!({ "cancelled": 1, "closed": 1, "submitted": 1 }));
         assert_eq!((stats["now"]["open"].as_i64(), stats["now"]["overdue"].as_i64()), (Some(1), Some(0)));
+        // Read from the monthly roll-up (October is a whole month of this range, November the
+        // month still read by days): the same figures.
+        let wider = app.get(&format!("/api/v1/statistics?community_id={community}&from=2026-09-15&to=2026-11-30"), &shuji).await;
+        let wider = wider.expect(StatusCode::OK);
+        for key in ["totals", "by_category", "by_building", "by_organisation", "median_minutes_to_sign", "median_minutes_to_resolve"] {
+            assert_eq!(wider[key], stats[key], "{key}");
+        }
+        assert_eq!(wider["by_month"], stats["by_month"]);
 
         // Another month is empty; residents and handlers see no statistics; the street
         // overseer sees the street.
