@@ -31,6 +31,7 @@ use linli_domain::notifications::{Audience, TOPICS, audiences_from_text, default
 use linli_store::notifications::{Channel, DueDelivery, InboxMessage, NewChannel, OutboxRow};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
+use std::collections::HashMap;
 use std::time::Duration;
 
 type HmacSha256 = hmac::Hmac<sha2::Sha256>;
@@ -81,7 +82,113 @@ struct Message {
     phones: Vec<String>,
 }
 
-async fn describe(state: &AppState, message: &OutboxRow) -> ApiResult<Message> {
+/// What one round of fanning out has read already: a burst of messages is mostly about
+/// the same community, categories, buildings and people, so each is read once a round.
+#[derive(Default)]
+struct Lookups {
+    categories: HashMap<i64, String>,
+    buildings: HashMap<i64, String>,
+    rules: HashMap<(i64, String), Vec<Audience>>,
+    holders: HashMap<(&'static str, i64), Vec<i64>>,
+    members: HashMap<i64, Vec<i64>>,
+    phones: HashMap<i64, Option<String>>,
+    channels: HashMap<i64, Vec<Channel>>,
+}
+
+impl Lookups {
+    async fn category(&mut self, state: &AppState, id: i64) -> ApiResult<String> {
+        if let Some(name) = self.categories.get(&id) {
+            return Ok(name.clone());
+        }
+        let name = state.store.category(id).await?.name;
+        self.categories.insert(id, name.clone());
+        Ok(name)
+    }
+
+    async fn building(&mut self, state: &AppState, id: i64) -> String {
+        if let Some(name) = self.buildings.get(&id) {
+            return name.clone();
+        }
+        let name = state
+            .store
+            .building(BuildingId(id))
+            .await
+            .map(|building| building.name)
+            .unwrap_or_default();
+        self.buildings.insert(id, name.clone());
+        name
+    }
+
+    async fn audiences(
+        &mut self,
+        state: &AppState,
+        community: i64,
+        topic: &str,
+    ) -> ApiResult<Vec<Audience>> {
+        let key = (community, topic.to_owned());
+        if let Some(audiences) = self.rules.get(&key) {
+            return Ok(audiences.clone());
+        }
+        let audiences = match state
+            .store
+            .notification_rule(CommunityId(community), topic)
+            .await?
+        {
+            Some(chosen) => audiences_from_text(&chosen),
+            None => default_audiences(topic).to_vec(),
+        };
+        self.rules.insert(key, audiences.clone());
+        Ok(audiences)
+    }
+
+    async fn holders(
+        &mut self,
+        state: &AppState,
+        role: &'static str,
+        community: i64,
+    ) -> ApiResult<Vec<i64>> {
+        if let Some(people) = self.holders.get(&(role, community)) {
+            return Ok(people.clone());
+        }
+        let people = state.store.holders_of(role, community).await?;
+        self.holders.insert((role, community), people.clone());
+        Ok(people)
+    }
+
+    async fn members(&mut self, state: &AppState, organisation: i64) -> ApiResult<Vec<i64>> {
+        if let Some(people) = self.members.get(&organisation) {
+            return Ok(people.clone());
+        }
+        let people = state.store.members_of(organisation).await?;
+        self.members.insert(organisation, people.clone());
+        Ok(people)
+    }
+
+    async fn phone(&mut self, state: &AppState, person: i64) -> ApiResult<Option<String>> {
+        if let Some(phone) = self.phones.get(&person) {
+            return Ok(phone.clone());
+        }
+        let phone = state.store.person(PersonId(person)).await?.phone;
+        self.phones.insert(person, phone.clone());
+        Ok(phone)
+    }
+
+    async fn channels(&mut self, state: &AppState, community: i64) -> ApiResult<Vec<Channel>> {
+        if let Some(channels) = self.channels.get(&community) {
+            return Ok(channels.clone());
+        }
+        let channels = state.store.channels(CommunityId(community)).await?;
+        self.channels.insert(community, channels.clone());
+        Ok(channels)
+    }
+}
+
+async fn describe(
+    state: &AppState,
+    lookups: &mut Lookups,
+    message: &OutboxRow,
+    wants_phones: bool,
+) -> ApiResult<Message> {
     let payload: Value = serde_json::from_str(&message.payload).unwrap_or(Value::Null);
     let Some(order_id) = message.work_order_id else {
         return Ok(Message {
@@ -92,42 +199,30 @@ async fn describe(state: &AppState, message: &OutboxRow) -> ApiResult<Message> {
         });
     };
     let order = state.store.work_order(order_id).await?;
-    let category = state.store.category(order.category_id).await?;
+    let category = lookups.category(state, order.category_id).await?;
     let building = match order.building_id {
-        Some(id) => state
-            .store
-            .building(BuildingId(id))
-            .await
-            .map(|building| building.name)
-            .unwrap_or_default(),
+        Some(id) => lookups.building(state, id).await,
         None => String::new(),
     };
     let lead = payload["lead_organisation_id"]
         .as_i64()
         .or(order.lead_organisation_id);
     let community = order.community_id;
-    let audiences = match state
-        .store
-        .notification_rule(CommunityId(community), &message.topic)
-        .await?
-    {
-        Some(chosen) => audiences_from_text(&chosen),
-        None => default_audiences(&message.topic).to_vec(),
-    };
+    let audiences = lookups.audiences(state, community, &message.topic).await?;
     let mut recipients = Vec::new();
     for audience in &audiences {
         recipients.extend(match audience {
-            Audience::DutyOfficers => state.store.holders_of("duty_officer", community).await?,
-            Audience::Supervisors => state.store.holders_of("supervisor", community).await?,
-            Audience::Receptionists => state.store.holders_of("receptionist", community).await?,
+            Audience::DutyOfficers => lookups.holders(state, "duty_officer", community).await?,
+            Audience::Supervisors => lookups.holders(state, "supervisor", community).await?,
+            Audience::Receptionists => lookups.holders(state, "receptionist", community).await?,
             Audience::LeadParty => match lead {
-                Some(organisation) => state.store.members_of(organisation).await?,
+                Some(organisation) => lookups.members(state, organisation).await?,
                 None => Vec::new(),
             },
             Audience::CoHandlers => {
                 let mut members = Vec::new();
                 for organisation in state.store.co_handlers(order.id).await? {
-                    members.extend(state.store.members_of(organisation).await?);
+                    members.extend(lookups.members(state, organisation).await?);
                 }
                 members
             }
@@ -138,17 +233,19 @@ async fn describe(state: &AppState, message: &OutboxRow) -> ApiResult<Message> {
     recipients.sort_unstable();
     recipients.dedup();
     let mut phones = Vec::new();
-    for person in &recipients {
-        if let Some(phone) = state.store.person(PersonId(*person)).await?.phone {
+    if wants_phones {
+        for person in &recipients {
+            if let Some(phone) = lookups.phone(state, *person).await? {
+                phones.push(phone);
+            }
+        }
+        // A guest reporter has no inbox; SMS is how the rule reaches them.
+        if audiences.contains(&Audience::Reporter)
+            && order.reporter_id.is_none()
+            && let Some(phone) = order.guest_phone.clone()
+        {
             phones.push(phone);
         }
-    }
-    // A guest reporter has no inbox; SMS is how the rule reaches them.
-    if audiences.contains(&Audience::Reporter)
-        && order.reporter_id.is_none()
-        && let Some(phone) = order.guest_phone.clone()
-    {
-        phones.push(phone);
     }
     let key = message
         .topic
@@ -162,7 +259,7 @@ async fn describe(state: &AppState, message: &OutboxRow) -> ApiResult<Message> {
             &format!("notify.{key}"),
             &[
                 ("number", order.number.to_string()),
-                ("category", category.name),
+                ("category", category),
                 ("building", building),
             ],
         )
@@ -200,12 +297,19 @@ fn channel_body(channel: &Channel, message: &OutboxRow, described: &Message) -> 
 /// Fans out pending outbox messages; returns how many.
 pub async fn fan_out_pending(state: &AppState) -> ApiResult<usize> {
     let pending = state.store.outbox_to_fan_out(100).await?;
+    let mut lookups = Lookups::default();
     for message in &pending {
-        let described = describe(state, message).await?;
-        let channels = match message.community_id {
-            Some(community) => state.store.channels(CommunityId(community)).await?,
+        let channels: Vec<Channel> = match message.community_id {
+            Some(community) => lookups
+                .channels(state, community)
+                .await?
+                .into_iter()
+                .filter(|channel| channel.wants(&message.topic))
+                .collect(),
             None => Vec::new(),
         };
+        let wants_phones = channels.iter().any(|channel| channel.kind == "sms");
+        let described = describe(state, &mut lookups, message, wants_phones).await?;
         let inbox: Vec<InboxMessage> = described
             .recipients
             .iter()
@@ -216,7 +320,7 @@ pub async fn fan_out_pending(state: &AppState) -> ApiResult<usize> {
             .collect();
         let deliveries: Vec<(i64, String)> = channels
             .iter()
-            .filter(|channel| channel.wants(&message.topic) && !described.text.is_empty())
+            .filter(|_| !described.text.is_empty())
             .filter(|channel| channel.kind != "sms" || !described.phones.is_empty())
             .map(|channel| {
                 (

@@ -237,8 +237,58 @@ pub async fn create(
         audience: created.reporter_id.into_iter().collect(),
         at: now,
     });
-    let detail = load_detail(&state, &user, created.id).await?;
+    let detail = detail_of_created(&state, &user, &community, category, created).await?;
     Ok((StatusCode::CREATED, Json(detail)))
+}
+
+/// The answer to a report, from what creating it already holds: a new work order has no
+/// co-handlers, followers, lead party or photos yet, and its community and category were
+/// read to check the report, so only its place, reporter and first event are read.
+async fn detail_of_created(
+    state: &AppState,
+    user: &CurrentUser,
+    community: &Community,
+    category: &linli_store::work_orders::Category,
+    order: WorkOrderRow,
+) -> ApiResult<views::WorkOrderDetail> {
+    let who = access::standing(user, &order, &[]);
+    let view = access::view(user, &order, community, who, false)
+        .ok_or_else(|| ApiError::not_found("work_order.not_found"))?;
+    let building = match order.building_id {
+        Some(building) => Some(state.store.building(BuildingId(building)).await?),
+        None => None,
+    };
+    let room = match order.room_id {
+        Some(room) if view == View::Full => Some(state.store.room(RoomId(room)).await?),
+        _ => None,
+    };
+    let reporter = match order.reporter_id {
+        Some(person) if view != View::Public => Some(state.store.person(PersonId(person)).await?),
+        _ => None,
+    };
+    let events = state.store.events(order.id, who.sees_internal()).await?;
+    let now = state.clock.now();
+    Ok(views::detail(
+        &order,
+        views::DetailParts {
+            view,
+            category,
+            building: building.as_ref(),
+            room: room.as_ref(),
+            reporter: reporter.as_ref(),
+            organisations: &[],
+            co_handlers: &[],
+            events,
+            photos: Vec::new(),
+            allowed_actions: allowed_actions(
+                &facts(&order, false),
+                who,
+                now,
+                &LoopRules::default(),
+            ),
+            now,
+        },
+    ))
 }
 
 /// A work order as one caller stands to it.
