@@ -10,6 +10,7 @@ pub mod notifications;
 pub mod permissions;
 pub mod registry;
 pub mod roles;
+pub mod search;
 pub mod statistics;
 pub mod work_orders;
 

@@ -72,6 +72,7 @@ impl Store {
                 counts,
             );
         }
+        let sqlite = self.engine() == crate::db::Engine::Sqlite;
         on_pool!(&self.db, |pool| {
             let mut tx = pool.begin().await?;
             let mut number = sqlx::query_scalar::<_, i64>(
@@ -86,7 +87,7 @@ impl Store {
                 let mut insert = sqlx::QueryBuilder::new(
                     "INSERT INTO work_orders (community_id, number, category_id, description, building_id, channel, reporter_id,
                         created_by, lead_organisation_id, priority, status, is_public, resolve_deadline, dispatched_at,
-                        signed_at, resolved_at, closed_at, rating, created_at, updated_at) ",
+                        signed_at, resolved_at, closed_at, rating, created_at, updated_at, search_terms) ",
                 );
                 insert.push_values(chunk, |mut row, order| {
                     number += 1;
@@ -117,9 +118,22 @@ impl Store {
                         .push_bind(later(matches!(status, Status::Closed | Status::Cancelled)))
                         .push_bind(order.rating)
                         .push_bind(stored_time(order.created_at))
-                        .push_bind(stored_time(order.created_at));
+                        .push_bind(stored_time(order.created_at))
+                        .push_bind(linli_domain::search::index_text(&order.description));
                 });
                 insert.build().execute(&mut *tx).await?;
+                if sqlite {
+                    sqlx::query(
+                        "INSERT INTO work_order_search (rowid, search_terms)
+                         SELECT id, search_terms FROM work_orders
+                         WHERE community_id = $1 AND number >= $2 AND number <= $3",
+                    )
+                    .bind(community)
+                    .bind(first_number)
+                    .bind(number)
+                    .execute(&mut *tx)
+                    .await?;
+                }
                 sqlx::query(
                     "INSERT INTO work_order_events (work_order_id, kind, actor_id, at, body, internal)
                      SELECT id, 'submitted', reporter_id, created_at, description, FALSE FROM work_orders

@@ -166,6 +166,7 @@ impl Store {
             Db::Sqlite(pool) => SQLITE_MIGRATIONS.run(pool).await?,
             Db::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await?,
         }
+        self.fill_missing_search_terms().await?;
         Ok(())
     }
 
@@ -191,6 +192,9 @@ impl Store {
                     "SELECT m.name, p.name, p.\"notnull\" OR p.pk > 0
                      FROM sqlite_master m JOIN pragma_table_info(m.name) p
                      WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '_sqlx%'
+                       -- The FTS5 text index and its shadow tables: PostgreSQL's twin is a
+                       -- GIN index, not a table.
+                       AND m.name NOT LIKE 'work_order_search%'
                      ORDER BY m.name, p.name",
                 )
                 .fetch_all(pool)

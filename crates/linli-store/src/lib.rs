@@ -14,6 +14,7 @@ pub mod notifications;
 pub mod passwords;
 pub mod people;
 pub mod registry;
+mod search;
 pub mod sessions;
 pub mod statistics;
 pub mod visits;

@@ -275,7 +275,7 @@ macro_rules! insert_default_categories {
 }
 pub(crate) use insert_default_categories;
 
-fn escape_like(text: &str) -> String {
+pub(crate) fn escape_like(text: &str) -> String {
     text.replace('\\', "\\\\")
         .replace('%', "\\%")
         .replace('_', "\\_")
@@ -458,16 +458,18 @@ impl Store {
     ) -> StoreResult<Vec<WorkOrderRow>> {
         let sql = format!(
             "INSERT INTO work_orders (community_id, number, category_id, description, building_id, room_id, place, channel,
-                reporter_id, guest_name, guest_phone, created_by, priority, status, is_public, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'normal', 'submitted', $13, $14, $14)
+                reporter_id, guest_name, guest_phone, created_by, priority, status, is_public, created_at, updated_at, search_terms)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'normal', 'submitted', $13, $14, $14, $15)
              RETURNING {WORK_ORDER_COLUMNS}"
         );
+        let sqlite = self.engine() == crate::db::Engine::Sqlite;
         on_pool!(&self.db, |pool| {
             let mut tx = pool.begin().await?;
             let mut created_rows = Vec::with_capacity(orders.len());
             let mut stats = crate::statistics::StatsWrites::default();
             for (order, at) in orders {
                 let now = stored_time(*at);
+                let terms = linli_domain::search::index_text(order.description);
                 let actor = order
                     .reporter
                     .filter(|reporter| *reporter == order.created_by)
@@ -495,8 +497,18 @@ impl Store {
                     .bind(order.created_by.0)
                     .bind(order.is_public)
                     .bind(now)
+                    .bind(&terms)
                     .fetch_one(&mut *tx)
                     .await?;
+                if sqlite {
+                    sqlx::query(
+                        "INSERT INTO work_order_search (rowid, search_terms) VALUES ($1, $2)",
+                    )
+                    .bind(row.id)
+                    .bind(&terms)
+                    .execute(&mut *tx)
+                    .await?;
+                }
                 sqlx::query(
                     "INSERT INTO work_order_events (work_order_id, kind, actor_id, at, body, internal, details)
                      VALUES ($1, 'submitted', $2, $3, $4, FALSE, $5)",
@@ -756,6 +768,7 @@ impl Store {
         if filter.communities.is_empty() {
             return Ok(Vec::new());
         }
+        let engine = self.engine();
         on_pool!(&self.db, |pool| {
             let mut query = sqlx::QueryBuilder::new(format!(
                 "SELECT {WORK_ORDER_COLUMNS} FROM work_orders w WHERE community_id IN ("
@@ -849,10 +862,7 @@ impl Store {
                 .map(str::trim)
                 .filter(|text| !text.is_empty())
             {
-                query
-                    .push(" AND description LIKE ")
-                    .push_bind(format!("%{}%", escape_like(text)))
-                    .push(" ESCAPE '\\'");
+                crate::search::push_text_filter(&mut query, engine, text);
             }
             if let Some(from) = filter.created_from {
                 query

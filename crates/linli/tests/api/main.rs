@@ -20,5 +20,6 @@ mod people;
 mod photos;
 mod registry;
 mod schema;
+mod search;
 mod sessions;
 mod work_orders;

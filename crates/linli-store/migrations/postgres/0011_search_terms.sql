@@ -1,0 +1,6 @@
+-- Text search for Chinese: each work order's description as its index terms (single
+-- characters and neighbouring pairs, computed in Rust: linli_domain::search), in a GIN
+-- index over their array. Rows written before this migration get their terms when the
+-- store starts (Store::migrate fills what is missing).
+ALTER TABLE work_orders ADD COLUMN search_terms TEXT;
+CREATE INDEX work_orders_search_terms ON work_orders USING gin (string_to_array(search_terms, ' '));
