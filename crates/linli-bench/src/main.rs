@@ -42,6 +42,15 @@ struct Args {
     requests: usize,
 }
 
+/// What the history's reports are about (a fifth of them each).
+const MATTERS: [&str; 5] = [
+    "楼道里有杂物堆放",
+    "流浪猫在车库里",
+    "路灯晚上不亮",
+    "楼上高空抛物",
+    "夜里噪音扰民",
+];
+
 struct Dice(u64);
 
 impl Dice {
@@ -210,9 +219,11 @@ async fn main() -> anyhow::Result<()> {
                     lead_organisation_id: lead,
                     status,
                     description: format!(
-                        "{}：{}号问题，楼道里有杂物堆放",
+                        "{}：{}号问题，{}",
                         building.name,
-                        dice.below(100_000)
+                        dice.below(100_000),
+                        MATTERS
+                            [usize::try_from(dice.below(MATTERS.len() as u64)).unwrap_or_default()]
                     ),
                     created_at,
                     resolve_deadline: lead.map(|_| created_at + Duration::days(9)),
@@ -328,6 +339,18 @@ async fn main() -> anyhow::Result<()> {
     )
     .await?;
     report("list (overdue, 50 rows)", &list_overdue);
+    // Text: a common word (a fifth of the history) and a rare one (a report number,
+    // about ten in a million).
+    for (name, query) in [
+        ("list (text 路灯, 50 rows)", "%E8%B7%AF%E7%81%AF"),
+        ("list (text 4242号, rare)", "4242%E5%8F%B7"),
+    ] {
+        let latencies = measure(&client, &supervisor, args.clients, args.requests, move |_| {
+            format!("http://{address}/api/v1/work-orders?community_id={community}&q={query}&limit=50")
+        })
+        .await?;
+        report(name, &latencies);
+    }
     let detail = measure(
         &client,
         &supervisor,

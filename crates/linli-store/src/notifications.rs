@@ -52,6 +52,14 @@ pub struct NewChannel<'a> {
     pub topics: &'a str,
 }
 
+/// One outbox message fanned out: its inbox entries and its channel deliveries (channel
+/// id, body).
+pub struct FanOut<'a> {
+    pub message: &'a OutboxRow,
+    pub inbox: Vec<InboxMessage>,
+    pub deliveries: Vec<(i64, String)>,
+}
+
 /// One message for one person's inbox.
 pub struct InboxMessage {
     pub person: i64,
@@ -109,26 +117,29 @@ impl Store {
         })?)
     }
 
-    /// Writes a message's inbox entries and channel deliveries and marks it handled, in
-    /// one transaction: each message is fanned out once, even if this is retried.
-    pub async fn fan_out(
-        &self,
-        message: &OutboxRow,
-        inbox: &[InboxMessage],
-        deliveries: &[(i64, String)],
-        now: DateTime<Utc>,
-    ) -> StoreResult<()> {
+    /// Writes messages' inbox entries and channel deliveries and marks them handled, all
+    /// in one transaction (one durable write a round, however many messages came): each
+    /// message is fanned out once, even if this is retried.
+    pub async fn fan_out(&self, messages: &[FanOut<'_>], now: DateTime<Utc>) -> StoreResult<()> {
         let now = stored_time(now);
         on_pool!(&self.db, |pool| {
             let mut tx = pool.begin().await?;
-            let claimed = sqlx::query(
-                "UPDATE outbox SET delivered_at = $1, attempts = attempts + 1 WHERE id = $2 AND delivered_at IS NULL",
-            )
-            .bind(now)
-            .bind(message.id)
-            .execute(&mut *tx)
-            .await?;
-            if claimed.rows_affected() == 1 {
+            for FanOut {
+                message,
+                inbox,
+                deliveries,
+            } in messages
+            {
+                let claimed = sqlx::query(
+                    "UPDATE outbox SET delivered_at = $1, attempts = attempts + 1 WHERE id = $2 AND delivered_at IS NULL",
+                )
+                .bind(now)
+                .bind(message.id)
+                .execute(&mut *tx)
+                .await?;
+                if claimed.rows_affected() != 1 {
+                    continue;
+                }
                 for entry in inbox {
                     sqlx::query(
                         "INSERT INTO notifications (person_id, community_id, work_order_id, topic, body, created_at)

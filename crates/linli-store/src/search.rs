@@ -19,39 +19,80 @@ fn fts_query(terms: &[String]) -> String {
         .join(" ")
 }
 
-/// Adds the conditions of a text search to a list query over `work_orders` (as `w` or
-/// unaliased): the index narrows, the phrase decides (ASCII letters in any case).
-pub(crate) fn push_text_filter<DB: sqlx::Database>(
-    query: &mut sqlx::QueryBuilder<DB>,
-    engine: Engine,
-    text: &str,
-) where
-    for<'q> String: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
-{
-    let terms = query_terms(text);
-    if !terms.is_empty() {
-        match engine {
-            Engine::Sqlite => {
-                query
-                    .push(" AND id IN (SELECT rowid FROM work_order_search WHERE work_order_search MATCH ")
-                    .push_bind(fts_query(&terms))
-                    .push(")");
-            }
-            Engine::Postgres => {
-                query
-                    .push(" AND string_to_array(search_terms, ' ') @> string_to_array(")
-                    .push_bind(terms.join(" "))
-                    .push(", ' ')");
-            }
+/// How a list query meets the text index. SQLite, asked for a page in id order, walks
+/// FTS5's matches in that order (newest first) and looks each up in `work_orders`,
+/// stopping at the page's end: a common word costs one page, not every match. Otherwise
+/// the index is a condition: `id IN (matches)` on SQLite, the GIN array test on
+/// PostgreSQL, whose planner chooses between the index and the id order by itself.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct SqliteTextWalk {
+    walk: bool,
+}
+
+impl SqliteTextWalk {
+    pub(crate) fn plan(engine: Engine, text: &str, order: crate::work_orders::ListOrder) -> Self {
+        use crate::work_orders::ListOrder;
+        Self {
+            walk: engine == Engine::Sqlite
+                && !query_terms(text).is_empty()
+                && matches!(order, ListOrder::Newest | ListOrder::Oldest),
         }
     }
-    query
-        .push(" AND LOWER(description) LIKE ")
-        .push_bind(format!(
-            "%{}%",
-            crate::work_orders::escape_like(&text.to_ascii_lowercase())
-        ))
-        .push(" ESCAPE '\\'");
+
+    /// The tables the list reads (as `w`).
+    pub(crate) fn from(self) -> &'static str {
+        if self.walk {
+            // CROSS JOIN keeps the index the outer loop: SQLite never reorders it.
+            "work_order_search s CROSS JOIN work_orders w ON w.id = s.rowid"
+        } else {
+            "work_orders w"
+        }
+    }
+
+    /// The column pages are ordered and cut by.
+    pub(crate) fn id_column(self) -> &'static str {
+        if self.walk { "s.rowid" } else { "w.id" }
+    }
+
+    /// Adds the conditions of a text search: the index narrows, the phrase decides
+    /// (ASCII letters in any case).
+    pub(crate) fn push_filter<DB: sqlx::Database>(
+        self,
+        query: &mut sqlx::QueryBuilder<DB>,
+        engine: Engine,
+        text: &str,
+    ) where
+        for<'q> String: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    {
+        let terms = query_terms(text);
+        if self.walk {
+            query
+                .push(" AND work_order_search MATCH ")
+                .push_bind(fts_query(&terms));
+        } else if !terms.is_empty() {
+            match engine {
+                Engine::Sqlite => {
+                    query
+                        .push(" AND id IN (SELECT rowid FROM work_order_search WHERE work_order_search MATCH ")
+                        .push_bind(fts_query(&terms))
+                        .push(")");
+                }
+                Engine::Postgres => {
+                    query
+                        .push(" AND string_to_array(search_terms, ' ') @> string_to_array(")
+                        .push_bind(terms.join(" "))
+                        .push(", ' ')");
+                }
+            }
+        }
+        query
+            .push(" AND LOWER(description) LIKE ")
+            .push_bind(format!(
+                "%{}%",
+                crate::work_orders::escape_like(&text.to_ascii_lowercase())
+            ))
+            .push(" ESCAPE '\\'");
+    }
 }
 
 impl Store {

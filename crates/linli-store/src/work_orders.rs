@@ -769,9 +769,20 @@ impl Store {
             return Ok(Vec::new());
         }
         let engine = self.engine();
+        let text = filter
+            .text
+            .as_deref()
+            .map(str::trim)
+            .filter(|text| !text.is_empty());
+        // On SQLite a text search in id order walks the text index itself, newest (or
+        // oldest) match first, and stops at the page's end; see `search`.
+        let fts = text
+            .map(|text| crate::search::SqliteTextWalk::plan(engine, text, filter.order))
+            .unwrap_or_default();
         on_pool!(&self.db, |pool| {
             let mut query = sqlx::QueryBuilder::new(format!(
-                "SELECT {WORK_ORDER_COLUMNS} FROM work_orders w WHERE community_id IN ("
+                "SELECT {WORK_ORDER_COLUMNS} FROM {} WHERE community_id IN (",
+                fts.from()
             ));
             let mut communities = query.separated(", ");
             for community in &filter.communities {
@@ -856,13 +867,8 @@ impl Store {
                     query.push("))");
                 }
             }
-            if let Some(text) = filter
-                .text
-                .as_deref()
-                .map(str::trim)
-                .filter(|text| !text.is_empty())
-            {
-                crate::search::push_text_filter(&mut query, engine, text);
+            if let Some(text) = text {
+                fts.push_filter(&mut query, engine, text);
             }
             if let Some(from) = filter.created_from {
                 query
@@ -873,12 +879,13 @@ impl Store {
                 query.push(" AND created_at < ").push_bind(stored_time(to));
             }
             let far = stored_time(no_deadline());
+            let id = fts.id_column();
             match (filter.order, filter.after) {
                 (ListOrder::Newest, Some(after)) => {
-                    query.push(" AND id < ").push_bind(after.id);
+                    query.push(format!(" AND {id} < ")).push_bind(after.id);
                 }
                 (ListOrder::Oldest, Some(after)) => {
-                    query.push(" AND id > ").push_bind(after.id);
+                    query.push(format!(" AND {id} > ")).push_bind(after.id);
                 }
                 (ListOrder::Deadline, Some(after)) => {
                     query
@@ -894,10 +901,10 @@ impl Store {
             }
             match filter.order {
                 ListOrder::Newest => {
-                    query.push(" ORDER BY id DESC");
+                    query.push(format!(" ORDER BY {id} DESC"));
                 }
                 ListOrder::Oldest => {
-                    query.push(" ORDER BY id ASC");
+                    query.push(format!(" ORDER BY {id} ASC"));
                 }
                 ListOrder::Deadline => {
                     query

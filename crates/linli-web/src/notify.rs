@@ -28,7 +28,9 @@ use hmac::{KeyInit, Mac};
 use linli_domain::ValidationError;
 use linli_domain::ids::{BuildingId, CommunityId, PersonId};
 use linli_domain::notifications::{Audience, TOPICS, audiences_from_text, default_audiences};
-use linli_store::notifications::{Channel, DueDelivery, InboxMessage, NewChannel, OutboxRow};
+use linli_store::notifications::{
+    Channel, DueDelivery, FanOut, InboxMessage, NewChannel, OutboxRow,
+};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -298,6 +300,7 @@ fn channel_body(channel: &Channel, message: &OutboxRow, described: &Message) -> 
 pub async fn fan_out_pending(state: &AppState) -> ApiResult<usize> {
     let pending = state.store.outbox_to_fan_out(100).await?;
     let mut lookups = Lookups::default();
+    let mut fanned = Vec::with_capacity(pending.len());
     for message in &pending {
         let channels: Vec<Channel> = match message.community_id {
             Some(community) => lookups
@@ -329,10 +332,14 @@ pub async fn fan_out_pending(state: &AppState) -> ApiResult<usize> {
                 )
             })
             .collect();
-        state
-            .store
-            .fan_out(message, &inbox, &deliveries, state.clock.now())
-            .await?;
+        fanned.push(FanOut {
+            message,
+            inbox,
+            deliveries,
+        });
+    }
+    if !fanned.is_empty() {
+        state.store.fan_out(&fanned, state.clock.now()).await?;
     }
     Ok(pending.len())
 }
