@@ -85,13 +85,18 @@ impl SqliteTextWalk {
                 }
             }
         }
+        // The phrase as a plain substring test: a function call rather than LIKE, whose
+        // selectivity PostgreSQL's planner guesses far too low for a common word (it then
+        // reads every match through the index and sorts them instead of walking the id
+        // order to the first page).
+        let function = match engine {
+            Engine::Sqlite => "instr",
+            Engine::Postgres => "strpos",
+        };
         query
-            .push(" AND LOWER(description) LIKE ")
-            .push_bind(format!(
-                "%{}%",
-                crate::work_orders::escape_like(&text.to_ascii_lowercase())
-            ))
-            .push(" ESCAPE '\\'");
+            .push(format!(" AND {function}(LOWER(description), "))
+            .push_bind(text.to_ascii_lowercase())
+            .push(") > 0");
     }
 }
 

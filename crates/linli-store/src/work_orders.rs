@@ -275,12 +275,6 @@ macro_rules! insert_default_categories {
 }
 pub(crate) use insert_default_categories;
 
-pub(crate) fn escape_like(text: &str) -> String {
-    text.replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_")
-}
-
 impl Store {
     pub async fn categories(&self, community: CommunityId) -> StoreResult<Vec<Category>> {
         let sql = format!(
