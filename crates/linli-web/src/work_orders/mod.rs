@@ -241,6 +241,32 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(detail)))
 }
 
+/// Where a work order is and who reported it, as much as `view` shows.
+struct Place {
+    building: Option<linli_store::registry::Building>,
+    room: Option<linli_store::registry::Room>,
+    reporter: Option<linli_store::people::Person>,
+}
+
+async fn place_of(state: &AppState, order: &WorkOrderRow, view: View) -> ApiResult<Place> {
+    Ok(Place {
+        building: match order.building_id {
+            Some(building) => Some(state.store.building(BuildingId(building)).await?),
+            None => None,
+        },
+        room: match order.room_id {
+            Some(room) if view == View::Full => Some(state.store.room(RoomId(room)).await?),
+            _ => None,
+        },
+        reporter: match order.reporter_id {
+            Some(person) if view != View::Public => {
+                Some(state.store.person(PersonId(person)).await?)
+            }
+            _ => None,
+        },
+    })
+}
+
 /// The answer to a report, from what creating it already holds: a new work order has no
 /// co-handlers, followers, lead party or photos yet, and its community and category were
 /// read to check the report, so only its place, reporter and first event are read.
@@ -254,18 +280,11 @@ async fn detail_of_created(
     let who = access::standing(user, &order, &[]);
     let view = access::view(user, &order, community, who, false)
         .ok_or_else(|| ApiError::not_found("work_order.not_found"))?;
-    let building = match order.building_id {
-        Some(building) => Some(state.store.building(BuildingId(building)).await?),
-        None => None,
-    };
-    let room = match order.room_id {
-        Some(room) if view == View::Full => Some(state.store.room(RoomId(room)).await?),
-        _ => None,
-    };
-    let reporter = match order.reporter_id {
-        Some(person) if view != View::Public => Some(state.store.person(PersonId(person)).await?),
-        _ => None,
-    };
+    let Place {
+        building,
+        room,
+        reporter,
+    } = place_of(state, &order, view).await?;
     let events = state.store.events(order.id, who.sees_internal()).await?;
     let now = state.clock.now();
     Ok(views::detail(
@@ -338,18 +357,11 @@ pub(crate) async fn load_detail(
     let now = state.clock.now();
     let facts = facts(&order, follows);
     let category = state.store.category(order.category_id).await?;
-    let building = match order.building_id {
-        Some(building) => Some(state.store.building(BuildingId(building)).await?),
-        None => None,
-    };
-    let room = match order.room_id {
-        Some(room) if view == View::Full => Some(state.store.room(RoomId(room)).await?),
-        _ => None,
-    };
-    let reporter = match order.reporter_id {
-        Some(person) if view != View::Public => Some(state.store.person(PersonId(person)).await?),
-        _ => None,
-    };
+    let Place {
+        building,
+        room,
+        reporter,
+    } = place_of(state, &order, view).await?;
     let organisations = state
         .store
         .organisations(CommunityId(order.community_id))
