@@ -25,11 +25,11 @@ fn fts_query(terms: &[String]) -> String {
 /// the index is a condition: `id IN (matches)` on SQLite, the GIN array test on
 /// PostgreSQL, whose planner chooses between the index and the id order by itself.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub(crate) struct SqliteTextWalk {
+pub(crate) struct TextSearch {
     walk: bool,
 }
 
-impl SqliteTextWalk {
+impl TextSearch {
     pub(crate) fn plan(engine: Engine, text: &str, order: crate::work_orders::ListOrder) -> Self {
         use crate::work_orders::ListOrder;
         Self {

@@ -84,12 +84,12 @@ type DurationKey = (i64, NaiveDate, i64, &'static str, i64);
 /// rows are written in key order, so concurrent transactions lock them in one order.
 #[derive(Debug, Default)]
 pub(crate) struct StatsWrites {
-    daily: BTreeMap<CountsKey, Counts>,
-    monthly: BTreeMap<CountsKey, Counts>,
-    daily_durations: BTreeMap<DurationKey, i64>,
-    monthly_durations: BTreeMap<DurationKey, i64>,
+    pub(crate) daily: BTreeMap<CountsKey, Counts>,
+    pub(crate) monthly: BTreeMap<CountsKey, Counts>,
+    pub(crate) daily_durations: BTreeMap<DurationKey, i64>,
+    pub(crate) monthly_durations: BTreeMap<DurationKey, i64>,
     /// (community, status) → change in the number of work orders in it.
-    statuses: BTreeMap<(i64, &'static str), i64>,
+    pub(crate) statuses: BTreeMap<(i64, &'static str), i64>,
 }
 
 impl StatsWrites {
@@ -160,8 +160,8 @@ macro_rules! write_stats {
     ($tx:expr, $writes:expr) => {{
         let writes: &$crate::statistics::StatsWrites = $writes;
         for (sql, rows) in [
-            ($crate::statistics::UPSERT_DAILY.as_str(), writes.daily()),
-            ($crate::statistics::UPSERT_MONTHLY.as_str(), writes.monthly()),
+            ($crate::statistics::UPSERT_DAILY.as_str(), &writes.daily),
+            ($crate::statistics::UPSERT_MONTHLY.as_str(), &writes.monthly),
         ] {
             for ((community, period, dimension, dimension_id), counts) in rows {
                 sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -184,8 +184,8 @@ macro_rules! write_stats {
             }
         }
         for (sql, rows) in [
-            ($crate::statistics::UPSERT_DAILY_DURATIONS.as_str(), writes.daily_durations()),
-            ($crate::statistics::UPSERT_MONTHLY_DURATIONS.as_str(), writes.monthly_durations()),
+            ($crate::statistics::UPSERT_DAILY_DURATIONS.as_str(), &writes.daily_durations),
+            ($crate::statistics::UPSERT_MONTHLY_DURATIONS.as_str(), &writes.monthly_durations),
         ] {
             for ((community, period, organisation, kind, bucket), count) in rows {
                 sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -199,7 +199,7 @@ macro_rules! write_stats {
                     .await?;
             }
         }
-        for ((community, status), change) in writes.statuses() {
+        for ((community, status), change) in &writes.statuses {
             if *change == 0 {
                 continue;
             }
@@ -216,24 +216,6 @@ macro_rules! write_stats {
     }};
 }
 pub(crate) use write_stats;
-
-impl StatsWrites {
-    pub(crate) fn daily(&self) -> &BTreeMap<CountsKey, Counts> {
-        &self.daily
-    }
-    pub(crate) fn monthly(&self) -> &BTreeMap<CountsKey, Counts> {
-        &self.monthly
-    }
-    pub(crate) fn daily_durations(&self) -> &BTreeMap<DurationKey, i64> {
-        &self.daily_durations
-    }
-    pub(crate) fn monthly_durations(&self) -> &BTreeMap<DurationKey, i64> {
-        &self.monthly_durations
-    }
-    pub(crate) fn statuses(&self) -> &BTreeMap<(i64, &'static str), i64> {
-        &self.statuses
-    }
-}
 
 /// How a range of days is read: the whole months inside it from the monthly roll-ups,
 /// the days around them (and the month `to` falls in, still being written) from the
@@ -536,12 +518,12 @@ mod tests {
         for _ in 0..64 {
             writes.add(&created, now);
         }
-        assert_eq!(writes.daily().len(), 4, "one row per dimension");
-        assert_eq!(writes.monthly().len(), 4);
-        assert!(writes.daily().values().all(|counts| counts.created == 64));
-        assert_eq!(writes.statuses().get(&(1, "submitted")), Some(&64));
+        assert_eq!(writes.daily.len(), 4, "one row per dimension");
+        assert_eq!(writes.monthly.len(), 4);
+        assert!(writes.daily.values().all(|counts| counts.created == 64));
+        assert_eq!(writes.statuses.get(&(1, "submitted")), Some(&64));
         assert_eq!(
-            writes.monthly().keys().next().map(|key| key.1),
+            writes.monthly.keys().next().map(|key| key.1),
             Some(day("2026-10-01"))
         );
     }

@@ -771,7 +771,7 @@ impl Store {
         // On SQLite a text search in id order walks the text index itself, newest (or
         // oldest) match first, and stops at the page's end; see `search`.
         let fts = text
-            .map(|text| crate::search::SqliteTextWalk::plan(engine, text, filter.order))
+            .map(|text| crate::search::TextSearch::plan(engine, text, filter.order))
             .unwrap_or_default();
         on_pool!(&self.db, |pool| {
             let mut query = sqlx::QueryBuilder::new(format!(

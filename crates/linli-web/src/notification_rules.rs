@@ -6,6 +6,7 @@
 use crate::auth::CurrentUser;
 use crate::error::ApiResult;
 use crate::extract::{ApiJson, ApiQuery};
+use crate::notify::{CommunityQuery, may_configure};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
@@ -31,13 +32,6 @@ pub struct RuleView {
     updated_at: Option<DateTime<Utc>>,
 }
 
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct CommunityQuery {
-    community_id: i64,
-}
-
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RuleInput {
@@ -45,11 +39,6 @@ pub struct RuleInput {
     /// The audiences; an empty list sends the topic to nobody's inbox (channels that
     /// want the topic still get it).
     audiences: Vec<String>,
-}
-
-async fn may_configure(state: &AppState, user: &CurrentUser, community: i64) -> ApiResult<()> {
-    let place = state.store.community(CommunityId(community)).await?.place();
-    user.require_office_head(place, Some(CommunityId(community)))
 }
 
 /// The rules in force for every topic of a community.

@@ -565,7 +565,12 @@ pub struct NewChannelInput {
     topics: Vec<String>,
 }
 
-async fn may_configure(state: &AppState, user: &CurrentUser, community: i64) -> ApiResult<()> {
+/// Who may set up a community's channels and inbox rules: its supervisor or an admin.
+pub(crate) async fn may_configure(
+    state: &AppState,
+    user: &CurrentUser,
+    community: i64,
+) -> ApiResult<()> {
     let place = state.store.community(CommunityId(community)).await?.place();
     user.require_office_head(place, Some(CommunityId(community)))
 }
@@ -644,7 +649,7 @@ pub async fn create_channel(
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct CommunityQuery {
-    community_id: i64,
+    pub(crate) community_id: i64,
 }
 
 /// `GET /api/v1/channels?community_id=`: the channels (secrets never shown).

@@ -8,3 +8,6 @@ ALTER TABLE work_orders ADD COLUMN search_terms TEXT;
 CREATE VIRTUAL TABLE work_order_search USING fts5(
     search_terms, content = 'work_orders', content_rowid = 'id', detail = none
 );
+-- What is not indexed yet, found without reading the table at every start (empty once
+-- every row has its terms).
+CREATE INDEX work_orders_without_search_terms ON work_orders (id) WHERE search_terms IS NULL;
