@@ -34,7 +34,7 @@ pub struct StoredGrant {
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
-struct GrantRow {
+pub(crate) struct GrantRow {
     id: i64,
     role: String,
     scope_kind: String,
@@ -43,6 +43,25 @@ struct GrantRow {
 }
 
 impl GrantRow {
+    /// The grant from its stored columns; `None` for a role or scope this version does
+    /// not know.
+    pub(crate) fn from_parts(
+        id: i64,
+        role: String,
+        scope_kind: String,
+        scope_id: i64,
+        organisation_id: Option<i64>,
+    ) -> Option<StoredGrant> {
+        Self {
+            id,
+            role,
+            scope_kind,
+            scope_id,
+            organisation_id,
+        }
+        .into_grant()
+    }
+
     fn into_grant(self) -> Option<StoredGrant> {
         let role = Role::parse(&self.role).ok()?;
         let scope = Scope::from_parts(&self.scope_kind, self.scope_id)?;

@@ -3,6 +3,7 @@
 
 use crate::db::{Store, stored_time};
 use crate::error::{StoreError, StoreResult};
+use crate::people::{GrantRow, Person, StoredGrant};
 use chrono::{DateTime, Duration, Utc};
 use linli_domain::ids::PersonId;
 use linli_domain::registry::Login;
@@ -17,6 +18,28 @@ pub struct NewSession<'a> {
 
 /// A session is touched at most this often, so a busy client does not write on every read.
 const TOUCH_INTERVAL_MINUTES: i64 = 5;
+
+/// Who a session belongs to and what they may do.
+#[derive(Debug, Clone)]
+pub struct SessionCaller {
+    pub person: Person,
+    pub grants: Vec<StoredGrant>,
+}
+
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    last_seen_at: DateTime<Utc>,
+    id: i64,
+    login: String,
+    display_name: String,
+    phone: Option<String>,
+    disabled: bool,
+    grant_id: Option<i64>,
+    role: Option<String>,
+    scope_kind: Option<String>,
+    scope_id: Option<i64>,
+    organisation_id: Option<i64>,
+}
 
 impl Store {
     pub async fn create_session(
@@ -43,29 +66,55 @@ impl Store {
         Ok(())
     }
 
-    /// The person a live session belongs to. A session of a disabled account is dead.
-    /// Use extends the session (sliding expiry) to at least `idle_timeout` from now; it
-    /// never shortens a session issued for longer.
-    pub async fn session_person(
+    /// The person a live session belongs to, with their role grants, in one read. A
+    /// session of a disabled account is dead. Use extends the session (sliding expiry)
+    /// to at least `idle_timeout` from now; it never shortens a session issued for longer.
+    pub async fn session_caller(
         &self,
         token_hash: &str,
         now: DateTime<Utc>,
         idle_timeout: Duration,
-    ) -> StoreResult<Option<PersonId>> {
+    ) -> StoreResult<Option<SessionCaller>> {
         let now = stored_time(now);
-        let found = on_pool!(&self.db, |pool| {
-            sqlx::query_as::<_, (i64, DateTime<Utc>)>(
-                "SELECT s.person_id, s.last_seen_at FROM sessions s JOIN people p ON p.id = s.person_id
-                 WHERE s.token_hash = $1 AND s.expires_at > $2 AND NOT p.disabled",
+        // One row per grant (one row with empty grant columns for a person without any).
+        let rows = on_pool!(&self.db, |pool| {
+            sqlx::query_as::<_, SessionRow>(
+                "SELECT s.last_seen_at, p.id, p.login, p.display_name, p.phone, p.disabled,
+                        g.id AS grant_id, g.role, g.scope_kind, g.scope_id, g.organisation_id
+                 FROM sessions s
+                 JOIN people p ON p.id = s.person_id
+                 LEFT JOIN role_grants g ON g.person_id = s.person_id
+                 WHERE s.token_hash = $1 AND s.expires_at > $2 AND NOT p.disabled
+                 ORDER BY g.id",
             )
             .bind(token_hash)
             .bind(now)
-            .fetch_optional(pool)
+            .fetch_all(pool)
             .await
         })?;
-        let Some((person, last_seen)) = found else {
+        let Some(first) = rows.first() else {
             return Ok(None);
         };
+        let last_seen = first.last_seen_at;
+        let person = Person {
+            id: first.id,
+            login: first.login.clone(),
+            display_name: first.display_name.clone(),
+            phone: first.phone.clone(),
+            disabled: first.disabled,
+        };
+        let grants = rows
+            .into_iter()
+            .filter_map(|row| {
+                GrantRow::from_parts(
+                    row.grant_id?,
+                    row.role?,
+                    row.scope_kind?,
+                    row.scope_id?,
+                    row.organisation_id,
+                )
+            })
+            .collect();
         if now - last_seen >= Duration::minutes(TOUCH_INTERVAL_MINUTES) {
             on_pool!(&self.db, |pool| {
                 sqlx::query(
@@ -81,7 +130,7 @@ impl Store {
                 .map(|done| done.rows_affected())
             })?;
         }
-        Ok(Some(PersonId(person)))
+        Ok(Some(SessionCaller { person, grants }))
     }
 
     pub async fn delete_session(&self, token_hash: &str) -> StoreResult<bool> {

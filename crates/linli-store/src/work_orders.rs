@@ -156,6 +156,18 @@ pub struct NewWorkOrder<'a> {
     pub visit_id: Option<i64>,
 }
 
+/// A new work order as written, with its first timeline event (whose actor's name the
+/// caller, who is that actor, already knows).
+#[derive(Debug, Clone)]
+pub struct CreatedWorkOrder {
+    pub row: WorkOrderRow,
+    pub first_event: EventRow,
+}
+
+/// Most reports [`Store::create_work_orders`] writes at once: each binds 15 values in one
+/// multi-row statement, and SQLite allows 32,766 per statement (PostgreSQL 65,535).
+pub const MAX_CREATES_AT_ONCE: usize = 1000;
+
 pub struct NewEvent {
     pub kind: EventKind,
     pub actor: Option<PersonId>,
@@ -438,128 +450,228 @@ impl Store {
         &self,
         order: NewWorkOrder<'_>,
         now: DateTime<Utc>,
-    ) -> StoreResult<WorkOrderRow> {
-        let mut rows = self.create_work_orders(&[(order, now)]).await?;
-        rows.pop()
+    ) -> StoreResult<CreatedWorkOrder> {
+        let mut created = self.create_work_orders(&[(order, now)]).await?;
+        created
+            .pop()
             .ok_or(StoreError::NotFound("work_order.not_found"))
     }
 
-    /// Creates several work orders in one transaction (group commit: one durable write
-    /// for many reports), each with its own time; all of them or none.
+    /// Creates up to [`MAX_CREATES_AT_ONCE`] work orders in one transaction (group
+    /// commit: one durable write for many reports), each with its own time; all of them
+    /// or none, answered in the order given. Each kind of row is written by one statement
+    /// for the whole batch, so a batch costs a handful of round trips however many
+    /// reports it holds.
     pub async fn create_work_orders(
         &self,
         orders: &[(NewWorkOrder<'_>, DateTime<Utc>)],
-    ) -> StoreResult<Vec<WorkOrderRow>> {
-        let sql = format!(
-            "INSERT INTO work_orders (community_id, number, category_id, description, building_id, room_id, place, channel,
-                reporter_id, guest_name, guest_phone, created_by, priority, status, is_public, created_at, updated_at, search_terms)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'normal', 'submitted', $13, $14, $14, $15)
-             RETURNING {WORK_ORDER_COLUMNS}"
-        );
+    ) -> StoreResult<Vec<CreatedWorkOrder>> {
+        use std::collections::{BTreeMap, HashMap};
+        if orders.is_empty() {
+            return Ok(Vec::new());
+        }
+        if orders.len() > MAX_CREATES_AT_ONCE {
+            return Err(StoreError::Conflict("work_order.batch_too_large"));
+        }
+        let terms: Vec<String> = orders
+            .iter()
+            .map(|(order, _)| linli_domain::search::index_text(order.description))
+            .collect();
+        let mut per_community: BTreeMap<i64, i64> = BTreeMap::new();
+        for (order, _) in orders {
+            *per_community.entry(order.community.0).or_default() += 1;
+        }
+        let mut stats = crate::statistics::StatsWrites::default();
+        for (order, at) in orders {
+            let created = crate::statistics::StatsChange {
+                key: crate::statistics::StatsKey {
+                    community_id: order.community.0,
+                    category_id: order.category_id,
+                    building_id: order.building_id,
+                    organisation_id: None,
+                },
+                delta: linli_domain::statistics::Delta {
+                    counts: linli_domain::statistics::Counts {
+                        created: 1,
+                        ..Default::default()
+                    },
+                    ..Default::default()
+                },
+                from_status: None,
+                to_status: Status::Submitted,
+            };
+            stats.add(&created, stored_time(*at));
+        }
         let sqlite = self.engine() == crate::db::Engine::Sqlite;
         on_pool!(&self.db, |pool| {
             let mut tx = pool.begin().await?;
-            let mut created_rows = Vec::with_capacity(orders.len());
-            let mut stats = crate::statistics::StatsWrites::default();
-            for (order, at) in orders {
-                let now = stored_time(*at);
-                let terms = linli_domain::search::index_text(order.description);
-                let actor = order
-                    .reporter
-                    .filter(|reporter| *reporter == order.created_by)
-                    .or(Some(order.created_by));
-                let number = sqlx::query_scalar::<_, i64>(
-                    "INSERT INTO work_order_counters (community_id, last_number) VALUES ($1, 1)
-                     ON CONFLICT (community_id) DO UPDATE SET last_number = work_order_counters.last_number + 1
+            // Reserve each community's numbers with one bump of its counter; the row stays
+            // locked until commit, so numbers have neither gaps nor repeats.
+            let mut next_number: HashMap<i64, i64> = HashMap::new();
+            for (community, count) in &per_community {
+                let last = sqlx::query_scalar::<_, i64>(
+                    "INSERT INTO work_order_counters (community_id, last_number) VALUES ($1, $2)
+                     ON CONFLICT (community_id) DO UPDATE SET last_number = work_order_counters.last_number + $2
                      RETURNING last_number",
                 )
-                .bind(order.community.0)
+                .bind(community)
+                .bind(count)
                 .fetch_one(&mut *tx)
                 .await?;
-                let row = sqlx::query_as::<_, WorkOrderRow>(AssertSqlSafe(sql.as_str()))
-                    .bind(order.community.0)
-                    .bind(number)
-                    .bind(order.category_id)
-                    .bind(order.description)
-                    .bind(order.building_id)
-                    .bind(order.room_id)
-                    .bind(order.place)
-                    .bind(order.channel.as_str())
-                    .bind(order.reporter.map(|person| person.0))
-                    .bind(order.guest_name)
-                    .bind(order.guest_phone)
-                    .bind(order.created_by.0)
-                    .bind(order.is_public)
-                    .bind(now)
-                    .bind(&terms)
-                    .fetch_one(&mut *tx)
-                    .await?;
-                if sqlite {
-                    sqlx::query(
-                        "INSERT INTO work_order_search (rowid, search_terms) VALUES ($1, $2)",
-                    )
-                    .bind(row.id)
-                    .bind(&terms)
-                    .execute(&mut *tx)
-                    .await?;
-                }
-                sqlx::query(
-                    "INSERT INTO work_order_events (work_order_id, kind, actor_id, at, body, internal, details)
-                     VALUES ($1, 'submitted', $2, $3, $4, FALSE, $5)",
-                )
-                .bind(row.id)
-                .bind(actor.map(|person| person.0))
-                .bind(now)
-                .bind(order.description)
-                .bind(serde_json::json!({ "channel": order.channel.as_str() }).to_string())
-                .execute(&mut *tx)
-                .await?;
-                let created = crate::statistics::StatsChange {
-                    key: crate::statistics::StatsKey {
-                        community_id: order.community.0,
-                        category_id: order.category_id,
-                        building_id: order.building_id,
-                        organisation_id: None,
-                    },
-                    delta: linli_domain::statistics::Delta {
-                        counts: linli_domain::statistics::Counts {
-                            created: 1,
-                            ..Default::default()
-                        },
-                        ..Default::default()
-                    },
-                    from_status: None,
-                    to_status: Status::Submitted,
-                };
-                stats.add(&created, now);
-                if let Some(visit) = order.visit_id {
-                    let linked = sqlx::query(
-                        "UPDATE visits SET work_order_id = $1 WHERE id = $2 AND community_id = $3 AND work_order_id IS NULL",
-                    )
-                    .bind(row.id)
-                    .bind(visit)
-                    .bind(order.community.0)
-                    .execute(&mut *tx)
-                    .await?;
-                    if linked.rows_affected() == 0 {
-                        return Err(StoreError::Conflict("visit.not_linkable"));
-                    }
-                }
-                sqlx::query(
-                    "INSERT INTO outbox (topic, community_id, work_order_id, payload, created_at, next_attempt_at)
-                     VALUES ('work_order.submitted', $1, $2, $3, $4, $4)",
-                )
-                .bind(order.community.0)
-                .bind(row.id)
-                .bind(serde_json::json!({ "number": number }).to_string())
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-                created_rows.push(row);
+                next_number.insert(*community, last - count + 1);
             }
+            let numbers: Vec<i64> = orders
+                .iter()
+                .map(|(order, _)| {
+                    let next = next_number.entry(order.community.0).or_default();
+                    *next += 1;
+                    *next - 1
+                })
+                .collect();
+            let mut insert = sqlx::QueryBuilder::new(
+                "INSERT INTO work_orders (community_id, number, category_id, description, building_id, room_id, place, channel,
+                    reporter_id, guest_name, guest_phone, created_by, priority, status, is_public, created_at, updated_at, search_terms) ",
+            );
+            insert.push_values(
+                orders.iter().zip(&numbers).zip(&terms),
+                |mut row, (((order, at), number), terms)| {
+                    row.push_bind(order.community.0)
+                        .push_bind(*number)
+                        .push_bind(order.category_id)
+                        .push_bind(order.description)
+                        .push_bind(order.building_id)
+                        .push_bind(order.room_id)
+                        .push_bind(order.place)
+                        .push_bind(order.channel.as_str())
+                        .push_bind(order.reporter.map(|person| person.0))
+                        .push_bind(order.guest_name)
+                        .push_bind(order.guest_phone)
+                        .push_bind(order.created_by.0)
+                        .push("'normal'")
+                        .push("'submitted'")
+                        .push_bind(order.is_public)
+                        .push_bind(stored_time(*at))
+                        .push_bind(stored_time(*at))
+                        .push_bind(terms.as_str());
+                },
+            );
+            insert.push(format!(" RETURNING {WORK_ORDER_COLUMNS}"));
+            // RETURNING promises no order: rows are matched to reports by their number.
+            let mut by_number: HashMap<(i64, i64), WorkOrderRow> = insert
+                .build_query_as::<WorkOrderRow>()
+                .fetch_all(&mut *tx)
+                .await?
+                .into_iter()
+                .map(|row| ((row.community_id, row.number), row))
+                .collect();
+            let mut rows = Vec::with_capacity(orders.len());
+            for ((order, _), number) in orders.iter().zip(&numbers) {
+                rows.push(
+                    by_number
+                        .remove(&(order.community.0, *number))
+                        .ok_or(StoreError::NotFound("work_order.not_found"))?,
+                );
+            }
+            if sqlite {
+                let mut search =
+                    sqlx::QueryBuilder::new("INSERT INTO work_order_search (rowid, search_terms) ");
+                search.push_values(rows.iter().zip(&terms), |mut row, (order, terms)| {
+                    row.push_bind(order.id).push_bind(terms.as_str());
+                });
+                search.build().execute(&mut *tx).await?;
+            }
+            let channel_details: Vec<String> = orders
+                .iter()
+                .map(|(order, _)| {
+                    serde_json::json!({ "channel": order.channel.as_str() }).to_string()
+                })
+                .collect();
+            let mut events = sqlx::QueryBuilder::new(
+                "INSERT INTO work_order_events (work_order_id, kind, actor_id, at, body, internal, details) ",
+            );
+            events.push_values(
+                rows.iter().zip(orders).zip(&channel_details),
+                |mut row, ((created, (order, at)), details)| {
+                    row.push_bind(created.id)
+                        .push("'submitted'")
+                        .push_bind(order.created_by.0)
+                        .push_bind(stored_time(*at))
+                        .push_bind(order.description)
+                        .push("FALSE")
+                        .push_bind(details.as_str());
+                },
+            );
+            events.push(" RETURNING id, work_order_id");
+            let event_ids: HashMap<i64, i64> = events
+                .build_query_as::<(i64, i64)>()
+                .fetch_all(&mut *tx)
+                .await?
+                .into_iter()
+                .map(|(event, work_order)| (work_order, event))
+                .collect();
+            for (created, (order, _)) in rows.iter().zip(orders) {
+                let Some(visit) = order.visit_id else {
+                    continue;
+                };
+                let linked = sqlx::query(
+                    "UPDATE visits SET work_order_id = $1 WHERE id = $2 AND community_id = $3 AND work_order_id IS NULL",
+                )
+                .bind(created.id)
+                .bind(visit)
+                .bind(order.community.0)
+                .execute(&mut *tx)
+                .await?;
+                if linked.rows_affected() == 0 {
+                    return Err(StoreError::Conflict("visit.not_linkable"));
+                }
+            }
+            let payloads: Vec<String> = rows
+                .iter()
+                .map(|created| serde_json::json!({ "number": created.number }).to_string())
+                .collect();
+            let mut outbox = sqlx::QueryBuilder::new(
+                "INSERT INTO outbox (topic, community_id, work_order_id, payload, created_at, next_attempt_at) ",
+            );
+            outbox.push_values(
+                rows.iter().zip(orders).zip(&payloads),
+                |mut row, ((created, (_, at)), payload)| {
+                    row.push("'work_order.submitted'")
+                        .push_bind(created.community_id)
+                        .push_bind(created.id)
+                        .push_bind(payload.as_str())
+                        .push_bind(stored_time(*at))
+                        .push_bind(stored_time(*at));
+                },
+            );
+            outbox.build().execute(&mut *tx).await?;
             crate::statistics::write_stats!(tx, &stats);
             tx.commit().await?;
-            Ok(created_rows)
+            rows.into_iter()
+                .zip(orders)
+                .map(|(row, (order, at))| {
+                    let event_id = event_ids
+                        .get(&row.id)
+                        .copied()
+                        .ok_or(StoreError::NotFound("work_order.not_found"))?;
+                    Ok(CreatedWorkOrder {
+                        first_event: EventRow {
+                            id: event_id,
+                            work_order_id: row.id,
+                            kind: EventKind::Submitted.as_str().to_owned(),
+                            actor_id: Some(order.created_by.0),
+                            actor_name: None,
+                            at: stored_time(*at),
+                            body: Some(order.description.to_owned()),
+                            internal: false,
+                            details: Some(
+                                serde_json::json!({ "channel": order.channel.as_str() })
+                                    .to_string(),
+                            ),
+                        },
+                        row,
+                    })
+                })
+                .collect()
         })
     }
 

@@ -24,6 +24,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone)]
 pub struct CurrentUser {
     pub person: PersonId,
+    /// The caller's account as of this request (name and phone for what they report).
+    pub account: Person,
     pub grants: Vec<StoredGrant>,
     token_hash: String,
 }
@@ -81,19 +83,19 @@ impl CurrentUser {
     /// in the session cookie (pages).
     pub(crate) async fn from_session_token(state: &AppState, token: &str) -> ApiResult<Self> {
         let token_hash = token_hash(token);
-        let person = state
+        let caller = state
             .store
-            .session_person(
+            .session_caller(
                 &token_hash,
                 state.clock.now(),
                 state.config.session_idle_timeout,
             )
             .await?
             .ok_or_else(|| ApiError::unauthorized("auth.session_invalid"))?;
-        let grants = state.store.grants_of(person).await?;
         Ok(Self {
-            person,
-            grants,
+            person: PersonId(caller.person.id),
+            account: caller.person,
+            grants: caller.grants,
             token_hash,
         })
     }

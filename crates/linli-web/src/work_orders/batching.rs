@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 use linli_domain::ids::{CommunityId, PersonId};
 use linli_domain::work_orders::Channel;
-use linli_store::work_orders::{NewWorkOrder, WorkOrderRow};
+use linli_store::work_orders::{CreatedWorkOrder, NewWorkOrder};
 use linli_store::{Store, StoreError};
 use tokio::sync::{mpsc, oneshot};
 
@@ -54,7 +54,7 @@ impl PendingWorkOrder {
 struct Request {
     order: PendingWorkOrder,
     at: DateTime<Utc>,
-    reply: oneshot::Sender<Result<WorkOrderRow, StoreError>>,
+    reply: oneshot::Sender<Result<CreatedWorkOrder, StoreError>>,
 }
 
 /// The queue in front of the writer task.
@@ -84,7 +84,7 @@ impl CreateQueue {
         &self,
         order: PendingWorkOrder,
         at: DateTime<Utc>,
-    ) -> Result<WorkOrderRow, StoreError> {
+    ) -> Result<CreatedWorkOrder, StoreError> {
         let (reply, answer) = oneshot::channel();
         self.sender
             .send(Request { order, at, reply })

@@ -113,7 +113,8 @@ pub async fn create(
     if on_behalf && channel == Channel::App {
         return Err(invalid("work_order.channel_for_staff", "channel"));
     }
-    let (reporter, guest_name, guest_phone) = if on_behalf {
+    // Who reported it, with their account as the answer shows it.
+    let (reporter, guest_name, guest_phone, reporter_account) = if on_behalf {
         match (input.reporter_id, &input.guest_name) {
             (Some(person), None) => {
                 if !state
@@ -123,7 +124,8 @@ pub async fn create(
                 {
                     return Err(invalid("work_order.reporter_unknown", "reporter_id"));
                 }
-                (Some(PersonId(person)), None, None)
+                let account = state.store.person(PersonId(person)).await?;
+                (Some(PersonId(person)), None, None, Some(account))
             }
             (None, Some(name)) => {
                 let name = Name::parse(name, "guest_name", 40)?;
@@ -132,16 +134,19 @@ pub async fn create(
                     None,
                     Some(name.into_string()),
                     phone.map(|phone| phone.as_str().to_owned()),
+                    None,
                 )
             }
             _ => return Err(invalid("work_order.reporter_ambiguous", "reporter_id")),
         }
     } else {
-        (Some(user.person), None, None)
+        (Some(user.person), None, None, Some(user.account.clone()))
     };
-    // Where: the building named, or the reporter's own home in this community.
+    // Where: the room or building named, or the reporter's own home in this community.
     let mut building_id = input.building_id;
     let mut room_id = input.room_id;
+    let mut building = None;
+    let mut room_label = None;
     if let Some(room) = room_id {
         let room = state
             .store
@@ -154,17 +159,27 @@ pub async fn create(
             return Err(invalid("work_order.room_unknown", "room_id"));
         }
         building_id = Some(room.building_id);
-    }
-    if let Some(building) = building_id {
+        room_label = Some(views::room_label(
+            &room.building_name,
+            &room.unit_number,
+            &room.number,
+        ));
+        building = Some(views::NamedRef {
+            id: room.building_id,
+            name: room.building_name,
+        });
+    } else if let Some(named) = building_id {
         let found = state
             .store
-            .building(BuildingId(building))
+            .building(BuildingId(named))
             .await
             .ok()
-            .filter(|found| found.community_id == community.id);
-        if found.is_none() {
-            return Err(invalid("work_order.building_unknown", "building_id"));
-        }
+            .filter(|found| found.community_id == community.id)
+            .ok_or_else(|| invalid("work_order.building_unknown", "building_id"))?;
+        building = Some(views::NamedRef {
+            id: found.id,
+            name: found.name,
+        });
     }
     // Unless told otherwise, the problem is at the reporter's home: its building, and its
     // room when the building is the reporter's own.
@@ -181,6 +196,15 @@ pub async fn create(
         if let Some(home) = home {
             building_id = Some(home.building_id);
             room_id = Some(home.room_id);
+            room_label = Some(views::room_label(
+                &home.building_name,
+                &home.unit_number,
+                &home.room_number,
+            ));
+            building = Some(views::NamedRef {
+                id: home.building_id,
+                name: home.building_name,
+            });
         }
     }
     let place = input
@@ -229,33 +253,51 @@ pub async fn create(
         .await?;
     // A new work order: its row is at hand and its only follower is its reporter.
     state.live.publish(crate::live::Change {
-        community_id: created.community_id,
-        work_order_id: created.id,
-        number: created.number,
-        status: created.status.clone(),
+        community_id: created.row.community_id,
+        work_order_id: created.row.id,
+        number: created.row.number,
+        status: created.row.status.clone(),
         event: "submitted".to_owned(),
-        audience: created.reporter_id.into_iter().collect(),
+        audience: created.row.reporter_id.into_iter().collect(),
         at: now,
     });
-    let detail = detail_of_created(&state, &user, &community, category, created).await?;
+    let place = Place {
+        building,
+        room: room_label,
+        reporter: reporter_account,
+    };
+    let detail = detail_of_created(&state, &user, &community, category, place, created)?;
     Ok((StatusCode::CREATED, Json(detail)))
 }
 
 /// Where a work order is and who reported it, as much as `view` shows.
 struct Place {
-    building: Option<linli_store::registry::Building>,
-    room: Option<linli_store::registry::Room>,
+    building: Option<views::NamedRef>,
+    room: Option<String>,
     reporter: Option<linli_store::people::Person>,
 }
 
 async fn place_of(state: &AppState, order: &WorkOrderRow, view: View) -> ApiResult<Place> {
     Ok(Place {
         building: match order.building_id {
-            Some(building) => Some(state.store.building(BuildingId(building)).await?),
+            Some(building) => {
+                let building = state.store.building(BuildingId(building)).await?;
+                Some(views::NamedRef {
+                    id: building.id,
+                    name: building.name,
+                })
+            }
             None => None,
         },
         room: match order.room_id {
-            Some(room) if view == View::Full => Some(state.store.room(RoomId(room)).await?),
+            Some(room) if view == View::Full => {
+                let room = state.store.room(RoomId(room)).await?;
+                Some(views::room_label(
+                    &room.building_name,
+                    &room.unit_number,
+                    &room.number,
+                ))
+            }
             _ => None,
         },
         reporter: match order.reporter_id {
@@ -268,36 +310,37 @@ async fn place_of(state: &AppState, order: &WorkOrderRow, view: View) -> ApiResu
 }
 
 /// The answer to a report, from what creating it already holds: a new work order has no
-/// co-handlers, followers, lead party or photos yet, and its community and category were
-/// read to check the report, so only its place, reporter and first event are read.
-async fn detail_of_created(
+/// co-handlers, followers, lead party or photos yet; its community, category, place and
+/// reporter were read to check the report, and its first event came back from the write.
+fn detail_of_created(
     state: &AppState,
     user: &CurrentUser,
     community: &Community,
     category: &linli_store::work_orders::Category,
-    order: WorkOrderRow,
+    place: Place,
+    created: linli_store::work_orders::CreatedWorkOrder,
 ) -> ApiResult<views::WorkOrderDetail> {
+    let linli_store::work_orders::CreatedWorkOrder {
+        row: order,
+        mut first_event,
+    } = created;
     let who = access::standing(user, &order, &[]);
     let view = access::view(user, &order, community, who, false)
         .ok_or_else(|| ApiError::not_found("work_order.not_found"))?;
-    let Place {
-        building,
-        room,
-        reporter,
-    } = place_of(state, &order, view).await?;
-    let events = state.store.events(order.id, who.sees_internal()).await?;
+    // The first event's actor is whoever took the report: the caller.
+    first_event.actor_name = Some(user.account.display_name.clone());
     let now = state.clock.now();
     Ok(views::detail(
         &order,
         views::DetailParts {
             view,
             category,
-            building: building.as_ref(),
-            room: room.as_ref(),
-            reporter: reporter.as_ref(),
+            building: place.building,
+            room: place.room.filter(|_| view == View::Full),
+            reporter: place.reporter.as_ref().filter(|_| view != View::Public),
             organisations: &[],
             co_handlers: &[],
-            events,
+            events: vec![first_event],
             photos: Vec::new(),
             allowed_actions: allowed_actions(
                 &facts(&order, false),
@@ -378,8 +421,8 @@ pub(crate) async fn load_detail(
         views::DetailParts {
             view,
             category: &category,
-            building: building.as_ref(),
-            room: room.as_ref(),
+            building,
+            room,
             reporter: reporter.as_ref(),
             organisations: &organisations,
             co_handlers: &co_handlers,

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use linli_domain::registry::Phone;
 use linli_domain::work_orders::{ActionKind, EventKind};
 use linli_store::people::Person;
-use linli_store::registry::{Building, Organisation, Room};
+use linli_store::registry::Organisation;
 use linli_store::work_orders::{Category, EventRow, WorkOrderRow};
 use serde::Serialize;
 
@@ -29,7 +29,7 @@ impl From<&Category> for CategoryRef {
     }
 }
 
-#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct NamedRef {
     pub id: i64,
     pub name: String,
@@ -161,8 +161,9 @@ pub fn summary(order: &WorkOrderRow, now: DateTime<Utc>) -> WorkOrderSummary {
 pub struct DetailParts<'a> {
     pub view: View,
     pub category: &'a Category,
-    pub building: Option<&'a Building>,
-    pub room: Option<&'a Room>,
+    pub building: Option<NamedRef>,
+    /// The reporter's room as people write it ([`room_label`]); shown only in full view.
+    pub room: Option<String>,
     pub reporter: Option<&'a Person>,
     pub organisations: &'a [Organisation],
     pub co_handlers: &'a [i64],
@@ -185,12 +186,7 @@ fn organisation_ref(organisations: &[Organisation], id: i64) -> NamedRef {
 
 fn reporter(order: &WorkOrderRow, parts: &DetailParts<'_>) -> Option<Reporter> {
     let full = parts.view == View::Full;
-    let room = parts.room.filter(|_| full).map(|room| {
-        format!(
-            "{}{}单元{}",
-            room.building_name, room.unit_number, room.number
-        )
-    });
+    let room = parts.room.clone().filter(|_| full);
     let contact = |phone: Option<&str>| {
         phone.map(|phone| {
             if full {
@@ -217,7 +213,12 @@ fn reporter(order: &WorkOrderRow, parts: &DetailParts<'_>) -> Option<Reporter> {
     }
 }
 
-pub fn detail(order: &WorkOrderRow, parts: DetailParts<'_>) -> WorkOrderDetail {
+/// A room as people write it: `7号楼2单元301`.
+pub fn room_label(building_name: &str, unit_number: &str, room_number: &str) -> String {
+    format!("{building_name}{unit_number}单元{room_number}")
+}
+
+pub fn detail(order: &WorkOrderRow, mut parts: DetailParts<'_>) -> WorkOrderDetail {
     let public = parts.view == View::Public;
     let timeline = parts
         .events
@@ -256,10 +257,7 @@ pub fn detail(order: &WorkOrderRow, parts: DetailParts<'_>) -> WorkOrderDetail {
         channel: order.channel.clone(),
         priority: order.priority.clone(),
         is_public: order.is_public,
-        building: parts.building.map(|building| NamedRef {
-            id: building.id,
-            name: building.name.clone(),
-        }),
+        building: parts.building.take(),
         place: order.place.clone(),
         reporter: reporter(order, &parts),
         lead_organisation: order

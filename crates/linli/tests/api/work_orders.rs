@@ -187,12 +187,34 @@ both_engines! {
     }
 
     async fn numbers_have_no_gaps_under_concurrency(app: &TestApp) {
-        let bao = app.token("bao").await;
-        let report = || app.post("/api/v1/work-orders", &bao, json!({ "category": "noise", "description": "楼上装修噪音" }));
-        let responses = futures_util::future::join_all((0..12).map(|_| report())).await;
-        let mut numbers: Vec<i64> = responses.iter().map(|response| response.expect(StatusCode::CREATED)["number"].as_i64().unwrap()).collect();
+        // Reports from two communities at once share write batches; each community counts
+        // its own numbers, and every answer is about its own report.
+        let (bao, zhou) = (app.token("bao").await, app.token("zhou").await);
+        let report = |token: String, index: usize| async move {
+            let description = format!("楼上装修噪音 第{index}次");
+            let response = app.post("/api/v1/work-orders", &token, json!({ "category": "noise", "description": description })).await;
+            (description, response)
+        };
+        let reports = (0..12).map(|index| report(bao.clone(), index)).chain((12..17).map(|index| report(zhou.clone(), index)));
+        let responses = futures_util::future::join_all(reports).await;
+        let (mut numbers, mut zhixin_numbers) = (Vec::new(), Vec::new());
+        for (index, (description, response)) in responses.iter().enumerate() {
+            let answer = response.expect(StatusCode::CREATED);
+            assert_eq!(answer["description"], description.as_str());
+            assert_eq!(answer["timeline"][0]["text"], description.as_str(), "the first event is this report's");
+            let reporter = if index < 12 { "包爷叔" } else { "周阿姨" };
+            assert_eq!(answer["timeline"][0]["actor"], reporter);
+            assert_eq!(answer["reporter"]["name"], reporter);
+            let stored = app.get(&format!("/api/v1/work-orders/{}", answer["id"]), if index < 12 { &bao } else { &zhou }).await;
+            let stored = stored.expect(StatusCode::OK);
+            assert_eq!((&stored["number"], &stored["description"], &stored["timeline"]), (&answer["number"], &answer["description"], &answer["timeline"]));
+            let number = answer["number"].as_i64().unwrap();
+            if index < 12 { numbers.push(number) } else { zhixin_numbers.push(number) }
+        }
         numbers.sort_unstable();
+        zhixin_numbers.sort_unstable();
         assert_eq!(numbers, (1..=12).collect::<Vec<_>>());
+        assert_eq!(zhixin_numbers, (1..=5).collect::<Vec<_>>());
         let mine = app.get("/api/v1/work-orders?mine=true&limit=5", &bao).await;
         let mine = mine.expect(StatusCode::OK).clone();
         assert_eq!(mine["items"].as_array().unwrap().len(), 5);
