@@ -119,53 +119,78 @@ impl Store {
 
     /// Writes messages' inbox entries and channel deliveries and marks them handled, all
     /// in one transaction (one durable write a round, however many messages came): each
-    /// message is fanned out once, even if this is retried.
+    /// message is fanned out once, even if this is retried. Each kind of row is written
+    /// by one statement per round, not one per message.
     pub async fn fan_out(&self, messages: &[FanOut<'_>], now: DateTime<Utc>) -> StoreResult<()> {
+        /// Rows a multi-row insert carries (6 values each, within SQLite's 32,766).
+        const ROWS_PER_INSERT: usize = 1000;
+        if messages.is_empty() {
+            return Ok(());
+        }
         let now = stored_time(now);
         on_pool!(&self.db, |pool| {
             let mut tx = pool.begin().await?;
-            for FanOut {
-                message,
-                inbox,
-                deliveries,
-            } in messages
-            {
-                let claimed = sqlx::query(
-                    "UPDATE outbox SET delivered_at = $1, attempts = attempts + 1 WHERE id = $2 AND delivered_at IS NULL",
-                )
-                .bind(now)
-                .bind(message.id)
-                .execute(&mut *tx)
-                .await?;
-                if claimed.rows_affected() != 1 {
-                    continue;
-                }
-                for entry in inbox {
-                    sqlx::query(
-                        "INSERT INTO notifications (person_id, community_id, work_order_id, topic, body, created_at)
-                         VALUES ($1, $2, $3, $4, $5, $6)",
-                    )
-                    .bind(entry.person)
-                    .bind(message.community_id)
-                    .bind(message.work_order_id)
-                    .bind(&message.topic)
-                    .bind(&entry.body)
-                    .bind(stored_time(message.created_at))
-                    .execute(&mut *tx)
-                    .await?;
-                }
-                for (channel, body) in deliveries {
-                    sqlx::query(
-                        "INSERT INTO deliveries (outbox_id, channel_id, body, status, next_attempt_at, created_at)
-                         VALUES ($1, $2, $3, 'pending', $4, $4) ON CONFLICT (outbox_id, channel_id) DO NOTHING",
-                    )
-                    .bind(message.id)
-                    .bind(channel)
-                    .bind(body)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
-                }
+            let mut claim = sqlx::QueryBuilder::new("UPDATE outbox SET delivered_at = ");
+            claim.push_bind(now);
+            claim.push(", attempts = attempts + 1 WHERE delivered_at IS NULL AND id IN (");
+            let mut ids = claim.separated(", ");
+            for fan_out in messages {
+                ids.push_bind(fan_out.message.id);
+            }
+            claim.push(") RETURNING id");
+            // Another instance may have fanned some out meanwhile: only what this round
+            // claimed is written.
+            let claimed: std::collections::HashSet<i64> = claim
+                .build_query_scalar::<i64>()
+                .fetch_all(&mut *tx)
+                .await?
+                .into_iter()
+                .collect();
+            let claimed: Vec<&FanOut<'_>> = messages
+                .iter()
+                .filter(|fan_out| claimed.contains(&fan_out.message.id))
+                .collect();
+            let inbox: Vec<(&OutboxRow, &InboxMessage)> = claimed
+                .iter()
+                .flat_map(|fan_out| fan_out.inbox.iter().map(|entry| (fan_out.message, entry)))
+                .collect();
+            for chunk in inbox.chunks(ROWS_PER_INSERT) {
+                let mut insert = sqlx::QueryBuilder::new(
+                    "INSERT INTO notifications (person_id, community_id, work_order_id, topic, body, created_at) ",
+                );
+                insert.push_values(chunk, |mut row, (message, entry)| {
+                    row.push_bind(entry.person)
+                        .push_bind(message.community_id)
+                        .push_bind(message.work_order_id)
+                        .push_bind(message.topic.as_str())
+                        .push_bind(entry.body.as_str())
+                        .push_bind(stored_time(message.created_at));
+                });
+                insert.build().execute(&mut *tx).await?;
+            }
+            let deliveries: Vec<(i64, i64, &str)> = claimed
+                .iter()
+                .flat_map(|fan_out| {
+                    fan_out
+                        .deliveries
+                        .iter()
+                        .map(|(channel, body)| (fan_out.message.id, *channel, body.as_str()))
+                })
+                .collect();
+            for chunk in deliveries.chunks(ROWS_PER_INSERT) {
+                let mut insert = sqlx::QueryBuilder::new(
+                    "INSERT INTO deliveries (outbox_id, channel_id, body, status, next_attempt_at, created_at) ",
+                );
+                insert.push_values(chunk, |mut row, (outbox, channel, body)| {
+                    row.push_bind(*outbox)
+                        .push_bind(*channel)
+                        .push_bind(*body)
+                        .push("'pending'")
+                        .push_bind(now)
+                        .push_bind(now);
+                });
+                insert.push(" ON CONFLICT (outbox_id, channel_id) DO NOTHING");
+                insert.build().execute(&mut *tx).await?;
             }
             tx.commit().await
         })?;

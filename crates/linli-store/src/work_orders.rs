@@ -686,6 +686,25 @@ impl Store {
         .ok_or(StoreError::NotFound("work_order.not_found"))
     }
 
+    /// The work orders of these ids that exist, in no particular order (one read for a
+    /// burst of messages about many work orders).
+    pub async fn work_orders_by_id(&self, ids: &[i64]) -> StoreResult<Vec<WorkOrderRow>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let select = format!("SELECT {WORK_ORDER_COLUMNS} FROM work_orders WHERE id IN (");
+        on_pool!(&self.db, |pool| {
+            let mut query = sqlx::QueryBuilder::new(select.as_str());
+            let mut listed = query.separated(", ");
+            for id in ids {
+                listed.push_bind(*id);
+            }
+            query.push(")");
+            query.build_query_as::<WorkOrderRow>().fetch_all(pool).await
+        })
+        .map_err(StoreError::from)
+    }
+
     pub async fn work_order_by_number(
         &self,
         community: CommunityId,

@@ -31,6 +31,7 @@ use linli_domain::notifications::{Audience, TOPICS, audiences_from_text, default
 use linli_store::notifications::{
     Channel, DueDelivery, FanOut, InboxMessage, NewChannel, OutboxRow,
 };
+use linli_store::work_orders::WorkOrderRow;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -88,6 +89,8 @@ struct Message {
 /// the same community, categories, buildings and people, so each is read once a round.
 #[derive(Default)]
 struct Lookups {
+    /// The round's work orders, read together before the round starts.
+    work_orders: HashMap<i64, WorkOrderRow>,
     categories: HashMap<i64, String>,
     buildings: HashMap<i64, String>,
     rules: HashMap<(i64, String), Vec<Audience>>,
@@ -98,6 +101,15 @@ struct Lookups {
 }
 
 impl Lookups {
+    async fn work_order(&mut self, state: &AppState, id: i64) -> ApiResult<WorkOrderRow> {
+        if let Some(order) = self.work_orders.get(&id) {
+            return Ok(order.clone());
+        }
+        let order = state.store.work_order(id).await?;
+        self.work_orders.insert(id, order.clone());
+        Ok(order)
+    }
+
     async fn category(&mut self, state: &AppState, id: i64) -> ApiResult<String> {
         if let Some(name) = self.categories.get(&id) {
             return Ok(name.clone());
@@ -200,7 +212,7 @@ async fn describe(
             phones: Vec::new(),
         });
     };
-    let order = state.store.work_order(order_id).await?;
+    let order = lookups.work_order(state, order_id).await?;
     let category = lookups.category(state, order.category_id).await?;
     let building = match order.building_id {
         Some(id) => lookups.building(state, id).await,
@@ -300,6 +312,19 @@ fn channel_body(channel: &Channel, message: &OutboxRow, described: &Message) -> 
 pub async fn fan_out_pending(state: &AppState) -> ApiResult<usize> {
     let pending = state.store.outbox_to_fan_out(100).await?;
     let mut lookups = Lookups::default();
+    let mut ids: Vec<i64> = pending
+        .iter()
+        .filter_map(|message| message.work_order_id)
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    lookups.work_orders = state
+        .store
+        .work_orders_by_id(&ids)
+        .await?
+        .into_iter()
+        .map(|order| (order.id, order))
+        .collect();
     let mut fanned = Vec::with_capacity(pending.len());
     for message in &pending {
         let channels: Vec<Channel> = match message.community_id {
