@@ -10,7 +10,7 @@
 use anyhow::Context;
 use chrono::{Duration, Utc};
 use clap::Parser;
-use linli_bench::percentile;
+use linli_bench::{ProcessUsage, percentile};
 use linli_domain::clock::{Clock, SystemClock};
 use linli_domain::ids::CommunityId;
 use linli_domain::registry::Login;
@@ -37,6 +37,9 @@ struct Args {
     /// Seconds spent creating work orders.
     #[arg(long, default_value_t = 10)]
     create_seconds: u64,
+    /// Database connections the server opens (its `--database-max-connections`).
+    #[arg(long, default_value_t = 10)]
+    connections: u32,
     /// Requests measured per read endpoint.
     #[arg(long, default_value_t = 2000)]
     requests: usize,
@@ -140,7 +143,7 @@ async fn main() -> anyhow::Result<()> {
     let store = Store::connect(
         &url,
         &ConnectOptions {
-            max_connections: 20,
+            max_connections: args.connections,
             ..ConnectOptions::default()
         },
     )
@@ -244,7 +247,7 @@ async fn main() -> anyhow::Result<()> {
     let store = Store::connect(
         &url,
         &ConnectOptions {
-            max_connections: 20,
+            max_connections: args.connections,
             ..ConnectOptions::default()
         },
     )
@@ -278,6 +281,7 @@ async fn main() -> anyhow::Result<()> {
     let supervisor = token(&client, address, "shuji").await?;
 
     // Creates: every client reports work orders for `create_seconds`.
+    let usage_before = ProcessUsage::now();
     let deadline = Instant::now() + StdDuration::from_secs(args.create_seconds);
     let mut workers = Vec::new();
     for _ in 0..args.clients {
@@ -315,6 +319,12 @@ async fn main() -> anyhow::Result<()> {
         "create (POST /work-orders)", args.create_seconds, args.clients
     );
     report("create latency", &creates);
+    // Client, server and (for SQLite) database together, as they share the machine.
+    let (cpu, switches) = ProcessUsage::now().per_unit_since(usage_before, creates.len());
+    println!(
+        "{:<34} {cpu:.2} ms CPU, {switches:.1} context switches (whole process, incl. client)",
+        "create cost per request"
+    );
 
     let total = loaded + creates.len();
     let category_ids: Vec<i64> = categories.iter().map(|category| category.id).collect();

@@ -106,6 +106,8 @@ impl Default for ConnectOptions {
 #[derive(Debug, Clone)]
 pub struct Store {
     pub(crate) db: Db,
+    /// Shared by every clone of this store (one instance's copy of reference data).
+    pub(crate) reference: std::sync::Arc<crate::reference::ReferenceCache>,
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -149,7 +151,10 @@ impl Store {
                 Db::Postgres(pool)
             }
         };
-        Ok(Self { db })
+        Ok(Self {
+            db,
+            reference: std::sync::Arc::default(),
+        })
     }
 
     pub fn engine(&self) -> Engine {

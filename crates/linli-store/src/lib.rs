@@ -13,6 +13,7 @@ pub mod live;
 pub mod notifications;
 pub mod passwords;
 pub mod people;
+mod reference;
 pub mod registry;
 mod search;
 pub mod sessions;

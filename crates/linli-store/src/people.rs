@@ -355,6 +355,19 @@ impl Store {
         })?)
     }
 
+    /// The communities the person has a room in.
+    pub async fn room_communities_of(&self, person: PersonId) -> StoreResult<Vec<i64>> {
+        Ok(on_pool!(&self.db, |pool| {
+            sqlx::query_scalar::<_, i64>(
+                "SELECT DISTINCT r.community_id FROM person_rooms pr JOIN rooms r ON r.id = pr.room_id
+                 WHERE pr.person_id = $1",
+            )
+            .bind(person.0)
+            .fetch_all(pool)
+            .await
+        })?)
+    }
+
     /// Whether the person belongs to the community at all: a role there or a room there.
     pub async fn is_member_of(
         &self,

@@ -155,7 +155,7 @@ impl Store {
     ) -> StoreResult<Community> {
         self.street(street).await?;
         let now = stored_time(now);
-        on_pool!(&self.db, |pool| {
+        let community = on_pool!(&self.db, |pool| {
             let mut tx = pool.begin().await?;
             let community = sqlx::query_as::<_, Community>(
                 "INSERT INTO communities (street_id, name, created_at) VALUES ($1, $2, $3)
@@ -169,20 +169,37 @@ impl Store {
             .map_err(StoreError::unique_as("registry.community_exists"))?;
             crate::work_orders::insert_default_categories!(tx, community.id);
             tx.commit().await?;
-            Ok(community)
-        })
+            Ok::<_, StoreError>(community)
+        })?;
+        self.reference.forget_communities();
+        Ok(community)
     }
 
     pub async fn community(&self, id: CommunityId) -> StoreResult<Community> {
-        on_pool!(&self.db, |pool| {
+        let known = |communities: &[Community]| {
+            communities
+                .iter()
+                .find(|community| community.id == id.0)
+                .cloned()
+        };
+        if let Some(community) = self.reference.communities().and_then(|all| known(&all)) {
+            return Ok(community);
+        }
+        // Not in this instance's copy: it may be new, made by another instance.
+        known(&self.all_communities_fresh().await?)
+            .ok_or(StoreError::NotFound("registry.community_not_found"))
+    }
+
+    /// Every community, read now (and kept as this instance's copy).
+    async fn all_communities_fresh(&self) -> StoreResult<std::sync::Arc<Vec<Community>>> {
+        let all = on_pool!(&self.db, |pool| {
             sqlx::query_as::<_, Community>(
-                "SELECT id, street_id, name FROM communities WHERE id = $1",
+                "SELECT id, street_id, name FROM communities ORDER BY id",
             )
-            .bind(id.0)
-            .fetch_optional(pool)
+            .fetch_all(pool)
             .await
-        })?
-        .ok_or(StoreError::NotFound("registry.community_not_found"))
+        })?;
+        Ok(self.reference.keep_communities(all))
     }
 
     pub async fn community_by_name(
@@ -202,15 +219,17 @@ impl Store {
     }
 
     /// All communities, or those of one street.
+    /// The communities of a street, or all of them, oldest first.
     pub async fn communities(&self, street: Option<StreetId>) -> StoreResult<Vec<Community>> {
-        Ok(on_pool!(&self.db, |pool| {
-            sqlx::query_as::<_, Community>(
-                "SELECT id, street_id, name FROM communities WHERE $1 IS NULL OR street_id = $1 ORDER BY id",
-            )
-            .bind(street.map(|street| street.0))
-            .fetch_all(pool)
-            .await
-        })?)
+        let all = match self.reference.communities() {
+            Some(all) => all,
+            None => self.all_communities_fresh().await?,
+        };
+        Ok(all
+            .iter()
+            .filter(|community| street.is_none_or(|street| community.street_id == street.0))
+            .cloned()
+            .collect())
     }
 
     pub async fn create_estate(&self, community: CommunityId, name: &Name) -> StoreResult<Estate> {

@@ -288,16 +288,25 @@ macro_rules! insert_default_categories {
 pub(crate) use insert_default_categories;
 
 impl Store {
+    /// A community's categories in their order (from this instance's copy when fresh).
     pub async fn categories(&self, community: CommunityId) -> StoreResult<Vec<Category>> {
+        if let Some(kept) = self.reference.categories(community.0) {
+            return Ok(kept.as_ref().clone());
+        }
         let sql = format!(
             "SELECT {CATEGORY_COLUMNS} FROM categories WHERE community_id = $1 ORDER BY position, id"
         );
-        Ok(on_pool!(&self.db, |pool| {
+        let read = on_pool!(&self.db, |pool| {
             sqlx::query_as::<_, Category>(AssertSqlSafe(sql.as_str()))
                 .bind(community.0)
                 .fetch_all(pool)
                 .await
-        })?)
+        })?;
+        Ok(self
+            .reference
+            .keep_categories(community.0, read)
+            .as_ref()
+            .clone())
     }
 
     /// Adds a category to a community, after its existing ones.
@@ -325,7 +334,9 @@ impl Store {
                 .fetch_one(pool)
                 .await
         });
-        row.map_err(StoreError::unique_as("work_order.category_exists"))
+        let created = row.map_err(StoreError::unique_as("work_order.category_exists"))?;
+        self.reference.forget_categories(created.community_id);
+        Ok(created)
     }
 
     /// Changes a category's names, icon, time limits, complexity or whether it is offered.
@@ -336,7 +347,7 @@ impl Store {
                 resolve_limit_kind = $6, resolve_limit_minutes = $7, complex = $8, active = $9
              WHERE id = $10 RETURNING {CATEGORY_COLUMNS}"
         );
-        on_pool!(&self.db, |pool| {
+        let updated = on_pool!(&self.db, |pool| {
             sqlx::query_as::<_, Category>(AssertSqlSafe(sql.as_str()))
                 .bind(&category.name)
                 .bind(&category.name_en)
@@ -351,10 +362,15 @@ impl Store {
                 .fetch_optional(pool)
                 .await
         })?
-        .ok_or(StoreError::NotFound("work_order.category_not_found"))
+        .ok_or(StoreError::NotFound("work_order.category_not_found"))?;
+        self.reference.forget_categories(updated.community_id);
+        Ok(updated)
     }
 
     pub async fn category(&self, id: i64) -> StoreResult<Category> {
+        if let Some(kept) = self.reference.category(id) {
+            return Ok(kept);
+        }
         let sql = format!("SELECT {CATEGORY_COLUMNS} FROM categories WHERE id = $1");
         on_pool!(&self.db, |pool| {
             sqlx::query_as::<_, Category>(AssertSqlSafe(sql.as_str()))

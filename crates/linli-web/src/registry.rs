@@ -16,7 +16,7 @@ use linli_store::registry::{
     Building, Community, Estate, LayoutSummary, Organisation, Room, Street, Unit,
 };
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 const NAME_MAX: usize = 60;
 const NUMBER_MAX: usize = 16;
@@ -27,21 +27,35 @@ pub(crate) async fn visible_communities(
     state: &AppState,
     user: &CurrentUser,
 ) -> ApiResult<Vec<Community>> {
-    if is_global_admin(&user.grants()) {
-        return Ok(state.store.communities(None).await?);
-    }
-    let mut visible = BTreeMap::new();
-    for grant in user.grants() {
-        if let Scope::Street(street) = grant.scope {
-            for community in state.store.communities(Some(street)).await? {
-                visible.insert(community.id, community);
-            }
-        }
-    }
-    for community in state.store.communities_of(user.person).await? {
-        visible.insert(community.id, community);
-    }
-    Ok(visible.into_values().collect())
+    let homes = state.store.room_communities_of(user.person).await?;
+    visible_communities_with_homes(state, user, &homes).await
+}
+
+/// [`visible_communities`], when the communities of the caller's rooms (`homes`) are
+/// already known.
+pub(crate) async fn visible_communities_with_homes(
+    state: &AppState,
+    user: &CurrentUser,
+    homes: &[i64],
+) -> ApiResult<Vec<Community>> {
+    let grants = user.grants();
+    let everything = is_global_admin(&grants);
+    // Communities are reference data this instance keeps a copy of: no read here.
+    Ok(state
+        .store
+        .communities(None)
+        .await?
+        .into_iter()
+        .filter(|community| {
+            everything
+                || homes.contains(&community.id)
+                || grants.iter().any(|grant| match grant.scope {
+                    Scope::Street(street) => street.0 == community.street_id,
+                    Scope::Community(id) => id.0 == community.id,
+                    _ => false,
+                })
+        })
+        .collect())
 }
 
 #[utoipa::path(

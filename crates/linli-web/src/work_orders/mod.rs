@@ -39,6 +39,11 @@ pub(crate) async fn community_of_request(
     named: Option<i64>,
 ) -> ApiResult<Community> {
     let visible = visible_communities(state, user).await?;
+    community_among(visible, named)
+}
+
+/// The community a request names, or the caller's only one.
+fn community_among(visible: Vec<Community>, named: Option<i64>) -> ApiResult<Community> {
     match named {
         Some(id) => visible
             .into_iter()
@@ -87,7 +92,13 @@ pub async fn create(
     user: CurrentUser,
     ApiJson(input): ApiJson<NewWorkOrderInput>,
 ) -> ApiResult<(StatusCode, Json<views::WorkOrderDetail>)> {
-    let community = community_of_request(&state, &user, input.community_id).await?;
+    // The caller's own rooms: where they may report, and where their problem most likely is.
+    let own_rooms = state.store.rooms_of(user.person).await?;
+    let homes: Vec<i64> = own_rooms.iter().map(|room| room.community_id).collect();
+    let community = community_among(
+        crate::registry::visible_communities_with_homes(&state, &user, &homes).await?,
+        input.community_id,
+    )?;
     let community_id = CommunityId(community.id);
     let for_others = access::may_create_for_others(&user, community_id);
     let for_self = access::is_resident(&user, community_id);
@@ -184,15 +195,15 @@ pub async fn create(
     // Unless told otherwise, the problem is at the reporter's home: its building, and its
     // room when the building is the reporter's own.
     if let (Some(reporter), None) = (reporter, room_id) {
-        let home = state
-            .store
-            .rooms_of(reporter)
-            .await?
-            .into_iter()
-            .find(|room| {
-                room.community_id == community.id
-                    && building_id.is_none_or(|building| building == room.building_id)
-            });
+        let rooms = if reporter == user.person {
+            own_rooms
+        } else {
+            state.store.rooms_of(reporter).await?
+        };
+        let home = rooms.into_iter().find(|room| {
+            room.community_id == community.id
+                && building_id.is_none_or(|building| building == room.building_id)
+        });
         if let Some(home) = home {
             building_id = Some(home.building_id);
             room_id = Some(home.room_id);

@@ -250,6 +250,71 @@ async fn two_instances_on_postgresql_share_changes_and_elect_one_job_runner() {
         .await;
     assert_eq!(me.expect(StatusCode::OK)["login"], "desk");
 
+    // Categories are kept per instance for a few seconds: a change through one instance
+    // holds there at once and on the other within that time.
+    let admin = app.token("admin").await;
+    let bao = app.token("bao").await;
+    let categories = app
+        .get(
+            &format!("/api/v1/categories?community_id={community}"),
+            &admin,
+        )
+        .await;
+    let noise = categories
+        .expect(StatusCode::OK)
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|category| category["code"] == "noise")
+        .unwrap()["id"]
+        .clone();
+    let report = json!({ "category": "noise", "description": "两个实例：装修噪音" });
+    app.request_at(
+        other,
+        reqwest::Method::POST,
+        "/api/v1/work-orders",
+        Some(&bao),
+        Some(report.clone()),
+    )
+    .await
+    .expect(StatusCode::CREATED);
+    app.request_at(
+        app.address,
+        reqwest::Method::PATCH,
+        &format!("/api/v1/categories/{noise}"),
+        Some(&admin),
+        Some(json!({ "active": false })),
+    )
+    .await
+    .expect(StatusCode::OK);
+    app.post("/api/v1/work-orders", &bao, report.clone())
+        .await
+        .expect_error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "work_order.category_unknown",
+        );
+    let changed = std::time::Instant::now();
+    loop {
+        let answer = app
+            .request_at(
+                other,
+                reqwest::Method::POST,
+                "/api/v1/work-orders",
+                Some(&bao),
+                Some(report.clone()),
+            )
+            .await;
+        if answer.status == StatusCode::UNPROCESSABLE_ENTITY {
+            break;
+        }
+        answer.expect(StatusCode::CREATED);
+        assert!(
+            changed.elapsed() < Duration::from_secs(8),
+            "the other instance learns of the change within seconds"
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+
     // Background jobs run on exactly one instance; when it ends, the other takes over.
     let leaders = || {
         app.instances()
