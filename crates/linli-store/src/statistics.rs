@@ -37,41 +37,58 @@ pub(crate) fn month_of(day: NaiveDate) -> NaiveDate {
 
 /// Adds one row of counts (per community, day or month, dimension) to a counter table.
 /// Written once for both engines: `ON CONFLICT … DO UPDATE` is common to both.
-fn upsert_counts(table: &str, period: &str) -> String {
-    format!(
-        "INSERT INTO {table} (community_id, {period}, dimension, dimension_id,
-            created, dispatched, signed, signed_in_time, resolved, accepted, rated, satisfied, reopened, cancelled)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
-         ON CONFLICT (community_id, dimension, {period}, dimension_id) DO UPDATE SET
-            created = {table}.created + excluded.created,
-            dispatched = {table}.dispatched + excluded.dispatched,
-            signed = {table}.signed + excluded.signed,
-            signed_in_time = {table}.signed_in_time + excluded.signed_in_time,
-            resolved = {table}.resolved + excluded.resolved,
-            accepted = {table}.accepted + excluded.accepted,
-            rated = {table}.rated + excluded.rated,
-            satisfied = {table}.satisfied + excluded.satisfied,
-            reopened = {table}.reopened + excluded.reopened,
-            cancelled = {table}.cancelled + excluded.cancelled"
-    )
+/// A multi-row upsert: `head`, then `VALUES (…), (…)`, then `tail`. The rows of one
+/// statement must have distinct keys (PostgreSQL refuses to update a row twice in one
+/// statement); the accumulators' maps guarantee it.
+pub(crate) struct Upsert {
+    pub head: String,
+    pub tail: String,
 }
 
-fn upsert_durations(table: &str, period: &str) -> String {
-    format!(
-        "INSERT INTO {table} (community_id, {period}, organisation_id, kind, bucket, count)
-         VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT (community_id, {period}, organisation_id, kind, bucket) DO UPDATE SET
-            count = {table}.count + excluded.count"
-    )
+/// Rows one upsert statement carries (14 values each, within SQLite's 32,766).
+pub(crate) const UPSERT_ROWS: usize = 1000;
+
+fn upsert_counts(table: &str, period: &str) -> Upsert {
+    Upsert {
+        head: format!(
+            "INSERT INTO {table} (community_id, {period}, dimension, dimension_id,
+                created, dispatched, signed, signed_in_time, resolved, accepted, rated, satisfied, reopened, cancelled) "
+        ),
+        tail: format!(
+            " ON CONFLICT (community_id, dimension, {period}, dimension_id) DO UPDATE SET
+                created = {table}.created + excluded.created,
+                dispatched = {table}.dispatched + excluded.dispatched,
+                signed = {table}.signed + excluded.signed,
+                signed_in_time = {table}.signed_in_time + excluded.signed_in_time,
+                resolved = {table}.resolved + excluded.resolved,
+                accepted = {table}.accepted + excluded.accepted,
+                rated = {table}.rated + excluded.rated,
+                satisfied = {table}.satisfied + excluded.satisfied,
+                reopened = {table}.reopened + excluded.reopened,
+                cancelled = {table}.cancelled + excluded.cancelled"
+        ),
+    }
 }
 
-pub(crate) static UPSERT_DAILY: LazyLock<String> =
+fn upsert_durations(table: &str, period: &str) -> Upsert {
+    Upsert {
+        head: format!(
+            "INSERT INTO {table} (community_id, {period}, organisation_id, kind, bucket, count) "
+        ),
+        tail: format!(
+            " ON CONFLICT (community_id, {period}, organisation_id, kind, bucket) DO UPDATE SET
+                count = {table}.count + excluded.count"
+        ),
+    }
+}
+
+pub(crate) static UPSERT_DAILY: LazyLock<Upsert> =
     LazyLock::new(|| upsert_counts("work_order_daily_stats", "day"));
-pub(crate) static UPSERT_MONTHLY: LazyLock<String> =
+pub(crate) static UPSERT_MONTHLY: LazyLock<Upsert> =
     LazyLock::new(|| upsert_counts("work_order_monthly_stats", "month"));
-pub(crate) static UPSERT_DAILY_DURATIONS: LazyLock<String> =
+pub(crate) static UPSERT_DAILY_DURATIONS: LazyLock<Upsert> =
     LazyLock::new(|| upsert_durations("work_order_duration_stats", "day"));
-pub(crate) static UPSERT_MONTHLY_DURATIONS: LazyLock<String> =
+pub(crate) static UPSERT_MONTHLY_DURATIONS: LazyLock<Upsert> =
     LazyLock::new(|| upsert_durations("work_order_duration_monthly_stats", "month"));
 
 /// (community, day or month, dimension, dimension id)
@@ -159,59 +176,64 @@ impl StatsWrites {
 macro_rules! write_stats {
     ($tx:expr, $writes:expr) => {{
         let writes: &$crate::statistics::StatsWrites = $writes;
-        for (sql, rows) in [
-            ($crate::statistics::UPSERT_DAILY.as_str(), &writes.daily),
-            ($crate::statistics::UPSERT_MONTHLY.as_str(), &writes.monthly),
+        for (upsert, rows) in [
+            (&*$crate::statistics::UPSERT_DAILY, &writes.daily),
+            (&*$crate::statistics::UPSERT_MONTHLY, &writes.monthly),
         ] {
-            for ((community, period, dimension, dimension_id), counts) in rows {
-                sqlx::query(sqlx::AssertSqlSafe(sql))
-                    .bind(*community)
-                    .bind(*period)
-                    .bind(*dimension)
-                    .bind(*dimension_id)
-                    .bind(counts.created)
-                    .bind(counts.dispatched)
-                    .bind(counts.signed)
-                    .bind(counts.signed_in_time)
-                    .bind(counts.resolved)
-                    .bind(counts.accepted)
-                    .bind(counts.rated)
-                    .bind(counts.satisfied)
-                    .bind(counts.reopened)
-                    .bind(counts.cancelled)
-                    .execute(&mut *$tx)
-                    .await?;
+            let rows: Vec<_> = rows.iter().collect();
+            for chunk in rows.chunks($crate::statistics::UPSERT_ROWS) {
+                let mut query = sqlx::QueryBuilder::new(upsert.head.as_str());
+                query.push_values(chunk, |mut row, ((community, period, dimension, dimension_id), counts)| {
+                    row.push_bind(*community)
+                        .push_bind(*period)
+                        .push_bind(*dimension)
+                        .push_bind(*dimension_id)
+                        .push_bind(counts.created)
+                        .push_bind(counts.dispatched)
+                        .push_bind(counts.signed)
+                        .push_bind(counts.signed_in_time)
+                        .push_bind(counts.resolved)
+                        .push_bind(counts.accepted)
+                        .push_bind(counts.rated)
+                        .push_bind(counts.satisfied)
+                        .push_bind(counts.reopened)
+                        .push_bind(counts.cancelled);
+                });
+                query.push(upsert.tail.as_str());
+                query.build().execute(&mut *$tx).await?;
             }
         }
-        for (sql, rows) in [
-            ($crate::statistics::UPSERT_DAILY_DURATIONS.as_str(), &writes.daily_durations),
-            ($crate::statistics::UPSERT_MONTHLY_DURATIONS.as_str(), &writes.monthly_durations),
+        for (upsert, rows) in [
+            (&*$crate::statistics::UPSERT_DAILY_DURATIONS, &writes.daily_durations),
+            (&*$crate::statistics::UPSERT_MONTHLY_DURATIONS, &writes.monthly_durations),
         ] {
-            for ((community, period, organisation, kind, bucket), count) in rows {
-                sqlx::query(sqlx::AssertSqlSafe(sql))
-                    .bind(*community)
-                    .bind(*period)
-                    .bind(*organisation)
-                    .bind(*kind)
-                    .bind(*bucket)
-                    .bind(*count)
-                    .execute(&mut *$tx)
-                    .await?;
+            let rows: Vec<_> = rows.iter().collect();
+            for chunk in rows.chunks($crate::statistics::UPSERT_ROWS) {
+                let mut query = sqlx::QueryBuilder::new(upsert.head.as_str());
+                query.push_values(chunk, |mut row, ((community, period, organisation, kind, bucket), count)| {
+                    row.push_bind(*community)
+                        .push_bind(*period)
+                        .push_bind(*organisation)
+                        .push_bind(*kind)
+                        .push_bind(*bucket)
+                        .push_bind(*count);
+                });
+                query.push(upsert.tail.as_str());
+                query.build().execute(&mut *$tx).await?;
             }
         }
-        for ((community, status), change) in &writes.statuses {
-            if *change == 0 {
-                continue;
-            }
-            sqlx::query(
-                "INSERT INTO work_order_status_counts (community_id, status, count) VALUES ($1, $2, $3)
-                 ON CONFLICT (community_id, status) DO UPDATE SET count = work_order_status_counts.count + excluded.count",
-            )
-            .bind(*community)
-            .bind(*status)
-            .bind(*change)
-            .execute(&mut *$tx)
-            .await?;
+        let statuses: Vec<_> = writes.statuses.iter().filter(|(_, change)| **change != 0).collect();
+        if !statuses.is_empty() {
+            let mut query = sqlx::QueryBuilder::new(
+                "INSERT INTO work_order_status_counts (community_id, status, count) ",
+            );
+            query.push_values(statuses, |mut row, ((community, status), change)| {
+                row.push_bind(*community).push_bind(*status).push_bind(*change);
+            });
+            query.push(
+                " ON CONFLICT (community_id, status) DO UPDATE SET count = work_order_status_counts.count + excluded.count",
+            );
+            query.build().execute(&mut *$tx).await?;
         }
     }};
 }
