@@ -243,16 +243,9 @@ impl Store {
         })?
         .ok_or(StoreError::NotFound("role.grant_not_found"))?;
         let (person_id, id, role, scope_kind, scope_id, organisation_id) = row;
-        GrantRow {
-            id,
-            role,
-            scope_kind,
-            scope_id,
-            organisation_id,
-        }
-        .into_grant()
-        .map(|grant| (PersonId(person_id), grant))
-        .ok_or(StoreError::NotFound("role.grant_not_found"))
+        GrantRow::from_parts(id, role, scope_kind, scope_id, organisation_id)
+            .map(|grant| (PersonId(person_id), grant))
+            .ok_or(StoreError::NotFound("role.grant_not_found"))
     }
 
     /// Records a role. A handler's organisation must belong to the community it is

@@ -664,7 +664,8 @@ impl Store {
             tx.commit().await?;
             rows.into_iter()
                 .zip(orders)
-                .map(|(row, (order, at))| {
+                .zip(channel_details)
+                .map(|((row, (order, at)), details)| {
                     let event_id = event_ids
                         .get(&row.id)
                         .copied()
@@ -679,10 +680,7 @@ impl Store {
                             at: stored_time(*at),
                             body: Some(order.description.to_owned()),
                             internal: false,
-                            details: Some(
-                                serde_json::json!({ "channel": order.channel.as_str() })
-                                    .to_string(),
-                            ),
+                            details: Some(details),
                         },
                         row,
                     })
