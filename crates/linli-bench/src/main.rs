@@ -26,14 +26,15 @@ use std::time::{Duration as StdDuration, Instant};
 
 #[derive(Debug, Parser)]
 struct Args {
-    /// `sqlite:PATH` or `postgres://…` of an empty database (it is filled).
+    /// `sqlite:PATH` or `postgres://…` of an empty database (it is filled), or of one a
+    /// previous run filled (its history is reused).
     #[arg(long)]
     database: String,
     #[arg(long, default_value_t = 1_000_000)]
     work_orders: usize,
-    /// Concurrent clients.
-    #[arg(long, default_value_t = 16)]
-    clients: usize,
+    /// Concurrent clients; a list (`1,16,64`) measures every phase at each.
+    #[arg(long, value_delimiter = ',', default_value = "16")]
+    clients: Vec<usize>,
     /// Seconds spent creating work orders.
     #[arg(long, default_value_t = 10)]
     create_seconds: u64,
@@ -175,6 +176,10 @@ async fn main() -> anyhow::Result<()> {
 
     // The history: two years, mostly closed, some open and some overdue.
     let started = Instant::now();
+    let reused = store.work_order_total().await?;
+    if reused > 0 {
+        eprintln!("reusing the {reused} work orders already in the database");
+    }
     let mut dice = Dice(0x1127_2026);
     let now = Utc::now();
     let statuses = [
@@ -191,7 +196,7 @@ async fn main() -> anyhow::Result<()> {
         Status::Cancelled,
         Status::OnHold,
     ];
-    let mut loaded = 0;
+    let mut loaded = reused;
     while loaded < args.work_orders {
         let batch: Vec<BulkWorkOrder> = (0..50_000.min(args.work_orders - loaded))
             .map(|_| {
@@ -241,7 +246,9 @@ async fn main() -> anyhow::Result<()> {
             started.elapsed().as_secs_f64()
         );
     }
-    store.analyze().await?;
+    if loaded > reused {
+        store.analyze().await?;
+    }
     // SQLite connections read the planner's statistics when they open: start afresh.
     store.close().await;
     let store = Store::connect(
@@ -275,16 +282,77 @@ async fn main() -> anyhow::Result<()> {
         let _ = stopped.await;
     }));
     let client = reqwest::Client::builder()
-        .pool_max_idle_per_host(args.clients)
+        .pool_max_idle_per_host(args.clients.iter().copied().max().unwrap_or(1))
         .build()?;
-    let resident = token(&client, address, "bao").await?;
-    let supervisor = token(&client, address, "shuji").await?;
+    let tokens = Tokens {
+        resident: token(&client, address, "bao").await?,
+        supervisor: token(&client, address, "shuji").await?,
+        duty: token(&client, address, "duty").await?,
+        handler: token(&client, address, "wuye").await?,
+    };
+    let mut total = loaded;
+    for &clients in &args.clients {
+        println!("--- {clients} concurrent clients");
+        total += run_phases(
+            &client,
+            address,
+            &tokens,
+            &Setup {
+                clients,
+                create_seconds: args.create_seconds,
+                requests: args.requests,
+                community: community.id,
+                category_ids: categories.iter().map(|category| category.id).collect(),
+                total,
+            },
+        )
+        .await?;
+    }
+
+    let _ = stop.send(());
+    serving.await??;
+    Ok(())
+}
+
+struct Tokens {
+    resident: String,
+    supervisor: String,
+    duty: String,
+    handler: String,
+}
+
+struct Setup {
+    clients: usize,
+    create_seconds: u64,
+    requests: usize,
+    community: i64,
+    category_ids: Vec<i64>,
+    /// Work orders in the database when the phases start.
+    total: usize,
+}
+
+/// Creates for `create_seconds`, then the reads and the pages, all with `clients`
+/// concurrent clients; returns how many work orders were created.
+async fn run_phases(
+    client: &reqwest::Client,
+    address: SocketAddr,
+    tokens: &Tokens,
+    setup: &Setup,
+) -> anyhow::Result<usize> {
+    let Setup {
+        clients,
+        create_seconds,
+        requests,
+        community,
+        ..
+    } = *setup;
+    let (resident, supervisor) = (&tokens.resident, &tokens.supervisor);
 
     // Creates: every client reports work orders for `create_seconds`.
     let usage_before = ProcessUsage::now();
-    let deadline = Instant::now() + StdDuration::from_secs(args.create_seconds);
+    let deadline = Instant::now() + StdDuration::from_secs(create_seconds);
     let mut workers = Vec::new();
-    for _ in 0..args.clients {
+    for _ in 0..clients {
         let (client, resident) = (client.clone(), resident.clone());
         workers.push(tokio::spawn(async move {
             let mut latencies = Vec::new();
@@ -313,10 +381,10 @@ async fn main() -> anyhow::Result<()> {
     }
     creates.sort();
     #[allow(clippy::cast_precision_loss)]
-    let rate = creates.len() as f64 / args.create_seconds as f64;
+    let rate = creates.len() as f64 / create_seconds as f64;
     println!(
-        "{:<34} {rate:.0}/s over {} s with {} clients",
-        "create (POST /work-orders)", args.create_seconds, args.clients
+        "{:<34} {rate:.0}/s over {create_seconds} s with {clients} clients",
+        "create (POST /work-orders)"
     );
     report("create latency", &creates);
     // Client, server and (for SQLite) database together, as they share the machine.
@@ -326,10 +394,10 @@ async fn main() -> anyhow::Result<()> {
         "create cost per request"
     );
 
-    let total = loaded + creates.len();
-    let category_ids: Vec<i64> = categories.iter().map(|category| category.id).collect();
-    let community = community.id;
-    let list = measure(&client, &supervisor, args.clients, args.requests, move |index| {
+    let total = setup.total + creates.len();
+    let category_ids = setup.category_ids.clone();
+    let first_category = category_ids[0];
+    let list = measure(client, supervisor, clients, requests, move |index| {
         let category = category_ids[index % category_ids.len()];
         let status = ["in_progress", "dispatched", "closed", "resolved"][index % 4];
         format!("http://{address}/api/v1/work-orders?community_id={community}&status={status}&category_id={category}&limit=50")
@@ -337,10 +405,10 @@ async fn main() -> anyhow::Result<()> {
     .await?;
     report("list (status + category, 50 rows)", &list);
     let list_overdue = measure(
-        &client,
-        &supervisor,
-        args.clients,
-        args.requests,
+        client,
+        supervisor,
+        clients,
+        requests,
         move |_| {
             format!(
                 "http://{address}/api/v1/work-orders?community_id={community}&overdue=true&limit=50"
@@ -355,17 +423,17 @@ async fn main() -> anyhow::Result<()> {
         ("list (text 路灯, 50 rows)", "%E8%B7%AF%E7%81%AF"),
         ("list (text 4242号, rare)", "4242%E5%8F%B7"),
     ] {
-        let latencies = measure(&client, &supervisor, args.clients, args.requests, move |_| {
+        let latencies = measure(client, supervisor, clients, requests, move |_| {
             format!("http://{address}/api/v1/work-orders?community_id={community}&q={query}&limit=50")
         })
         .await?;
         report(name, &latencies);
     }
     let detail = measure(
-        &client,
-        &supervisor,
-        args.clients,
-        args.requests,
+        client,
+        supervisor,
+        clients,
+        requests,
         move |index| {
             let id = 1 + (index * 7919) % total;
             format!("http://{address}/api/v1/work-orders/{id}")
@@ -374,19 +442,19 @@ async fn main() -> anyhow::Result<()> {
     .await?;
     report("detail (GET /work-orders/{id})", &detail);
     let month = measure(
-        &client,
-        &supervisor,
-        args.clients,
-        args.requests,
+        client,
+        supervisor,
+        clients,
+        requests,
         move |_| format!("http://{address}/api/v1/statistics?community_id={community}"),
     )
     .await?;
     report("statistics (this month)", &month);
     let year = measure(
-        &client,
-        &supervisor,
-        args.clients,
-        args.requests,
+        client,
+        supervisor,
+        clients,
+        requests,
         move |_| {
             let to = Utc::now().date_naive();
             let from = to - Duration::days(365);
@@ -399,43 +467,41 @@ async fn main() -> anyhow::Result<()> {
     report("statistics (a year)", &year);
 
     // The pages, as people open them.
-    let duty = token(&client, address, "duty").await?;
-    let handler = token(&client, address, "wuye").await?;
+    let (duty, handler) = (&tokens.duty, &tokens.handler);
     let pages: [(&str, &str, String); 6] = [
-        ("page: duty triage /queue", &duty, "/queue".to_owned()),
-        ("page: handler queue /queue", &handler, "/queue".to_owned()),
+        ("page: duty triage /queue", duty, "/queue".to_owned()),
+        ("page: handler queue /queue", handler, "/queue".to_owned()),
         (
             "page: filtered /queue?view=all",
-            &duty,
+            duty,
             format!(
-                "/queue?view=all&status=in_progress&category_id={}",
-                categories[0].id
+                "/queue?view=all&status=in_progress&category_id={first_category}"
             ),
         ),
         (
             "page: statistics /stats (6 months)",
-            &supervisor,
+            supervisor,
             "/stats".to_owned(),
         ),
-        ("page: resident home /", &resident, "/".to_owned()),
+        ("page: resident home /", resident, "/".to_owned()),
         (
             "page: supervision /supervise",
-            &supervisor,
+            supervisor,
             "/supervise".to_owned(),
         ),
     ];
     for (name, who, path) in pages {
-        let latencies = measure(&client, who, args.clients, args.requests / 4, move |_| {
+        let latencies = measure(client, who, clients, requests / 4, move |_| {
             format!("http://{address}{path}")
         })
         .await?;
         report(name, &latencies);
     }
     let order_page = measure(
-        &client,
-        &supervisor,
-        args.clients,
-        args.requests / 4,
+        client,
+        supervisor,
+        clients,
+        requests / 4,
         move |index| {
             let id = 1 + (index * 7919) % total;
             format!("http://{address}/orders/{id}")
@@ -443,8 +509,5 @@ async fn main() -> anyhow::Result<()> {
     )
     .await?;
     report("page: work order /orders/{id}", &order_page);
-
-    let _ = stop.send(());
-    serving.await??;
-    Ok(())
+    Ok(creates.len())
 }

@@ -160,6 +160,17 @@ impl Store {
         Ok(orders.len())
     }
 
+    /// How many work orders the database holds, so a benchmark can reuse a history it
+    /// loaded before.
+    pub async fn work_order_total(&self) -> StoreResult<usize> {
+        let total: i64 = on_pool!(&self.db, |pool| sqlx::query_scalar(
+            "SELECT COUNT(*) FROM work_orders"
+        )
+        .fetch_one(pool)
+        .await)?;
+        Ok(usize::try_from(total).unwrap_or_default())
+    }
+
     /// Refreshes the planner's statistics after a bulk load (PostgreSQL here runs without
     /// autovacuum; SQLite's ANALYZE feeds its query planner too).
     pub async fn analyze(&self) -> StoreResult<()> {
