@@ -246,9 +246,7 @@ async fn main() -> anyhow::Result<()> {
             started.elapsed().as_secs_f64()
         );
     }
-    if loaded > reused {
-        store.analyze().await?;
-    }
+    store.analyze().await?;
     // SQLite connections read the planner's statistics when they open: start afresh.
     store.close().await;
     let store = Store::connect(
@@ -404,17 +402,11 @@ async fn run_phases(
     })
     .await?;
     report("list (status + category, 50 rows)", &list);
-    let list_overdue = measure(
-        client,
-        supervisor,
-        clients,
-        requests,
-        move |_| {
-            format!(
-                "http://{address}/api/v1/work-orders?community_id={community}&overdue=true&limit=50"
-            )
-        },
-    )
+    let list_overdue = measure(client, supervisor, clients, requests, move |_| {
+        format!(
+            "http://{address}/api/v1/work-orders?community_id={community}&overdue=true&limit=50"
+        )
+    })
     .await?;
     report("list (overdue, 50 rows)", &list_overdue);
     // Text: a common word (a fifth of the history) and a rare one (a report number,
@@ -424,45 +416,29 @@ async fn run_phases(
         ("list (text 4242号, rare)", "4242%E5%8F%B7"),
     ] {
         let latencies = measure(client, supervisor, clients, requests, move |_| {
-            format!("http://{address}/api/v1/work-orders?community_id={community}&q={query}&limit=50")
+            format!(
+                "http://{address}/api/v1/work-orders?community_id={community}&q={query}&limit=50"
+            )
         })
         .await?;
         report(name, &latencies);
     }
-    let detail = measure(
-        client,
-        supervisor,
-        clients,
-        requests,
-        move |index| {
-            let id = 1 + (index * 7919) % total;
-            format!("http://{address}/api/v1/work-orders/{id}")
-        },
-    )
+    let detail = measure(client, supervisor, clients, requests, move |index| {
+        let id = 1 + (index * 7919) % total;
+        format!("http://{address}/api/v1/work-orders/{id}")
+    })
     .await?;
     report("detail (GET /work-orders/{id})", &detail);
-    let month = measure(
-        client,
-        supervisor,
-        clients,
-        requests,
-        move |_| format!("http://{address}/api/v1/statistics?community_id={community}"),
-    )
+    let month = measure(client, supervisor, clients, requests, move |_| {
+        format!("http://{address}/api/v1/statistics?community_id={community}")
+    })
     .await?;
     report("statistics (this month)", &month);
-    let year = measure(
-        client,
-        supervisor,
-        clients,
-        requests,
-        move |_| {
-            let to = Utc::now().date_naive();
-            let from = to - Duration::days(365);
-            format!(
-                "http://{address}/api/v1/statistics?community_id={community}&from={from}&to={to}"
-            )
-        },
-    )
+    let year = measure(client, supervisor, clients, requests, move |_| {
+        let to = Utc::now().date_naive();
+        let from = to - Duration::days(365);
+        format!("http://{address}/api/v1/statistics?community_id={community}&from={from}&to={to}")
+    })
     .await?;
     report("statistics (a year)", &year);
 
@@ -474,9 +450,7 @@ async fn run_phases(
         (
             "page: filtered /queue?view=all",
             duty,
-            format!(
-                "/queue?view=all&status=in_progress&category_id={first_category}"
-            ),
+            format!("/queue?view=all&status=in_progress&category_id={first_category}"),
         ),
         (
             "page: statistics /stats (6 months)",
@@ -497,16 +471,10 @@ async fn run_phases(
         .await?;
         report(name, &latencies);
     }
-    let order_page = measure(
-        client,
-        supervisor,
-        clients,
-        requests / 4,
-        move |index| {
-            let id = 1 + (index * 7919) % total;
-            format!("http://{address}/orders/{id}")
-        },
-    )
+    let order_page = measure(client, supervisor, clients, requests / 4, move |index| {
+        let id = 1 + (index * 7919) % total;
+        format!("http://{address}/orders/{id}")
+    })
     .await?;
     report("page: work order /orders/{id}", &order_page);
     Ok(creates.len())
