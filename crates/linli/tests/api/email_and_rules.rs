@@ -228,13 +228,25 @@ async fn email_channel(engine: Engine) {
         "{text}"
     );
     assert!(text.contains("邻里社区共治平台"), "{text}");
-    let log = app
-        .get(
-            &format!("/api/v1/deliveries?community_id={community}"),
-            &shuji,
-        )
-        .await;
-    let log = log.expect(StatusCode::OK).as_array().unwrap().clone();
+    // The relay has the mail before the sender writes down that it was taken: wait for
+    // the log to say so.
+    let mut log = Vec::new();
+    for _ in 0..100 {
+        log = app
+            .get(
+                &format!("/api/v1/deliveries?community_id={community}"),
+                &shuji,
+            )
+            .await
+            .expect(StatusCode::OK)
+            .as_array()
+            .unwrap()
+            .clone();
+        if log.iter().all(|delivery| delivery["status"] != "pending") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     assert_eq!(log.len(), 1, "one delivery for the one channel: {log:?}");
     assert_eq!(log[0]["status"], "delivered");
     assert_eq!(log[0]["attempts"], 2, "refused once, then taken");
