@@ -258,9 +258,11 @@ async fn main() -> anyhow::Result<()> {
     )
     .await?;
     println!(
-        "engine: {}; history: {} work orders loaded in {:.1} s",
+        "engine: {}; history: {} work orders ({} loaded, {} reused), ready in {:.1} s",
         store.engine().as_str(),
         loaded,
+        loaded - reused,
+        reused,
         started.elapsed().as_secs_f64()
     );
 

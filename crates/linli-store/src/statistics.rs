@@ -431,35 +431,39 @@ impl Store {
              AND status IN ('dispatched', 'in_progress') AND resolve_deadline < $1
              ORDER BY 1, 2"
         );
-        on_pool!(&self.db, |pool| {
-            let mut connection = pool.acquire().await?;
-            let rows =
-                sqlx::query_as::<_, DimensionRow>(sqlx::AssertSqlSafe(by_dimension_sql.as_str()))
+        // The same six bounds, in the same order, for every query that reads by day.
+        macro_rules! with_range {
+            ($query:expr) => {
+                $query
                     .bind(head_from)
                     .bind(head_to)
                     .bind(tail_from)
                     .bind(tail_to)
                     .bind(months_from)
                     .bind(months_to)
-                    .fetch_all(&mut *connection)
-                    .await?;
+            };
+        }
+        on_pool!(&self.db, |pool| {
+            let mut connection = pool.acquire().await?;
+            let rows = with_range!(sqlx::query_as::<_, DimensionRow>(sqlx::AssertSqlSafe(
+                by_dimension_sql.as_str()
+            )))
+            .fetch_all(&mut *connection)
+            .await?;
             for (dimension, id, a, b, c, d, e, f, g, h, i, j) in rows {
                 let target = match dimension.as_str() {
                     "category" => &mut report.by_category,
                     "building" => &mut report.by_building,
-                    _ => &mut report.by_organisation,
+                    "organisation" => &mut report.by_organisation,
+                    _ => continue,
                 };
                 target.push(counts_of(&(id, a, b, c, d, e, f, g, h, i, j)));
             }
-            let rows = sqlx::query_as::<_, PeriodRow>(sqlx::AssertSqlSafe(by_period_sql.as_str()))
-                .bind(head_from)
-                .bind(head_to)
-                .bind(tail_from)
-                .bind(tail_to)
-                .bind(months_from)
-                .bind(months_to)
-                .fetch_all(&mut *connection)
-                .await?;
+            let rows = with_range!(sqlx::query_as::<_, PeriodRow>(sqlx::AssertSqlSafe(
+                by_period_sql.as_str()
+            )))
+            .fetch_all(&mut *connection)
+            .await?;
             for (period, first_day, a, b, c, d, e, f, g, h, i, j) in rows {
                 let counts = counts_of(&(0, a, b, c, d, e, f, g, h, i, j)).1;
                 if period == "day" {
@@ -468,15 +472,9 @@ impl Store {
                     report.by_month.push((first_day, counts));
                 }
             }
-            let histograms = sqlx::query_as::<_, (String, i64, i64)>(sqlx::AssertSqlSafe(
-                histogram_sql.as_str(),
+            let histograms = with_range!(sqlx::query_as::<_, (String, i64, i64)>(
+                sqlx::AssertSqlSafe(histogram_sql.as_str())
             ))
-            .bind(head_from)
-            .bind(head_to)
-            .bind(tail_from)
-            .bind(tail_to)
-            .bind(months_from)
-            .bind(months_to)
             .fetch_all(&mut *connection)
             .await?;
             for (kind, bucket, count) in histograms {
@@ -499,9 +497,10 @@ impl Store {
             .fetch_all(&mut *connection)
             .await?;
             for (part, status, count) in rows {
-                match status {
-                    Some(status) if part == "status" => report.status_now.push((status, count)),
-                    _ => report.overdue_now = count,
+                match (part.as_str(), status) {
+                    ("status", Some(status)) => report.status_now.push((status, count)),
+                    ("overdue", _) => report.overdue_now = count,
+                    _ => {}
                 }
             }
             Ok::<_, crate::StoreError>(())
