@@ -25,19 +25,52 @@ pub struct ProcessUsage {
     pub context_switches: u64,
 }
 
+/// Clock ticks of CPU (user and system) a process has used, from its `/proc/…/stat`.
+fn cpu_ticks(stat_path: &std::path::Path) -> Option<(String, u64)> {
+    // utime and stime are fields 14 and 15, in clock ticks; the command name (field 2,
+    // in parentheses) may hold spaces, so count from the closing parenthesis.
+    let stat = std::fs::read_to_string(stat_path).ok()?;
+    let (head, rest) = stat.rsplit_once(')')?;
+    let command = head.split_once('(')?.1.to_owned();
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let user: u64 = fields.get(11)?.parse().ok()?;
+    let system: u64 = fields.get(12)?.parse().ok()?;
+    Some((command, user + system))
+}
+
+/// The kernel's USER_HZ is 100 on every Linux this runs on.
+fn ticks_to_duration(ticks: u64) -> Duration {
+    Duration::from_millis(ticks * 10)
+}
+
+/// CPU used so far by every PostgreSQL server process on this machine (its backends,
+/// WAL writer, checkpointer…): what a request costs the database when it is local.
+/// `None` when no such process is visible.
+pub fn local_postgres_cpu() -> Option<Duration> {
+    let mut total = 0;
+    let mut seen = false;
+    for entry in std::fs::read_dir("/proc").ok()?.filter_map(Result::ok) {
+        let is_process = entry
+            .file_name()
+            .to_str()
+            .is_some_and(|name| name.bytes().all(|byte| byte.is_ascii_digit()));
+        if !is_process {
+            continue;
+        }
+        if let Some((command, ticks)) = cpu_ticks(&entry.path().join("stat"))
+            && command == "postgres"
+        {
+            seen = true;
+            total += ticks;
+        }
+    }
+    seen.then(|| ticks_to_duration(total))
+}
+
 impl ProcessUsage {
     pub fn now() -> Self {
-        // utime and stime are fields 14 and 15 of /proc/self/stat, in clock ticks; the
-        // command name (field 2) may hold spaces, so count from the closing parenthesis.
-        let ticks = std::fs::read_to_string("/proc/self/stat")
-            .ok()
-            .and_then(|stat| {
-                let rest = stat.rsplit_once(')')?.1;
-                let fields: Vec<&str> = rest.split_whitespace().collect();
-                let user: u64 = fields.get(11)?.parse().ok()?;
-                let system: u64 = fields.get(12)?.parse().ok()?;
-                Some(user + system)
-            })
+        let ticks = cpu_ticks(std::path::Path::new("/proc/self/stat"))
+            .map(|(_, ticks)| ticks)
             .unwrap_or_default();
         // Each thread counts its own switches.
         let context_switches = std::fs::read_dir("/proc/self/task")
@@ -55,9 +88,8 @@ impl ProcessUsage {
                     .sum()
             })
             .unwrap_or_default();
-        // The kernel's USER_HZ is 100 on every Linux this runs on.
         Self {
-            cpu: Duration::from_millis(ticks * 10),
+            cpu: ticks_to_duration(ticks),
             context_switches,
         }
     }

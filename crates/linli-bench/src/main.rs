@@ -291,6 +291,8 @@ async fn main() -> anyhow::Result<()> {
         handler: token(&client, address, "wuye").await?,
     };
     let mut total = loaded;
+    let watch_postgres = store.engine() == linli_store::Engine::Postgres
+        && linli_bench::local_postgres_cpu().is_some();
     for &clients in &args.clients {
         println!("--- {clients} concurrent clients");
         total += run_phases(
@@ -304,6 +306,7 @@ async fn main() -> anyhow::Result<()> {
                 community: community.id,
                 category_ids: categories.iter().map(|category| category.id).collect(),
                 total,
+                watch_postgres,
             },
         )
         .await?;
@@ -329,6 +332,8 @@ struct Setup {
     category_ids: Vec<i64>,
     /// Work orders in the database when the phases start.
     total: usize,
+    /// Whether to report the CPU of this machine's PostgreSQL processes per create.
+    watch_postgres: bool,
 }
 
 /// Creates for `create_seconds`, then the reads and the pages, all with `clients`
@@ -350,6 +355,7 @@ async fn run_phases(
 
     // Creates: every client reports work orders for `create_seconds`.
     let usage_before = ProcessUsage::now();
+    let postgres_before = linli_bench::local_postgres_cpu();
     let deadline = Instant::now() + StdDuration::from_secs(create_seconds);
     let mut workers = Vec::new();
     for _ in 0..clients {
@@ -393,6 +399,18 @@ async fn run_phases(
         "{:<34} {cpu:.2} ms CPU, {switches:.1} context switches (whole process, incl. client)",
         "create cost per request"
     );
+    if let (true, Some(before), Some(after)) = (
+        setup.watch_postgres,
+        postgres_before,
+        linli_bench::local_postgres_cpu(),
+    ) {
+        #[allow(clippy::cast_precision_loss)]
+        let cpu = after.saturating_sub(before).as_secs_f64() * 1000.0 / creates.len().max(1) as f64;
+        println!(
+            "{:<34} {cpu:.2} ms CPU (every PostgreSQL process on this machine)",
+            "create cost in the database"
+        );
+    }
 
     let total = setup.total + creates.len();
     let category_ids = setup.category_ids.clone();

@@ -46,17 +46,59 @@ pub struct ScreenToken {
     pub revoked_at: Option<DateTime<Utc>>,
 }
 
-impl Store {
-    /// Tells every instance listening on `channel`; a no-op on SQLite (one instance).
-    pub async fn notify(&self, channel: &str, payload: &str) -> StoreResult<()> {
-        if let Db::Postgres(pool) = &self.db {
-            sqlx::query("SELECT pg_notify($1, $2)")
-                .bind(channel)
-                .bind(payload)
-                .execute(pool)
-                .await?;
+/// Longest payload PostgreSQL takes in one notification (it refuses 8,000 bytes or more).
+pub const MAX_NOTIFY_PAYLOAD: usize = 7_999;
+
+/// Tells the other instances, on a connection of its own. Every `NOTIFY` gives its
+/// transaction an id, so its commit is a WAL record that would wait for a flush; this
+/// connection commits without waiting (`synchronous_commit = off`), because a
+/// notification lost in a crash only leaves a screen behind until its next refresh. It
+/// sends all the payloads it is given in one statement: one transaction, one commit.
+pub struct Notifier {
+    options: sqlx::postgres::PgConnectOptions,
+    connection: Option<sqlx::PgConnection>,
+}
+
+impl Notifier {
+    /// Sends every payload on `channel`, in order; each must be at most
+    /// [`MAX_NOTIFY_PAYLOAD`] bytes. After an error the next call connects again.
+    pub async fn notify(&mut self, channel: &str, payloads: &[String]) -> StoreResult<()> {
+        use sqlx::Connection;
+        if payloads.is_empty() {
+            return Ok(());
         }
+        let connection = match &mut self.connection {
+            Some(connection) => connection,
+            empty => empty.insert(sqlx::PgConnection::connect_with(&self.options).await?),
+        };
+        let sent = sqlx::query(
+            "SELECT pg_notify($1, payload) FROM UNNEST($2::text[]) WITH ORDINALITY AS sent (payload, position)
+             ORDER BY position",
+        )
+        .bind(channel)
+        .bind(payloads)
+        .execute(&mut *connection)
+        .await;
+        if sent.is_err() {
+            self.connection = None;
+        }
+        sent?;
         Ok(())
+    }
+}
+
+impl Store {
+    /// What tells the other instances of changes; `None` on SQLite (one instance).
+    pub fn notifier(&self) -> Option<Notifier> {
+        match &self.db {
+            Db::Sqlite(_) => None,
+            Db::Postgres(pool) => Some(Notifier {
+                options: (*pool.connect_options())
+                    .clone()
+                    .options([("synchronous_commit", "off")]),
+                connection: None,
+            }),
+        }
     }
 
     /// Listens on `channel`; `None` on SQLite, where there are no other instances.

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, mpsc};
 
 /// A change to one work order, as much as a watcher needs to decide whether to look.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -35,17 +35,28 @@ pub struct Change {
     pub at: DateTime<Utc>,
 }
 
-#[derive(Serialize, Deserialize)]
+/// What one notification carries: changes made by one instance.
+#[derive(Debug, PartialEq, Eq, Serialize, Deserialize)]
 struct Envelope {
     origin: String,
-    change: Change,
+    changes: Vec<Change>,
+    /// Work orders whose change came without its audience, which alone would not fit in
+    /// a notification: the hearing instance reads it from the database.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    audience_to_read: Vec<i64>,
 }
+
+/// Most changes waiting for the other instances; beyond it new ones are only shown here
+/// (the others' screens catch up at their next refresh).
+const OUTGOING_CAPACITY: usize = 4096;
 
 /// The hub of one instance.
 pub struct LiveHub {
     sender: broadcast::Sender<Arc<Change>>,
     /// Tells this instance's own notifications apart from the others'.
     origin: String,
+    /// Changes on their way to the other instances (PostgreSQL only).
+    outgoing: Option<mpsc::Sender<Arc<Change>>>,
     store: Store,
 }
 
@@ -56,9 +67,15 @@ impl LiveHub {
         let origin = linli_store::passwords::new_session_token()
             .map(|token| token[..16].to_owned())
             .unwrap_or_else(|_| format!("{:x}", std::process::id()));
+        let outgoing = store.notifier().map(|notifier| {
+            let (outgoing, waiting) = mpsc::channel(OUTGOING_CAPACITY);
+            tokio::spawn(tell_other_instances(notifier, origin.clone(), waiting));
+            outgoing
+        });
         let hub = Arc::new(Self {
             sender,
             origin,
+            outgoing,
             store,
         });
         tokio::spawn(listen_to_other_instances(Arc::downgrade(&hub)));
@@ -75,21 +92,103 @@ impl LiveHub {
     pub fn publish(&self, change: Change) {
         let change = Arc::new(change);
         let _ = self.sender.send(Arc::clone(&change));
-        if self.store.engine() == linli_store::Engine::Postgres {
-            let envelope = Envelope {
-                origin: self.origin.clone(),
-                change: (*change).clone(),
-            };
-            let store = self.store.clone();
-            tokio::spawn(async move {
-                let Ok(payload) = serde_json::to_string(&envelope) else {
-                    return;
-                };
-                if let Err(error) = store.notify(CHANGES_CHANNEL, &payload).await {
-                    tracing::warn!(%error, "telling the other instances failed");
-                }
-            });
+        if let Some(outgoing) = &self.outgoing
+            && outgoing.try_send(change).is_err()
+        {
+            tracing::warn!("too many changes waiting for the other instances; one is not sent");
         }
+    }
+}
+
+/// Sends the changes to the other instances: everything that queued up while the last
+/// notification was being sent goes in the next one, so under load many changes share
+/// one `NOTIFY` (PostgreSQL serialises notifying commits across the whole server).
+async fn tell_other_instances(
+    mut notifier: linli_store::live::Notifier,
+    origin: String,
+    mut waiting: mpsc::Receiver<Arc<Change>>,
+) {
+    let mut changes = Vec::new();
+    while waiting.recv_many(&mut changes, OUTGOING_CAPACITY).await > 0 {
+        let payloads = notification_payloads(&origin, &changes);
+        changes.clear();
+        if let Err(error) = notifier.notify(CHANGES_CHANNEL, &payloads).await {
+            tracing::warn!(%error, "telling the other instances failed");
+        }
+    }
+}
+
+/// Packs changes, in order, into as few payloads as fit PostgreSQL's limit. A change too
+/// big on its own (a work order with very many followers) goes without its audience.
+fn notification_payloads(origin: &str, changes: &[Arc<Change>]) -> Vec<String> {
+    let mut payloads = Vec::new();
+    let mut packing = Packing::new(origin);
+    for change in changes {
+        let mut change = (**change).clone();
+        let mut omitted = None;
+        let mut cost = encoded_len(&change);
+        if Packing::new(origin).size_with(cost, None) > linli_store::live::MAX_NOTIFY_PAYLOAD {
+            change.audience.clear();
+            cost = encoded_len(&change);
+            omitted = Some(change.work_order_id);
+        }
+        if !packing.envelope.changes.is_empty()
+            && packing.size_with(cost, omitted) > linli_store::live::MAX_NOTIFY_PAYLOAD
+        {
+            payloads.push(packing.finish());
+            packing = Packing::new(origin);
+        }
+        packing.size = packing.size_with(cost, omitted);
+        packing.envelope.audience_to_read.extend(omitted);
+        packing.envelope.changes.push(change);
+    }
+    if !packing.envelope.changes.is_empty() {
+        payloads.push(packing.finish());
+    }
+    payloads
+}
+
+fn encoded_len(value: &impl Serialize) -> usize {
+    serde_json::to_string(value).map_or(usize::MAX / 2, |text| text.len())
+}
+
+/// An envelope being filled, with the length its JSON will have.
+struct Packing {
+    envelope: Envelope,
+    size: usize,
+}
+
+impl Packing {
+    fn new(origin: &str) -> Self {
+        let envelope = Envelope {
+            origin: origin.to_owned(),
+            changes: Vec::new(),
+            audience_to_read: Vec::new(),
+        };
+        let size = encoded_len(&envelope);
+        Self { envelope, size }
+    }
+
+    /// The length with one more change of `cost` bytes, perhaps without its audience.
+    fn size_with(&self, cost: usize, audience_omitted: Option<i64>) -> usize {
+        let comma = usize::from(!self.envelope.changes.is_empty());
+        let mut size = self.size + comma + cost;
+        if let Some(work_order) = audience_omitted {
+            // `,"audience_to_read":[]` the first time, a comma after that.
+            let key = if self.envelope.audience_to_read.is_empty() {
+                r#","audience_to_read":[]"#.len()
+            } else {
+                1
+            };
+            size += key + work_order.to_string().len();
+        }
+        size
+    }
+
+    fn finish(self) -> String {
+        let payload = serde_json::to_string(&self.envelope).unwrap_or_default();
+        debug_assert_eq!(payload.len(), self.size);
+        payload
     }
 }
 
@@ -119,7 +218,17 @@ async fn listen_to_other_instances(hub: std::sync::Weak<LiveHub>) {
             let Some(hub) = hub.upgrade() else { return };
             match serde_json::from_str::<Envelope>(&payload) {
                 Ok(envelope) if envelope.origin != origin => {
-                    let _ = hub.sender.send(Arc::new(envelope.change));
+                    for mut change in envelope.changes {
+                        if envelope.audience_to_read.contains(&change.work_order_id) {
+                            match store.audience(change.work_order_id).await {
+                                Ok(audience) => change.audience = audience,
+                                Err(error) => {
+                                    tracing::warn!(%error, "cannot read a change's audience");
+                                }
+                            }
+                        }
+                        let _ = hub.sender.send(Arc::new(change));
+                    }
                 }
                 Ok(_) => {}
                 Err(error) => tracing::warn!(%error, "an unreadable change notification"),
@@ -237,4 +346,78 @@ pub async fn page_stream(
         });
     let stream = futures_util::StreamExt::take_until(stream, state.stopped());
     Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(20))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use linli_store::live::MAX_NOTIFY_PAYLOAD;
+
+    fn change(work_order_id: i64, followers: i64) -> Arc<Change> {
+        Arc::new(Change {
+            community_id: 3,
+            work_order_id,
+            number: work_order_id + 100,
+            status: "dispatched".to_owned(),
+            event: "dispatched".to_owned(),
+            audience: (1_000_000..1_000_000 + followers).collect(),
+            at: DateTime::parse_from_rfc3339("2026-12-03T09:30:00Z")
+                .unwrap()
+                .with_timezone(&Utc),
+        })
+    }
+
+    fn decoded(payloads: &[String]) -> Vec<Envelope> {
+        payloads
+            .iter()
+            .map(|payload| {
+                assert!(payload.len() <= MAX_NOTIFY_PAYLOAD, "{}", payload.len());
+                serde_json::from_str(payload).unwrap()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn changes_share_as_few_notifications_as_fit_and_keep_their_order() {
+        let changes: Vec<_> = (1..=200).map(|id| change(id, 3)).collect();
+        let payloads = notification_payloads("instance-a", &changes);
+        let envelopes = decoded(&payloads);
+        // About 190 bytes a change: 200 of them need five or six notifications, not 200.
+        assert!((5..=6).contains(&envelopes.len()), "{}", envelopes.len());
+        let sent: Vec<Change> = envelopes
+            .into_iter()
+            .inspect(|envelope| {
+                assert_eq!(envelope.origin, "instance-a");
+                assert!(envelope.audience_to_read.is_empty());
+            })
+            .flat_map(|envelope| envelope.changes)
+            .collect();
+        let expected: Vec<Change> = changes.iter().map(|change| (**change).clone()).collect();
+        assert_eq!(sent, expected);
+    }
+
+    #[test]
+    fn a_change_too_big_for_a_notification_goes_without_its_audience() {
+        let changes = vec![change(1, 2), change(2, 2_000), change(3, 2)];
+        let envelopes = decoded(&notification_payloads("instance-a", &changes));
+        let sent: Vec<&Change> = envelopes
+            .iter()
+            .flat_map(|envelope| &envelope.changes)
+            .collect();
+        assert_eq!(sent.len(), 3);
+        assert_eq!(sent[0], &*changes[0]);
+        assert!(sent[1].audience.is_empty());
+        assert_eq!(sent[1].work_order_id, 2);
+        assert_eq!(sent[2], &*changes[2]);
+        let to_read: Vec<i64> = envelopes
+            .iter()
+            .flat_map(|envelope| envelope.audience_to_read.clone())
+            .collect();
+        assert_eq!(to_read, vec![2]);
+    }
+
+    #[test]
+    fn nothing_to_send_sends_nothing() {
+        assert!(notification_payloads("instance-a", &[]).is_empty());
+    }
 }
