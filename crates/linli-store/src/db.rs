@@ -108,6 +108,8 @@ pub struct Store {
     pub(crate) db: Db,
     /// Shared by every clone of this store (one instance's copy of reference data).
     pub(crate) reference: std::sync::Arc<crate::reference::ReferenceCache>,
+    /// Shared by every clone of this store (one instance's copy of its callers).
+    pub(crate) callers: std::sync::Arc<crate::callers::CallerCache>,
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -151,9 +153,13 @@ impl Store {
                 Db::Postgres(pool)
             }
         };
+        // SQLite has one process, which makes every change itself; a PostgreSQL
+        // instance hears the others only once its listener says so.
+        let hears_everything = matches!(db, Db::Sqlite(_));
         Ok(Self {
             db,
             reference: std::sync::Arc::default(),
+            callers: std::sync::Arc::new(crate::callers::CallerCache::new(hears_everything)),
         })
     }
 

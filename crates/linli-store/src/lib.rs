@@ -8,6 +8,7 @@
 mod db;
 pub mod blobs;
 pub mod bulk;
+mod callers;
 mod error;
 pub mod live;
 pub mod notifications;

@@ -12,14 +12,55 @@ use serde::Serialize;
 /// Changes announced by one instance and heard by the others.
 pub const CHANGES_CHANNEL: &str = "linli_changes";
 
-/// Where notifications from other instances arrive (PostgreSQL only).
-pub struct Listener(sqlx::postgres::PgListener);
+/// Where PostgreSQL's triggers announce a change to what callers are read from (sessions,
+/// people, role grants, rooms: migration 0013). Each [`Listener`] hears it too and drops
+/// this instance's copy of its callers.
+pub const ACCESS_CHANNEL: &str = "linli_access";
+
+/// Where notifications from other instances arrive (PostgreSQL only). While it is
+/// connected this instance hears every change to its callers, so it may keep a copy of
+/// them ([`crate::callers`]).
+pub struct Listener {
+    listener: sqlx::postgres::PgListener,
+    callers: std::sync::Arc<crate::callers::CallerCache>,
+    hearing: bool,
+}
 
 impl Listener {
-    /// The next payload; an error means the connection broke (it reconnects by itself
-    /// on the next call, and what was sent meanwhile is lost to this instance).
+    /// The next payload on the channel listened to. An error means the connection broke:
+    /// what was sent meanwhile is lost to this instance, and the copy of its callers is
+    /// dropped; listen again.
     pub async fn recv(&mut self) -> StoreResult<String> {
-        Ok(self.0.recv().await?.payload().to_owned())
+        loop {
+            match self.listener.try_recv().await {
+                Ok(Some(notification)) if notification.channel() == ACCESS_CHANNEL => {
+                    self.callers.forget();
+                }
+                Ok(Some(notification)) => return Ok(notification.payload().to_owned()),
+                Ok(None) => {
+                    self.stop_hearing();
+                    return Err(StoreError::Database(sqlx::Error::Protocol(
+                        "the listening connection was lost".to_owned(),
+                    )));
+                }
+                Err(error) => {
+                    self.stop_hearing();
+                    return Err(error.into());
+                }
+            }
+        }
+    }
+
+    fn stop_hearing(&mut self) {
+        if std::mem::take(&mut self.hearing) {
+            self.callers.stop_hearing();
+        }
+    }
+}
+
+impl Drop for Listener {
+    fn drop(&mut self) {
+        self.stop_hearing();
     }
 }
 
@@ -88,6 +129,13 @@ impl Notifier {
 }
 
 impl Store {
+    /// Whether every change to sessions, people, role grants and rooms reaches this
+    /// instance at once (always on SQLite; on PostgreSQL while a [`Listener`] is
+    /// connected), which is when it keeps a copy of its callers.
+    pub fn hears_every_change(&self) -> bool {
+        self.callers.hearing()
+    }
+
     /// What tells the other instances of changes; `None` on SQLite (one instance).
     pub fn notifier(&self) -> Option<Notifier> {
         match &self.db {
@@ -101,14 +149,20 @@ impl Store {
         }
     }
 
-    /// Listens on `channel`; `None` on SQLite, where there are no other instances.
+    /// Listens on `channel` (and on [`ACCESS_CHANNEL`]); `None` on SQLite, where there are
+    /// no other instances.
     pub async fn listen(&self, channel: &str) -> StoreResult<Option<Listener>> {
         match &self.db {
             Db::Sqlite(_) => Ok(None),
             Db::Postgres(pool) => {
                 let mut listener = sqlx::postgres::PgListener::connect_with(pool).await?;
-                listener.listen(channel).await?;
-                Ok(Some(Listener(listener)))
+                listener.listen_all([channel, ACCESS_CHANNEL]).await?;
+                self.callers.start_hearing();
+                Ok(Some(Listener {
+                    listener,
+                    callers: std::sync::Arc::clone(&self.callers),
+                    hearing: true,
+                }))
             }
         }
     }

@@ -197,7 +197,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
         let now = stored_time(now);
-        on_pool!(&self.db, |pool| {
+        let changed = on_pool!(&self.db, |pool| {
             let mut tx = pool.begin().await?;
             let updated = sqlx::query(
                 "UPDATE people SET password_hash = $1, password_changed_at = $2 WHERE id = $3",
@@ -217,7 +217,9 @@ impl Store {
                 .await?;
             tx.commit().await?;
             Ok(())
-        })
+        });
+        self.callers.forget();
+        changed
     }
 
     pub async fn grants_of(&self, person: PersonId) -> StoreResult<Vec<StoredGrant>> {
@@ -289,6 +291,7 @@ impl Store {
             .fetch_one(pool)
             .await
         });
+        self.callers.forget();
         let id = inserted.map_err(StoreError::unique_as("role.already_granted"))?;
         Ok(StoredGrant { id, grant })
     }
@@ -301,6 +304,7 @@ impl Store {
                 .await
                 .map(|done| done.rows_affected())
         })?;
+        self.callers.forget();
         if deleted == 0 {
             return Err(StoreError::NotFound("role.grant_not_found"));
         }
@@ -326,12 +330,18 @@ impl Store {
             .await
             .map(|done| done.rows_affected())
         });
+        self.callers.forget();
         inserted.map_err(StoreError::unique_as("person.room_already_linked"))?;
         Ok(())
     }
 
+    /// A person's rooms in their order (from this instance's copy when it has one).
     pub async fn rooms_of(&self, person: PersonId) -> StoreResult<Vec<PersonRoom>> {
-        Ok(on_pool!(&self.db, |pool| {
+        if let Some(kept) = self.callers.rooms(person.0) {
+            return Ok(kept.as_ref().clone());
+        }
+        let since = self.callers.generation();
+        let rooms = on_pool!(&self.db, |pool| {
             sqlx::query_as::<_, PersonRoom>(
                 "SELECT r.id AS room_id, r.community_id, r.building_id, b.name AS building_name,
                         u.number AS unit_number, r.number AS room_number, pr.relation
@@ -345,7 +355,11 @@ impl Store {
             .bind(person.0)
             .fetch_all(pool)
             .await
-        })?)
+        })?;
+        let rooms = std::sync::Arc::new(rooms);
+        self.callers
+            .keep_rooms(since, person.0, std::sync::Arc::clone(&rooms));
+        Ok(std::sync::Arc::unwrap_or_clone(rooms))
     }
 
     /// The communities the person has a room in.
@@ -470,7 +484,7 @@ impl Store {
         }
         let now = stored_time(now);
         let person = registration.person;
-        on_pool!(&self.db, |pool| {
+        let registered = on_pool!(&self.db, |pool| {
             let mut tx = pool.begin().await?;
             let created = sqlx::query_as::<_, Person>(
                 "INSERT INTO people (login, display_name, phone, password_hash, created_at, password_changed_at)
@@ -513,7 +527,9 @@ impl Store {
             }
             tx.commit().await?;
             Ok(created)
-        })
+        });
+        self.callers.forget();
+        registered
     }
 
     /// The communities a person belongs to, through a role or a room.

@@ -1,6 +1,7 @@
 //! Server-side sessions (shared by every instance through the database) and the record
 //! of failed sign-ins that throttling counts.
 
+use crate::callers::KeptSession;
 use crate::db::{Store, stored_time};
 use crate::error::{StoreError, StoreResult};
 use crate::people::{GrantRow, Person, StoredGrant};
@@ -29,6 +30,7 @@ pub struct SessionCaller {
 #[derive(sqlx::FromRow)]
 struct SessionRow {
     last_seen_at: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
     id: i64,
     login: String,
     display_name: String,
@@ -66,9 +68,10 @@ impl Store {
         Ok(())
     }
 
-    /// The person a live session belongs to, with their role grants, in one read. A
-    /// session of a disabled account is dead. Use extends the session (sliding expiry)
-    /// to at least `idle_timeout` from now; it never shortens a session issued for longer.
+    /// The person a live session belongs to, with their role grants: from this
+    /// instance's copy when it has one ([`crate::callers`]), else in one read. A session
+    /// of a disabled account is dead. Use extends the session (sliding expiry) to at
+    /// least `idle_timeout` from now; it never shortens a session issued for longer.
     pub async fn session_caller(
         &self,
         token_hash: &str,
@@ -76,10 +79,26 @@ impl Store {
         idle_timeout: Duration,
     ) -> StoreResult<Option<SessionCaller>> {
         let now = stored_time(now);
+        if let Some(kept) = self.callers.session(token_hash) {
+            if kept.expires_at <= now {
+                self.callers.forget_session(token_hash);
+                return Ok(None);
+            }
+            if !self
+                .touch_if_due(token_hash, &kept, now, idle_timeout)
+                .await?
+            {
+                // Gone meanwhile (signed out elsewhere and not yet heard of).
+                self.callers.forget_session(token_hash);
+                return Ok(None);
+            }
+            return Ok(Some(kept.caller));
+        }
+        let since = self.callers.generation();
         // One row per grant (one row with empty grant columns for a person without any).
         let rows = on_pool!(&self.db, |pool| {
             sqlx::query_as::<_, SessionRow>(
-                "SELECT s.last_seen_at, p.id, p.login, p.display_name, p.phone, p.disabled,
+                "SELECT s.last_seen_at, s.expires_at, p.id, p.login, p.display_name, p.phone, p.disabled,
                         g.id AS grant_id, g.role, g.scope_kind, g.scope_id, g.organisation_id
                  FROM sessions s
                  JOIN people p ON p.id = s.person_id
@@ -95,7 +114,7 @@ impl Store {
         let Some(first) = rows.first() else {
             return Ok(None);
         };
-        let last_seen = first.last_seen_at;
+        let (last_seen_at, expires_at) = (first.last_seen_at, first.expires_at);
         let person = Person {
             id: first.id,
             login: first.login.clone(),
@@ -115,22 +134,49 @@ impl Store {
                 )
             })
             .collect();
-        if now - last_seen >= Duration::minutes(TOUCH_INTERVAL_MINUTES) {
-            on_pool!(&self.db, |pool| {
-                sqlx::query(
-                    "UPDATE sessions SET last_seen_at = $1,
-                        expires_at = CASE WHEN expires_at > $2 THEN expires_at ELSE $2 END
-                     WHERE token_hash = $3",
-                )
-                .bind(now)
-                .bind(now + idle_timeout)
-                .bind(token_hash)
-                .execute(pool)
-                .await
-                .map(|done| done.rows_affected())
-            })?;
+        let kept = KeptSession {
+            caller: SessionCaller { person, grants },
+            last_seen_at,
+            expires_at,
+        };
+        self.callers.keep_session(since, token_hash, kept.clone());
+        if !self
+            .touch_if_due(token_hash, &kept, now, idle_timeout)
+            .await?
+        {
+            self.callers.forget_session(token_hash);
+            return Ok(None);
         }
-        Ok(Some(SessionCaller { person, grants }))
+        Ok(Some(kept.caller))
+    }
+
+    /// Extends a session that was last touched long enough ago; whether it still exists.
+    async fn touch_if_due(
+        &self,
+        token_hash: &str,
+        session: &KeptSession,
+        now: DateTime<Utc>,
+        idle_timeout: Duration,
+    ) -> StoreResult<bool> {
+        if now - session.last_seen_at < Duration::minutes(TOUCH_INTERVAL_MINUTES) {
+            return Ok(true);
+        }
+        let touched = on_pool!(&self.db, |pool| {
+            sqlx::query(
+                "UPDATE sessions SET last_seen_at = $1,
+                    expires_at = CASE WHEN expires_at > $2 THEN expires_at ELSE $2 END
+                 WHERE token_hash = $3",
+            )
+            .bind(now)
+            .bind(now + idle_timeout)
+            .bind(token_hash)
+            .execute(pool)
+            .await
+            .map(|done| done.rows_affected())
+        })?;
+        self.callers
+            .touched(token_hash, now, session.expires_at.max(now + idle_timeout));
+        Ok(touched > 0)
     }
 
     pub async fn delete_session(&self, token_hash: &str) -> StoreResult<bool> {
@@ -141,6 +187,7 @@ impl Store {
                 .await
                 .map(|done| done.rows_affected())
         })?;
+        self.callers.forget();
         Ok(deleted > 0)
     }
 

@@ -361,9 +361,7 @@ mod tests {
             status: "dispatched".to_owned(),
             event: "dispatched".to_owned(),
             audience: (1_000_000..1_000_000 + followers).collect(),
-            at: DateTime::parse_from_rfc3339("2026-12-03T09:30:00Z")
-                .unwrap()
-                .with_timezone(&Utc),
+            at: DateTime::from_timestamp(1_796_290_200, 0).unwrap_or_default(),
         })
     }
 
@@ -372,7 +370,7 @@ mod tests {
             .iter()
             .map(|payload| {
                 assert!(payload.len() <= MAX_NOTIFY_PAYLOAD, "{}", payload.len());
-                serde_json::from_str(payload).unwrap()
+                serde_json::from_str(payload).unwrap_or_else(|error| panic!("{error}: {payload}"))
             })
             .collect()
     }

@@ -351,3 +351,101 @@ async fn two_instances_on_postgresql_share_changes_and_elect_one_job_runner() {
     other_store.close().await;
     app.stop().await;
 }
+
+/// Each instance keeps a copy of who its callers are. A sign-out, a role given or a role
+/// taken away through one instance holds on the other as soon as PostgreSQL's notice
+/// reaches it, not when its copy would have grown old.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs PostgreSQL: run scripts/test.sh, or cargo nextest run --run-ignored all"]
+async fn a_sign_out_or_a_role_changed_on_one_instance_holds_on_the_other() {
+    let config = || WebConfig {
+        demo_mode: true,
+        ..WebConfig::default()
+    };
+    let app = TestApp::spawn(Engine::Postgres, config()).await;
+    let other_store = app.database.store().await;
+    let other = app.start_instance_over(other_store.clone(), config()).await;
+    let heard = std::time::Instant::now();
+    while !other_store.hears_every_change() {
+        assert!(
+            heard.elapsed() < Duration::from_secs(5),
+            "the other instance starts listening"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let get_on_other = |path: String, token: String| {
+        let app = &app;
+        async move {
+            app.request_at(other, reqwest::Method::GET, &path, Some(&token), None)
+                .await
+        }
+    };
+    // Waits until the other instance answers `status`; it must within two seconds.
+    let until_other_answers = |status: StatusCode, path: String, token: String| async move {
+        let started = std::time::Instant::now();
+        loop {
+            let answer = get_on_other(path.clone(), token.clone()).await;
+            if answer.status == status {
+                return started.elapsed();
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(2),
+                "{path}: still {} instead of {status}",
+                answer.status
+            );
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    };
+
+    // A session used on the other instance (and so kept there) ends on this one.
+    let desk = app.token("desk").await;
+    for _ in 0..3 {
+        get_on_other("/api/v1/me".to_owned(), desk.clone())
+            .await
+            .expect(StatusCode::OK);
+    }
+    app.request(
+        reqwest::Method::DELETE,
+        "/api/v1/sessions/current",
+        Some(&desk),
+        None,
+    )
+    .await
+    .expect(StatusCode::NO_CONTENT);
+    until_other_answers(StatusCode::UNAUTHORIZED, "/api/v1/me".to_owned(), desk).await;
+
+    // A resident given the reception role here may search people there, and may not
+    // once it is taken away again.
+    let community = app.chengshangcheng().await;
+    let admin = app.token("admin").await;
+    let bao = app.token("bao").await;
+    let search = format!("/api/v1/communities/{community}/people?q=0007");
+    get_on_other(search.clone(), bao.clone())
+        .await
+        .expect_error(StatusCode::FORBIDDEN, "auth.forbidden");
+    let bao_id = app
+        .store
+        .person_by_login(&Login::parse("bao").unwrap())
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let granted = app
+        .post(
+            &format!("/api/v1/people/{bao_id}/roles"),
+            &admin,
+            json!({ "role": "receptionist", "community_id": community }),
+        )
+        .await;
+    let grant = granted.expect(StatusCode::CREATED)["id"].as_i64().unwrap();
+    until_other_answers(StatusCode::OK, search.clone(), bao.clone()).await;
+    app.request(
+        reqwest::Method::DELETE,
+        &format!("/api/v1/people/{bao_id}/roles/{grant}"),
+        Some(&admin),
+        None,
+    )
+    .await
+    .expect(StatusCode::NO_CONTENT);
+    until_other_answers(StatusCode::FORBIDDEN, search, bao).await;
+}
