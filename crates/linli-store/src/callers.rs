@@ -4,12 +4,15 @@
 //!
 //! A stale copy would be a security hole (a session signed out, a role taken away), so
 //! the copy is dropped whenever what it was read from changes:
-//! - this instance's own writes (sign-out, password change, grants, rooms) drop it as
-//!   they commit, before they answer;
+//! - this instance's own writes (sign-out, password change, grants, rooms) drop it once
+//!   they are over, however they end, before they answer;
 //! - on PostgreSQL, triggers on those tables `NOTIFY` every instance in the writing
 //!   transaction (migration 0013), and the listener drops its copy when it hears one.
 //!   While the listener is not connected this instance cannot hear, so it keeps nothing
-//!   and reads every time; it drops everything when the connection is lost.
+//!   and reads every time; it drops everything when it sees the connection lost. (A
+//!   connection that dies silently, without the socket closing, is only bounded by
+//!   [`FRESH_FOR`].) Another instance's change holds here once its notice arrives,
+//!   milliseconds after the commit.
 //!
 //! A read that was under way when a change was heard is not kept (the generation moved
 //! on), so an answer read before a change cannot be kept after it. [`FRESH_FOR`] bounds
@@ -174,6 +177,13 @@ impl CallerCache {
         copies.rooms.clear();
     }
 
+    /// Forgets everything when the returned guard is dropped: create it before a write
+    /// of what callers are read from, so the copy is dropped once the write is over
+    /// however it ends (committed, failed, or abandoned by a request that timed out).
+    pub(crate) fn forget_when_done(&self) -> ForgetWhenDone<'_> {
+        ForgetWhenDone(self)
+    }
+
     /// A listener connected: from now on every change is heard. Nothing read before can
     /// be kept (changes made before it connected were not heard).
     pub(crate) fn start_hearing(&self) {
@@ -185,5 +195,14 @@ impl CallerCache {
     pub(crate) fn stop_hearing(&self) {
         self.listeners.fetch_sub(1, Ordering::AcqRel);
         self.forget();
+    }
+}
+
+/// See [`CallerCache::forget_when_done`].
+pub(crate) struct ForgetWhenDone<'a>(&'a CallerCache);
+
+impl Drop for ForgetWhenDone<'_> {
+    fn drop(&mut self) {
+        self.0.forget();
     }
 }

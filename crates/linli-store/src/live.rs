@@ -156,6 +156,9 @@ impl Store {
             Db::Sqlite(_) => Ok(None),
             Db::Postgres(pool) => {
                 let mut listener = sqlx::postgres::PgListener::connect_with(pool).await?;
+                // Report a lost connection at once rather than after reconnecting: while
+                // it is lost nothing is heard, and the copy of callers must go.
+                listener.eager_reconnect(false);
                 listener.listen_all([channel, ACCESS_CHANNEL]).await?;
                 self.callers.start_hearing();
                 Ok(Some(Listener {

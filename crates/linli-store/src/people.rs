@@ -197,7 +197,8 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
         let now = stored_time(now);
-        let changed = on_pool!(&self.db, |pool| {
+        let _forget = self.callers.forget_when_done();
+        on_pool!(&self.db, |pool| {
             let mut tx = pool.begin().await?;
             let updated = sqlx::query(
                 "UPDATE people SET password_hash = $1, password_changed_at = $2 WHERE id = $3",
@@ -217,9 +218,7 @@ impl Store {
                 .await?;
             tx.commit().await?;
             Ok(())
-        });
-        self.callers.forget();
-        changed
+        })
     }
 
     pub async fn grants_of(&self, person: PersonId) -> StoreResult<Vec<StoredGrant>> {
@@ -276,6 +275,7 @@ impl Store {
             }
         }
         let now = stored_time(now);
+        let _forget = self.callers.forget_when_done();
         let inserted = on_pool!(&self.db, |pool| {
             sqlx::query_scalar::<_, i64>(
                 "INSERT INTO role_grants (person_id, role, scope_kind, scope_id, organisation_id, granted_by, created_at)
@@ -291,12 +291,12 @@ impl Store {
             .fetch_one(pool)
             .await
         });
-        self.callers.forget();
         let id = inserted.map_err(StoreError::unique_as("role.already_granted"))?;
         Ok(StoredGrant { id, grant })
     }
 
     pub async fn revoke_grant(&self, id: GrantId) -> StoreResult<()> {
+        let _forget = self.callers.forget_when_done();
         let deleted = on_pool!(&self.db, |pool| {
             sqlx::query("DELETE FROM role_grants WHERE id = $1")
                 .bind(id.0)
@@ -304,7 +304,6 @@ impl Store {
                 .await
                 .map(|done| done.rows_affected())
         })?;
-        self.callers.forget();
         if deleted == 0 {
             return Err(StoreError::NotFound("role.grant_not_found"));
         }
@@ -319,6 +318,7 @@ impl Store {
     ) -> StoreResult<()> {
         self.person(person).await?;
         self.room(room).await?;
+        let _forget = self.callers.forget_when_done();
         let inserted = on_pool!(&self.db, |pool| {
             sqlx::query(
                 "INSERT INTO person_rooms (person_id, room_id, relation) VALUES ($1, $2, $3)",
@@ -330,7 +330,6 @@ impl Store {
             .await
             .map(|done| done.rows_affected())
         });
-        self.callers.forget();
         inserted.map_err(StoreError::unique_as("person.room_already_linked"))?;
         Ok(())
     }
@@ -484,7 +483,8 @@ impl Store {
         }
         let now = stored_time(now);
         let person = registration.person;
-        let registered = on_pool!(&self.db, |pool| {
+        let _forget = self.callers.forget_when_done();
+        on_pool!(&self.db, |pool| {
             let mut tx = pool.begin().await?;
             let created = sqlx::query_as::<_, Person>(
                 "INSERT INTO people (login, display_name, phone, password_hash, created_at, password_changed_at)
@@ -527,9 +527,7 @@ impl Store {
             }
             tx.commit().await?;
             Ok(created)
-        });
-        self.callers.forget();
-        registered
+        })
     }
 
     /// The communities a person belongs to, through a role or a room.

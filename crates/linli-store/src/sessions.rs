@@ -79,20 +79,22 @@ impl Store {
         idle_timeout: Duration,
     ) -> StoreResult<Option<SessionCaller>> {
         let now = stored_time(now);
-        if let Some(kept) = self.callers.session(token_hash) {
-            if kept.expires_at <= now {
-                self.callers.forget_session(token_hash);
-                return Ok(None);
+        match self.callers.session(token_hash) {
+            // Past its end as kept here: another instance may have extended it since, so
+            // the database decides.
+            Some(kept) if kept.expires_at <= now => self.callers.forget_session(token_hash),
+            Some(kept) => {
+                if !self
+                    .touch_if_due(token_hash, &kept, now, idle_timeout)
+                    .await?
+                {
+                    // Gone meanwhile (signed out elsewhere and not yet heard of).
+                    self.callers.forget_session(token_hash);
+                    return Ok(None);
+                }
+                return Ok(Some(kept.caller));
             }
-            if !self
-                .touch_if_due(token_hash, &kept, now, idle_timeout)
-                .await?
-            {
-                // Gone meanwhile (signed out elsewhere and not yet heard of).
-                self.callers.forget_session(token_hash);
-                return Ok(None);
-            }
-            return Ok(Some(kept.caller));
+            None => {}
         }
         let since = self.callers.generation();
         // One row per grant (one row with empty grant columns for a person without any).
@@ -180,6 +182,7 @@ impl Store {
     }
 
     pub async fn delete_session(&self, token_hash: &str) -> StoreResult<bool> {
+        let _forget = self.callers.forget_when_done();
         let deleted = on_pool!(&self.db, |pool| {
             sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
                 .bind(token_hash)
@@ -187,7 +190,6 @@ impl Store {
                 .await
                 .map(|done| done.rows_affected())
         })?;
-        self.callers.forget();
         Ok(deleted > 0)
     }
 

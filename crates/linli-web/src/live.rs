@@ -219,15 +219,23 @@ async fn listen_to_other_instances(hub: std::sync::Weak<LiveHub>) {
             match serde_json::from_str::<Envelope>(&payload) {
                 Ok(envelope) if envelope.origin != origin => {
                     for mut change in envelope.changes {
-                        if envelope.audience_to_read.contains(&change.work_order_id) {
+                        if !envelope.audience_to_read.contains(&change.work_order_id) {
+                            let _ = hub.sender.send(Arc::new(change));
+                            continue;
+                        }
+                        // Read elsewhere: this loop must go straight back to listening,
+                        // as it also hears the changes to callers (see linli_store::live).
+                        let store = store.clone();
+                        let sender = hub.sender.clone();
+                        tokio::spawn(async move {
                             match store.audience(change.work_order_id).await {
                                 Ok(audience) => change.audience = audience,
                                 Err(error) => {
                                     tracing::warn!(%error, "cannot read a change's audience");
                                 }
                             }
-                        }
-                        let _ = hub.sender.send(Arc::new(change));
+                            let _ = sender.send(Arc::new(change));
+                        });
                     }
                 }
                 Ok(_) => {}

@@ -18,7 +18,8 @@ $$;
 CREATE TRIGGER sessions_announce_end AFTER DELETE ON sessions
     FOR EACH ROW EXECUTE FUNCTION linli_announce_access_change();
 CREATE TRIGGER sessions_announce_shortening AFTER UPDATE ON sessions
-    FOR EACH ROW WHEN (NEW.expires_at < OLD.expires_at OR NEW.person_id <> OLD.person_id)
+    FOR EACH ROW WHEN (NEW.expires_at < OLD.expires_at OR NEW.person_id <> OLD.person_id
+                       OR NEW.token_hash <> OLD.token_hash)
     EXECUTE FUNCTION linli_announce_access_change();
 
 -- What a caller is shown as, and whether the account still works.
@@ -38,3 +39,19 @@ CREATE TRIGGER units_announce_change AFTER UPDATE OR DELETE ON units
     FOR EACH ROW EXECUTE FUNCTION linli_announce_access_change();
 CREATE TRIGGER buildings_announce_change AFTER UPDATE OR DELETE ON buildings
     FOR EACH ROW EXECUTE FUNCTION linli_announce_access_change();
+
+-- Emptying a table by hand (TRUNCATE fires no row trigger).
+CREATE TRIGGER sessions_announce_truncate AFTER TRUNCATE ON sessions
+    FOR EACH STATEMENT EXECUTE FUNCTION linli_announce_access_change();
+CREATE TRIGGER people_announce_truncate AFTER TRUNCATE ON people
+    FOR EACH STATEMENT EXECUTE FUNCTION linli_announce_access_change();
+CREATE TRIGGER role_grants_announce_truncate AFTER TRUNCATE ON role_grants
+    FOR EACH STATEMENT EXECUTE FUNCTION linli_announce_access_change();
+CREATE TRIGGER person_rooms_announce_truncate AFTER TRUNCATE ON person_rooms
+    FOR EACH STATEMENT EXECUTE FUNCTION linli_announce_access_change();
+CREATE TRIGGER rooms_announce_truncate AFTER TRUNCATE ON rooms
+    FOR EACH STATEMENT EXECUTE FUNCTION linli_announce_access_change();
+CREATE TRIGGER units_announce_truncate AFTER TRUNCATE ON units
+    FOR EACH STATEMENT EXECUTE FUNCTION linli_announce_access_change();
+CREATE TRIGGER buildings_announce_truncate AFTER TRUNCATE ON buildings
+    FOR EACH STATEMENT EXECUTE FUNCTION linli_announce_access_change();

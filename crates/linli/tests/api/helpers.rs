@@ -243,6 +243,7 @@ impl TestApp {
     /// Starts another server with its own connections to the same database, as another
     /// process would.
     pub async fn start_instance_over(&self, store: Store, config: WebConfig) -> SocketAddr {
+        let listening = store.clone();
         let state = AppState::new(
             store,
             Arc::new(self.clock.clone()),
@@ -268,6 +269,16 @@ impl TestApp {
             stop: Some(stop),
             task: Some(task),
         });
+        // On PostgreSQL an instance keeps a copy of its callers only once its listener
+        // is connected: wait for it, so that every test goes through that copy.
+        let waiting = std::time::Instant::now();
+        while !listening.hears_every_change() {
+            assert!(
+                waiting.elapsed() < std::time::Duration::from_secs(5),
+                "the instance listens"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
         address
     }
 

@@ -87,6 +87,8 @@ both_engines! {
     async fn password_change_keeps_this_session_and_ends_the_others(app: &TestApp) {
         let here = app.token("tang").await;
         let elsewhere = app.token("tang").await;
+        // Used, so this instance keeps it: the change must still end it.
+        app.get("/api/v1/me", &elsewhere).await.expect(StatusCode::OK);
         let change = |current: &str, new: &str| json!({ "current_password": current, "new_password": new });
         app.request(Method::PUT, "/api/v1/me/password", Some(&here), Some(change("wrong-current", "唐女士的新密码2026")))
             .await
