@@ -12,7 +12,9 @@
 
 use crate::error::{StoreError, StoreResult};
 use crate::statistics::{StatsWrites, UPSERT_DAILY, UPSERT_MONTHLY};
-use crate::work_orders::{CreatedWorkOrder, EventRow, NewWorkOrder, WORK_ORDER_COLUMNS, WorkOrderRow};
+use crate::work_orders::{
+    CreatedWorkOrder, EventRow, NewWorkOrder, WORK_ORDER_COLUMNS, WorkOrderRow,
+};
 use chrono::{DateTime, Utc};
 use linli_domain::work_orders::EventKind;
 use std::collections::{BTreeMap, HashMap};
@@ -130,7 +132,9 @@ pub(crate) async fn create_work_orders(
         .filter(|(_, change)| **change != 0)
         .collect();
     if !statuses.is_empty() {
-        query.push(", statuses AS (INSERT INTO work_order_status_counts (community_id, status, count) ");
+        query.push(
+            ", statuses AS (INSERT INTO work_order_status_counts (community_id, status, count) ",
+        );
         query.push_values(statuses, |mut row, ((community, status), change)| {
             row.push_bind(*community)
                 .push_bind(*status)
@@ -160,7 +164,11 @@ pub(crate) async fn create_work_orders(
         .map(|((order, at), position)| {
             let created = first_of_community
                 .get(&order.community.0)
-                .and_then(|first| usize::try_from(*position - 1).ok().map(|offset| first + offset))
+                .and_then(|first| {
+                    usize::try_from(*position - 1)
+                        .ok()
+                        .map(|offset| first + offset)
+                })
                 .and_then(|index| taken.get_mut(index))
                 .and_then(Option::take)
                 .filter(|created| created.row.community_id == order.community.0)
