@@ -12,7 +12,6 @@ mod callers;
 mod error;
 pub mod live;
 pub mod notifications;
-mod one_statement;
 pub mod passwords;
 pub mod people;
 mod reference;

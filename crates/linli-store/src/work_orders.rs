@@ -247,7 +247,7 @@ pub fn no_deadline() -> DateTime<Utc> {
         .map_or(DateTime::<Utc>::MAX_UTC, |time| time.and_utc())
 }
 
-pub(crate) const WORK_ORDER_COLUMNS: &str = "id, community_id, number, category_id, description, building_id, room_id, place,
+const WORK_ORDER_COLUMNS: &str = "id, community_id, number, category_id, description, building_id, room_id, place,
     channel, reporter_id, guest_name, guest_phone, created_by, lead_organisation_id, priority, status, is_public,
     escalated, supervised, reopen_count, urge_count, me_too_count, last_urged_at, sign_deadline, resolve_deadline,
     dispatched_at, signed_at, resolved_at, closed_at, hold_started_at, rating, extension_requested_until,
@@ -517,15 +517,6 @@ impl Store {
                 to_status: Status::Submitted,
             };
             stats.add(&created, stored_time(*at));
-        }
-        // PostgreSQL writes the batch in one statement, unless a report is linked to a
-        // visit (whose check needs a statement of its own).
-        if let crate::db::Db::Postgres(pool) = &self.db
-            && orders.iter().all(|(order, _)| order.visit_id.is_none())
-            && stats.daily_durations.is_empty()
-            && stats.monthly_durations.is_empty()
-        {
-            return crate::one_statement::create_work_orders(pool, orders, &terms, &stats).await;
         }
         let sqlite = self.engine() == crate::db::Engine::Sqlite;
         on_pool!(&self.db, |pool| {
