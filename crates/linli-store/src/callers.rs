@@ -112,20 +112,9 @@ impl CallerCache {
     }
 
     pub(crate) fn keep_session(&self, since: Generation, token_hash: &str, session: KeptSession) {
-        let mut copies = self.copies();
-        if since.0 != Some(copies.generation) || !self.hearing() {
-            return;
+        if let Some(mut copies) = self.copies_since(since) {
+            keep(&mut copies.sessions, token_hash.to_owned(), session);
         }
-        if copies.sessions.len() >= MOST_KEPT {
-            copies.sessions.clear();
-        }
-        copies.sessions.insert(
-            token_hash.to_owned(),
-            Kept {
-                value: session,
-                read_at: Instant::now(),
-            },
-        );
     }
 
     /// Records a touch of a kept session, keeping its age (it was not read again).
@@ -153,20 +142,16 @@ impl CallerCache {
     }
 
     pub(crate) fn keep_rooms(&self, since: Generation, person: i64, rooms: Arc<Vec<PersonRoom>>) {
-        let mut copies = self.copies();
-        if since.0 != Some(copies.generation) || !self.hearing() {
-            return;
+        if let Some(mut copies) = self.copies_since(since) {
+            keep(&mut copies.rooms, person, rooms);
         }
-        if copies.rooms.len() >= MOST_KEPT {
-            copies.rooms.clear();
-        }
-        copies.rooms.insert(
-            person,
-            Kept {
-                value: rooms,
-                read_at: Instant::now(),
-            },
-        );
+    }
+
+    /// The copies, to add what a read begun in `since` found: `None` when a change was
+    /// heard since then, or nothing can be heard now.
+    fn copies_since(&self, since: Generation) -> Option<MutexGuard<'_, Copies>> {
+        let copies = self.copies();
+        (since.0 == Some(copies.generation) && self.hearing()).then_some(copies)
     }
 
     /// Something a caller is read from changed: read everything again.
@@ -196,6 +181,20 @@ impl CallerCache {
         self.listeners.fetch_sub(1, Ordering::AcqRel);
         self.forget();
     }
+}
+
+/// Keeps `value`, starting again empty when the copy has grown to [`MOST_KEPT`].
+fn keep<K: std::hash::Hash + Eq, V>(kept: &mut HashMap<K, Kept<V>>, key: K, value: V) {
+    if kept.len() >= MOST_KEPT {
+        kept.clear();
+    }
+    kept.insert(
+        key,
+        Kept {
+            value,
+            read_at: Instant::now(),
+        },
+    );
 }
 
 /// See [`CallerCache::forget_when_done`].
