@@ -79,23 +79,37 @@ impl Store {
         idle_timeout: Duration,
     ) -> StoreResult<Option<SessionCaller>> {
         let now = stored_time(now);
-        match self.callers.session(token_hash) {
-            // Past its end as kept here: another instance may have extended it since, so
-            // the database decides.
-            Some(kept) if kept.expires_at <= now => self.callers.forget_session(token_hash),
-            Some(kept) => {
-                if !self
-                    .touch_if_due(token_hash, &kept, now, idle_timeout)
-                    .await?
-                {
-                    // Gone meanwhile (signed out elsewhere and not yet heard of).
+        let kept = match self.callers.session(token_hash) {
+            Some(kept) if kept.expires_at > now => kept,
+            stale => {
+                // Past its end as kept here: another instance may have extended it
+                // since, so the database decides.
+                if stale.is_some() {
                     self.callers.forget_session(token_hash);
-                    return Ok(None);
                 }
-                return Ok(Some(kept.caller));
+                let Some(read) = self.read_session(token_hash, now).await? else {
+                    return Ok(None);
+                };
+                read
             }
-            None => {}
+        };
+        if !self
+            .touch_if_due(token_hash, &kept, now, idle_timeout)
+            .await?
+        {
+            // Gone meanwhile (signed out elsewhere and not yet heard of).
+            self.callers.forget_session(token_hash);
+            return Ok(None);
         }
+        Ok(Some(kept.caller))
+    }
+
+    /// A live session with its person and grants, read and kept in this instance's copy.
+    async fn read_session(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<KeptSession>> {
         let since = self.callers.generation();
         // One row per grant (one row with empty grant columns for a person without any).
         let rows = on_pool!(&self.db, |pool| {
@@ -142,14 +156,7 @@ impl Store {
             expires_at,
         };
         self.callers.keep_session(since, token_hash, kept.clone());
-        if !self
-            .touch_if_due(token_hash, &kept, now, idle_timeout)
-            .await?
-        {
-            self.callers.forget_session(token_hash);
-            return Ok(None);
-        }
-        Ok(Some(kept.caller))
+        Ok(Some(kept))
     }
 
     /// Extends a session that was last touched long enough ago; whether it still exists.

@@ -122,12 +122,14 @@ async fn tell_other_instances(
 /// big on its own (a work order with very many followers) goes without its audience.
 fn notification_payloads(origin: &str, changes: &[Arc<Change>]) -> Vec<String> {
     let mut payloads = Vec::new();
+    // An envelope holding nothing but the change tells whether it fits at all.
+    let alone = Packing::new(origin);
     let mut packing = Packing::new(origin);
     for change in changes {
         let mut change = (**change).clone();
         let mut omitted = None;
         let mut cost = encoded_len(&change);
-        if Packing::new(origin).size_with(cost, None) > linli_store::live::MAX_NOTIFY_PAYLOAD {
+        if alone.size_with(cost, None) > linli_store::live::MAX_NOTIFY_PAYLOAD {
             change.audience.clear();
             cost = encoded_len(&change);
             omitted = Some(change.work_order_id);

@@ -4,7 +4,6 @@
 use crate::helpers::{Engine, TestApp};
 use base64::Engine as _;
 use linli_domain::ids::CommunityId;
-use linli_domain::registry::Login;
 use linli_web::WebConfig;
 use linli_web::mail::MailRelay;
 use reqwest::{Method, StatusCode};
@@ -137,13 +136,7 @@ async fn until(what: &str, app: &TestApp, mut done: impl FnMut() -> bool) {
 async fn report_and_dispatch(app: &TestApp, co_handlers: &[i64]) -> (Value, i64) {
     let community = app.chengshangcheng().await;
     let (desk, duty) = (app.token("desk").await, app.token("duty").await);
-    let bao = app
-        .store
-        .person_by_login(&Login::parse("bao").unwrap())
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
+    let bao = app.person_id("bao").await;
     let order = app
         .post(
             "/api/v1/work-orders",

@@ -401,6 +401,16 @@ impl TestApp {
             .to_owned()
     }
 
+    /// The id of a demo person by login.
+    pub async fn person_id(&self, login: &str) -> i64 {
+        self.store
+            .person_by_login(&linli_domain::registry::Login::parse(login).unwrap())
+            .await
+            .unwrap()
+            .unwrap()
+            .id
+    }
+
     /// The id of a demo community by name.
     pub async fn community_id(&self, name: &str) -> i64 {
         let communities = self.store.communities(None).await.unwrap();

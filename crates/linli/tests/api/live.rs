@@ -2,7 +2,6 @@
 //! two instances on one PostgreSQL database.
 
 use crate::helpers::{Engine, TestApp};
-use linli_domain::registry::Login;
 use linli_web::WebConfig;
 use reqwest::StatusCode;
 use reqwest::header::COOKIE;
@@ -65,15 +64,6 @@ impl Events {
     }
 }
 
-async fn person_id(app: &TestApp, login: &str) -> i64 {
-    app.store
-        .person_by_login(&Login::parse(login).unwrap())
-        .await
-        .unwrap()
-        .unwrap()
-        .id
-}
-
 async fn report_for(app: &TestApp, desk: &str, login: &str, text: &str) -> Value {
     app.post(
         "/api/v1/work-orders",
@@ -81,7 +71,7 @@ async fn report_for(app: &TestApp, desk: &str, login: &str, text: &str) -> Value
         json!({
             "category": "corridor_lighting",
             "description": text,
-            "reporter_id": person_id(app, login).await,
+            "reporter_id": app.person_id(login).await,
             "is_public": false,
         }),
     )
@@ -417,13 +407,7 @@ async fn a_sign_out_or_a_role_changed_on_one_instance_holds_on_the_other() {
     get_on_other(search.clone(), bao.clone())
         .await
         .expect_error(StatusCode::FORBIDDEN, "auth.forbidden");
-    let bao_id = app
-        .store
-        .person_by_login(&Login::parse("bao").unwrap())
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
+    let bao_id = app.person_id("bao").await;
     let granted = app
         .post(
             &format!("/api/v1/people/{bao_id}/roles"),

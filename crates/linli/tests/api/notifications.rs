@@ -7,7 +7,6 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode as AxumStatus};
 use hmac::{KeyInit, Mac};
 use linli_domain::ids::CommunityId;
-use linli_domain::registry::Login;
 use linli_web::WebConfig;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -161,13 +160,7 @@ async fn run(engine: Engine) {
     assert!(!listed.contains(SECRET), "secrets are never shown");
 
     // 112's story: the desk takes it, the duty officer dispatches it to the property.
-    let bao_id = app
-        .store
-        .person_by_login(&Login::parse("bao").unwrap())
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
+    let bao_id = app.person_id("bao").await;
     let seven = app
         .store
         .buildings(CommunityId(community))

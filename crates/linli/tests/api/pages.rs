@@ -223,7 +223,7 @@ both_engines! {
         let created = app.post("/api/v1/work-orders", &desk, json!({
             "category": "neighbour_dispute",
             "description": "楼上装修噪音，晚上十点还在敲",
-            "reporter_id": app.store.person_by_login(&linli_domain::registry::Login::parse("bao").unwrap()).await.unwrap().unwrap().id,
+            "reporter_id": app.person_id("bao").await,
             "is_public": false,
         })).await;
         let id = created.expect(StatusCode::CREATED)["id"].as_i64().unwrap();

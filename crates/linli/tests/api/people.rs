@@ -107,7 +107,7 @@ both_engines! {
         })).await;
         created.expect(StatusCode::CREATED);
         let cadmin = app.sign_in("cadmin", "community-admin-1").await.body["token"].as_str().unwrap().to_owned();
-        let li = app.store.person_by_login(&linli_domain::registry::Login::parse("li").unwrap()).await.unwrap().unwrap().id;
+        let li = app.person_id("li").await;
         let grant = |body: serde_json::Value| (format!("/api/v1/people/{li}/roles"), body);
 
         let (path, body) = grant(json!({ "role": "receptionist", "community_id": community }));
@@ -176,7 +176,7 @@ both_engines! {
     }
 
     async fn a_person_is_visible_to_themselves_and_to_staff_of_their_community(app: &TestApp) {
-        let bao_id = app.store.person_by_login(&linli_domain::registry::Login::parse("bao").unwrap()).await.unwrap().unwrap().id;
+        let bao_id = app.person_id("bao").await;
         let path = format!("/api/v1/people/{bao_id}");
         for login in ["bao", "desk", "duty", "shuji", "admin"] {
             let token = app.token(login).await;
@@ -191,7 +191,7 @@ both_engines! {
     async fn linking_rooms(app: &TestApp) {
         let admin = app.token("admin").await;
         let community = app.chengshangcheng().await;
-        let tang = app.store.person_by_login(&linli_domain::registry::Login::parse("tang").unwrap()).await.unwrap().unwrap().id;
+        let tang = app.person_id("tang").await;
         let room = room_id(app, community, "9", "2", "1102").await;
         let linked = app.post(&format!("/api/v1/people/{tang}/rooms"), &admin, json!({ "room_id": room, "relation": "family" })).await;
         assert_eq!(linked.expect(StatusCode::CREATED)["rooms"].as_array().unwrap().len(), 2);

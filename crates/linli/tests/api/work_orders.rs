@@ -3,18 +3,8 @@ use chrono::{TimeZone, Utc};
 use linli_domain::calendar::shanghai;
 use linli_domain::clock::Clock;
 use linli_domain::ids::CommunityId;
-use linli_domain::registry::Login;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-
-async fn person_id(app: &TestApp, login: &str) -> i64 {
-    app.store
-        .person_by_login(&Login::parse(login).unwrap())
-        .await
-        .unwrap()
-        .unwrap()
-        .id
-}
 
 async fn organisation_id(app: &TestApp, name: &str) -> i64 {
     let community = CommunityId(app.chengshangcheng().await);
@@ -73,7 +63,7 @@ async fn desk_reports_for_bao(app: &TestApp, desk: &str) -> Value {
             json!({
                 "category": "high_altitude_throwing",
                 "description": "7号楼高空抛物，垃圾从楼上扔下来，差点砸到人",
-                "reporter_id": person_id(app, "bao").await,
+                "reporter_id": app.person_id("bao").await,
                 "building_id": building_id(app, community, "7").await,
                 "channel": "walk_in",
             }),
@@ -285,7 +275,7 @@ both_engines! {
         app.post("/api/v1/work-orders", &desk, json!({ "category": "noise", "description": "吵", "guest_name": "路人", "channel": "app" }))
             .await
             .expect_error(StatusCode::UNPROCESSABLE_ENTITY, "work_order.channel_for_staff");
-        let zhou = person_id(app, "zhou").await;
+        let zhou = app.person_id("zhou").await;
         app.post("/api/v1/work-orders", &desk, json!({ "category": "noise", "description": "吵", "reporter_id": zhou }))
             .await
             .expect_error(StatusCode::UNPROCESSABLE_ENTITY, "work_order.reporter_unknown");
@@ -454,12 +444,12 @@ both_engines! {
         let community = CommunityId(app.chengshangcheng().await);
         let order = app.store.work_order_by_number(community, 112).await.unwrap();
         assert_eq!((order.status.as_str(), order.channel.as_str()), ("dispatched", "walk_in"));
-        assert_eq!(order.reporter_id, Some(person_id(app, "bao").await));
+        assert_eq!(order.reporter_id, Some(app.person_id("bao").await));
         assert_eq!(order.lead_organisation_id, Some(organisation_id(app, "城上城物业服务中心").await));
         let building = app.store.building(linli_domain::ids::BuildingId(order.building_id.unwrap())).await.unwrap();
         assert_eq!(building.name, "7号楼");
         let tang = app.store.work_order_by_number(community, 113).await.unwrap();
-        assert_eq!((tang.status.as_str(), tang.reporter_id), ("submitted", Some(person_id(app, "tang").await)));
+        assert_eq!((tang.status.as_str(), tang.reporter_id), ("submitted", Some(app.person_id("tang").await)));
         assert!(tang.description.contains("猫粮"));
         let last = app.store.work_order_by_number(community, 113 + 140).await.unwrap();
         assert!(last.created_at <= today);
