@@ -1,6 +1,7 @@
 //! Linli's rules, free of I/O: identifiers, validated registry values, roles and who may
 //! do what, and the clock that every time-dependent rule reads.
 
+pub mod access;
 pub mod calendar;
 pub mod categories;
 pub mod clock;

@@ -4,18 +4,94 @@
 
 use crate::ValidationError;
 
-/// The outbox topics people can be told of.
-pub const TOPICS: [&str; 9] = [
-    "work_order.submitted",
-    "work_order.dispatched",
-    "work_order.overdue",
-    "work_order.resolved",
-    "work_order.supervised",
-    "work_order.returned",
-    "work_order.urged",
-    "work_order.extension_requested",
-    "work_order.extension_decided",
-];
+/// What an outbox message is about. Every capability that tells people of something
+/// adds its topics here, with a default audience and a describer in the fan-out
+/// (`linli_app::notifications`), so that its messages reach inboxes and channels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Topic {
+    WorkOrderSubmitted,
+    WorkOrderDispatched,
+    WorkOrderOverdue,
+    WorkOrderResolved,
+    WorkOrderSupervised,
+    WorkOrderReturned,
+    WorkOrderUrged,
+    WorkOrderExtensionRequested,
+    WorkOrderExtensionDecided,
+    /// A message the office sends to its staff, about no work order (a test message of
+    /// a channel, an announcement).
+    OfficeAnnouncement,
+}
+
+impl Topic {
+    pub const ALL: [Topic; 10] = [
+        Topic::WorkOrderSubmitted,
+        Topic::WorkOrderDispatched,
+        Topic::WorkOrderOverdue,
+        Topic::WorkOrderResolved,
+        Topic::WorkOrderSupervised,
+        Topic::WorkOrderReturned,
+        Topic::WorkOrderUrged,
+        Topic::WorkOrderExtensionRequested,
+        Topic::WorkOrderExtensionDecided,
+        Topic::OfficeAnnouncement,
+    ];
+
+    /// The stored and published name (`work_order.dispatched`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Topic::WorkOrderSubmitted => "work_order.submitted",
+            Topic::WorkOrderDispatched => "work_order.dispatched",
+            Topic::WorkOrderOverdue => "work_order.overdue",
+            Topic::WorkOrderResolved => "work_order.resolved",
+            Topic::WorkOrderSupervised => "work_order.supervised",
+            Topic::WorkOrderReturned => "work_order.returned",
+            Topic::WorkOrderUrged => "work_order.urged",
+            Topic::WorkOrderExtensionRequested => "work_order.extension_requested",
+            Topic::WorkOrderExtensionDecided => "work_order.extension_decided",
+            Topic::OfficeAnnouncement => "office.announcement",
+        }
+    }
+
+    /// A topic by its name.
+    pub fn parse(raw: &str) -> Result<Self, ValidationError> {
+        Topic::ALL
+            .into_iter()
+            .find(|topic| topic.as_str() == raw.trim())
+            .ok_or_else(|| ValidationError::new("notification.topic_unknown", "topic"))
+    }
+
+    /// Whether the topic is about one work order (its outbox rows name it).
+    pub fn is_about_a_work_order(self) -> bool {
+        self != Topic::OfficeAnnouncement
+    }
+
+    /// The rule a community follows for the topic until it sets its own, after the
+    /// practice of the article's joint office: the handlers hear "来新单了！" of a
+    /// dispatch, the duty officer of anything that needs dispatching again, the
+    /// supervisor of what is late.
+    pub fn default_audiences(self) -> &'static [Audience] {
+        use Audience::*;
+        match self {
+            Topic::WorkOrderSubmitted
+            | Topic::WorkOrderReturned
+            | Topic::WorkOrderExtensionRequested => &[DutyOfficers],
+            Topic::WorkOrderDispatched
+            | Topic::WorkOrderSupervised
+            | Topic::WorkOrderUrged
+            | Topic::WorkOrderExtensionDecided => &[LeadParty],
+            Topic::WorkOrderOverdue => &[Supervisors, LeadParty],
+            Topic::WorkOrderResolved => &[Reporter],
+            Topic::OfficeAnnouncement => &[DutyOfficers, Supervisors, Receptionists],
+        }
+    }
+}
+
+impl std::fmt::Display for Topic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 
 /// The people a message about a work order can be sent to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -67,33 +143,6 @@ impl Audience {
     }
 }
 
-/// Whether `topic` is one people can be told of.
-pub fn parse_topic(topic: &str) -> Result<&'static str, ValidationError> {
-    TOPICS
-        .into_iter()
-        .find(|known| *known == topic.trim())
-        .ok_or_else(|| ValidationError::new("notification.topic_unknown", "topic"))
-}
-
-/// The rule a community follows for a topic until it sets its own, after the practice
-/// of the article's joint office: the handlers hear "来新单了！" of a dispatch, the duty
-/// officer of anything that needs dispatching again, the supervisor of what is late.
-pub fn default_audiences(topic: &str) -> &'static [Audience] {
-    use Audience::*;
-    match topic {
-        "work_order.submitted" | "work_order.returned" | "work_order.extension_requested" => {
-            &[DutyOfficers]
-        }
-        "work_order.dispatched"
-        | "work_order.supervised"
-        | "work_order.urged"
-        | "work_order.extension_decided" => &[LeadParty],
-        "work_order.overdue" => &[Supervisors, LeadParty],
-        "work_order.resolved" => &[Reporter],
-        _ => &[],
-    }
-}
-
 /// Parses a list of audiences: each known, none repeated; sorted. An empty list is a
 /// rule too (nobody's inbox hears of the topic; channels still may).
 pub fn parse_audiences(texts: &[String]) -> Result<Vec<Audience>, ValidationError> {
@@ -135,12 +184,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_topic_has_a_default_audience() {
-        for topic in TOPICS {
-            assert!(!default_audiences(topic).is_empty(), "{topic}");
+    fn every_topic_has_a_default_audience_and_round_trips() {
+        for topic in Topic::ALL {
+            assert!(!topic.default_audiences().is_empty(), "{topic}");
+            assert_eq!(Topic::parse(topic.as_str()), Ok(topic));
         }
         assert_eq!(
-            default_audiences("work_order.dispatched"),
+            Topic::WorkOrderDispatched.default_audiences(),
             &[Audience::LeadParty]
         );
     }
@@ -170,9 +220,9 @@ mod tests {
     #[test]
     fn unknown_topics_are_refused() {
         assert_eq!(
-            parse_topic("work_order.dispatched"),
-            Ok("work_order.dispatched")
+            Topic::parse("work_order.dispatched"),
+            Ok(Topic::WorkOrderDispatched)
         );
-        assert!(parse_topic("work_order.exploded").is_err());
+        assert!(Topic::parse("work_order.exploded").is_err());
     }
 }

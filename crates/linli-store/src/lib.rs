@@ -12,6 +12,7 @@ mod callers;
 mod error;
 pub mod live;
 pub mod notifications;
+pub mod outbox;
 pub mod passwords;
 pub mod people;
 mod reference;

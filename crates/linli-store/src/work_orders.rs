@@ -5,6 +5,7 @@ use crate::error::{StoreError, StoreResult};
 use chrono::{DateTime, NaiveDate, Utc};
 use linli_domain::calendar::{TimeLimit, WorkingCalendar};
 use linli_domain::ids::{CommunityId, OrganisationId, PersonId};
+use linli_domain::notifications::Topic;
 use linli_domain::work_orders::state::{Limits, WorkOrderState};
 use linli_domain::work_orders::{Channel, EventKind, Priority, Rating, Status};
 use serde::Serialize;
@@ -89,21 +90,30 @@ pub struct WorkOrderRow {
 }
 
 impl WorkOrderRow {
-    pub fn status(&self) -> Status {
-        Status::parse(&self.status).unwrap_or(Status::Submitted)
+    /// The status; a value this version does not know is corrupt data, not a default.
+    pub fn status(&self) -> StoreResult<Status> {
+        Status::parse(&self.status).map_err(|_| self.corrupt("status", &self.status))
     }
 
-    pub fn channel(&self) -> Channel {
-        Channel::parse(&self.channel).unwrap_or(Channel::App)
+    pub fn channel(&self) -> StoreResult<Channel> {
+        Channel::parse(&self.channel).map_err(|_| self.corrupt("channel", &self.channel))
+    }
+
+    fn corrupt(&self, column: &str, value: &str) -> StoreError {
+        StoreError::Corrupt(format!(
+            "work order {} has the unknown {column} {value:?}",
+            self.id
+        ))
     }
 
     /// The changeable part, for the domain to compute the next state from.
-    pub fn state(&self, co_handlers: &[i64]) -> WorkOrderState {
-        WorkOrderState {
-            status: self.status(),
+    pub fn state(&self, co_handlers: &[i64]) -> StoreResult<WorkOrderState> {
+        Ok(WorkOrderState {
+            status: self.status()?,
             lead: self.lead_organisation_id.map(OrganisationId),
             co_handlers: co_handlers.iter().copied().map(OrganisationId).collect(),
-            priority: Priority::parse(&self.priority).unwrap_or(Priority::Normal),
+            priority: Priority::parse(&self.priority)
+                .map_err(|_| self.corrupt("priority", &self.priority))?,
             is_public: self.is_public,
             escalated: self.escalated,
             supervised: self.supervised,
@@ -122,7 +132,7 @@ impl WorkOrderRow {
             extension_requested_until: self.extension_requested_until,
             merged_into: self.merged_into_id,
             overdue_alerted_at: self.overdue_alerted_at,
-        }
+        })
     }
 }
 
@@ -177,7 +187,7 @@ pub struct NewEvent {
 
 /// A message for the outbox, written with the change it announces.
 pub struct OutboxMessage {
-    pub topic: &'static str,
+    pub topic: Topic,
     pub payload: serde_json::Value,
 }
 
@@ -641,25 +651,18 @@ impl Store {
                     return Err(StoreError::Conflict("visit.not_linkable"));
                 }
             }
-            let payloads: Vec<String> = rows
+            let outbox: Vec<crate::outbox::OutboxEntry> = rows
                 .iter()
-                .map(|created| serde_json::json!({ "number": created.number }).to_string())
+                .zip(orders)
+                .map(|(created, (_, at))| crate::outbox::OutboxEntry {
+                    topic: Topic::WorkOrderSubmitted,
+                    community_id: Some(created.community_id),
+                    work_order_id: Some(created.id),
+                    payload: serde_json::json!({ "number": created.number }),
+                    at: *at,
+                })
                 .collect();
-            let mut outbox = sqlx::QueryBuilder::new(
-                "INSERT INTO outbox (topic, community_id, work_order_id, payload, created_at, next_attempt_at) ",
-            );
-            outbox.push_values(
-                rows.iter().zip(orders).zip(&payloads),
-                |mut row, ((created, (_, at)), payload)| {
-                    row.push("'work_order.submitted'")
-                        .push_bind(created.community_id)
-                        .push_bind(created.id)
-                        .push_bind(payload.as_str())
-                        .push_bind(stored_time(*at))
-                        .push_bind(stored_time(*at));
-                },
-            );
-            outbox.build().execute(&mut *tx).await?;
+            crate::outbox::write_outbox!(tx, &outbox);
             crate::statistics::write_stats!(tx, &stats);
             tx.commit().await?;
             rows.into_iter()
@@ -874,18 +877,18 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             }
-            for message in &action.outbox {
-                sqlx::query(
-                    "INSERT INTO outbox (topic, community_id, work_order_id, payload, created_at, next_attempt_at)
-                     SELECT $1, community_id, id, $2, $3, $3 FROM work_orders WHERE id = $4",
-                )
-                .bind(message.topic)
-                .bind(message.payload.to_string())
-                .bind(now)
-                .bind(action.work_order_id)
-                .execute(&mut *tx)
-                .await?;
-            }
+            let outbox: Vec<crate::outbox::OutboxEntry> = action
+                .outbox
+                .iter()
+                .map(|message| crate::outbox::OutboxEntry {
+                    topic: message.topic,
+                    community_id: Some(action.stats.key.community_id),
+                    work_order_id: Some(action.work_order_id),
+                    payload: message.payload.clone(),
+                    at: now,
+                })
+                .collect();
+            crate::outbox::write_outbox!(tx, &outbox);
             let mut stats = crate::statistics::StatsWrites::default();
             stats.add(&action.stats, now);
             crate::statistics::write_stats!(tx, &stats);
@@ -1068,9 +1071,9 @@ impl Store {
         batch: i64,
     ) -> StoreResult<Vec<i64>> {
         let now = stored_time(now);
-        let due: Vec<(i64, i64)> = on_pool!(&self.db, |pool| {
-            sqlx::query_as::<_, (i64, i64)>(
-                "SELECT id, number FROM work_orders
+        let due: Vec<(i64, i64, i64)> = on_pool!(&self.db, |pool| {
+            sqlx::query_as::<_, (i64, i64, i64)>(
+                "SELECT id, number, community_id FROM work_orders
                  WHERE status IN ('dispatched', 'in_progress') AND resolve_deadline < $1 AND overdue_alerted_at IS NULL
                  ORDER BY resolve_deadline LIMIT $2",
             )
@@ -1080,7 +1083,7 @@ impl Store {
             .await
         })?;
         let mut marked = Vec::with_capacity(due.len());
-        for (id, number) in due {
+        for (id, number, community_id) in due {
             let changed = on_pool!(&self.db, |pool| {
                 let mut tx = pool.begin().await?;
                 let updated = sqlx::query(
@@ -1100,15 +1103,14 @@ impl Store {
                     .bind(now)
                     .execute(&mut *tx)
                     .await?;
-                    sqlx::query(
-                        "INSERT INTO outbox (topic, community_id, work_order_id, payload, created_at, next_attempt_at)
-                         SELECT 'work_order.overdue', community_id, id, $1, $2, $2 FROM work_orders WHERE id = $3",
-                    )
-                    .bind(serde_json::json!({ "number": number }).to_string())
-                    .bind(now)
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
+                    let outbox = [crate::outbox::OutboxEntry {
+                        topic: Topic::WorkOrderOverdue,
+                        community_id: Some(community_id),
+                        work_order_id: Some(id),
+                        payload: serde_json::json!({ "number": number }),
+                        at: now,
+                    }];
+                    crate::outbox::write_outbox!(tx, &outbox);
                 }
                 tx.commit().await?;
                 Ok::<_, StoreError>(updated.rows_affected() == 1)

@@ -58,6 +58,7 @@ use utoipa::{Modify, OpenApi};
         crate::notification_rules::reset,
         crate::notify::inbox,
         crate::notify::mark_read,
+        crate::notify::announce,
         crate::work_orders::create,
         crate::work_orders::get,
         crate::work_orders::list,

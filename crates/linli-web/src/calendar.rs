@@ -2,16 +2,14 @@
 //! system administrator when the State Council publishes next year's schedule.
 
 use crate::auth::CurrentUser;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::extract::{ApiJson, ApiPath};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use chrono::{Datelike, NaiveDate};
-use linli_domain::ValidationError;
-use linli_domain::permissions::{Place, RegistryAction};
-use linli_domain::registry::Name;
+use chrono::NaiveDate;
+use linli_app::calendar::{self, HolidayRequest};
 use linli_store::work_orders::Holiday;
 use serde::Deserialize;
 
@@ -29,7 +27,7 @@ pub async fn list(
     _user: CurrentUser,
     ApiPath(year): ApiPath<i32>,
 ) -> ApiResult<Json<Vec<Holiday>>> {
-    Ok(Json(state.store.holidays(Some(year)).await?))
+    Ok(Json(calendar::holidays(&state, year).await?))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -38,6 +36,16 @@ pub struct HolidayInput {
     pub(crate) day: NaiveDate,
     pub(crate) kind: String,
     pub(crate) name: String,
+}
+
+impl From<HolidayInput> for HolidayRequest {
+    fn from(input: HolidayInput) -> Self {
+        Self {
+            day: input.day,
+            kind: input.kind,
+            name: input.name,
+        }
+    }
 }
 
 /// Replaces a year's days off and swapped working days, all at once.
@@ -57,26 +65,7 @@ pub async fn replace(
     ApiPath(year): ApiPath<i32>,
     ApiJson(days): ApiJson<Vec<HolidayInput>>,
 ) -> ApiResult<StatusCode> {
-    user.require(RegistryAction::ManageStreets, Place::Global)?;
-    let mut holidays = Vec::with_capacity(days.len());
-    for day in days {
-        if day.day.year() != year {
-            return Err(ValidationError::new("calendar.day_outside_year", "day").into());
-        }
-        if day.kind != "off" && day.kind != "work" {
-            return Err(ValidationError::new("calendar.kind_unknown", "kind").into());
-        }
-        let name = Name::parse(&day.name, "name", 40)?;
-        holidays.push(Holiday {
-            day: day.day,
-            kind: day.kind,
-            name: name.into_string(),
-        });
-    }
-    state
-        .store
-        .replace_holidays(year, &holidays)
-        .await
-        .map_err(ApiError::from)?;
+    let days: Vec<HolidayRequest> = days.into_iter().map(HolidayRequest::from).collect();
+    calendar::replace_year(&state, &user, year, &days).await?;
     Ok(StatusCode::NO_CONTENT)
 }

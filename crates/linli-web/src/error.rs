@@ -6,6 +6,7 @@ use crate::locale::{field_label, text};
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use linli_app::{AppError, Refusal};
 use linli_domain::ValidationError;
 use linli_store::StoreError;
 use serde_json::json;
@@ -52,15 +53,6 @@ impl ApiError {
             .with_arg("detail", detail)
     }
 
-    pub fn too_many_attempts(retry_after_seconds: u64) -> Self {
-        let minutes = retry_after_seconds.div_ceil(60).to_string();
-        Self {
-            retry_after_seconds: Some(retry_after_seconds),
-            ..Self::new(StatusCode::TOO_MANY_REQUESTS, "auth.too_many_attempts")
-        }
-        .with_arg("minutes", minutes)
-    }
-
     pub fn internal() -> Self {
         Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal.error")
     }
@@ -84,21 +76,44 @@ impl From<ValidationError> for ApiError {
     }
 }
 
+/// The one place where what the use cases answer becomes an HTTP status.
+impl From<AppError> for ApiError {
+    fn from(error: AppError) -> Self {
+        let code = error.code();
+        match error {
+            AppError::Invalid { field, args, .. } => Self {
+                field: Some(field),
+                args,
+                ..Self::new(StatusCode::UNPROCESSABLE_ENTITY, code)
+            },
+            AppError::Refused { refusal, args, .. } => {
+                let (status, retry_after_seconds) = match refusal {
+                    Refusal::Unauthenticated => (StatusCode::UNAUTHORIZED, None),
+                    Refusal::Forbidden => (StatusCode::FORBIDDEN, None),
+                    Refusal::TooSoon {
+                        retry_after_seconds,
+                    } => (StatusCode::TOO_MANY_REQUESTS, retry_after_seconds),
+                };
+                Self {
+                    args,
+                    retry_after_seconds,
+                    ..Self::new(status, code)
+                }
+            }
+            AppError::NotFound(_) => Self::new(StatusCode::NOT_FOUND, code),
+            AppError::Conflict(_) => Self::new(StatusCode::CONFLICT, code),
+            AppError::TooLarge(_) => Self::new(StatusCode::PAYLOAD_TOO_LARGE, code),
+            AppError::Unsupported(_) => Self::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, code),
+            AppError::Unavailable => Self::new(StatusCode::SERVICE_UNAVAILABLE, code),
+            // Logged where it was made, with what was being done.
+            AppError::Internal(_) => Self::internal(),
+        }
+    }
+}
+
 impl From<StoreError> for ApiError {
     fn from(error: StoreError) -> Self {
-        match error {
-            StoreError::NotFound(code) => Self::not_found(code),
-            StoreError::Conflict(code) => Self::new(StatusCode::CONFLICT, code),
-            StoreError::Invalid(validation) => validation.into(),
-            ref unavailable if unavailable.is_unavailable() => {
-                tracing::warn!(error = %unavailable, "database unavailable");
-                Self::new(StatusCode::SERVICE_UNAVAILABLE, "internal.unavailable")
-            }
-            other => {
-                tracing::error!(error = %other, "request failed");
-                Self::internal()
-            }
-        }
+        AppError::from(error).into()
     }
 }
 

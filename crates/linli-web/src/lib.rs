@@ -1,7 +1,7 @@
-//! Linli's HTTP interface: the pages people use, the JSON API under `/api/v1`, health
-//! checks and metrics.
-//! Handlers parse input into domain values, ask the domain whether the caller may act,
-//! and call the store; every error leaves as one JSON shape with a stable code.
+//! Linli's HTTP interface: the pages people use, the JSON API under `/api/v1`, live
+//! streams, health checks and metrics. A handler parses its input, calls the use case
+//! (`linli-app`) and maps the answer; every error leaves as one JSON shape with a stable
+//! code, mapped in one place (`error.rs`).
 
 rust_i18n::i18n!("locales", fallback = "zh-CN");
 
@@ -14,7 +14,6 @@ mod extract;
 mod health;
 mod live;
 mod locale;
-pub mod mail;
 mod metrics;
 pub(crate) mod notification_rules;
 pub mod notify;
@@ -30,6 +29,7 @@ pub mod work_orders;
 
 pub use api_docs::ApiDoc;
 pub use error::ApiError;
+pub use linli_app::notifications::mail;
 pub use locale::Locale;
 pub use state::{AppState, WebConfig};
 
@@ -115,6 +115,7 @@ pub fn router(state: AppState) -> Router {
             "/notification-rules/{topic}",
             put(notification_rules::put).delete(notification_rules::reset),
         )
+        .route("/announcements", post(notify::announce))
         .route("/notifications", get(notify::inbox))
         .route("/notifications/read", post(notify::mark_read))
         .route("/screens/{id}", delete(screen::revoke_screen))

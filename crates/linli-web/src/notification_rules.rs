@@ -6,16 +6,13 @@
 use crate::auth::CurrentUser;
 use crate::error::ApiResult;
 use crate::extract::{ApiJson, ApiQuery};
-use crate::notify::{CommunityQuery, may_configure};
+use crate::notify::CommunityQuery;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
-use linli_domain::ids::{CommunityId, PersonId};
-use linli_domain::notifications::{
-    TOPICS, audiences_from_text, audiences_to_text, default_audiences, parse_audiences, parse_topic,
-};
+use linli_app::notifications::{self as use_cases, RuleInForce};
 use serde::{Deserialize, Serialize};
 
 /// The rule in force for one topic.
@@ -41,36 +38,24 @@ pub struct RuleInput {
     audiences: Vec<String>,
 }
 
-/// The rules in force for every topic of a community.
-pub async fn rules_in_force(state: &AppState, community: CommunityId) -> ApiResult<Vec<RuleView>> {
-    let chosen = state.store.notification_rules(community).await?;
-    Ok(TOPICS
-        .into_iter()
-        .map(
-            |topic| match chosen.iter().find(|rule| rule.topic == topic) {
-                Some(rule) => RuleView {
-                    topic,
-                    audiences: audiences_from_text(&rule.audiences)
-                        .into_iter()
-                        .map(|audience| audience.as_str())
-                        .collect(),
-                    is_default: false,
-                    updated_by: Some(rule.updated_by),
-                    updated_at: Some(rule.updated_at),
-                },
-                None => RuleView {
-                    topic,
-                    audiences: default_audiences(topic)
-                        .iter()
-                        .map(|audience| audience.as_str())
-                        .collect(),
-                    is_default: true,
-                    updated_by: None,
-                    updated_at: None,
-                },
-            },
-        )
-        .collect())
+impl From<RuleInForce> for RuleView {
+    fn from(rule: RuleInForce) -> Self {
+        Self {
+            topic: rule.topic.as_str(),
+            audiences: rule
+                .audiences
+                .into_iter()
+                .map(|audience| audience.as_str())
+                .collect(),
+            is_default: rule.is_default,
+            updated_by: rule.updated_by,
+            updated_at: rule.updated_at,
+        }
+    }
+}
+
+fn views(rules: Vec<RuleInForce>) -> Vec<RuleView> {
+    rules.into_iter().map(RuleView::from).collect()
 }
 
 /// `GET /api/v1/notification-rules?community_id=`
@@ -88,50 +73,9 @@ pub async fn list(
     user: CurrentUser,
     ApiQuery(query): ApiQuery<CommunityQuery>,
 ) -> ApiResult<Json<Vec<RuleView>>> {
-    may_configure(&state, &user, query.community_id).await?;
-    Ok(Json(
-        rules_in_force(&state, CommunityId(query.community_id)).await?,
-    ))
-}
-
-/// Puts a topic back on the default rule; shared with the administration page.
-pub async fn reset_rule(
-    state: &AppState,
-    user: &CurrentUser,
-    community: i64,
-    topic: &str,
-) -> ApiResult<()> {
-    may_configure(state, user, community).await?;
-    let topic = parse_topic(topic)?;
-    state
-        .store
-        .clear_notification_rule(CommunityId(community), topic)
-        .await?;
-    Ok(())
-}
-
-/// Sets a community's own rule for a topic; shared with the administration page.
-pub async fn set_rule(
-    state: &AppState,
-    user: &CurrentUser,
-    community: i64,
-    topic: &str,
-    audiences: &[String],
-) -> ApiResult<()> {
-    may_configure(state, user, community).await?;
-    let topic = parse_topic(topic)?;
-    let audiences = parse_audiences(audiences)?;
-    state
-        .store
-        .set_notification_rule(
-            CommunityId(community),
-            topic,
-            &audiences_to_text(&audiences),
-            PersonId(user.person.0),
-            state.clock.now(),
-        )
-        .await?;
-    Ok(())
+    Ok(Json(views(
+        use_cases::rules(&state, &user, query.community_id).await?,
+    )))
 }
 
 /// `PUT /api/v1/notification-rules/{topic}`
@@ -151,10 +95,10 @@ pub async fn put(
     Path(topic): Path<String>,
     ApiJson(input): ApiJson<RuleInput>,
 ) -> ApiResult<Json<Vec<RuleView>>> {
-    set_rule(&state, &user, input.community_id, &topic, &input.audiences).await?;
-    Ok(Json(
-        rules_in_force(&state, CommunityId(input.community_id)).await?,
-    ))
+    use_cases::set_rule(&state, &user, input.community_id, &topic, &input.audiences).await?;
+    Ok(Json(views(
+        use_cases::rules(&state, &user, input.community_id).await?,
+    )))
 }
 
 /// `DELETE /api/v1/notification-rules/{topic}?community_id=`: back to the default.
@@ -176,6 +120,6 @@ pub async fn reset(
     Path(topic): Path<String>,
     ApiQuery(query): ApiQuery<CommunityQuery>,
 ) -> ApiResult<StatusCode> {
-    reset_rule(&state, &user, query.community_id, &topic).await?;
+    use_cases::reset_rule(&state, &user, query.community_id, &topic).await?;
     Ok(StatusCode::NO_CONTENT)
 }

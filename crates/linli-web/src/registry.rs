@@ -2,60 +2,24 @@
 //! organisations.
 
 use crate::auth::CurrentUser;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::extract::{ApiJson, ApiPath};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use linli_domain::ids::{BuildingId, CommunityId, EstateId, StreetId, UnitId};
-use linli_domain::permissions::{Place, RegistryAction, is_global_admin};
-use linli_domain::registry::{BuildingLayout, Name, NumberRange, OrganisationKind};
-use linli_domain::roles::Scope;
+use linli_app::registry;
 use linli_store::registry::{
     Building, Community, Estate, LayoutSummary, Organisation, Room, Street, Unit,
 };
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
 
-const NAME_MAX: usize = 60;
-const NUMBER_MAX: usize = 16;
-
-/// The communities the caller may see: every one for a system administrator, else those
-/// of their streets, their community roles and their rooms.
+/// The communities the caller may see (`linli_app::registry`).
 pub(crate) async fn visible_communities(
     state: &AppState,
     user: &CurrentUser,
 ) -> ApiResult<Vec<Community>> {
-    let homes = state.store.room_communities_of(user.person).await?;
-    visible_communities_with_homes(state, user, &homes).await
-}
-
-/// [`visible_communities`], when the communities of the caller's rooms (`homes`) are
-/// already known.
-pub(crate) async fn visible_communities_with_homes(
-    state: &AppState,
-    user: &CurrentUser,
-    homes: &[i64],
-) -> ApiResult<Vec<Community>> {
-    let grants = user.grants();
-    let everything = is_global_admin(&grants);
-    // Communities are reference data this instance keeps a copy of: no read here.
-    Ok(state
-        .store
-        .communities(None)
-        .await?
-        .into_iter()
-        .filter(|community| {
-            everything
-                || homes.contains(&community.id)
-                || grants.iter().any(|grant| match grant.scope {
-                    Scope::Street(street) => street.0 == community.street_id,
-                    Scope::Community(id) => id.0 == community.id,
-                    _ => false,
-                })
-        })
-        .collect())
+    Ok(linli_app::registry::visible_communities(state, user).await?)
 }
 
 #[utoipa::path(
@@ -70,24 +34,7 @@ pub async fn list_streets(
     State(state): State<AppState>,
     user: CurrentUser,
 ) -> ApiResult<Json<Vec<Street>>> {
-    let all = state.store.streets().await?;
-    if is_global_admin(&user.grants()) {
-        return Ok(Json(all));
-    }
-    let mut mine = BTreeSet::new();
-    for grant in user.grants() {
-        if let Scope::Street(street) = grant.scope {
-            mine.insert(street.0);
-        }
-    }
-    for community in visible_communities(&state, &user).await? {
-        mine.insert(community.street_id);
-    }
-    Ok(Json(
-        all.into_iter()
-            .filter(|street| mine.contains(&street.id))
-            .collect(),
-    ))
+    Ok(Json(registry::visible_streets(&state, &user).await?))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -110,9 +57,7 @@ pub async fn create_street(
     user: CurrentUser,
     ApiJson(input): ApiJson<NewStreet>,
 ) -> ApiResult<(StatusCode, Json<Street>)> {
-    user.require(RegistryAction::ManageStreets, Place::Global)?;
-    let name = Name::parse(&input.name, "name", NAME_MAX)?;
-    let street = state.store.create_street(&name, state.clock.now()).await?;
+    let street = registry::create_street(&state, &user, &input.name).await?;
     Ok((StatusCode::CREATED, Json(street)))
 }
 
@@ -152,27 +97,8 @@ pub async fn create_community(
     user: CurrentUser,
     ApiJson(input): ApiJson<NewCommunity>,
 ) -> ApiResult<(StatusCode, Json<Community>)> {
-    let street = StreetId(input.street_id);
-    user.require(RegistryAction::ManageCommunities, Place::Street(street))?;
-    let name = Name::parse(&input.name, "name", NAME_MAX)?;
-    let community = state
-        .store
-        .create_community(street, &name, state.clock.now())
-        .await?;
+    let community = registry::create_community(&state, &user, input.street_id, &input.name).await?;
     Ok((StatusCode::CREATED, Json(community)))
-}
-
-/// Loads a community and checks the caller may do `action` there. A community the
-/// caller may not see at all answers 403 like one they may not change.
-pub(crate) async fn community_for(
-    state: &AppState,
-    user: &CurrentUser,
-    id: i64,
-    action: RegistryAction,
-) -> ApiResult<Community> {
-    let community = state.store.community(CommunityId(id)).await?;
-    user.require(action, community.place())?;
-    Ok(community)
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -199,15 +125,13 @@ pub async fn get_community(
     user: CurrentUser,
     ApiPath(community_id): ApiPath<i64>,
 ) -> ApiResult<Json<CommunityDetail>> {
-    let community =
-        community_for(&state, &user, community_id, RegistryAction::ViewRegistry).await?;
-    let id = CommunityId(community.id);
+    let detail = registry::community_detail(&state, &user, community_id).await?;
     Ok(Json(CommunityDetail {
-        street: state.store.street(StreetId(community.street_id)).await?,
-        estates: state.store.estates(id).await?,
-        organisations: state.store.organisations(id).await?,
-        building_count: state.store.buildings(id).await?.len(),
-        community,
+        community: detail.community,
+        street: detail.street,
+        estates: detail.estates,
+        organisations: detail.organisations,
+        building_count: detail.building_count,
     }))
 }
 
@@ -233,18 +157,8 @@ pub async fn create_estate(
     ApiPath(community_id): ApiPath<i64>,
     ApiJson(input): ApiJson<NewEstate>,
 ) -> ApiResult<(StatusCode, Json<Estate>)> {
-    let community =
-        community_for(&state, &user, community_id, RegistryAction::ManageBuildings).await?;
-    let name = Name::parse(&input.name, "name", NAME_MAX)?;
-    Ok((
-        StatusCode::CREATED,
-        Json(
-            state
-                .store
-                .create_estate(CommunityId(community.id), &name)
-                .await?,
-        ),
-    ))
+    let estate = registry::create_estate(&state, &user, community_id, &input.name).await?;
+    Ok((StatusCode::CREATED, Json(estate)))
 }
 
 #[utoipa::path(
@@ -261,10 +175,8 @@ pub async fn list_buildings(
     user: CurrentUser,
     ApiPath(community_id): ApiPath<i64>,
 ) -> ApiResult<Json<Vec<Building>>> {
-    let community =
-        community_for(&state, &user, community_id, RegistryAction::ViewRegistry).await?;
     Ok(Json(
-        state.store.buildings(CommunityId(community.id)).await?,
+        registry::buildings(&state, &user, community_id).await?,
     ))
 }
 
@@ -292,22 +204,15 @@ pub async fn create_building(
     ApiPath(community_id): ApiPath<i64>,
     ApiJson(input): ApiJson<NewBuilding>,
 ) -> ApiResult<(StatusCode, Json<Building>)> {
-    let community =
-        community_for(&state, &user, community_id, RegistryAction::ManageBuildings).await?;
-    let number = Name::parse(&input.number, "number", NUMBER_MAX)?;
-    let name = match &input.name {
-        Some(name) => Name::parse(name, "name", NAME_MAX)?,
-        None => Name::parse(&format!("{}号楼", number.as_str()), "name", NAME_MAX)?,
-    };
-    let building = state
-        .store
-        .create_building(
-            CommunityId(community.id),
-            EstateId(input.estate_id),
-            &number,
-            &name,
-        )
-        .await?;
+    let building = registry::create_building(
+        &state,
+        &user,
+        community_id,
+        input.estate_id,
+        &input.number,
+        input.name.as_deref(),
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(building)))
 }
 
@@ -318,9 +223,12 @@ pub struct RangeInput {
     pub(crate) to: u32,
 }
 
-impl RangeInput {
-    fn parse(self, field: &'static str, max: u32) -> ApiResult<NumberRange> {
-        Ok(NumberRange::new(self.from, self.to, field, max)?)
+impl From<RangeInput> for registry::Range {
+    fn from(range: RangeInput) -> Self {
+        Self {
+            from: range.from,
+            to: range.to,
+        }
     }
 }
 
@@ -332,6 +240,18 @@ pub struct BulkLayout {
     pub(crate) units: RangeInput,
     pub(crate) floors: RangeInput,
     pub(crate) rooms_per_floor: RangeInput,
+}
+
+impl From<BulkLayout> for registry::Layout {
+    fn from(layout: BulkLayout) -> Self {
+        Self {
+            estate_id: Some(layout.estate_id),
+            buildings: layout.buildings.into(),
+            units: layout.units.into(),
+            floors: layout.floors.into(),
+            rooms_per_floor: layout.rooms_per_floor.into(),
+        }
+    }
 }
 
 #[utoipa::path(
@@ -350,23 +270,8 @@ pub async fn create_buildings_in_bulk(
     ApiPath(community_id): ApiPath<i64>,
     ApiJson(input): ApiJson<BulkLayout>,
 ) -> ApiResult<(StatusCode, Json<LayoutSummary>)> {
-    let community =
-        community_for(&state, &user, community_id, RegistryAction::ManageBuildings).await?;
-    let buildings = input.buildings.parse("buildings", 999)?;
-    let layout = BuildingLayout::new(
-        input.units.parse("units", 99)?,
-        input.floors.parse("floors", 199)?,
-        input.rooms_per_floor.parse("rooms_per_floor", 99)?,
-    );
-    let summary = state
-        .store
-        .create_buildings_in_bulk(
-            CommunityId(community.id),
-            EstateId(input.estate_id),
-            buildings,
-            layout,
-        )
-        .await?;
+    let summary =
+        registry::create_buildings_in_bulk(&state, &user, community_id, input.into()).await?;
     Ok((StatusCode::CREATED, Json(summary)))
 }
 
@@ -392,19 +297,11 @@ pub async fn get_building(
     user: CurrentUser,
     ApiPath(building_id): ApiPath<i64>,
 ) -> ApiResult<Json<BuildingDetail>> {
-    let building = state.store.building(BuildingId(building_id)).await?;
-    community_for(
-        &state,
-        &user,
-        building.community_id,
-        RegistryAction::ViewRegistry,
-    )
-    .await?;
-    let id = BuildingId(building.id);
+    let detail = registry::building_detail(&state, &user, building_id).await?;
     Ok(Json(BuildingDetail {
-        units: state.store.units(id).await?,
-        rooms: state.store.rooms_of_building(id).await?,
-        building,
+        building: detail.building,
+        units: detail.units,
+        rooms: detail.rooms,
     }))
 }
 
@@ -430,24 +327,8 @@ pub async fn create_unit(
     ApiPath(building_id): ApiPath<i64>,
     ApiJson(input): ApiJson<NewUnit>,
 ) -> ApiResult<(StatusCode, Json<Unit>)> {
-    let building = state.store.building(BuildingId(building_id)).await?;
-    community_for(
-        &state,
-        &user,
-        building.community_id,
-        RegistryAction::ManageBuildings,
-    )
-    .await?;
-    let number = Name::parse(&input.number, "number", NUMBER_MAX)?;
-    Ok((
-        StatusCode::CREATED,
-        Json(
-            state
-                .store
-                .create_unit(BuildingId(building.id), &number)
-                .await?,
-        ),
-    ))
+    let unit = registry::create_unit(&state, &user, building_id, &input.number).await?;
+    Ok((StatusCode::CREATED, Json(unit)))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -474,40 +355,15 @@ pub async fn create_room(
     ApiPath(unit_id): ApiPath<i64>,
     ApiJson(input): ApiJson<NewRoom>,
 ) -> ApiResult<(StatusCode, Json<Room>)> {
-    let unit = state.store.unit(UnitId(unit_id)).await?;
-    let building = state.store.building(BuildingId(unit.building_id)).await?;
-    community_for(
+    let room = registry::create_room(
         &state,
         &user,
-        building.community_id,
-        RegistryAction::ManageBuildings,
+        unit_id,
+        input.floor,
+        &input.number,
+        input.floor_area_hundredths_m2,
     )
     .await?;
-    let number = Name::parse(&input.number, "number", NUMBER_MAX)?;
-    if !(-10..=300).contains(&input.floor) {
-        return Err(ApiError::from(linli_domain::ValidationError::new(
-            "validation.out_of_range",
-            "floor",
-        )));
-    }
-    if input
-        .floor_area_hundredths_m2
-        .is_some_and(|area| !(1..=10_000_000).contains(&area))
-    {
-        return Err(ApiError::from(linli_domain::ValidationError::new(
-            "validation.out_of_range",
-            "floor_area_hundredths_m2",
-        )));
-    }
-    let room = state
-        .store
-        .create_room(
-            UnitId(unit.id),
-            input.floor,
-            &number,
-            input.floor_area_hundredths_m2,
-        )
-        .await?;
     Ok((StatusCode::CREATED, Json(room)))
 }
 
@@ -525,10 +381,8 @@ pub async fn list_organisations(
     user: CurrentUser,
     ApiPath(community_id): ApiPath<i64>,
 ) -> ApiResult<Json<Vec<Organisation>>> {
-    let community =
-        community_for(&state, &user, community_id, RegistryAction::ViewRegistry).await?;
     Ok(Json(
-        state.store.organisations(CommunityId(community.id)).await?,
+        registry::organisations(&state, &user, community_id).await?,
     ))
 }
 
@@ -555,18 +409,8 @@ pub async fn create_organisation(
     ApiPath(community_id): ApiPath<i64>,
     ApiJson(input): ApiJson<NewOrganisation>,
 ) -> ApiResult<(StatusCode, Json<Organisation>)> {
-    let community = community_for(
-        &state,
-        &user,
-        community_id,
-        RegistryAction::ManageOrganisations,
-    )
-    .await?;
-    let kind = OrganisationKind::parse(&input.kind)?;
-    let name = Name::parse(&input.name, "name", NAME_MAX)?;
-    let organisation = state
-        .store
-        .create_organisation(CommunityId(community.id), kind, &name)
-        .await?;
+    let organisation =
+        registry::create_organisation(&state, &user, community_id, &input.kind, &input.name)
+            .await?;
     Ok((StatusCode::CREATED, Json(organisation)))
 }

@@ -9,7 +9,6 @@
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiJson, ApiPath};
-use crate::live::Change;
 use crate::locale::text;
 use crate::pages::{PageError, Viewer};
 use crate::state::AppState;
@@ -21,10 +20,11 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{Html, IntoResponse, Response};
 use chrono::Datelike;
 use futures_util::stream::Stream;
+use linli_app::live::Change;
+use linli_domain::access;
 use linli_domain::calendar::shanghai;
 use linli_domain::ids::{CommunityId, StreetId};
 use linli_domain::permissions::Place;
-use linli_domain::roles::{Role, Scope};
 use linli_store::passwords::{new_session_token, token_hash};
 use linli_store::work_orders::{ListOrder, WorkOrderFilter};
 use serde::{Deserialize, Serialize};
@@ -412,22 +412,22 @@ async fn admit(
     }
     let signed_in = viewer.require()?;
     let (communities, _) = covered(state, scope).await?;
-    let user = &signed_in.user;
-    let watches_all = communities
-        .iter()
-        .all(|community| crate::work_orders::access::is_staff(user, CommunityId(*community)))
-        || user.grants().iter().any(|grant| {
-            matches!(grant.role, Role::StreetOverseer | Role::Admin)
-                && match (grant.scope, scope) {
-                    (Scope::Global, _) => true,
-                    (Scope::Street(street), ScreenScope::Street(id)) => street.0 == id,
-                    (Scope::Street(street), ScreenScope::Community(_)) => signed_in
-                        .community
-                        .as_ref()
-                        .is_some_and(|community| community.street_id == street.0),
-                    _ => false,
-                }
-        });
+    let mut places = Vec::with_capacity(communities.len());
+    for community in &communities {
+        places.push(
+            state
+                .store
+                .community(CommunityId(*community))
+                .await?
+                .place(),
+        );
+    }
+    let scope_place = match scope {
+        ScreenScope::Community(_) => places.first().copied(),
+        ScreenScope::Street(id) => Some(Place::Street(StreetId(id))),
+    };
+    let watches_all =
+        scope_place.is_some_and(|place| access::may_watch(signed_in.user.grants(), place, &places));
     if !watches_all {
         return Err(ApiError::forbidden().into());
     }
@@ -574,7 +574,7 @@ async fn may_manage(state: &AppState, user: &CurrentUser, scope: ScreenScope) ->
         ScreenScope::Community(id) => Some(CommunityId(id)),
         ScreenScope::Street(_) => None,
     };
-    user.require_office_head(place, community)
+    Ok(user.require_office_head(place, community)?)
 }
 
 /// `POST /api/v1/screens`: a token for an office television.

@@ -1,14 +1,14 @@
-use crate::live::LiveHub;
 use crate::metrics::Metrics;
 use crate::screen::ScreenFeeds;
-use crate::work_orders::batching::CreateQueue;
 use chrono::Duration;
+use linli_app::App;
 use linli_domain::clock::Clock;
 use linli_store::Store;
 use linli_store::blobs::BlobStore;
 use std::sync::Arc;
 
-/// Settings of the HTTP layer, taken from the server's configuration.
+/// Settings of the server, taken from its configuration: those of the use cases and
+/// those of the HTTP layer.
 #[derive(Debug, Clone)]
 pub struct WebConfig {
     /// Demo mode lets the published demo password sign in; never on a real deployment.
@@ -31,43 +31,64 @@ pub struct WebConfig {
 
 impl Default for WebConfig {
     fn default() -> Self {
+        let app = linli_app::Settings::default();
         Self {
-            demo_mode: false,
-            session_idle_timeout: Duration::days(14),
+            demo_mode: app.demo_mode,
+            session_idle_timeout: app.session_idle_timeout,
             trust_forwarded_for: false,
-            throttle_window: Duration::minutes(15),
-            max_failures_per_login: 5,
-            max_failures_per_address: 30,
+            throttle_window: app.throttle_window,
+            max_failures_per_login: app.max_failures_per_login,
+            max_failures_per_address: app.max_failures_per_address,
             secure_cookies: false,
-            delivery_retry_base: std::time::Duration::from_secs(10),
-            mail: None,
+            delivery_retry_base: app.delivery_retry_base,
+            mail: app.mail,
         }
     }
 }
 
+impl WebConfig {
+    fn app_settings(&self) -> linli_app::Settings {
+        linli_app::Settings {
+            demo_mode: self.demo_mode,
+            session_idle_timeout: self.session_idle_timeout,
+            throttle_window: self.throttle_window,
+            max_failures_per_login: self.max_failures_per_login,
+            max_failures_per_address: self.max_failures_per_address,
+            delivery_retry_base: self.delivery_retry_base,
+            mail: self.mail.clone(),
+        }
+    }
+}
+
+/// The texts of notifications come from this crate's translation files.
+struct Translations;
+
+impl linli_app::Texts for Translations {
+    fn text(&self, key: &str, args: &[(&str, String)]) -> String {
+        crate::locale::text(key, args)
+    }
+}
+
+/// What every handler gets: the use cases ([`App`], which it dereferences to) and what
+/// only the HTTP layer needs.
 #[derive(Clone)]
 pub struct AppState {
-    pub store: Store,
-    pub clock: Arc<dyn Clock>,
+    pub app: App,
     pub config: Arc<WebConfig>,
-    /// Where uploaded photos are kept.
-    pub blobs: Arc<dyn BlobStore>,
-    /// New work orders are written through this queue (group commit).
-    pub(crate) creates: CreateQueue,
     pub(crate) metrics: Arc<Metrics>,
-    /// Committed changes, for live pages and big screens (and the other instances).
-    pub live: Arc<LiveHub>,
     pub(crate) screens: Arc<ScreenFeeds>,
-    /// For deliveries to channels.
-    pub(crate) http: reqwest::Client,
-    /// Where SMS deliveries go (the logging provider unless a deployment sets one).
-    pub sms: Arc<dyn crate::notify::SmsProvider>,
-    /// Where email deliveries go, when the deployment has a mail relay.
-    pub mailer: Option<Arc<dyn crate::mail::Mailer>>,
     /// Whether this instance is the one running background jobs.
     jobs_leader: Arc<std::sync::atomic::AtomicBool>,
     /// Set when the server stops, so that endless streams end and let it.
     stopping: Arc<tokio::sync::watch::Sender<bool>>,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = App;
+
+    fn deref(&self) -> &App {
+        &self.app
+    }
 }
 
 impl AppState {
@@ -79,34 +100,18 @@ impl AppState {
         config: WebConfig,
         blobs: Arc<dyn BlobStore>,
     ) -> Self {
-        let creates = CreateQueue::start(store.clone());
-        let live = LiveHub::start(store.clone());
-        // The relay was checked when the configuration was read; one that still fails
-        // here leaves email channels refused rather than the server down.
-        let mailer = config.mail.as_ref().and_then(|relay| {
-            match crate::mail::SmtpMailer::new(relay, crate::notify::SEND_TIMEOUT) {
-                Ok(mailer) => Some(Arc::new(mailer) as Arc<dyn crate::mail::Mailer>),
-                Err(error) => {
-                    tracing::error!(%error, "the mail relay is unusable: email channels are off");
-                    None
-                }
-            }
-        });
-        Self {
+        let app = App::new(
             store,
             clock,
-            config: Arc::new(config),
+            config.app_settings(),
             blobs,
-            creates,
+            Arc::new(Translations),
+        );
+        Self {
+            app,
+            config: Arc::new(config),
             metrics: Arc::new(Metrics::new()),
-            live,
             screens: Arc::new(ScreenFeeds::default()),
-            http: reqwest::Client::builder()
-                .user_agent(concat!("Linli/", env!("CARGO_PKG_VERSION")))
-                .build()
-                .unwrap_or_default(),
-            sms: Arc::new(crate::notify::LoggingSms),
-            mailer,
             jobs_leader: Arc::default(),
             stopping: Arc::new(tokio::sync::watch::channel(false).0),
         }

@@ -4,22 +4,17 @@
 //! change, never by scanning work orders.
 
 use crate::auth::CurrentUser;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::extract::ApiQuery;
 use crate::locale::text;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
-use chrono::{Datelike, NaiveDate};
-use linli_domain::ValidationError;
-use linli_domain::calendar::shanghai;
-use linli_domain::ids::{CommunityId, StreetId};
-use linli_domain::permissions::{Place, RegistryAction};
-use linli_domain::roles::Role;
-use linli_domain::statistics::{Counts, median_minutes};
-use linli_store::registry::Community;
+use chrono::NaiveDate;
+use linli_app::statistics::{self, Breakdown, StatisticsReport, StatisticsRequest};
+use linli_domain::statistics::Counts;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -83,40 +78,44 @@ pub struct Statistics {
     pub(crate) now: Now,
 }
 
-fn is_overseer(user: &CurrentUser) -> bool {
-    user.grants()
-        .iter()
-        .any(|grant| matches!(grant.role, Role::StreetOverseer | Role::Admin))
+impl From<StatisticsQuery> for StatisticsRequest {
+    fn from(query: StatisticsQuery) -> Self {
+        Self {
+            community_id: query.community_id,
+            street_id: query.street_id,
+            from: query.from,
+            to: query.to,
+        }
+    }
 }
 
-/// The communities a request covers, once the caller may see their statistics.
-async fn covered(
-    state: &AppState,
-    user: &CurrentUser,
-    query: &StatisticsQuery,
-) -> ApiResult<Vec<Community>> {
-    match (query.community_id, query.street_id) {
-        (Some(id), None) => {
-            let community = state.store.community(CommunityId(id)).await?;
-            let place = community.place();
-            let allowed = user.may(RegistryAction::ViewPeople, place)
-                || (user.may(RegistryAction::ViewRegistry, place) && is_overseer(user));
-            if allowed {
-                Ok(vec![community])
-            } else {
-                Err(ApiError::forbidden())
-            }
+fn slice(breakdown: Breakdown) -> Slice {
+    let name = breakdown
+        .name
+        .unwrap_or_else(|| text("statistics.unassigned", &[]));
+    Slice::new(breakdown.id, breakdown.key, name, breakdown.counts)
+}
+
+impl From<StatisticsReport> for Statistics {
+    fn from(report: StatisticsReport) -> Self {
+        let slices = |rows: Vec<Breakdown>| rows.into_iter().map(slice).collect();
+        Self {
+            from: report.from,
+            to: report.to,
+            communities: report.communities,
+            totals: Slice::new(None, None, text("statistics.total", &[]), report.totals),
+            median_minutes_to_sign: report.median_minutes_to_sign,
+            median_minutes_to_resolve: report.median_minutes_to_resolve,
+            by_category: slices(report.by_category),
+            by_building: slices(report.by_building),
+            by_organisation: slices(report.by_organisation),
+            by_month: slices(report.by_month),
+            now: Now {
+                by_status: report.by_status_now,
+                open: report.open_now,
+                overdue: report.overdue_now,
+            },
         }
-        (None, Some(id)) => {
-            let street = StreetId(id);
-            state.store.street(street).await?;
-            if !(user.may(RegistryAction::ViewRegistry, Place::Street(street)) && is_overseer(user))
-            {
-                return Err(ApiError::forbidden());
-            }
-            Ok(state.store.communities(Some(street)).await?)
-        }
-        _ => Err(ValidationError::new("statistics.scope_required", "community_id").into()),
     }
 }
 
@@ -134,83 +133,9 @@ pub async fn get(
     user: CurrentUser,
     ApiQuery(query): ApiQuery<StatisticsQuery>,
 ) -> ApiResult<Json<Statistics>> {
-    let communities = covered(&state, &user, &query).await?;
-    let today = state.clock.now().with_timezone(&shanghai()).date_naive();
-    let to = query.to.unwrap_or(today);
-    let from = query.from.unwrap_or_else(|| to.with_day(1).unwrap_or(to));
-    if from > to || (to - from).num_days() > 3 * 366 {
-        return Err(ValidationError::new("statistics.range_invalid", "from").into());
-    }
-    let ids: Vec<i64> = communities.iter().map(|community| community.id).collect();
-    let report = state
-        .store
-        .statistics(&ids, from, to, state.clock.now())
-        .await?;
-
-    let mut categories = HashMap::new();
-    let mut buildings = HashMap::new();
-    let mut organisations = HashMap::new();
-    for community in &communities {
-        let id = CommunityId(community.id);
-        let prefix = if communities.len() > 1 {
-            format!("{} ", community.name)
-        } else {
-            String::new()
-        };
-        for category in state.store.categories(id).await? {
-            categories.insert(category.id, category.name);
-        }
-        for building in state.store.buildings(id).await? {
-            buildings.insert(building.id, format!("{prefix}{}", building.name));
-        }
-        for organisation in state.store.organisations(id).await? {
-            organisations.insert(organisation.id, organisation.name);
-        }
-    }
-    let unnamed = text("statistics.unassigned", &[]);
-    let named = |names: &HashMap<i64, String>, rows: &[(i64, Counts)]| -> Vec<Slice> {
-        rows.iter()
-            .filter(|(_, counts)| !counts.is_zero())
-            .map(|(id, counts)| {
-                let name = names.get(id).cloned().unwrap_or_else(|| unnamed.clone());
-                Slice::new((*id != 0).then_some(*id), None, name, *counts)
-            })
-            .collect()
-    };
-    let mut months: BTreeMap<String, Counts> = BTreeMap::new();
-    for (day, counts) in report.by_month.iter().chain(&report.by_day) {
-        *months
-            .entry(format!("{:04}-{:02}", day.year(), day.month()))
-            .or_default() += *counts;
-    }
-    let open = report
-        .status_now
-        .iter()
-        .filter(|(status, _)| !matches!(status.as_str(), "closed" | "cancelled"))
-        .map(|(_, count)| count)
-        .sum();
-    Ok(Json(Statistics {
-        from,
-        to,
-        communities: ids,
-        totals: Slice::new(None, None, text("statistics.total", &[]), report.totals),
-        median_minutes_to_sign: median_minutes(&report.sign_histogram),
-        median_minutes_to_resolve: median_minutes(&report.resolve_histogram),
-        by_category: named(&categories, &report.by_category),
-        by_building: named(&buildings, &report.by_building),
-        by_organisation: named(&organisations, &report.by_organisation),
-        by_month: months
-            .into_iter()
-            .map(|(month, counts)| Slice::new(None, Some(month.clone()), month, counts))
-            .collect(),
-        now: Now {
-            by_status: report
-                .status_now
-                .into_iter()
-                .filter(|(_, count)| *count != 0)
-                .collect(),
-            open,
-            overdue: report.overdue_now,
-        },
-    }))
+    Ok(Json(
+        statistics::report(&state, &user, &query.into())
+            .await?
+            .into(),
+    ))
 }

@@ -148,8 +148,8 @@ async fn housekeeping(state: AppState) {
             continue;
         }
         last_run = Some(tokio::time::Instant::now());
-        match linli_web::work_orders::jobs::run_due_rules(&state).await {
-            Ok(report) if report != linli_web::work_orders::jobs::DueRulesReport::default() => {
+        match linli_app::work_orders::jobs::run_due_rules(&state).await {
+            Ok(report) if report != linli_app::work_orders::jobs::DueRulesReport::default() => {
                 tracing::info!(
                     newly_overdue = report.newly_overdue,
                     closed_by_rule = report.closed_by_rule,
@@ -157,7 +157,7 @@ async fn housekeeping(state: AppState) {
                 );
             }
             Ok(_) => {}
-            Err(error) => tracing::warn!(code = error.code, "checking time limits failed"),
+            Err(error) => tracing::warn!(%error, "checking time limits failed"),
         }
         if runs.is_multiple_of(60) {
             let now = state.clock.now();
@@ -185,11 +185,11 @@ async fn notifications(state: AppState) {
         if !state.leads_jobs() {
             continue;
         }
-        if let Err(error) = linli_web::notify::fan_out_pending(&state).await {
-            tracing::warn!(code = error.code, "fanning out notifications failed");
+        if let Err(error) = linli_app::notifications::fan_out_pending(&state).await {
+            tracing::warn!(%error, "fanning out notifications failed");
         }
-        if let Err(error) = linli_web::notify::deliver_due(&state).await {
-            tracing::warn!(code = error.code, "delivering notifications failed");
+        if let Err(error) = linli_app::notifications::deliver_due(&state).await {
+            tracing::warn!(%error, "delivering notifications failed");
         }
     }
 }

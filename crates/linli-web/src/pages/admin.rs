@@ -5,7 +5,6 @@
 use super::context::{FormErrors, PageContext, PageError, PageResult, Viewer, render, see_other};
 use super::orders::Choice;
 use crate::error::ApiError;
-use crate::extract::{ApiJson, ApiPath};
 use crate::locale::text;
 use crate::state::AppState;
 use askama::Template;
@@ -14,8 +13,13 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum_extra::extract::Form;
 use chrono::{Datelike, NaiveDate};
+use linli_app::calendar::HolidayRequest;
+use linli_app::categories::CategoryRequest;
+use linli_app::people::{PersonRequest, RoleRequest};
+use linli_app::registry::{self, Layout, Range};
 use linli_domain::calendar::TimeLimit;
 use linli_domain::ids::CommunityId;
+use linli_domain::permissions::RegistryAction;
 use linli_domain::registry::OrganisationKind;
 use linli_domain::roles::Role;
 use serde::Deserialize;
@@ -142,15 +146,17 @@ pub struct AdminQuery {
     done: Option<String>,
 }
 
+/// The community the page administers: the viewer's, if they administer it (an
+/// administrator of another community is nobody here).
 fn community_of(viewer: &Viewer) -> Result<(i64, String), PageError> {
     let signed_in = viewer.require()?;
-    if !signed_in.roles.admin {
-        return Err(ApiError::forbidden().into());
-    }
     let community = signed_in
         .community
         .as_ref()
         .ok_or_else(ApiError::forbidden)?;
+    signed_in
+        .user
+        .require(RegistryAction::ManageBuildings, community.place())?;
     Ok((community.id, community.name.clone()))
 }
 
@@ -243,19 +249,19 @@ async fn admin_view(
         .collect::<Vec<_>>()
         .join("\n");
     let topic_label = |topic: &str| text(&format!("page.topic.{}", topic.replace('.', "_")), &[]);
-    let rules = crate::notification_rules::rules_in_force(state, id)
+    let rules = linli_app::notifications::rules_in_force(state, id)
         .await?
         .into_iter()
         .map(|rule| RuleRow {
-            topic: rule.topic,
-            label: topic_label(rule.topic),
+            topic: rule.topic.as_str(),
+            label: topic_label(rule.topic.as_str()),
             is_default: rule.is_default,
             audiences: linli_domain::notifications::Audience::ALL
                 .into_iter()
                 .map(|audience| AudienceBox {
                     key: audience.as_str(),
                     label: text(&format!("page.audience.{}", audience.as_str()), &[]),
-                    checked: rule.audiences.contains(&audience.as_str()),
+                    checked: rule.audiences.contains(&audience),
                 })
                 .collect(),
         })
@@ -418,45 +424,26 @@ pub async fn add_buildings(
     let (community, _) = community_of(&viewer)?;
     let signed_in = viewer.require()?;
     let result = async {
-        let estate = state
-            .store
-            .estates(CommunityId(community))
-            .await?
-            .into_iter()
-            .next()
-            .ok_or_else(|| ApiError::not_found("registry.estate_not_found"))?;
-        let range = |from: &'static str,
-                     to: &'static str|
-         -> Result<crate::registry::RangeInput, ApiError> {
-            Ok(crate::registry::RangeInput {
-                from: whole(&fields, from)?,
+        let range = |from: u32, to: &'static str| -> Result<Range, ApiError> {
+            Ok(Range {
+                from,
                 to: whole(&fields, to)?,
             })
         };
-        let layout = crate::registry::BulkLayout {
-            estate_id: estate.id,
-            buildings: range("buildings_from", "buildings_to")?,
-            units: crate::registry::RangeInput {
-                from: 1,
-                to: whole(&fields, "units")?,
+        let layout = Layout {
+            estate_id: None,
+            buildings: Range {
+                from: whole(&fields, "buildings_from")?,
+                to: whole(&fields, "buildings_to")?,
             },
-            floors: crate::registry::RangeInput {
-                from: 1,
-                to: whole(&fields, "floors")?,
-            },
-            rooms_per_floor: crate::registry::RangeInput {
-                from: 1,
-                to: whole(&fields, "rooms_per_floor")?,
-            },
+            units: range(1, "units")?,
+            floors: range(1, "floors")?,
+            rooms_per_floor: range(1, "rooms_per_floor")?,
         };
-        crate::registry::create_buildings_in_bulk(
-            State(state.clone()),
-            signed_in.user.clone(),
-            ApiPath(community),
-            ApiJson(layout),
-        )
-        .await
-        .map(|_| ())
+        registry::create_buildings_in_bulk(&state, &signed_in.user, community, layout)
+            .await
+            .map(|_| ())
+            .map_err(ApiError::from)
     }
     .await;
     outcome(&state, &viewer, "buildings", fields, result).await
@@ -470,17 +457,16 @@ pub async fn add_organisation(
     viewer.check_csrf(get(&fields, "csrf"))?;
     let (community, _) = community_of(&viewer)?;
     let signed_in = viewer.require()?;
-    let result = crate::registry::create_organisation(
-        State(state.clone()),
-        signed_in.user.clone(),
-        ApiPath(community),
-        ApiJson(crate::registry::NewOrganisation {
-            kind: get(&fields, "kind").to_owned(),
-            name: get(&fields, "name").to_owned(),
-        }),
+    let result = registry::create_organisation(
+        &state,
+        &signed_in.user,
+        community,
+        get(&fields, "kind"),
+        get(&fields, "name"),
     )
     .await
-    .map(|_| ());
+    .map(|_| ())
+    .map_err(ApiError::from);
     outcome(&state, &viewer, "organisations", fields, result).await
 }
 
@@ -493,7 +479,7 @@ pub async fn add_person(
     let (community, _) = community_of(&viewer)?;
     let signed_in = viewer.require()?;
     let role = get(&fields, "role").to_owned();
-    let input = crate::people::NewPersonInput {
+    let input = PersonRequest {
         login: get(&fields, "login").to_owned(),
         display_name: get(&fields, "display_name").to_owned(),
         phone: Some(get(&fields, "phone").to_owned()).filter(|phone| !phone.trim().is_empty()),
@@ -501,21 +487,17 @@ pub async fn add_person(
         roles: if role.is_empty() {
             Vec::new()
         } else {
-            vec![crate::people::RoleInCommunity {
+            vec![RoleRequest {
                 role,
                 organisation_id: get(&fields, "organisation_id").parse().ok(),
             }]
         },
         rooms: Vec::new(),
     };
-    let result = crate::people::register_person(
-        State(state.clone()),
-        signed_in.user.clone(),
-        ApiPath(community),
-        ApiJson(input),
-    )
-    .await
-    .map(|_| ());
+    let result = linli_app::people::register_person(&state, &signed_in.user, community, &input)
+        .await
+        .map(|_| ())
+        .map_err(ApiError::from);
     // The password is never sent back into the page.
     let kept = fields
         .into_iter()
@@ -534,7 +516,7 @@ pub async fn update_category(
     community_of(&viewer)?;
     let signed_in = viewer.require()?;
     let result = async {
-        let input = crate::categories::CategoryInput {
+        let input = CategoryRequest {
             sign_limit: Some(limit_from_parts(
                 get(&fields, "sign_unit"),
                 get(&fields, "sign_amount"),
@@ -546,16 +528,12 @@ pub async fn update_category(
                 "resolve_limit",
             )?),
             active: Some(get(&fields, "active") == "on"),
-            ..crate::categories::CategoryInput::default()
+            ..CategoryRequest::default()
         };
-        crate::categories::update(
-            State(state.clone()),
-            signed_in.user.clone(),
-            ApiPath(id),
-            ApiJson(input),
-        )
-        .await
-        .map(|_| ())
+        linli_app::categories::update(&state, &signed_in.user, id, &input)
+            .await
+            .map(|_| ())
+            .map_err(ApiError::from)
     }
     .await;
     outcome(&state, &viewer, "categories", fields, result).await
@@ -594,20 +572,15 @@ pub async fn replace_holidays(
                     ))
                     .with_arg("line", line)
                 })?;
-            days.push(crate::calendar::HolidayInput {
+            days.push(HolidayRequest {
                 day,
                 kind: parts.next().unwrap_or_default().trim().to_owned(),
                 name: parts.next().unwrap_or_default().trim().to_owned(),
             });
         }
-        crate::calendar::replace(
-            State(state.clone()),
-            signed_in.user.clone(),
-            ApiPath(year),
-            ApiJson(days),
-        )
-        .await
-        .map(|_| ())
+        linli_app::calendar::replace_year(&state, &signed_in.user, year, &days)
+            .await
+            .map_err(ApiError::from)
     }
     .await;
     outcome(&state, &viewer, "holidays", fields, result).await
@@ -629,10 +602,11 @@ pub async fn update_rule(
             .filter(|(name, _)| name == "audience")
             .map(|(_, value)| value.clone())
             .collect();
-        crate::notification_rules::set_rule(&state, &signed_in.user, community, &topic, &audiences)
+        linli_app::notifications::set_rule(&state, &signed_in.user, community, &topic, &audiences)
             .await
     } else {
-        crate::notification_rules::reset_rule(&state, &signed_in.user, community, &topic).await
-    };
+        linli_app::notifications::reset_rule(&state, &signed_in.user, community, &topic).await
+    }
+    .map_err(ApiError::from);
     outcome(&state, &viewer, "rules", fields, result).await
 }

@@ -341,6 +341,12 @@ impl From<ApiError> for PageError {
     }
 }
 
+impl From<linli_app::AppError> for PageError {
+    fn from(error: linli_app::AppError) -> Self {
+        Self::Refused(error.into())
+    }
+}
+
 impl From<linli_store::StoreError> for PageError {
     fn from(error: linli_store::StoreError) -> Self {
         Self::Refused(error.into())

@@ -6,17 +6,17 @@ use super::context::{
 };
 use super::home::{BuildingChoice, CategoryChoice, building_choices, category_choices};
 use crate::error::ApiError;
-use crate::extract::{ApiJson, ApiQuery};
 use crate::locale::text;
 use crate::state::AppState;
-use crate::visits::{NewVisitInput, VisitQuery};
-use crate::work_orders::{self, NewWorkOrderInput};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum_extra::extract::Form;
-use linli_domain::ids::{CommunityId, PersonId};
+use linli_app::people::Resident;
+use linli_app::visits::VisitRequest;
+use linli_app::work_orders::Report;
+use linli_domain::ids::CommunityId;
 use linli_domain::registry::Phone;
 use serde::Deserialize;
 
@@ -118,19 +118,9 @@ async fn desk_form_page(
     let searched = !q.trim().is_empty();
     let mut matches = Vec::new();
     if searched {
-        for person in state
-            .store
-            .people_of(CommunityId(community), Some(&q), 20)
-            .await?
+        for Resident { person, rooms } in
+            linli_app::people::find_residents(state, &signed_in.user, community, &q).await?
         {
-            let rooms = state.store.rooms_of(PersonId(person.id)).await?;
-            let rooms_here: Vec<_> = rooms
-                .iter()
-                .filter(|room| room.community_id == community)
-                .collect();
-            if rooms_here.is_empty() {
-                continue; // staff, not residents
-            }
             matches.push(ResidentMatch {
                 id: person.id,
                 name: person.display_name.clone(),
@@ -139,7 +129,7 @@ async fn desk_form_page(
                     .as_deref()
                     .map(Phone::masked)
                     .unwrap_or_default(),
-                rooms: rooms_here
+                rooms: rooms
                     .iter()
                     .map(|room| {
                         format!(
@@ -152,26 +142,18 @@ async fn desk_form_page(
             });
         }
     }
-    let visits = crate::visits::list(
-        State(state.clone()),
-        signed_in.user.clone(),
-        ApiQuery(VisitQuery {
-            community_id: Some(community),
-            ..VisitQuery::default()
-        }),
-    )
-    .await?
-    .0
-    .into_iter()
-    .map(|visit| VisitRow {
-        at: local_time(visit.visited_at),
-        visitor: visit.visitor_name,
-        matter: visit.matter,
-        outcome: visit.outcome.unwrap_or_default(),
-        order_id: visit.work_order_id.unwrap_or_default(),
-        order_number: visit.work_order_number.unwrap_or_default(),
-    })
-    .collect();
+    let visits = linli_app::visits::visits_of_day(state, &signed_in.user, Some(community), None)
+        .await?
+        .into_iter()
+        .map(|visit| VisitRow {
+            at: local_time(visit.visited_at),
+            visitor: visit.visitor_name,
+            matter: visit.matter,
+            outcome: visit.outcome.unwrap_or_default(),
+            order_id: visit.work_order_id.unwrap_or_default(),
+            order_number: visit.work_order_number.unwrap_or_default(),
+        })
+        .collect();
     let categories = state.store.categories(CommunityId(community)).await?;
     let status = if errors.any() {
         StatusCode::UNPROCESSABLE_ENTITY
@@ -205,17 +187,13 @@ pub async fn desk_page(
     };
     // Chosen from the search: the form starts with the resident's name, phone and home.
     if let Some(person) = query.person_id {
-        let found = state.store.person(PersonId(person)).await?;
-        let home = state
-            .store
-            .rooms_of(PersonId(person))
-            .await?
-            .into_iter()
-            .find(|room| room.community_id == community);
-        if let Some(home) = home {
-            form.person_id = found.id.to_string();
-            form.visitor_name = found.display_name;
-            form.visitor_phone = found.phone.unwrap_or_default();
+        let signed_in = viewer.require()?;
+        let Resident { person, rooms } =
+            linli_app::people::resident(&state, &signed_in.user, community, person).await?;
+        if let Some(home) = rooms.into_iter().next() {
+            form.person_id = person.id.to_string();
+            form.visitor_name = person.display_name;
+            form.visitor_phone = person.phone.unwrap_or_default();
             form.building_id = home.building_id.to_string();
             form.room_text = format!("{}-{}", home.unit_number, home.room_number);
         }
@@ -253,7 +231,7 @@ pub async fn log_visit(
             } else {
                 form.answer.clone()
             };
-            let input = NewVisitInput {
+            let input = VisitRequest {
                 community_id: Some(community),
                 visitor_name: form.visitor_name.clone(),
                 visitor_phone: Some(form.visitor_phone.clone()),
@@ -263,26 +241,23 @@ pub async fn log_visit(
                 matter: form.matter.clone(),
                 outcome: Some(outcome),
             };
-            match crate::visits::create(
-                State(state.clone()),
-                signed_in.user.clone(),
-                ApiJson(input),
-            )
-            .await
-            {
-                Ok((_, visit)) => visit.0.id,
-                Err(error) if error.status.is_client_error() => {
+            match linli_app::visits::log_visit(&state, &signed_in.user, &input).await {
+                Ok(visit) => visit.id,
+                Err(error) => {
+                    let error = ApiError::from(error);
+                    if !error.status.is_client_error() {
+                        return Err(error.into());
+                    }
                     let errors = FormErrors::from_api(&error);
                     return desk_form_page(&state, &viewer, String::new(), form, errors).await;
                 }
-                Err(error) => return Err(error.into()),
             }
         }
     };
     if !make_order {
         return see_other("/desk?logged=1");
     }
-    let input = NewWorkOrderInput {
+    let input = Report {
         community_id: Some(community),
         category_id: number(&form.category_id),
         description: form.matter.clone(),
@@ -303,15 +278,18 @@ pub async fn log_visit(
             .then(|| form.visitor_phone.clone())
             .filter(|phone| !phone.trim().is_empty()),
         visit_id: Some(visit_id),
-        ..NewWorkOrderInput::default()
+        ..Report::default()
     };
-    match work_orders::create(State(state.clone()), signed_in.user.clone(), ApiJson(input)).await {
-        Ok((_, created)) => see_other(&format!("/orders/{}/slip", created.0.id)),
-        Err(error) if error.status.is_client_error() => {
+    match linli_app::work_orders::report(&state, &signed_in.user, input).await {
+        Ok(created) => see_other(&format!("/orders/{}/slip", created.order.id)),
+        Err(error) => {
+            let error = ApiError::from(error);
+            if !error.status.is_client_error() {
+                return Err(error.into());
+            }
             form.visit_id = visit_id.to_string();
             let errors = FormErrors::from_api(&error);
             desk_form_page(&state, &viewer, String::new(), form, errors).await
         }
-        Err(error) => Err(error.into()),
     }
 }

@@ -4,14 +4,14 @@
 use super::context::{FormErrors, PageContext, PageError, PageResult, Viewer, render, see_other};
 use super::orders::{CardView, cards};
 use crate::error::ApiError;
-use crate::extract::{ApiJson, ApiQuery};
 use crate::locale::text;
 use crate::state::AppState;
-use crate::work_orders::{self, ListQuery, NewWorkOrderInput};
+use crate::work_orders::Page;
 use askama::Template;
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
+use linli_app::work_orders::{self as use_cases, ListRequest, Report};
 use linli_domain::ids::CommunityId;
 use linli_store::work_orders::Category;
 
@@ -40,24 +40,22 @@ pub async fn home(State(state): State<AppState>, viewer: Viewer) -> PageResult {
         .as_ref()
         .ok_or_else(ApiError::forbidden)?;
     let categories = state.store.categories(CommunityId(community.id)).await?;
-    let list = |mine: bool, statuses: &str, limit: i64| ListQuery {
+    let list = |mine: bool, statuses: &str, limit: i64| ListRequest {
         community_id: Some(community.id),
-        mine: Some(mine),
+        mine,
         status: Some(statuses.to_owned()),
         limit: Some(limit),
-        ..ListQuery::default()
+        ..ListRequest::default()
     };
-    let fetch = |query: ListQuery| {
-        work_orders::list(
-            State(state.clone()),
-            signed_in.user.clone(),
-            ApiQuery(query),
-        )
+    let fetch = async |request: ListRequest| -> Result<Page, ApiError> {
+        Ok(use_cases::list(&state, &signed_in.user, &request)
+            .await?
+            .into())
     };
     // What is still going on comes first, however old; then the latest finished ones.
-    let mine = fetch(list(true, OPEN, 50)).await?.0;
-    let finished = fetch(list(true, "closed,cancelled", 5)).await?.0;
-    let public = fetch(list(false, OPEN, 8)).await?.0;
+    let mine = fetch(list(true, OPEN, 50)).await?;
+    let finished = fetch(list(true, "closed,cancelled", 5)).await?;
+    let public = fetch(list(false, OPEN, 8)).await?;
     let mine_ids: Vec<i64> = mine.items.iter().map(|item| item.id).collect();
     let neighbours = public
         .items
@@ -278,45 +276,28 @@ pub async fn report(
         let errors = FormErrors::field("category", text("work_order.category_unknown", &[]));
         return report_form_page(&state, &viewer, &form, errors).await;
     }
-    // Photos are checked before anything is written, so a bad one changes nothing.
-    let processed = match crate::photos::process_uploads(form.photos.clone()).await {
-        Ok(processed) => processed,
-        Err(error) => {
-            let errors = FormErrors::field("photos", error.message());
-            return report_form_page(&state, &viewer, &form, errors).await;
-        }
-    };
-    let input = NewWorkOrderInput {
+    let input = Report {
         community_id: signed_in.community.as_ref().map(|community| community.id),
         category_id: form.category_id,
         description: form.description.clone(),
         building_id: form.building_id,
         place: Some(form.place.clone()),
         is_public: Some(form.is_public),
-        ..NewWorkOrderInput::default()
+        ..Report::default()
     };
     let created =
-        match work_orders::create(State(state.clone()), signed_in.user.clone(), ApiJson(input))
+        match use_cases::report_with_photos(&state, &signed_in.user, input, form.photos.clone())
             .await
         {
-            Ok((_, created)) => created.0,
-            Err(error)
-                if error.status.is_client_error() && error.status != StatusCode::FORBIDDEN =>
-            {
-                return report_form_page(&state, &viewer, &form, FormErrors::from_api(&error))
-                    .await;
+            Ok(created) => created.order,
+            Err(error) => {
+                let error = ApiError::from(error);
+                if error.status.is_client_error() && error.status != StatusCode::FORBIDDEN {
+                    return report_form_page(&state, &viewer, &form, FormErrors::from_api(&error))
+                        .await;
+                }
+                return Err(error.into());
             }
-            Err(error) => return Err(error.into()),
         };
-    if !processed.is_empty() {
-        crate::photos::store_processed(
-            &state,
-            created.id,
-            signed_in.user.person,
-            "report",
-            processed,
-        )
-        .await?;
-    }
     see_other(&format!("/orders/{}?created=1", created.id))
 }

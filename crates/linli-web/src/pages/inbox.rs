@@ -25,10 +25,10 @@ struct InboxPage {
 
 pub async fn inbox_page(State(state): State<AppState>, viewer: Viewer) -> PageResult {
     let signed_in = viewer.require()?;
-    let entries = state
-        .store
-        .notifications_of(signed_in.user.person, 100)
-        .await?
+    let (_, notifications) = linli_app::notifications::inbox(&state, &signed_in.user)
+        .await
+        .map_err(crate::ApiError::from)?;
+    let entries = notifications
         .into_iter()
         .map(|notification| Entry {
             body: notification.body,
@@ -56,9 +56,8 @@ pub async fn mark_read(
 ) -> PageResult {
     viewer.check_csrf(&form.csrf)?;
     let signed_in = viewer.require()?;
-    state
-        .store
-        .mark_all_read(signed_in.user.person, state.clock.now())
-        .await?;
+    linli_app::notifications::mark_all_read(&state, &signed_in.user)
+        .await
+        .map_err(crate::ApiError::from)?;
     see_other("/inbox")
 }

@@ -11,14 +11,13 @@ use crate::error::ApiError;
 use crate::locale::text;
 use crate::photos::PhotoView;
 use crate::state::AppState;
-use crate::work_orders::actions::{ActionBody, take_action};
-use crate::work_orders::load_detail;
 use crate::work_orders::views::{WorkOrderDetail, WorkOrderSummary};
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use chrono::{DateTime, Utc};
+use linli_app::work_orders::{self as use_cases, ActionRequest};
 use linli_domain::ids::CommunityId;
 use linli_domain::work_orders::{ActionKind, Status};
 use linli_store::registry::Building;
@@ -275,7 +274,8 @@ async fn detail_page(
     refusal: Option<Refusal<'_>>,
 ) -> PageResult {
     let signed_in = viewer.require()?;
-    let order = load_detail(state, &signed_in.user, id).await?;
+    let order =
+        crate::work_orders::views::detail(&use_cases::read(state, &signed_in.user, id).await?);
     let now = state.clock.now();
     let english = crate::locale::Locale::current() == crate::locale::Locale::En;
     let category = state.store.category(order.category.id).await?;
@@ -444,7 +444,7 @@ pub async fn act(
         kept_text: kept_text.clone(),
         status: error.status,
     };
-    let mut body = ActionBody {
+    let mut body = ActionRequest {
         version: number_field(&fields, "version"),
         text: Some(kept_text.clone()).filter(|text| !text.trim().is_empty()),
         lead_organisation_id: number_field(&fields, "lead_organisation_id"),
@@ -457,7 +457,7 @@ pub async fn act(
         rating: number_field(&fields, "rating"),
         accepted: yes_no(field(&fields, "accepted")),
         grant: yes_no(field(&fields, "grant")),
-        ..ActionBody::default()
+        ..ActionRequest::default()
     };
     for (name, target) in [("until", &mut body.until), ("deadline", &mut body.deadline)] {
         let raw = field(&fields, name);
@@ -483,17 +483,8 @@ pub async fn act(
         }
     }
     if kind == ActionKind::Merge {
-        let order = state.store.work_order(id).await?;
-        let target = match number_field(&fields, "into_number") {
-            Some(number) => state
-                .store
-                .work_order_by_number(CommunityId(order.community_id), number)
-                .await
-                .ok(),
-            None => None,
-        };
-        match target {
-            Some(target) => body.into_work_order_id = Some(target.id),
+        match number_field(&fields, "into_number") {
+            Some(number) => body.into_work_order_number = Some(number),
             None => {
                 let refusal = refuse(ApiError::from(linli_domain::ValidationError::new(
                     "work_order.merge_target_invalid",
@@ -504,22 +495,10 @@ pub async fn act(
             }
         }
     }
-    let processed = if kind == ActionKind::Resolve && !photos.is_empty() {
-        match crate::photos::process_uploads(photos).await {
-            Ok(processed) => processed,
-            Err(error) => {
-                let mut refusal = refuse(error);
-                if let Some(general) = refusal.errors.general.take() {
-                    refusal.errors = FormErrors::field("photos", general);
-                }
-                return detail_page(&state, &viewer, id, &DetailQuery::default(), Some(refusal))
-                    .await;
-            }
-        }
-    } else {
-        Vec::new()
-    };
-    if let Err(error) = take_action(&state, &signed_in.user, id, kind, &body).await {
+    let result =
+        use_cases::take_action_with_photos(&state, &signed_in.user, id, kind, &body, photos).await;
+    if let Err(error) = result {
+        let error = ApiError::from(error);
         if error.status == StatusCode::NOT_FOUND || error.status.is_server_error() {
             return Err(error.into());
         }
@@ -531,10 +510,6 @@ pub async fn act(
             Some(refuse(error)),
         )
         .await;
-    }
-    if !processed.is_empty() {
-        crate::photos::store_processed(&state, id, signed_in.user.person, "resolution", processed)
-            .await?;
     }
     see_other(&format!("/orders/{id}?done={}", kind.as_str()))
 }
@@ -581,7 +556,8 @@ pub async fn slip(
     if !signed_in.roles.is_staff() {
         return Err(PageError::Refused(ApiError::forbidden()));
     }
-    let order = load_detail(&state, &signed_in.user, id).await?;
+    let order =
+        crate::work_orders::views::detail(&use_cases::read(&state, &signed_in.user, id).await?);
     let reporter = order
         .reporter
         .as_ref()

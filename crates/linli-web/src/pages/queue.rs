@@ -6,10 +6,9 @@ use super::context::{PageContext, PageResult, Viewer, render, url_encode};
 use super::home::{BuildingChoice, CategoryChoice, category_choices, choices_of_buildings};
 use super::orders::{CardView, Choice, cards_with_buildings};
 use crate::error::ApiError;
-use crate::extract::ApiQuery;
 use crate::locale::text;
 use crate::state::AppState;
-use crate::work_orders::{self, ListQuery};
+use crate::work_orders::{ListQuery, Page};
 use askama::Template;
 use axum::extract::{Query, State};
 use linli_domain::ids::CommunityId;
@@ -94,13 +93,10 @@ async fn section(
     more: String,
 ) -> Result<Section, super::context::PageError> {
     let signed_in = viewer.require()?;
-    let page = work_orders::list(
-        State(state.clone()),
-        signed_in.user.clone(),
-        ApiQuery(query),
-    )
-    .await?
-    .0;
+    let page: Page = linli_app::work_orders::list(state, &signed_in.user, &query.into())
+        .await
+        .map_err(ApiError::from)?
+        .into();
     Ok(Section {
         title: text(title_key, &[]),
         hint: text(hint_key, &[]),

@@ -2,7 +2,6 @@
 //! and the guard in front of every form.
 
 use super::context::{FormErrors, PageContext, PageError, PageResult, Viewer, render, see_other};
-use crate::auth::start_session;
 use crate::extract::ClientAddress;
 use crate::locale::{LANGUAGE_COOKIE, Locale, text};
 use crate::state::AppState;
@@ -14,7 +13,8 @@ use axum::response::{IntoResponse, Response};
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::Form;
 use axum_extra::extract::cookie::{Cookie, SameSite};
-use linli_store::passwords::{new_session_token, token_hash};
+use linli_app::sessions::start_session;
+use linli_store::passwords::new_session_token;
 use serde::Deserialize;
 
 pub const SESSION_COOKIE: &str = "linli_session";
@@ -150,6 +150,7 @@ pub async fn sign_in(
         match start_session(&state, &client_ip, &form.login, form.password, user_agent).await {
             Ok(started) => started,
             Err(error) => {
+                let error = crate::ApiError::from(error);
                 let mut errors = FormErrors::from_api(&error);
                 if let Some(general) = errors.general.take() {
                     errors = FormErrors::field("password", general);
@@ -210,10 +211,9 @@ pub async fn sign_out(
 ) -> PageResult {
     viewer.check_csrf(&form.csrf)?;
     if let Some(token) = jar.get(SESSION_COOKIE) {
-        state
-            .store
-            .delete_session(&token_hash(token.value()))
-            .await?;
+        linli_app::sessions::end_session(&state, token.value())
+            .await
+            .map_err(crate::ApiError::from)?;
     }
     let jar = jar.remove(Cookie::build(SESSION_COOKIE).path("/"));
     Ok((jar, axum::response::Redirect::to("/signin")).into_response())

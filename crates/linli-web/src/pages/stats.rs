@@ -4,13 +4,13 @@
 
 use super::context::{PageContext, PageResult, Viewer, render};
 use crate::error::ApiError;
-use crate::extract::ApiQuery;
 use crate::locale::text;
 use crate::state::AppState;
-use crate::statistics::{Slice, StatisticsQuery};
+use crate::statistics::{Slice, Statistics};
 use askama::Template;
 use axum::extract::{Query, State};
 use chrono::{Datelike, NaiveDate};
+use linli_app::statistics::StatisticsRequest;
 use serde::Deserialize;
 use std::fmt::Write as _;
 
@@ -268,18 +268,19 @@ pub async fn stats_page(
         .unwrap_or(to)
     };
     let from = parse_day(range.from.as_deref())?.unwrap_or(default_from);
-    let statistics = crate::statistics::get(
-        State(state.clone()),
-        signed_in.user.clone(),
-        ApiQuery(StatisticsQuery {
+    let statistics: Statistics = linli_app::statistics::report(
+        &state,
+        &signed_in.user,
+        &StatisticsRequest {
             community_id: Some(community),
             from: Some(from),
             to: Some(to),
-            ..StatisticsQuery::default()
-        }),
+            ..StatisticsRequest::default()
+        },
     )
-    .await?
-    .0;
+    .await
+    .map_err(ApiError::from)?
+    .into();
     let totals = &statistics.totals;
     let rate_names = [
         text("page.stats.response_rate", &[]),

@@ -1,13 +1,13 @@
 //! What the API answers about work orders, cut to what the caller may see.
 
-use super::access::View;
 use crate::locale::text;
 use chrono::{DateTime, Utc};
+use linli_app::work_orders::WorkOrderRead;
+use linli_domain::access::View;
 use linli_domain::registry::Phone;
 use linli_domain::work_orders::{ActionKind, EventKind};
-use linli_store::people::Person;
 use linli_store::registry::Organisation;
-use linli_store::work_orders::{Category, EventRow, WorkOrderRow};
+use linli_store::work_orders::{Category, WorkOrderRow};
 use serde::Serialize;
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -33,6 +33,15 @@ impl From<&Category> for CategoryRef {
 pub struct NamedRef {
     pub id: i64,
     pub name: String,
+}
+
+impl From<&linli_app::work_orders::NamedRef> for NamedRef {
+    fn from(named: &linli_app::work_orders::NamedRef) -> Self {
+        Self {
+            id: named.id,
+            name: named.name.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -157,22 +166,6 @@ pub fn summary(order: &WorkOrderRow, now: DateTime<Utc>) -> WorkOrderSummary {
     }
 }
 
-/// Everything [`detail`] needs besides the work order itself.
-pub struct DetailParts<'a> {
-    pub view: View,
-    pub category: &'a Category,
-    pub building: Option<NamedRef>,
-    /// The reporter's room as people write it ([`room_label`]); shown only in full view.
-    pub room: Option<String>,
-    pub reporter: Option<&'a Person>,
-    pub organisations: &'a [Organisation],
-    pub co_handlers: &'a [i64],
-    pub events: Vec<EventRow>,
-    pub photos: Vec<crate::photos::PhotoView>,
-    pub allowed_actions: Vec<ActionKind>,
-    pub now: DateTime<Utc>,
-}
-
 fn organisation_ref(organisations: &[Organisation], id: i64) -> NamedRef {
     let name = organisations
         .iter()
@@ -184,9 +177,9 @@ fn organisation_ref(organisations: &[Organisation], id: i64) -> NamedRef {
     }
 }
 
-fn reporter(order: &WorkOrderRow, parts: &DetailParts<'_>) -> Option<Reporter> {
-    let full = parts.view == View::Full;
-    let room = parts.room.clone().filter(|_| full);
+fn reporter(read: &WorkOrderRead) -> Option<Reporter> {
+    let full = read.view == View::Full;
+    let room = read.room.clone().filter(|_| full);
     let contact = |phone: Option<&str>| {
         phone.map(|phone| {
             if full {
@@ -196,7 +189,7 @@ fn reporter(order: &WorkOrderRow, parts: &DetailParts<'_>) -> Option<Reporter> {
             }
         })
     };
-    match (parts.view, parts.reporter) {
+    match (read.view, &read.reporter) {
         (View::Public, _) => None,
         (_, Some(person)) => Some(Reporter {
             id: Some(person.id),
@@ -206,21 +199,18 @@ fn reporter(order: &WorkOrderRow, parts: &DetailParts<'_>) -> Option<Reporter> {
         }),
         (_, None) => Some(Reporter {
             id: None,
-            name: order.guest_name.clone().unwrap_or_default(),
-            phone: contact(order.guest_phone.as_deref()),
+            name: read.order.guest_name.clone().unwrap_or_default(),
+            phone: contact(read.order.guest_phone.as_deref()),
             room,
         }),
     }
 }
 
-/// A room as people write it: `7号楼2单元301`.
-pub fn room_label(building_name: &str, unit_number: &str, room_number: &str) -> String {
-    format!("{building_name}{unit_number}单元{room_number}")
-}
-
-pub fn detail(order: &WorkOrderRow, mut parts: DetailParts<'_>) -> WorkOrderDetail {
-    let public = parts.view == View::Public;
-    let timeline = parts
+/// The answer about one work order, from what the caller may see of it.
+pub fn detail(read: &WorkOrderRead) -> WorkOrderDetail {
+    let order = &read.order;
+    let public = read.view == View::Public;
+    let timeline = read
         .events
         .iter()
         .map(|event| TimelineEntry {
@@ -250,28 +240,28 @@ pub fn detail(order: &WorkOrderRow, mut parts: DetailParts<'_>) -> WorkOrderDeta
         id: order.id,
         number: order.number,
         community_id: order.community_id,
-        category: CategoryRef::from(parts.category),
+        category: CategoryRef::from(&read.category),
         description: order.description.clone(),
         status: order.status.clone(),
         status_label: status_label(&order.status),
         channel: order.channel.clone(),
         priority: order.priority.clone(),
         is_public: order.is_public,
-        building: parts.building.take(),
+        building: read.building.as_ref().map(NamedRef::from),
         place: order.place.clone(),
-        reporter: reporter(order, &parts),
+        reporter: reporter(read),
         lead_organisation: order
             .lead_organisation_id
-            .map(|lead| organisation_ref(parts.organisations, lead)),
-        co_handlers: parts
+            .map(|lead| organisation_ref(&read.organisations, lead)),
+        co_handlers: read
             .co_handlers
             .iter()
-            .map(|id| organisation_ref(parts.organisations, *id))
+            .map(|id| organisation_ref(&read.organisations, *id))
             .collect(),
         deadlines: Deadlines {
             sign: order.sign_deadline,
             resolve: order.resolve_deadline,
-            overdue: is_overdue(order, parts.now),
+            overdue: is_overdue(order, read.now),
         },
         escalated: order.escalated,
         supervised: order.supervised && !public,
@@ -288,7 +278,7 @@ pub fn detail(order: &WorkOrderRow, mut parts: DetailParts<'_>) -> WorkOrderDeta
         created_at: order.created_at,
         version: order.version,
         timeline,
-        photos: parts.photos,
-        allowed_actions: parts.allowed_actions,
+        photos: read.photos.iter().map(crate::photos::view).collect(),
+        allowed_actions: read.allowed_actions.clone(),
     }
 }

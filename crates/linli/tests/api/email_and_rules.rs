@@ -307,7 +307,7 @@ both_engines! {
         );
         let rules = app.get(&format!("/api/v1/notification-rules?community_id={community}"), &shuji).await;
         let rules = rules.expect(StatusCode::OK).as_array().unwrap().clone();
-        assert_eq!(rules.len(), 9, "every topic");
+        assert_eq!(rules.len(), linli_domain::notifications::Topic::ALL.len(), "every topic");
         let dispatched = rules.iter().find(|rule| rule["topic"] == "work_order.dispatched").unwrap();
         assert_eq!(dispatched["audiences"], json!(["lead_party"]));
         assert_eq!(dispatched["is_default"], true);

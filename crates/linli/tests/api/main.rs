@@ -15,6 +15,7 @@ mod email_and_rules;
 mod health;
 mod live;
 mod notifications;
+mod outage;
 mod pages;
 mod people;
 mod photos;

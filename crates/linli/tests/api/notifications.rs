@@ -346,3 +346,108 @@ async fn deliveries_reach_every_channel_once_and_retry_the_failing_sqlite() {
 async fn deliveries_reach_every_channel_once_and_retry_the_failing_postgres() {
     run(Engine::Postgres).await;
 }
+
+/// A message about no work order — the office head's announcement — is described by its
+/// topic's describer and reaches the inboxes its rule names and a webhook that wants it,
+/// signed like every other delivery. Residents hear nothing of it.
+async fn announcement(engine: Engine) {
+    let app = TestApp::spawn(
+        engine,
+        WebConfig {
+            demo_mode: true,
+            delivery_retry_base: Duration::from_millis(200),
+            ..WebConfig::default()
+        },
+    )
+    .await;
+    let (receiver, received) = start_receiver().await;
+    let community = app.chengshangcheng().await;
+    let (shuji, duty, desk, wuye, bao) = (
+        app.token("shuji").await,
+        app.token("duty").await,
+        app.token("desk").await,
+        app.token("wuye").await,
+        app.token("bao").await,
+    );
+    app.post(
+        "/api/v1/channels",
+        &shuji,
+        json!({
+            "community_id": community,
+            "kind": "webhook",
+            "name": "街道办公室",
+            "url": format!("http://{receiver}/office"),
+            "secret": SECRET,
+            "topics": ["office.announcement"],
+        }),
+    )
+    .await
+    .expect(StatusCode::CREATED);
+    // Only the office head announces; an empty text is refused with its field.
+    app.post(
+        "/api/v1/announcements",
+        &bao,
+        json!({ "community_id": community, "text": "不是我该说的" }),
+    )
+    .await
+    .expect_error(StatusCode::FORBIDDEN, "auth.forbidden");
+    app.post(
+        "/api/v1/announcements",
+        &shuji,
+        json!({ "community_id": community, "text": "  " }),
+    )
+    .await
+    .expect_error(StatusCode::UNPROCESSABLE_ENTITY, "validation.required");
+    let text = "本周四联席会改到下午3点，地点不变";
+    app.post(
+        "/api/v1/announcements",
+        &shuji,
+        json!({ "community_id": community, "text": text }),
+    )
+    .await
+    .expect(StatusCode::ACCEPTED);
+
+    until("the announcement at the webhook", || {
+        !received.of("office").is_empty()
+    })
+    .await;
+    let (headers, body) = received.of("office").remove(0);
+    let sent: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(sent["topic"], "office.announcement");
+    assert_eq!(sent["work_order_id"], Value::Null);
+    assert_eq!(sent["community_id"], community);
+    let words = sent["text"].as_str().unwrap();
+    assert!(words.contains(text) && words.contains("季云"), "{words}");
+    assert!(headers.contains_key("x-linli-signature"));
+
+    // The default rule: the duty officer, the supervisor and the desk; not the handlers,
+    // not residents.
+    for (who, token, hears) in [
+        ("duty", &duty, true),
+        ("shuji", &shuji, true),
+        ("desk", &desk, true),
+        ("wuye", &wuye, false),
+        ("bao", &bao, false),
+    ] {
+        let inbox = app.get("/api/v1/notifications", token).await;
+        let items = inbox.expect(StatusCode::OK)["items"].clone();
+        let heard = items
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|item| item["body"].as_str().unwrap_or_default().contains(text));
+        assert_eq!(heard, hears, "{who}");
+    }
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_announcement_about_no_work_order_reaches_inboxes_and_a_webhook_sqlite() {
+    announcement(Engine::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs PostgreSQL: run scripts/test.sh, or cargo nextest run --run-ignored all"]
+async fn an_announcement_about_no_work_order_reaches_inboxes_and_a_webhook_postgres() {
+    announcement(Engine::Postgres).await;
+}

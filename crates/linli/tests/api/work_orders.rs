@@ -296,7 +296,7 @@ both_engines! {
         // on Thursday 15 October, until 16:00.
         let deadline = shanghai_time(10, 15, 16, 0);
         assert_eq!(dispatched.expect(StatusCode::OK)["deadlines"]["resolve"], json!(deadline));
-        let app_state_rules = || linli_web::work_orders::jobs::run_due_rules(app.state());
+        let app_state_rules = || linli_app::work_orders::jobs::run_due_rules(app.state());
         app.clock.set(deadline - chrono::Duration::minutes(1));
         assert_eq!(app_state_rules().await.unwrap().newly_overdue, 0);
         let overdue = app.get("/api/v1/work-orders?overdue=true", &duty).await;
@@ -323,9 +323,9 @@ both_engines! {
         act(app, &wuye, id, "sign", json!({})).await.expect(StatusCode::OK);
         act(app, &wuye, id, "resolve", json!({ "text": "已修剪" })).await.expect(StatusCode::OK);
         app.clock.advance(chrono::Duration::days(6));
-        assert_eq!(linli_web::work_orders::jobs::run_due_rules(app.state()).await.unwrap().closed_by_rule, 0);
+        assert_eq!(linli_app::work_orders::jobs::run_due_rules(app.state()).await.unwrap().closed_by_rule, 0);
         app.clock.advance(chrono::Duration::days(1));
-        assert_eq!(linli_web::work_orders::jobs::run_due_rules(app.state()).await.unwrap().closed_by_rule, 1);
+        assert_eq!(linli_app::work_orders::jobs::run_due_rules(app.state()).await.unwrap().closed_by_rule, 1);
         let detail = app.get(&format!("/api/v1/work-orders/{id}"), &bao).await;
         let detail = detail.expect(StatusCode::OK);
         assert_eq!((detail["status"].as_str(), detail["rating"].as_i64()), (Some("closed"), None));

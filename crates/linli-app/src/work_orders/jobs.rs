@@ -3,8 +3,8 @@
 //! Both are safe to run on several instances at once: marking is conditional on not
 //! being marked yet, and closing goes through the version check.
 
-use super::actions::perform;
-use crate::state::AppState;
+use super::act::perform;
+use crate::{App, AppError, AppResult};
 use linli_domain::work_orders::state::ActionInput;
 use linli_domain::work_orders::{LoopRules, Standing};
 
@@ -16,24 +16,24 @@ pub struct DueRulesReport {
 
 const BATCH: i64 = 500;
 
-pub async fn run_due_rules(state: &AppState) -> Result<DueRulesReport, crate::ApiError> {
-    let now = state.clock.now();
-    let overdue = state.store.mark_newly_overdue(now, BATCH).await?;
+pub async fn run_due_rules(app: &App) -> AppResult<DueRulesReport> {
+    let now = app.clock.now();
+    let overdue = app.store.mark_newly_overdue(now, BATCH).await?;
     let mut closed = 0;
     let rules = LoopRules::default();
-    for id in state
+    for id in app
         .store
         .resolved_before(now - rules.acceptance_window, BATCH)
         .await?
     {
-        let order = state.store.work_order(id).await?;
+        let order = app.store.work_order(id).await?;
         let system = Standing {
             system: true,
             ..Standing::default()
         };
-        let co_handlers = state.store.co_handlers(order.id).await?;
+        let co_handlers = app.store.co_handlers(order.id).await?;
         match perform(
-            state,
+            app,
             &order,
             &co_handlers,
             system,
@@ -45,7 +45,7 @@ pub async fn run_due_rules(state: &AppState) -> Result<DueRulesReport, crate::Ap
         {
             Ok(_) => closed += 1,
             // Someone acted on it in the meantime: the next run looks again.
-            Err(error) if error.status == axum::http::StatusCode::CONFLICT => {}
+            Err(AppError::Conflict(_)) => {}
             Err(error) => return Err(error),
         }
     }

@@ -1,0 +1,180 @@
+//! The one error of the use cases. Each variant says what happened, not which HTTP
+//! status it becomes: the web layer maps it once (`linli-web/src/error.rs`), and any
+//! other adapter (a CLI report, Open311) maps it its own way.
+
+use linli_domain::ValidationError;
+use linli_store::StoreError;
+
+/// Why a caller is refused although the input was fine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// Not signed in, or the session is over.
+    Unauthenticated,
+    /// Signed in, but this is not theirs to do.
+    Forbidden,
+    /// Allowed, but not yet: wait `retry_after_seconds` (urging again, signing in after
+    /// too many failures).
+    TooSoon { retry_after_seconds: Option<u64> },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AppError {
+    /// An input value is wrong; `field` names it so a form can show the message beside it.
+    #[error("invalid {field}: {code}")]
+    Invalid {
+        code: &'static str,
+        field: &'static str,
+        args: Vec<(&'static str, String)>,
+    },
+    /// The caller may not do this (now).
+    #[error("refused ({refusal:?}): {code}")]
+    Refused {
+        code: &'static str,
+        refusal: Refusal,
+        args: Vec<(&'static str, String)>,
+    },
+    /// What the caller named does not exist (or is not theirs to see).
+    #[error("not found: {0}")]
+    NotFound(&'static str),
+    /// The request meets a state it cannot change: another change came first, a
+    /// duplicate, a transition the status does not allow.
+    #[error("conflict: {0}")]
+    Conflict(&'static str),
+    /// An upload is bigger than taken.
+    #[error("too large: {0}")]
+    TooLarge(&'static str),
+    /// An upload is not of a kind taken (not a photo).
+    #[error("unsupported: {0}")]
+    Unsupported(&'static str),
+    /// The database (or another service) cannot be reached now; worth a retry.
+    #[error("unavailable")]
+    Unavailable,
+    /// A fault of ours: a broken invariant, corrupt data, a failed query. Logged where
+    /// it is made.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+pub type AppResult<T> = Result<T, AppError>;
+
+impl AppError {
+    pub fn invalid(code: &'static str, field: &'static str) -> Self {
+        Self::Invalid {
+            code,
+            field,
+            args: Vec::new(),
+        }
+    }
+
+    pub fn forbidden() -> Self {
+        Self::refused("auth.forbidden", Refusal::Forbidden)
+    }
+
+    pub fn refused(code: &'static str, refusal: Refusal) -> Self {
+        Self::Refused {
+            code,
+            refusal,
+            args: Vec::new(),
+        }
+    }
+
+    pub fn unauthenticated(code: &'static str) -> Self {
+        Self::refused(code, Refusal::Unauthenticated)
+    }
+
+    /// A fault of ours, logged here with what was being done.
+    pub fn internal(what: impl Into<String>) -> Self {
+        let what = what.into();
+        tracing::error!(error = %what, "internal error");
+        Self::Internal(what)
+    }
+
+    /// Adds a value the message names (`{topic}`, `{minutes}`).
+    pub fn with_arg(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        match &mut self {
+            Self::Invalid { args, .. } | Self::Refused { args, .. } => {
+                args.push((name, value.into()));
+            }
+            _ => {}
+        }
+        self
+    }
+
+    /// The stable machine code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Invalid { code, .. } | Self::Refused { code, .. } => code,
+            Self::NotFound(code)
+            | Self::Conflict(code)
+            | Self::TooLarge(code)
+            | Self::Unsupported(code) => code,
+            Self::Unavailable => "internal.unavailable",
+            Self::Internal(_) => "internal.error",
+        }
+    }
+
+    /// The field at fault, for an invalid input.
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            Self::Invalid { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+
+    /// A not-found of something the input named is an invalid input (the field), but a
+    /// database failure met on the way stays what it is.
+    pub fn named_in(self, code: &'static str, field: &'static str) -> Self {
+        match self {
+            Self::NotFound(_) => Self::invalid(code, field),
+            other => other,
+        }
+    }
+}
+
+impl From<ValidationError> for AppError {
+    fn from(error: ValidationError) -> Self {
+        Self::invalid(error.code, error.field)
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::NotFound(code) => Self::NotFound(code),
+            StoreError::Conflict(code) => Self::Conflict(code),
+            StoreError::Invalid(validation) => validation.into(),
+            ref unavailable if unavailable.is_unavailable() => {
+                tracing::warn!(error = %unavailable, "database unavailable");
+                Self::Unavailable
+            }
+            // The writer task is gone: the server is stopping; another instance (or this
+            // one, restarted) will take the request.
+            StoreError::WriterStopped => Self::Unavailable,
+            other => Self::internal(other.to_string()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_row_named_by_the_input_is_an_invalid_field_but_an_outage_stays_one() {
+        let missing = AppError::from(StoreError::NotFound("registry.room_not_found"));
+        assert_eq!(
+            missing.named_in("work_order.room_unknown", "room_id"),
+            AppError::invalid("work_order.room_unknown", "room_id")
+        );
+        let outage = AppError::from(StoreError::Database(sqlx_pool_timeout()));
+        assert_eq!(outage, AppError::Unavailable);
+        assert_eq!(
+            outage.named_in("work_order.room_unknown", "room_id"),
+            AppError::Unavailable
+        );
+    }
+
+    fn sqlx_pool_timeout() -> sqlx::Error {
+        sqlx::Error::PoolTimedOut
+    }
+}

@@ -1,0 +1,405 @@
+//! Fanning out the outbox: each message is described — what it says and whose inbox
+//! hears of it — by the describer of its topic, then written to those inboxes and queued
+//! for every channel of the community that wants the topic. A capability that adds a
+//! topic adds its describer to [`describe`].
+
+use crate::{App, AppResult};
+use linli_domain::ids::{BuildingId, CommunityId, PersonId};
+use linli_domain::notifications::{Audience, Topic, audiences_from_text};
+use linli_store::notifications::{Channel, FanOut, InboxMessage, OutboxRow};
+use linli_store::work_orders::WorkOrderRow;
+use serde_json::{Value, json};
+use std::collections::HashMap;
+
+/// What one outbox message says, and to whom.
+pub(crate) struct Message {
+    /// The work order's number people see (0 for a message about none).
+    pub number: i64,
+    pub text: String,
+    pub recipients: Vec<i64>,
+    /// Phones for SMS: the recipients' own, and a guest reporter's when the message is
+    /// for the reporter.
+    pub phones: Vec<String>,
+}
+
+impl Message {
+    /// A message that reaches nobody: what a broken outbox row is described as, so that
+    /// it is logged and passed over instead of holding up every message after it.
+    fn nothing() -> Self {
+        Self {
+            number: 0,
+            text: String::new(),
+            recipients: Vec::new(),
+            phones: Vec::new(),
+        }
+    }
+}
+
+/// What one round of fanning out has read already: a burst of messages is mostly about
+/// the same community, categories, buildings and people, so each is read once a round.
+#[derive(Default)]
+struct Lookups {
+    /// The round's work orders, read together before the round starts.
+    work_orders: HashMap<i64, WorkOrderRow>,
+    categories: HashMap<i64, String>,
+    buildings: HashMap<i64, String>,
+    rules: HashMap<(i64, Topic), Vec<Audience>>,
+    holders: HashMap<(&'static str, i64), Vec<i64>>,
+    members: HashMap<i64, Vec<i64>>,
+    phones: HashMap<i64, Option<String>>,
+    channels: HashMap<i64, Vec<Channel>>,
+}
+
+impl Lookups {
+    async fn work_order(&mut self, app: &App, id: i64) -> AppResult<WorkOrderRow> {
+        if let Some(order) = self.work_orders.get(&id) {
+            return Ok(order.clone());
+        }
+        let order = app.store.work_order(id).await?;
+        self.work_orders.insert(id, order.clone());
+        Ok(order)
+    }
+
+    async fn category(&mut self, app: &App, id: i64) -> AppResult<String> {
+        if let Some(name) = self.categories.get(&id) {
+            return Ok(name.clone());
+        }
+        let name = app.store.category(id).await?.name;
+        self.categories.insert(id, name.clone());
+        Ok(name)
+    }
+
+    async fn building(&mut self, app: &App, id: i64) -> AppResult<String> {
+        if let Some(name) = self.buildings.get(&id) {
+            return Ok(name.clone());
+        }
+        let name = app.store.building(BuildingId(id)).await?.name;
+        self.buildings.insert(id, name.clone());
+        Ok(name)
+    }
+
+    async fn audiences(
+        &mut self,
+        app: &App,
+        community: i64,
+        topic: Topic,
+    ) -> AppResult<Vec<Audience>> {
+        if let Some(audiences) = self.rules.get(&(community, topic)) {
+            return Ok(audiences.clone());
+        }
+        let audiences = match app
+            .store
+            .notification_rule(CommunityId(community), topic.as_str())
+            .await?
+        {
+            Some(chosen) => audiences_from_text(&chosen),
+            None => topic.default_audiences().to_vec(),
+        };
+        self.rules.insert((community, topic), audiences.clone());
+        Ok(audiences)
+    }
+
+    async fn holders(
+        &mut self,
+        app: &App,
+        role: &'static str,
+        community: i64,
+    ) -> AppResult<Vec<i64>> {
+        if let Some(people) = self.holders.get(&(role, community)) {
+            return Ok(people.clone());
+        }
+        let people = app.store.holders_of(role, community).await?;
+        self.holders.insert((role, community), people.clone());
+        Ok(people)
+    }
+
+    async fn members(&mut self, app: &App, organisation: i64) -> AppResult<Vec<i64>> {
+        if let Some(people) = self.members.get(&organisation) {
+            return Ok(people.clone());
+        }
+        let people = app.store.members_of(organisation).await?;
+        self.members.insert(organisation, people.clone());
+        Ok(people)
+    }
+
+    async fn phone(&mut self, app: &App, person: i64) -> AppResult<Option<String>> {
+        if let Some(phone) = self.phones.get(&person) {
+            return Ok(phone.clone());
+        }
+        let phone = app.store.person(PersonId(person)).await?.phone;
+        self.phones.insert(person, phone.clone());
+        Ok(phone)
+    }
+
+    async fn channels(&mut self, app: &App, community: i64) -> AppResult<Vec<Channel>> {
+        if let Some(channels) = self.channels.get(&community) {
+            return Ok(channels.clone());
+        }
+        let channels = app.store.channels(CommunityId(community)).await?;
+        self.channels.insert(community, channels.clone());
+        Ok(channels)
+    }
+
+    /// The office's people an audience names in a community (the audiences that belong
+    /// to a work order — its parties, reporter, followers — are its describer's).
+    async fn office(
+        &mut self,
+        app: &App,
+        audience: Audience,
+        community: i64,
+    ) -> AppResult<Vec<i64>> {
+        Ok(match audience {
+            Audience::DutyOfficers => self.holders(app, "duty_officer", community).await?,
+            Audience::Supervisors => self.holders(app, "supervisor", community).await?,
+            Audience::Receptionists => self.holders(app, "receptionist", community).await?,
+            _ => Vec::new(),
+        })
+    }
+
+    /// The phones of the recipients, for SMS.
+    async fn phones_of(&mut self, app: &App, recipients: &[i64]) -> AppResult<Vec<String>> {
+        let mut phones = Vec::new();
+        for person in recipients {
+            if let Some(phone) = self.phone(app, *person).await? {
+                phones.push(phone);
+            }
+        }
+        Ok(phones)
+    }
+}
+
+/// The describer of each topic. An outbox row whose topic this version does not know
+/// (written by a newer one) is described as nothing and logged, so it does not stop
+/// the others.
+async fn describe(
+    app: &App,
+    lookups: &mut Lookups,
+    message: &OutboxRow,
+    wants_phones: bool,
+) -> AppResult<Message> {
+    let payload: Value = serde_json::from_str(&message.payload).unwrap_or(Value::Null);
+    let topic = match Topic::parse(&message.topic) {
+        Ok(topic) => topic,
+        Err(_) => {
+            tracing::warn!(topic = %message.topic, outbox = message.id, "an outbox message of an unknown topic");
+            return Ok(Message::nothing());
+        }
+    };
+    match topic {
+        Topic::OfficeAnnouncement => {
+            describe_announcement(app, lookups, message, topic, &payload, wants_phones).await
+        }
+        _ => describe_work_order(app, lookups, message, topic, &payload, wants_phones).await,
+    }
+}
+
+async fn describe_work_order(
+    app: &App,
+    lookups: &mut Lookups,
+    message: &OutboxRow,
+    topic: Topic,
+    payload: &Value,
+    wants_phones: bool,
+) -> AppResult<Message> {
+    let Some(order_id) = message.work_order_id else {
+        tracing::error!(outbox = message.id, %topic, "an outbox message names no work order");
+        return Ok(Message::nothing());
+    };
+    let order = lookups.work_order(app, order_id).await?;
+    let category = lookups.category(app, order.category_id).await?;
+    let building = match order.building_id {
+        Some(id) => lookups.building(app, id).await?,
+        None => String::new(),
+    };
+    let lead = payload["lead_organisation_id"]
+        .as_i64()
+        .or(order.lead_organisation_id);
+    let community = order.community_id;
+    let audiences = lookups.audiences(app, community, topic).await?;
+    let mut recipients = Vec::new();
+    for audience in &audiences {
+        recipients.extend(match audience {
+            Audience::DutyOfficers | Audience::Supervisors | Audience::Receptionists => {
+                lookups.office(app, *audience, community).await?
+            }
+            Audience::LeadParty => match lead {
+                Some(organisation) => lookups.members(app, organisation).await?,
+                None => Vec::new(),
+            },
+            Audience::CoHandlers => {
+                let mut members = Vec::new();
+                for organisation in app.store.co_handlers(order.id).await? {
+                    members.extend(lookups.members(app, organisation).await?);
+                }
+                members
+            }
+            Audience::Reporter => order.reporter_id.into_iter().collect(),
+            Audience::Followers => app.store.followers(order.id).await?,
+        });
+    }
+    recipients.sort_unstable();
+    recipients.dedup();
+    let mut phones = Vec::new();
+    if wants_phones {
+        phones = lookups.phones_of(app, &recipients).await?;
+        // A guest reporter has no inbox; SMS is how the rule reaches them.
+        if audiences.contains(&Audience::Reporter)
+            && order.reporter_id.is_none()
+            && let Some(phone) = order.guest_phone.clone()
+        {
+            phones.push(phone);
+        }
+    }
+    let key = topic
+        .as_str()
+        .strip_prefix("work_order.")
+        .unwrap_or("other");
+    Ok(Message {
+        number: order.number,
+        phones,
+        text: app
+            .texts
+            .text(
+                &format!("notify.{key}"),
+                &[
+                    ("number", order.number.to_string()),
+                    ("category", category),
+                    ("building", building),
+                ],
+            )
+            .trim()
+            .to_owned(),
+        recipients,
+    })
+}
+
+/// An announcement to the office: its text, to the office's people the rule names.
+async fn describe_announcement(
+    app: &App,
+    lookups: &mut Lookups,
+    message: &OutboxRow,
+    topic: Topic,
+    payload: &Value,
+    wants_phones: bool,
+) -> AppResult<Message> {
+    let Some(community) = message.community_id else {
+        tracing::error!(outbox = message.id, %topic, "an outbox message names no community");
+        return Ok(Message::nothing());
+    };
+    let mut recipients = Vec::new();
+    for audience in lookups.audiences(app, community, topic).await? {
+        recipients.extend(lookups.office(app, audience, community).await?);
+    }
+    recipients.sort_unstable();
+    recipients.dedup();
+    let phones = if wants_phones {
+        lookups.phones_of(app, &recipients).await?
+    } else {
+        Vec::new()
+    };
+    let text = app.texts.text(
+        "notify.office_announcement",
+        &[
+            (
+                "author",
+                payload["author"].as_str().unwrap_or_default().to_owned(),
+            ),
+            (
+                "text",
+                payload["text"].as_str().unwrap_or_default().to_owned(),
+            ),
+        ],
+    );
+    Ok(Message {
+        number: 0,
+        text: text.trim().to_owned(),
+        recipients,
+        phones,
+    })
+}
+
+/// What a channel is sent (before signing), kept with the delivery.
+fn channel_body(app: &App, channel: &Channel, message: &OutboxRow, described: &Message) -> Value {
+    let text = &described.text;
+    match channel.kind.as_str() {
+        "sms" => json!({ "phones": described.phones, "text": text }),
+        "email" => json!({
+            "to": super::mail::parse_addresses(&channel.url)
+                .map(|(addresses, _)| addresses)
+                .unwrap_or_default(),
+            "subject": text,
+            "text": format!("{text}\n\n{}", app.texts.text("notify.email_footer", &[])),
+        }),
+        "wecom" | "dingtalk" => json!({ "msgtype": "text", "text": { "content": text } }),
+        "feishu" => json!({ "msg_type": "text", "content": { "text": text } }),
+        _ => json!({
+            "topic": message.topic,
+            "community_id": message.community_id,
+            "work_order_id": message.work_order_id,
+            "number": described.number,
+            "text": text,
+            "outbox_id": message.id,
+        }),
+    }
+}
+
+/// Fans out pending outbox messages; returns how many.
+pub async fn fan_out_pending(app: &App) -> AppResult<usize> {
+    let pending = app.store.outbox_to_fan_out(100).await?;
+    let mut lookups = Lookups::default();
+    let mut ids: Vec<i64> = pending
+        .iter()
+        .filter_map(|message| message.work_order_id)
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    lookups.work_orders = app
+        .store
+        .work_orders_by_id(&ids)
+        .await?
+        .into_iter()
+        .map(|order| (order.id, order))
+        .collect();
+    let mut fanned = Vec::with_capacity(pending.len());
+    for message in &pending {
+        let channels: Vec<Channel> = match message.community_id {
+            Some(community) => lookups
+                .channels(app, community)
+                .await?
+                .into_iter()
+                .filter(|channel| channel.wants(&message.topic))
+                .collect(),
+            None => Vec::new(),
+        };
+        let wants_phones = channels.iter().any(|channel| channel.kind == "sms");
+        let described = describe(app, &mut lookups, message, wants_phones).await?;
+        let inbox: Vec<InboxMessage> = described
+            .recipients
+            .iter()
+            .map(|person| InboxMessage {
+                person: *person,
+                body: described.text.clone(),
+            })
+            .collect();
+        let deliveries: Vec<(i64, String)> = channels
+            .iter()
+            .filter(|_| !described.text.is_empty())
+            .filter(|channel| channel.kind != "sms" || !described.phones.is_empty())
+            .map(|channel| {
+                (
+                    channel.id,
+                    channel_body(app, channel, message, &described).to_string(),
+                )
+            })
+            .collect();
+        fanned.push(FanOut {
+            message,
+            inbox,
+            deliveries,
+        });
+    }
+    if !fanned.is_empty() {
+        app.store.fan_out(&fanned, app.clock.now()).await?;
+    }
+    Ok(pending.len())
+}

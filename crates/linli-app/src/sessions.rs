@@ -1,0 +1,162 @@
+//! Signing in and out, and changing a password. Sessions live in the database, so any
+//! instance behind a load balancer recognises a token another instance issued.
+
+use crate::{App, AppError, AppResult, Caller, Refusal};
+use chrono::{DateTime, Utc};
+use linli_domain::ValidationError;
+use linli_domain::ids::PersonId;
+use linli_domain::registry::{DEMO_PASSWORD, Login, Password};
+use linli_store::passwords::{
+    decoy_hash, hash_password_async, new_session_token, token_hash, verify_password_async,
+};
+use linli_store::people::{Person, PersonRoom, StoredGrant};
+use linli_store::sessions::NewSession;
+
+/// A session just begun; the token is shown to its owner once and stored only hashed.
+pub struct StartedSession {
+    pub token: String,
+    pub expires_at: DateTime<Utc>,
+    pub person: PersonId,
+}
+
+/// The signed-in person, their roles and rooms.
+pub struct Me {
+    pub person: Person,
+    pub roles: Vec<StoredGrant>,
+    pub rooms: Vec<PersonRoom>,
+}
+
+pub async fn me(app: &App, person: PersonId) -> AppResult<Me> {
+    Ok(Me {
+        person: app.store.person(person).await?,
+        roles: app.store.grants_of(person).await?,
+        rooms: app.store.rooms_of(person).await?,
+    })
+}
+
+/// Checks a login and password (throttled per account and per address) and starts a
+/// session: the one way in, for the API and the pages alike.
+pub async fn start_session(
+    app: &App,
+    client_ip: &str,
+    raw_login: &str,
+    password: String,
+    user_agent: Option<&str>,
+) -> AppResult<StartedSession> {
+    let now = app.clock.now();
+    let settings = &app.settings;
+    let login_key = raw_login.trim().to_lowercase();
+    let (login_failures, address_failures) = app
+        .store
+        .login_failures_since(&login_key, client_ip, now - settings.throttle_window)
+        .await?;
+    if login_failures >= settings.max_failures_per_login
+        || address_failures >= settings.max_failures_per_address
+    {
+        let seconds = u64::try_from(settings.throttle_window.num_seconds()).unwrap_or(900);
+        return Err(AppError::refused(
+            "auth.too_many_attempts",
+            Refusal::TooSoon {
+                retry_after_seconds: Some(seconds),
+            },
+        )
+        .with_arg("minutes", seconds.div_ceil(60).to_string()));
+    }
+    let login = Login::parse(raw_login).ok();
+    let credentials = match &login {
+        Some(login) => app.store.credentials(login).await?,
+        None => None,
+    };
+    let stored_hash = credentials.as_ref().map_or_else(
+        || decoy_hash().to_owned(),
+        |found| found.password_hash.clone(),
+    );
+    let is_demo_password = password == DEMO_PASSWORD;
+    let matches = verify_password_async(password, stored_hash).await?;
+    let (Some(login), Some(credentials), true) = (login, credentials, matches) else {
+        app.store
+            .record_login_failure(&login_key, client_ip, now)
+            .await?;
+        tracing::info!(login = %login_key, %client_ip, "sign-in failed");
+        return Err(AppError::unauthenticated("auth.invalid_credentials"));
+    };
+    if is_demo_password && !settings.demo_mode {
+        return Err(AppError::refused(
+            "auth.demo_password_refused",
+            Refusal::Forbidden,
+        ));
+    }
+    if credentials.disabled {
+        return Err(AppError::refused(
+            "auth.account_disabled",
+            Refusal::Forbidden,
+        ));
+    }
+    app.store.clear_login_failures(&login).await?;
+    let token = new_session_token()?;
+    let expires_at = now + settings.session_idle_timeout;
+    let user_agent = user_agent.map(|agent| agent.chars().take(200).collect::<String>());
+    let person = PersonId(credentials.id);
+    app.store
+        .create_session(
+            NewSession {
+                person,
+                token_hash: &token_hash(&token),
+                expires_at,
+                client_ip: Some(client_ip),
+                user_agent: user_agent.as_deref(),
+            },
+            now,
+        )
+        .await?;
+    Ok(StartedSession {
+        token,
+        expires_at,
+        person,
+    })
+}
+
+/// Ends the session of a token, whoever holds it (signing out of a browser whose
+/// session may already be over).
+pub async fn end_session(app: &App, token: &str) -> AppResult<()> {
+    app.store.delete_session(&token_hash(token)).await?;
+    Ok(())
+}
+
+/// Ends the caller's session.
+pub async fn sign_out(app: &App, caller: &Caller) -> AppResult<()> {
+    app.store.delete_session(caller.token_hash()).await?;
+    Ok(())
+}
+
+/// Changes the caller's password and signs out their other sessions.
+pub async fn change_password(
+    app: &App,
+    caller: &Caller,
+    current_password: String,
+    new_password: &str,
+) -> AppResult<()> {
+    let new_password = Password::parse(new_password, app.settings.demo_mode).map_err(|error| {
+        AppError::from(ValidationError {
+            field: "new_password",
+            ..error
+        })
+    })?;
+    let stored_hash = app.store.password_hash(caller.person).await?;
+    if !verify_password_async(current_password, stored_hash).await? {
+        return Err(AppError::refused(
+            "auth.wrong_current_password",
+            Refusal::Forbidden,
+        ));
+    }
+    let new_hash = hash_password_async(new_password.expose().to_owned()).await?;
+    app.store
+        .set_password(
+            caller.person,
+            &new_hash,
+            Some(caller.token_hash()),
+            app.clock.now(),
+        )
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,177 @@
+//! The figures of a community or a street over a range of days: the three rates of the
+//! 12345 hotlines, counts by category, building, party and month, medians, and what is
+//! open and overdue now. Read from counters kept with each change, never by scanning
+//! work orders.
+
+use crate::{App, AppError, AppResult, Caller};
+use chrono::{Datelike, NaiveDate};
+use linli_domain::access;
+use linli_domain::calendar::shanghai;
+use linli_domain::ids::{CommunityId, StreetId};
+use linli_domain::permissions::Place;
+use linli_domain::statistics::{Counts, median_minutes};
+use linli_store::registry::Community;
+use std::collections::{BTreeMap, HashMap};
+
+/// Longest range, in days.
+const LONGEST_RANGE_DAYS: i64 = 3 * 366;
+
+/// Which figures a caller asks for: a community or a street, and a range of days.
+#[derive(Debug, Clone, Default)]
+pub struct StatisticsRequest {
+    pub community_id: Option<i64>,
+    pub street_id: Option<i64>,
+    /// First day, Shanghai time; the first of `to`'s month when absent.
+    pub from: Option<NaiveDate>,
+    /// Last day, inclusive; today when absent.
+    pub to: Option<NaiveDate>,
+}
+
+/// One row of a breakdown: what it is of, and its counts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Breakdown {
+    /// The category, building or organisation (none for a month, or for "not assigned").
+    pub id: Option<i64>,
+    /// The month, `2026-10`.
+    pub key: Option<String>,
+    /// Its name; none for work orders not assigned to any.
+    pub name: Option<String>,
+    pub counts: Counts,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatisticsReport {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub communities: Vec<i64>,
+    pub totals: Counts,
+    pub median_minutes_to_sign: Option<f64>,
+    pub median_minutes_to_resolve: Option<f64>,
+    pub by_category: Vec<Breakdown>,
+    pub by_building: Vec<Breakdown>,
+    pub by_organisation: Vec<Breakdown>,
+    pub by_month: Vec<Breakdown>,
+    /// Work orders per status now (none with zero).
+    pub by_status_now: BTreeMap<String, i64>,
+    pub open_now: i64,
+    pub overdue_now: i64,
+}
+
+/// The communities a request covers, once the caller may see their statistics.
+async fn covered(
+    app: &App,
+    caller: &Caller,
+    request: &StatisticsRequest,
+) -> AppResult<Vec<Community>> {
+    match (request.community_id, request.street_id) {
+        (Some(id), None) => {
+            let community = app.store.community(CommunityId(id)).await?;
+            if access::may_read_statistics(caller.grants(), community.place()) {
+                Ok(vec![community])
+            } else {
+                Err(AppError::forbidden())
+            }
+        }
+        (None, Some(id)) => {
+            let street = StreetId(id);
+            app.store.street(street).await?;
+            if !access::may_read_statistics(caller.grants(), Place::Street(street)) {
+                return Err(AppError::forbidden());
+            }
+            Ok(app.store.communities(Some(street)).await?)
+        }
+        _ => Err(AppError::invalid(
+            "statistics.scope_required",
+            "community_id",
+        )),
+    }
+}
+
+pub async fn report(
+    app: &App,
+    caller: &Caller,
+    request: &StatisticsRequest,
+) -> AppResult<StatisticsReport> {
+    let communities = covered(app, caller, request).await?;
+    let now = app.clock.now();
+    let today = now.with_timezone(&shanghai()).date_naive();
+    let to = request.to.unwrap_or(today);
+    let from = request.from.unwrap_or_else(|| to.with_day(1).unwrap_or(to));
+    if from > to || (to - from).num_days() > LONGEST_RANGE_DAYS {
+        return Err(AppError::invalid("statistics.range_invalid", "from"));
+    }
+    let ids: Vec<i64> = communities.iter().map(|community| community.id).collect();
+    let figures = app.store.statistics(&ids, from, to, now).await?;
+
+    let mut categories = HashMap::new();
+    let mut buildings = HashMap::new();
+    let mut organisations = HashMap::new();
+    for community in &communities {
+        let id = CommunityId(community.id);
+        // A street's buildings carry their community's name: every community has a 1号楼.
+        let prefix = if communities.len() > 1 {
+            format!("{} ", community.name)
+        } else {
+            String::new()
+        };
+        for category in app.store.categories(id).await? {
+            categories.insert(category.id, category.name);
+        }
+        for building in app.store.buildings(id).await? {
+            buildings.insert(building.id, format!("{prefix}{}", building.name));
+        }
+        for organisation in app.store.organisations(id).await? {
+            organisations.insert(organisation.id, organisation.name);
+        }
+    }
+    let named = |names: &HashMap<i64, String>, rows: &[(i64, Counts)]| -> Vec<Breakdown> {
+        rows.iter()
+            .filter(|(_, counts)| !counts.is_zero())
+            .map(|(id, counts)| Breakdown {
+                id: (*id != 0).then_some(*id),
+                key: None,
+                name: names.get(id).cloned(),
+                counts: *counts,
+            })
+            .collect()
+    };
+    let mut months: BTreeMap<String, Counts> = BTreeMap::new();
+    for (day, counts) in figures.by_month.iter().chain(&figures.by_day) {
+        *months
+            .entry(format!("{:04}-{:02}", day.year(), day.month()))
+            .or_default() += *counts;
+    }
+    let open_now = figures
+        .status_now
+        .iter()
+        .filter(|(status, _)| !matches!(status.as_str(), "closed" | "cancelled"))
+        .map(|(_, count)| count)
+        .sum();
+    Ok(StatisticsReport {
+        from,
+        to,
+        communities: ids,
+        totals: figures.totals,
+        median_minutes_to_sign: median_minutes(&figures.sign_histogram),
+        median_minutes_to_resolve: median_minutes(&figures.resolve_histogram),
+        by_category: named(&categories, &figures.by_category),
+        by_building: named(&buildings, &figures.by_building),
+        by_organisation: named(&organisations, &figures.by_organisation),
+        by_month: months
+            .into_iter()
+            .map(|(month, counts)| Breakdown {
+                id: None,
+                name: Some(month.clone()),
+                key: Some(month),
+                counts,
+            })
+            .collect(),
+        by_status_now: figures
+            .status_now
+            .into_iter()
+            .filter(|(_, count)| *count != 0)
+            .collect(),
+        open_now,
+        overdue_now: figures.overdue_now,
+    })
+}

@@ -1,0 +1,143 @@
+//! The reception desk's visit log: who came, about what, and what became of it.
+
+use crate::{App, AppError, AppResult, Caller};
+use chrono::{Duration, NaiveDate, TimeZone, Utc};
+use linli_domain::access;
+use linli_domain::calendar::shanghai;
+use linli_domain::ids::{BuildingId, CommunityId, PersonId};
+use linli_domain::registry::{Name, Phone};
+use linli_domain::work_orders::parse_text;
+use linli_store::registry::Community;
+use linli_store::visits::{NewVisit, Visit};
+
+/// The community whose desk the caller keeps: the one named, or their only one.
+async fn desk_community(app: &App, caller: &Caller, named: Option<i64>) -> AppResult<Community> {
+    let communities: Vec<Community> = crate::registry::visible_communities(app, caller)
+        .await?
+        .into_iter()
+        .filter(|community| {
+            access::may_report_for_others(caller.grants(), CommunityId(community.id))
+        })
+        .collect();
+    match named {
+        Some(id) => communities
+            .into_iter()
+            .find(|community| community.id == id)
+            .ok_or_else(AppError::forbidden),
+        None if communities.len() == 1 => communities
+            .into_iter()
+            .next()
+            .ok_or_else(AppError::forbidden),
+        None if communities.is_empty() => Err(AppError::forbidden()),
+        None => Err(AppError::invalid(
+            "work_order.community_required",
+            "community_id",
+        )),
+    }
+}
+
+/// A visit as the desk logs it.
+#[derive(Debug, Clone, Default)]
+pub struct VisitRequest {
+    pub community_id: Option<i64>,
+    pub visitor_name: String,
+    pub visitor_phone: Option<String>,
+    /// The visitor's account, when they have one.
+    pub person_id: Option<i64>,
+    pub building_id: Option<i64>,
+    pub room_text: Option<String>,
+    pub matter: String,
+    pub outcome: Option<String>,
+}
+
+/// Logs a walk-in visit (or a call).
+pub async fn log_visit(app: &App, caller: &Caller, input: &VisitRequest) -> AppResult<Visit> {
+    let community = desk_community(app, caller, input.community_id).await?;
+    let visitor_name = Name::parse(&input.visitor_name, "visitor_name", 40)?;
+    let phone = input
+        .visitor_phone
+        .as_deref()
+        .filter(|phone| !phone.trim().is_empty())
+        .map(Phone::parse)
+        .transpose()?;
+    let matter = parse_text(&input.matter, "matter")?;
+    let outcome = input
+        .outcome
+        .as_deref()
+        .map(str::trim)
+        .filter(|outcome| !outcome.is_empty())
+        .map(|outcome| parse_text(outcome, "outcome"))
+        .transpose()?;
+    let room_text = input
+        .room_text
+        .as_deref()
+        .map(str::trim)
+        .filter(|room| !room.is_empty())
+        .map(|room| Name::parse(room, "room_text", 40))
+        .transpose()?;
+    if let Some(person) = input.person_id
+        && !app
+            .store
+            .is_member_of(PersonId(person), CommunityId(community.id))
+            .await?
+    {
+        return Err(AppError::invalid("visit.person_unknown", "person_id"));
+    }
+    if let Some(building) = input.building_id {
+        let found = app
+            .store
+            .building(BuildingId(building))
+            .await
+            .map_err(|error| {
+                AppError::from(error).named_in("work_order.building_unknown", "building_id")
+            })?;
+        if found.community_id != community.id {
+            return Err(AppError::invalid(
+                "work_order.building_unknown",
+                "building_id",
+            ));
+        }
+    }
+    Ok(app
+        .store
+        .create_visit(
+            NewVisit {
+                community: CommunityId(community.id),
+                visitor_name: visitor_name.as_str(),
+                visitor_phone: phone.as_ref().map(Phone::as_str),
+                person: input.person_id.map(PersonId),
+                building_id: input.building_id,
+                room_text: room_text.as_ref().map(Name::as_str),
+                matter: &matter,
+                receptionist: caller.person,
+                outcome: outcome.as_deref(),
+            },
+            app.clock.now(),
+        )
+        .await?)
+}
+
+/// The visit log of a day (Shanghai time; today when none is named).
+pub async fn visits_of_day(
+    app: &App,
+    caller: &Caller,
+    community_id: Option<i64>,
+    date: Option<NaiveDate>,
+) -> AppResult<Vec<Visit>> {
+    let community = desk_community(app, caller, community_id).await?;
+    let day = date.unwrap_or_else(|| app.clock.now().with_timezone(&shanghai()).date_naive());
+    let start = shanghai()
+        .from_local_datetime(&day.and_hms_opt(0, 0, 0).unwrap_or_default())
+        .earliest()
+        .map(|start| start.with_timezone(&Utc))
+        .ok_or_else(|| AppError::invalid("validation.out_of_range", "date"))?;
+    Ok(app
+        .store
+        .visits(
+            CommunityId(community.id),
+            start,
+            start + Duration::days(1),
+            500,
+        )
+        .await?)
+}

@@ -1,0 +1,312 @@
+//! Reporting a problem: a resident from their phone, or the desk for a visitor or caller.
+
+use super::batching::PendingWorkOrder;
+use super::read::{NamedRef, WorkOrderRead, room_label};
+use super::{facts, order_parties};
+use crate::live::Change;
+use crate::{App, AppError, AppResult, Caller};
+use linli_domain::access;
+use linli_domain::ids::{BuildingId, CommunityId, PersonId, RoomId};
+use linli_domain::registry::{Name, Phone};
+use linli_domain::work_orders::{Channel, LoopRules, allowed_actions, parse_text};
+
+/// Longest free-text place ("地下车库B2").
+const PLACE_MAX: usize = 200;
+
+/// A report as a caller makes it.
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    pub community_id: Option<i64>,
+    pub category_id: Option<i64>,
+    /// A category's code (`high_altitude_throwing`), instead of its id.
+    pub category: Option<String>,
+    pub description: String,
+    pub building_id: Option<i64>,
+    pub room_id: Option<i64>,
+    pub place: Option<String>,
+    pub channel: Option<String>,
+    /// Staff reporting for a resident who has an account.
+    pub reporter_id: Option<i64>,
+    /// Staff reporting for someone without an account.
+    pub guest_name: Option<String>,
+    pub guest_phone: Option<String>,
+    pub is_public: Option<bool>,
+    /// The walk-in visit this comes from.
+    pub visit_id: Option<i64>,
+}
+
+/// Who reported it, with their account as the answer shows it.
+struct Reporter {
+    person: Option<PersonId>,
+    guest_name: Option<String>,
+    guest_phone: Option<String>,
+    account: Option<linli_store::people::Person>,
+}
+
+async fn reporter_of(
+    app: &App,
+    caller: &Caller,
+    input: &Report,
+    community: CommunityId,
+    on_behalf: bool,
+) -> AppResult<Reporter> {
+    if !on_behalf {
+        return Ok(Reporter {
+            person: Some(caller.person),
+            guest_name: None,
+            guest_phone: None,
+            account: Some(caller.account.clone()),
+        });
+    }
+    match (input.reporter_id, &input.guest_name) {
+        (Some(person), None) => {
+            if !app.store.is_member_of(PersonId(person), community).await? {
+                return Err(AppError::invalid(
+                    "work_order.reporter_unknown",
+                    "reporter_id",
+                ));
+            }
+            let account = app.store.person(PersonId(person)).await?;
+            Ok(Reporter {
+                person: Some(PersonId(person)),
+                guest_name: None,
+                guest_phone: None,
+                account: Some(account),
+            })
+        }
+        (None, Some(name)) => {
+            let name = Name::parse(name, "guest_name", 40)?;
+            let phone = input.guest_phone.as_deref().map(Phone::parse).transpose()?;
+            Ok(Reporter {
+                person: None,
+                guest_name: Some(name.into_string()),
+                guest_phone: phone.map(|phone| phone.as_str().to_owned()),
+                account: None,
+            })
+        }
+        _ => Err(AppError::invalid(
+            "work_order.reporter_ambiguous",
+            "reporter_id",
+        )),
+    }
+}
+
+/// Reports a problem and answers the new work order as the caller sees it.
+///
+/// Rules: residents report for themselves, in the app; the desk, the duty officer and
+/// the supervisor may report for a resident or a guest, by default as a walk-in. The
+/// place is the room or building named, else the reporter's own home in the community.
+pub async fn report(app: &App, caller: &Caller, input: Report) -> AppResult<WorkOrderRead> {
+    // The caller's own rooms: where they may report, and where their problem most likely is.
+    let own_rooms = app.store.rooms_of(caller.person).await?;
+    let homes: Vec<i64> = own_rooms.iter().map(|room| room.community_id).collect();
+    let community = crate::registry::community_among(
+        crate::registry::visible_communities_with_homes(app, caller, &homes).await?,
+        input.community_id,
+    )?;
+    let community_id = CommunityId(community.id);
+    let for_others = access::may_report_for_others(caller.grants(), community_id);
+    let for_self = access::is_resident(caller.grants(), community_id);
+    let on_behalf = input.reporter_id.is_some() || input.guest_name.is_some();
+    if !(for_others || (for_self && !on_behalf)) {
+        return Err(AppError::forbidden());
+    }
+    let description = parse_text(&input.description, "description")?;
+    let categories = app.store.categories(community_id).await?;
+    let category = categories
+        .into_iter()
+        .find(|category| {
+            category.active
+                && (Some(category.id) == input.category_id
+                    || input.category.as_deref() == Some(category.code.as_str()))
+        })
+        .ok_or_else(|| AppError::invalid("work_order.category_unknown", "category"))?;
+    let channel = match (input.channel.as_deref(), on_behalf || !for_self) {
+        (Some(raw), _) => Channel::parse(raw)?,
+        (None, true) => Channel::WalkIn,
+        (None, false) => Channel::App,
+    };
+    if on_behalf && channel == Channel::App {
+        return Err(AppError::invalid("work_order.channel_for_staff", "channel"));
+    }
+    let reporter = reporter_of(app, caller, &input, community_id, on_behalf).await?;
+    // Where: the room or building named, or the reporter's own home in this community.
+    let mut building_id = input.building_id;
+    let mut room_id = input.room_id;
+    let mut building = None;
+    let mut room_label_text = None;
+    if let Some(room) = room_id {
+        let room = app.store.room(RoomId(room)).await.map_err(|error| {
+            AppError::from(error).named_in("work_order.room_unknown", "room_id")
+        })?;
+        if room.community_id != community.id
+            || building_id.is_some_and(|building| building != room.building_id)
+        {
+            return Err(AppError::invalid("work_order.room_unknown", "room_id"));
+        }
+        building_id = Some(room.building_id);
+        room_label_text = Some(room_label(
+            &room.building_name,
+            &room.unit_number,
+            &room.number,
+        ));
+        building = Some(NamedRef {
+            id: room.building_id,
+            name: room.building_name,
+        });
+    } else if let Some(named) = building_id {
+        let found = app
+            .store
+            .building(BuildingId(named))
+            .await
+            .map_err(|error| {
+                AppError::from(error).named_in("work_order.building_unknown", "building_id")
+            })?;
+        if found.community_id != community.id {
+            return Err(AppError::invalid(
+                "work_order.building_unknown",
+                "building_id",
+            ));
+        }
+        building = Some(NamedRef {
+            id: found.id,
+            name: found.name,
+        });
+    }
+    // Unless told otherwise, the problem is at the reporter's home: its building, and its
+    // room when the building is the reporter's own.
+    if let (Some(person), None) = (reporter.person, room_id) {
+        let rooms = if person == caller.person {
+            own_rooms
+        } else {
+            app.store.rooms_of(person).await?
+        };
+        let home = rooms.into_iter().find(|room| {
+            room.community_id == community.id
+                && building_id.is_none_or(|building| building == room.building_id)
+        });
+        if let Some(home) = home {
+            building_id = Some(home.building_id);
+            room_id = Some(home.room_id);
+            room_label_text = Some(room_label(
+                &home.building_name,
+                &home.unit_number,
+                &home.room_number,
+            ));
+            building = Some(NamedRef {
+                id: home.building_id,
+                name: home.building_name,
+            });
+        }
+    }
+    let place = input
+        .place
+        .as_deref()
+        .map(str::trim)
+        .filter(|place| !place.is_empty())
+        .map(str::to_owned);
+    if place
+        .as_ref()
+        .is_some_and(|place| place.chars().count() > PLACE_MAX)
+    {
+        return Err(AppError::invalid("validation.too_long", "place"));
+    }
+    if let Some(visit) = input.visit_id {
+        let visit =
+            app.store.visit(visit).await.map_err(|error| {
+                AppError::from(error).named_in("visit.not_linkable", "visit_id")
+            })?;
+        if visit.community_id != community.id || visit.work_order_id.is_some() {
+            return Err(AppError::invalid("visit.not_linkable", "visit_id"));
+        }
+    }
+    let now = app.clock.now();
+    let created = app
+        .creates
+        .create(
+            PendingWorkOrder {
+                community: community_id,
+                category_id: category.id,
+                description,
+                building_id,
+                room_id,
+                place,
+                channel,
+                reporter: reporter.person,
+                guest_name: reporter.guest_name,
+                guest_phone: reporter.guest_phone,
+                created_by: caller.person,
+                is_public: input.is_public.unwrap_or(true),
+                visit_id: input.visit_id,
+            },
+            now,
+        )
+        .await?;
+    // A new work order: its row is at hand and its only follower is its reporter.
+    app.live.publish(Change {
+        community_id: created.row.community_id,
+        work_order_id: created.row.id,
+        number: created.row.number,
+        status: created.row.status.clone(),
+        event: "submitted".to_owned(),
+        audience: created.row.reporter_id.into_iter().collect(),
+        at: now,
+    });
+    // The answer comes from what creating it already holds: a new work order has no
+    // co-handlers, followers, lead party or photos yet; its community, category, place
+    // and reporter were read to check the report, and its first event came back from
+    // the write.
+    let linli_store::work_orders::CreatedWorkOrder {
+        row: order,
+        mut first_event,
+    } = created;
+    let parties = order_parties(&order, community.place(), &[]);
+    let who = access::standing(caller.person, caller.grants(), &parties.borrowed());
+    let view = access::view(caller.grants(), &parties.borrowed(), who, false).ok_or_else(|| {
+        AppError::internal(format!(
+            "the caller cannot see the work order {} they just made",
+            order.id
+        ))
+    })?;
+    // The first event's actor is whoever took the report: the caller.
+    first_event.actor_name = Some(caller.account.display_name.clone());
+    let facts = facts(&order, false)?;
+    Ok(WorkOrderRead {
+        allowed_actions: allowed_actions(&facts, who, now, &LoopRules::default()),
+        view,
+        category,
+        building,
+        room: room_label_text.filter(|_| view == access::View::Full),
+        reporter: reporter.account.filter(|_| view != access::View::Public),
+        organisations: Vec::new(),
+        co_handlers: Vec::new(),
+        events: vec![first_event],
+        photos: Vec::new(),
+        now,
+        order,
+    })
+}
+
+/// A report with photos taken in the same form (a resident's phone): the photos are
+/// checked first, so a bad one refuses the whole form with nothing written (its error
+/// on the `photos` field); they are kept with the new work order.
+pub async fn report_with_photos(
+    app: &App,
+    caller: &Caller,
+    input: Report,
+    photos: Vec<Vec<u8>>,
+) -> AppResult<WorkOrderRead> {
+    let processed = super::photos::process_form_photos(photos).await?;
+    let created = report(app, caller, input).await?;
+    if !processed.is_empty() {
+        super::photos::store_processed(
+            app,
+            created.order.id,
+            caller.person,
+            super::photos::Purpose::Report,
+            processed,
+        )
+        .await?;
+    }
+    Ok(created)
+}
