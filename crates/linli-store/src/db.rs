@@ -193,44 +193,6 @@ impl Store {
     pub async fn close(&self) {
         on_pool!(&self.db, |pool| pool.close().await);
     }
-
-    /// Every table with its columns (name, NOT NULL), sorted, as the engine reports them:
-    /// the parity test compares the two engines' schemas with it.
-    pub async fn schema_outline(&self) -> StoreResult<Vec<(String, Vec<(String, bool)>)>> {
-        let rows: Vec<(String, String, bool)> = match &self.db {
-            Db::Sqlite(pool) => {
-                sqlx::query_as(
-                    "SELECT m.name, p.name, p.\"notnull\" OR p.pk > 0
-                     FROM sqlite_master m JOIN pragma_table_info(m.name) p
-                     WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '_sqlx%'
-                       -- The FTS5 text index and its shadow tables: PostgreSQL's twin is a
-                       -- GIN index, not a table.
-                       AND m.name NOT LIKE 'work_order_search%'
-                     ORDER BY m.name, p.name",
-                )
-                .fetch_all(pool)
-                .await?
-            }
-            Db::Postgres(pool) => {
-                sqlx::query_as(
-                    "SELECT table_name::text, column_name::text, is_nullable = 'NO'
-                     FROM information_schema.columns
-                     WHERE table_schema = current_schema() AND table_name NOT LIKE '_sqlx%'
-                     ORDER BY table_name, column_name",
-                )
-                .fetch_all(pool)
-                .await?
-            }
-        };
-        let mut outline: Vec<(String, Vec<(String, bool)>)> = Vec::new();
-        for (table, column, not_null) in rows {
-            match outline.last_mut() {
-                Some((last, columns)) if *last == table => columns.push((column, not_null)),
-                _ => outline.push((table, vec![(column, not_null)])),
-            }
-        }
-        Ok(outline)
-    }
 }
 
 /// Stored times are cut to whole microseconds, the precision PostgreSQL keeps, so a time

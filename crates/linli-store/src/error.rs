@@ -26,6 +26,10 @@ pub enum StoreError {
     Corrupt(String),
     #[error("password hashing failed: {0}")]
     PasswordHash(String),
+    /// The schema could not be put in outline form (a type without a logical type, an
+    /// expression the reader does not follow, a stale allow-list entry).
+    #[error("schema outline: {0}")]
+    Schema(String),
 }
 
 impl StoreError {

@@ -17,6 +17,7 @@ pub mod passwords;
 pub mod people;
 mod reference;
 pub mod registry;
+pub mod schema;
 mod search;
 pub mod sessions;
 pub mod statistics;
