@@ -12,6 +12,8 @@ cd "$(dirname "$0")/.."
 
 export LINLI_TEST_POSTGRES_URL="${LINLI_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+# The browser tests fail here, rather than skip, when Chromium or its tools are missing.
+export LINLI_BROWSER_TESTS=required
 
 step() { printf '\n== %s\n' "$*"; }
 

@@ -1,7 +1,9 @@
 //! The pages in a real browser: Debian's headless Chromium driven over WebDriver
 //! (chromedriver + fantoccini), people clicking and typing as they would, with axe-core
 //! checking every page for serious or critical accessibility faults. `scripts/test.sh`
-//! installs Chromium, chromedriver and axe-core when missing; a missing one fails here.
+//! installs Chromium, chromedriver and axe-core when missing and sets
+//! `LINLI_BROWSER_TESTS=required`, so there a missing one fails; a plain `cargo test`
+//! on a machine without them skips these tests and says so.
 //!
 //! With `LINLI_SCREENSHOTS=DIR` the tests save the screenshots the README shows.
 
@@ -56,12 +58,47 @@ fn free_port() -> u16 {
         .expect("a free port")
 }
 
+/// Whether the browser tests must run (`scripts/test.sh`, CI) rather than be skipped
+/// when the browser or its tools are missing.
+fn browser_required() -> bool {
+    std::env::var("LINLI_BROWSER_TESTS").is_ok_and(|value| value == "required")
+}
+
+/// What the browser tests need and this machine lacks, if anything.
+fn missing_browser_tools(driver: &str, chromium: &str) -> Option<String> {
+    let axe = std::env::var("LINLI_AXE_JS").map_or_else(
+        |_| workspace_root().join("target/browser-tools/node_modules/axe-core/axe.min.js"),
+        PathBuf::from,
+    );
+    [
+        (PathBuf::from(driver), "chromedriver"),
+        (PathBuf::from(chromium), "Chromium"),
+        (axe, "axe-core"),
+    ]
+    .into_iter()
+    .find(|(path, _)| !path.exists())
+    .map(|(path, what)| format!("{what} is not at {}", path.display()))
+}
+
 impl Browser {
-    async fn open(app: &TestApp) -> Self {
+    /// A browser, or `None` (with a message) when this machine has none and the tests
+    /// may be skipped.
+    async fn open(app: &TestApp) -> Option<Self> {
         let driver_path =
             std::env::var("LINLI_CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
         let chromium =
             std::env::var("LINLI_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+        if let Some(missing) = missing_browser_tools(&driver_path, &chromium) {
+            assert!(
+                !browser_required(),
+                "the browser tests must run here, but {missing} (scripts/test.sh installs it)"
+            );
+            eprintln!(
+                "SKIPPED: the browser tests need Chromium, chromedriver and axe-core, and {missing}; \
+                 scripts/test.sh installs them and runs these tests"
+            );
+            return None;
+        }
         let port = free_port();
         let driver = Command::new(&driver_path)
             .arg(format!("--port={port}"))
@@ -108,13 +145,13 @@ impl Browser {
             }
         }
         let client = client.expect("chromedriver starts Chromium");
-        Self {
+        Some(Self {
             client,
             driver,
             _profile: profile,
             base: app.url(""),
             axe: axe_source(),
-        }
+        })
     }
 
     async fn viewport(&self, (width, height): (u32, u32)) {
@@ -351,7 +388,9 @@ async fn the_whole_loop_as_people_use_it() {
     )
     .await;
     let files = tempfile::tempdir().unwrap();
-    let browser = Browser::open(&app).await;
+    let Some(browser) = Browser::open(&app).await else {
+        return app.stop().await;
+    };
 
     // The party secretary looks at the statistics before anything happens.
     browser.viewport(DESKTOP).await;
@@ -527,7 +566,9 @@ async fn large_text_mode_is_applied_and_remembered() {
         },
     )
     .await;
-    let browser = Browser::open(&app).await;
+    let Some(browser) = Browser::open(&app).await else {
+        return app.stop().await;
+    };
     browser.viewport(PHONE).await;
     browser.sign_in("tang").await;
     let (height, width, which) = browser.smallest_target().await;
@@ -562,7 +603,9 @@ async fn large_text_mode_is_applied_and_remembered() {
 
     // Remembered for the person: a new browser, signed in again, is still in 长辈版.
     browser.close().await;
-    let browser = Browser::open(&app).await;
+    let Some(browser) = Browser::open(&app).await else {
+        return app.stop().await;
+    };
     browser.viewport(PHONE).await;
     browser.sign_in("tang").await;
     assert!(browser.exists("html.large").await, "长辈版 is remembered");
@@ -604,7 +647,9 @@ async fn every_role_on_the_demo_data() {
             .unwrap()
     );
     app.clock.set(today);
-    let browser = Browser::open(&app).await;
+    let Some(browser) = Browser::open(&app).await else {
+        return app.stop().await;
+    };
 
     browser.viewport(PHONE).await;
     browser.sign_in("bao").await;
