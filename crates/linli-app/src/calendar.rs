@@ -5,7 +5,7 @@ use crate::{App, AppError, AppResult, Caller};
 use chrono::{Datelike, NaiveDate};
 use linli_domain::permissions::{Place, RegistryAction};
 use linli_domain::registry::Name;
-use linli_store::work_orders::Holiday;
+use linli_store::calendar::Holiday;
 use std::collections::BTreeSet;
 
 pub async fn holidays(app: &App, year: i32) -> AppResult<Vec<Holiday>> {

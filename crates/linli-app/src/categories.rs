@@ -6,7 +6,7 @@ use linli_domain::calendar::TimeLimit;
 use linli_domain::ids::CommunityId;
 use linli_domain::permissions::RegistryAction;
 use linli_domain::registry::Name;
-use linli_store::work_orders::Category;
+use linli_store::categories::Category;
 
 /// The categories offered in a community (the caller's, or the one named).
 pub async fn offered(

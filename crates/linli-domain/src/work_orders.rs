@@ -122,6 +122,22 @@ impl Priority {
     }
 }
 
+/// Stored names read back into the enums (`#[sqlx(try_from = "String")]` in the store): a
+/// name this version does not know is an error, never a default.
+macro_rules! from_stored_name {
+    ($($kind:ident),*) => {$(
+        impl TryFrom<String> for $kind {
+            type Error = ValidationError;
+
+            fn try_from(stored: String) -> Result<Self, ValidationError> {
+                Self::parse(&stored)
+            }
+        }
+    )*};
+}
+
+from_stored_name!(Status, Channel, Priority);
+
 /// A satisfaction rating, 1–5 stars; 4 and 5 count as satisfied (满意).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]

@@ -20,10 +20,6 @@ pub enum StoreError {
     /// The task that writes queued changes is gone (the server is shutting down).
     #[error("the writer has stopped")]
     WriterStopped,
-    /// A stored value this version cannot read (an unknown status): a fault to fix,
-    /// never read as a default.
-    #[error("corrupt data: {0}")]
-    Corrupt(String),
     #[error("password hashing failed: {0}")]
     PasswordHash(String),
     /// The schema could not be put in outline form (a type without a logical type, an

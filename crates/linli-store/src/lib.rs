@@ -8,7 +8,9 @@
 mod db;
 pub mod blobs;
 pub mod bulk;
+pub mod calendar;
 mod callers;
+pub mod categories;
 mod error;
 pub mod live;
 pub mod notifications;

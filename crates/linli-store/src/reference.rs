@@ -4,8 +4,8 @@
 //! copy at once; another instance's writes reach it within [`FRESH_FOR`] (a new category
 //! or changed time limit shows there a few seconds later, which no rule depends on).
 
+use crate::categories::Category;
 use crate::registry::Community;
-use crate::work_orders::Category;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};

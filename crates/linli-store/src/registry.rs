@@ -167,7 +167,7 @@ impl Store {
             .fetch_one(&mut *tx)
             .await
             .map_err(StoreError::unique_as("registry.community_exists"))?;
-            crate::work_orders::insert_default_categories!(tx, community.id);
+            crate::categories::insert_default_categories!(tx, community.id);
             tx.commit().await?;
             Ok::<_, StoreError>(community)
         })?;

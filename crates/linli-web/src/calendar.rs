@@ -10,7 +10,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::NaiveDate;
 use linli_app::calendar::{self, HolidayRequest};
-use linli_store::work_orders::Holiday;
+use linli_store::calendar::Holiday;
 use serde::Deserialize;
 
 #[utoipa::path(
@@ -19,7 +19,7 @@ use serde::Deserialize;
     tag = "calendar",
     summary = "Days off and swapped working days of a year",
     params(("year" = i32, Path, description = "Year")),
-    responses((status = 200, body = Vec<linli_store::work_orders::Holiday>)),
+    responses((status = 200, body = Vec<linli_store::calendar::Holiday>)),
     security(("bearer" = []))
 )]
 pub async fn list(

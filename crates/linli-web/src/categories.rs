@@ -9,7 +9,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use linli_app::categories::{self, CategoryRequest};
 use linli_domain::calendar::TimeLimit;
-use linli_store::work_orders::Category;
+use linli_store::categories::Category;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -106,7 +106,7 @@ impl From<CategoryInput> for CategoryRequest {
     tag = "work orders",
     summary = "Add a category (community administrator)",
     request_body = CategoryInput,
-    responses((status = 201, body = linli_store::work_orders::Category)),
+    responses((status = 201, body = linli_store::categories::Category)),
     security(("bearer" = []))
 )]
 pub async fn create(
@@ -126,7 +126,7 @@ pub async fn create(
     summary = "Change a category",
     request_body = CategoryInput,
     params(("id" = i64, Path, description = "Category id")),
-    responses((status = 200, body = linli_store::work_orders::Category)),
+    responses((status = 200, body = linli_store::categories::Category)),
     security(("bearer" = []))
 )]
 pub async fn update(

@@ -254,8 +254,8 @@ async fn snapshot(state: &AppState, scope: ScreenScope) -> ApiResult<Snapshot> {
                     .building_id
                     .and_then(|id| building_names.get(&id).cloned())
                     .unwrap_or_default(),
-                status: order.status.clone(),
-                status_label: text(&format!("status.{}", order.status), &[]),
+                status: order.status.as_str().to_owned(),
+                status_label: text(&format!("status.{}", order.status.as_str()), &[]),
                 at: order
                     .created_at
                     .with_timezone(&shanghai())

@@ -5,7 +5,7 @@
 
 use chrono::{Datelike, NaiveDate};
 use linli_store::Store;
-use linli_store::work_orders::Holiday;
+use linli_store::calendar::Holiday;
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]

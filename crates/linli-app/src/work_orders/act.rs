@@ -206,7 +206,7 @@ async fn check_references(app: &App, order: &WorkOrderRow, input: &ActionInput) 
             })?;
             if target.id == order.id
                 || target.community_id != order.community_id
-                || !target.status()?.is_open()
+                || !target.status.is_open()
             {
                 return Err(invalid());
             }
@@ -288,7 +288,7 @@ pub(crate) async fn perform(
     check_references(app, order, &input).await?;
     let category = app.store.category(order.category_id).await?;
     let calendar = app.store.working_calendar().await?;
-    let before = order.state(co_handlers)?;
+    let before = order.state(co_handlers);
     let next = next_state(
         &before,
         &input,

@@ -247,7 +247,7 @@ pub async fn report(app: &App, caller: &Caller, input: Report) -> AppResult<Work
         community_id: created.row.community_id,
         work_order_id: created.row.id,
         number: created.row.number,
-        status: created.row.status.clone(),
+        status: created.row.status.as_str().to_owned(),
         event: "submitted".to_owned(),
         audience: created.row.reporter_id.into_iter().collect(),
         at: now,

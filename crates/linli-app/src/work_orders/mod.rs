@@ -22,8 +22,8 @@ use linli_store::work_orders::WorkOrderRow;
 /// The facts of a work order the state machine reads.
 pub(crate) fn facts(order: &WorkOrderRow, caller_follows: bool) -> AppResult<Facts> {
     Ok(Facts {
-        status: order.status()?,
-        channel: order.channel()?,
+        status: order.status,
+        channel: order.channel,
         reporter_has_account: order.reporter_id.is_some(),
         is_public: order.is_public,
         escalated: order.escalated,

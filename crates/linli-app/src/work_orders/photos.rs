@@ -134,7 +134,7 @@ pub async fn photo_access(app: &App, caller: &Caller, id: i64) -> AppResult<Phot
     let Seen {
         order, who, view, ..
     } = seen_by(app, caller, id).await?;
-    let open = order.status()?.is_open();
+    let open = order.status.is_open();
     Ok(PhotoAccess {
         may_see_photos: view >= View::Masked,
         may_add_report_photos: open

@@ -7,10 +7,11 @@ use chrono::{DateTime, Utc};
 use linli_domain::access::{self, View};
 use linli_domain::ids::{BuildingId, CommunityId, PersonId, RoomId};
 use linli_domain::work_orders::{ActionKind, LoopRules, Standing, Status, allowed_actions};
+use linli_store::categories::Category;
 use linli_store::people::Person;
 use linli_store::registry::Organisation;
 use linli_store::work_orders::{
-    Category, EventRow, ListCursor, ListOrder, Photo, WorkOrderFilter, WorkOrderRow,
+    EventRow, ListCursor, ListOrder, Photo, WorkOrderFilter, WorkOrderRow,
 };
 
 /// A building or an organisation, by id and name.

@@ -13,7 +13,7 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use linli_app::work_orders::{self as use_cases, ListRequest, Report};
 use linli_domain::ids::CommunityId;
-use linli_store::work_orders::Category;
+use linli_store::categories::Category;
 
 const OPEN: &str = "submitted,dispatched,in_progress,on_hold,resolved";
 

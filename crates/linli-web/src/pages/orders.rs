@@ -20,8 +20,8 @@ use chrono::{DateTime, Utc};
 use linli_app::work_orders::{self as use_cases, ActionRequest};
 use linli_domain::ids::CommunityId;
 use linli_domain::work_orders::{ActionKind, Status};
+use linli_store::categories::Category;
 use linli_store::registry::Building;
-use linli_store::work_orders::Category;
 use serde::Deserialize;
 
 /// A work order in a list.

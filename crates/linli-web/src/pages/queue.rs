@@ -70,7 +70,7 @@ fn chosen(raw: &Option<String>) -> Option<i64> {
 
 /// What the cards of a community's lists name: read once per page, not per list.
 struct Names {
-    categories: Vec<linli_store::work_orders::Category>,
+    categories: Vec<linli_store::categories::Category>,
     buildings: Vec<linli_store::registry::Building>,
 }
 

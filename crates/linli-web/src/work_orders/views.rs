@@ -6,8 +6,9 @@ use linli_app::work_orders::WorkOrderRead;
 use linli_domain::access::View;
 use linli_domain::registry::Phone;
 use linli_domain::work_orders::{ActionKind, EventKind};
+use linli_store::categories::Category;
 use linli_store::registry::Organisation;
-use linli_store::work_orders::{Category, WorkOrderRow};
+use linli_store::work_orders::WorkOrderRow;
 use serde::Serialize;
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -131,7 +132,7 @@ pub fn status_label(status: &str) -> String {
 }
 
 pub fn is_overdue(order: &WorkOrderRow, now: DateTime<Utc>) -> bool {
-    matches!(order.status.as_str(), "dispatched" | "in_progress")
+    order.status.clock_runs()
         && order
             .resolve_deadline
             .is_some_and(|deadline| deadline < now)
@@ -153,9 +154,9 @@ pub fn summary(order: &WorkOrderRow, now: DateTime<Utc>) -> WorkOrderSummary {
         community_id: order.community_id,
         category_id: order.category_id,
         description: excerpt(&order.description),
-        status: order.status.clone(),
-        status_label: status_label(&order.status),
-        priority: order.priority.clone(),
+        status: order.status.as_str().to_owned(),
+        status_label: status_label(order.status.as_str()),
+        priority: order.priority.as_str().to_owned(),
         building_id: order.building_id,
         lead_organisation_id: order.lead_organisation_id,
         resolve_deadline: order.resolve_deadline,
@@ -242,10 +243,10 @@ pub fn detail(read: &WorkOrderRead) -> WorkOrderDetail {
         community_id: order.community_id,
         category: CategoryRef::from(&read.category),
         description: order.description.clone(),
-        status: order.status.clone(),
-        status_label: status_label(&order.status),
-        channel: order.channel.clone(),
-        priority: order.priority.clone(),
+        status: order.status.as_str().to_owned(),
+        status_label: status_label(order.status.as_str()),
+        channel: order.channel.as_str().to_owned(),
+        priority: order.priority.as_str().to_owned(),
         is_public: order.is_public,
         building: read.building.as_ref().map(NamedRef::from),
         place: order.place.clone(),

@@ -1,0 +1,166 @@
+//! Categories of work orders: what a problem can be about, with icons and time limits.
+
+use crate::db::Store;
+use crate::error::{StoreError, StoreResult};
+use linli_domain::calendar::TimeLimit;
+use linli_domain::ids::CommunityId;
+use linli_domain::work_orders::state::Limits;
+use serde::Serialize;
+use sqlx::AssertSqlSafe;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Category {
+    pub id: i64,
+    pub community_id: i64,
+    pub code: String,
+    pub name: String,
+    pub name_en: String,
+    pub icon: String,
+    pub sign_limit_kind: String,
+    pub sign_limit_minutes: i64,
+    pub resolve_limit_kind: String,
+    pub resolve_limit_minutes: i64,
+    pub complex: bool,
+    pub position: i64,
+    pub active: bool,
+}
+
+impl Category {
+    pub fn limits(&self) -> Limits {
+        Limits {
+            sign: TimeLimit::from_parts(&self.sign_limit_kind, self.sign_limit_minutes)
+                .unwrap_or(TimeLimit::WorkingMinutes(120)),
+            resolve: TimeLimit::from_parts(&self.resolve_limit_kind, self.resolve_limit_minutes)
+                .unwrap_or(TimeLimit::working_days(7)),
+        }
+    }
+}
+
+const CATEGORY_COLUMNS: &str =
+    "id, community_id, code, name, name_en, icon, sign_limit_kind, sign_limit_minutes,
+    resolve_limit_kind, resolve_limit_minutes, complex, position, active";
+
+/// Gives a new community the default categories, inside the caller's transaction (the
+/// one that creates the community, so a community never exists without them).
+macro_rules! insert_default_categories {
+    ($tx:expr, $community:expr) => {{
+        for (position, category) in linli_domain::categories::DEFAULT_CATEGORIES.iter().enumerate() {
+            let (sign_kind, sign_minutes) = category.sign.to_parts();
+            let (resolve_kind, resolve_minutes) = category.resolve.to_parts();
+            sqlx::query(
+                "INSERT INTO categories (community_id, code, name, name_en, icon, sign_limit_kind, sign_limit_minutes,
+                     resolve_limit_kind, resolve_limit_minutes, complex, position, active)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, TRUE)",
+            )
+            .bind($community)
+            .bind(category.code)
+            .bind(category.name)
+            .bind(category.name_en)
+            .bind(category.icon)
+            .bind(sign_kind)
+            .bind(sign_minutes)
+            .bind(resolve_kind)
+            .bind(resolve_minutes)
+            .bind(category.complex)
+            .bind(i64::try_from(position).unwrap_or_default())
+            .execute(&mut *$tx)
+            .await?;
+        }
+    }};
+}
+pub(crate) use insert_default_categories;
+
+impl Store {
+    /// A community's categories in their order (from this instance's copy when fresh).
+    pub async fn categories(&self, community: CommunityId) -> StoreResult<Vec<Category>> {
+        if let Some(kept) = self.reference.categories(community.0) {
+            return Ok(kept.as_ref().clone());
+        }
+        let sql = format!(
+            "SELECT {CATEGORY_COLUMNS} FROM categories WHERE community_id = $1 ORDER BY position, id"
+        );
+        let read = on_pool!(&self.db, |pool| {
+            sqlx::query_as::<_, Category>(AssertSqlSafe(sql.as_str()))
+                .bind(community.0)
+                .fetch_all(pool)
+                .await
+        })?;
+        Ok(self
+            .reference
+            .keep_categories(community.0, read)
+            .as_ref()
+            .clone())
+    }
+
+    /// Adds a category to a community, after its existing ones.
+    pub async fn create_category(&self, category: &Category) -> StoreResult<Category> {
+        let sql = format!(
+            "INSERT INTO categories (community_id, code, name, name_en, icon, sign_limit_kind, sign_limit_minutes,
+                resolve_limit_kind, resolve_limit_minutes, complex, position, active)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,
+                (SELECT COALESCE(MAX(position), -1) + 1 FROM categories WHERE community_id = $1), $11)
+             RETURNING {CATEGORY_COLUMNS}"
+        );
+        let row = on_pool!(&self.db, |pool| {
+            sqlx::query_as::<_, Category>(AssertSqlSafe(sql.as_str()))
+                .bind(category.community_id)
+                .bind(&category.code)
+                .bind(&category.name)
+                .bind(&category.name_en)
+                .bind(&category.icon)
+                .bind(&category.sign_limit_kind)
+                .bind(category.sign_limit_minutes)
+                .bind(&category.resolve_limit_kind)
+                .bind(category.resolve_limit_minutes)
+                .bind(category.complex)
+                .bind(category.active)
+                .fetch_one(pool)
+                .await
+        });
+        let created = row.map_err(StoreError::unique_as("work_order.category_exists"))?;
+        self.reference.forget_categories(created.community_id);
+        Ok(created)
+    }
+
+    /// Changes a category's names, icon, time limits, complexity or whether it is offered.
+    /// Work orders already dispatched keep the deadlines they were given.
+    pub async fn update_category(&self, category: &Category) -> StoreResult<Category> {
+        let sql = format!(
+            "UPDATE categories SET name = $1, name_en = $2, icon = $3, sign_limit_kind = $4, sign_limit_minutes = $5,
+                resolve_limit_kind = $6, resolve_limit_minutes = $7, complex = $8, active = $9
+             WHERE id = $10 RETURNING {CATEGORY_COLUMNS}"
+        );
+        let updated = on_pool!(&self.db, |pool| {
+            sqlx::query_as::<_, Category>(AssertSqlSafe(sql.as_str()))
+                .bind(&category.name)
+                .bind(&category.name_en)
+                .bind(&category.icon)
+                .bind(&category.sign_limit_kind)
+                .bind(category.sign_limit_minutes)
+                .bind(&category.resolve_limit_kind)
+                .bind(category.resolve_limit_minutes)
+                .bind(category.complex)
+                .bind(category.active)
+                .bind(category.id)
+                .fetch_optional(pool)
+                .await
+        })?
+        .ok_or(StoreError::NotFound("work_order.category_not_found"))?;
+        self.reference.forget_categories(updated.community_id);
+        Ok(updated)
+    }
+
+    pub async fn category(&self, id: i64) -> StoreResult<Category> {
+        if let Some(kept) = self.reference.category(id) {
+            return Ok(kept);
+        }
+        let sql = format!("SELECT {CATEGORY_COLUMNS} FROM categories WHERE id = $1");
+        on_pool!(&self.db, |pool| {
+            sqlx::query_as::<_, Category>(AssertSqlSafe(sql.as_str()))
+                .bind(id)
+                .fetch_optional(pool)
+                .await
+        })?
+        .ok_or(StoreError::NotFound("work_order.category_not_found"))
+    }
+}
