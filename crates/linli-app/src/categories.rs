@@ -150,3 +150,10 @@ pub async fn update(
     apply(&mut category, input)?;
     Ok(app.store.update_category(&category).await?)
 }
+
+/// Every category of a community the caller may see, offered or not (names for lists
+/// of older work orders whose category is no longer offered).
+pub async fn of_community(app: &App, caller: &Caller, community: i64) -> AppResult<Vec<Category>> {
+    let community = crate::registry::community_of_request(app, caller, Some(community)).await?;
+    Ok(app.store.categories(CommunityId(community.id)).await?)
+}

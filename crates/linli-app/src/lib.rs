@@ -12,6 +12,7 @@ pub mod live;
 pub mod notifications;
 pub mod people;
 pub mod registry;
+pub mod screens;
 pub mod sessions;
 pub mod statistics;
 pub mod visits;

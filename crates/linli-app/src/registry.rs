@@ -356,3 +356,49 @@ pub async fn create_organisation(
         .create_organisation(CommunityId(community.id), kind, &name)
         .await?)
 }
+
+/// Everything a community's administration page shows, for someone who administers it.
+pub struct Administration {
+    pub community: Community,
+    pub buildings: Vec<Building>,
+    pub organisations: Vec<Organisation>,
+    /// People of the community with their grants, by name (at most 200).
+    pub people: Vec<(
+        linli_store::people::Person,
+        Vec<linli_store::people::StoredGrant>,
+    )>,
+    /// Every category, offered or not.
+    pub categories: Vec<linli_store::categories::Category>,
+    pub holidays: Vec<linli_store::calendar::Holiday>,
+    pub rules: Vec<crate::notifications::RuleInForce>,
+    pub channels: Vec<linli_store::notifications::Channel>,
+}
+
+/// The administration of a community, with the calendar of `year`.
+pub async fn administration(
+    app: &App,
+    caller: &Caller,
+    community: i64,
+    year: i32,
+) -> AppResult<Administration> {
+    let community = community_for(app, caller, community, RegistryAction::ManageBuildings).await?;
+    let id = CommunityId(community.id);
+    let mut people = Vec::new();
+    for person in app.store.people_of(id, None, 200).await? {
+        let grants = app
+            .store
+            .grants_of(linli_domain::ids::PersonId(person.id))
+            .await?;
+        people.push((person, grants));
+    }
+    Ok(Administration {
+        buildings: app.store.buildings(id).await?,
+        organisations: app.store.organisations(id).await?,
+        people,
+        categories: app.store.categories(id).await?,
+        holidays: app.store.holidays(Some(year)).await?,
+        rules: crate::notifications::rules_in_force(app, id).await?,
+        channels: app.store.channels(id).await?,
+        community,
+    })
+}

@@ -160,3 +160,31 @@ pub async fn change_password(
         .await?;
     Ok(())
 }
+
+/// What every page shows around its content for the signed-in person.
+pub struct Frame {
+    /// 长辈版, remembered for the person on every device.
+    pub large_text: bool,
+    /// Unread messages in their inbox.
+    pub unread: i64,
+    /// The community the pages show: their own (the first, for street staff and
+    /// administrators).
+    pub community: Option<linli_store::registry::Community>,
+}
+
+pub async fn frame(app: &App, caller: &Caller) -> AppResult<Frame> {
+    Ok(Frame {
+        large_text: app.store.large_text(caller.person).await?,
+        unread: app.store.unread_count(caller.person).await?,
+        community: crate::registry::visible_communities(app, caller)
+            .await?
+            .into_iter()
+            .next(),
+    })
+}
+
+/// 长辈版 chosen in the browser before signing in stays on for the person from now on.
+pub async fn keep_large_text(app: &App, person: PersonId) -> AppResult<()> {
+    app.store.set_large_text(person, true).await?;
+    Ok(())
+}

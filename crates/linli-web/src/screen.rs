@@ -18,15 +18,10 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{Html, IntoResponse, Response};
-use chrono::Datelike;
 use futures_util::stream::Stream;
 use linli_app::live::Change;
-use linli_domain::access;
+use linli_app::screens::{self, ScreenScope};
 use linli_domain::calendar::shanghai;
-use linli_domain::ids::{CommunityId, StreetId};
-use linli_domain::permissions::Place;
-use linli_store::passwords::{new_session_token, token_hash};
-use linli_store::work_orders::{ListOrder, WorkOrderFilter};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::convert::Infallible;
@@ -38,35 +33,6 @@ use tokio::sync::{broadcast, watch};
 const SETTLE: Duration = Duration::from_millis(100);
 /// Figures that move with time alone (overdue, today) are recomputed this often anyway.
 const REFRESH: Duration = Duration::from_secs(60);
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ScreenScope {
-    Community(i64),
-    Street(i64),
-}
-
-impl ScreenScope {
-    fn parse(kind: &str, id: i64) -> Option<Self> {
-        match kind {
-            "community" => Some(Self::Community(id)),
-            "street" => Some(Self::Street(id)),
-            _ => None,
-        }
-    }
-
-    fn kind(self) -> &'static str {
-        match self {
-            Self::Community(_) => "community",
-            Self::Street(_) => "street",
-        }
-    }
-
-    fn id(self) -> i64 {
-        match self {
-            Self::Community(id) | Self::Street(id) => id,
-        }
-    }
-}
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Count {
@@ -116,144 +82,83 @@ fn percent(rate: Option<f64>) -> String {
     rate.map_or_else(|| "—".to_owned(), |rate| format!("{:.0}%", rate * 100.0))
 }
 
-/// The communities a scope covers and its title.
-async fn covered(state: &AppState, scope: ScreenScope) -> ApiResult<(Vec<i64>, String)> {
-    Ok(match scope {
-        ScreenScope::Community(id) => {
-            let community = state.store.community(CommunityId(id)).await?;
-            (vec![community.id], community.name)
-        }
-        ScreenScope::Street(id) => {
-            let street = state.store.street(StreetId(id)).await?;
-            let communities = state.store.communities(Some(StreetId(id))).await?;
-            (
-                communities.iter().map(|community| community.id).collect(),
-                street.name,
-            )
-        }
-    })
+/// How warm a building's cell is: 0 (none open) to 4 (many).
+fn level(open: i64) -> u8 {
+    match open {
+        0 => 0,
+        1 => 1,
+        2..=3 => 2,
+        4..=6 => 3,
+        _ => 4,
+    }
 }
 
+/// The figures of a scope as the screen shows them, in the viewer's language.
 async fn snapshot(state: &AppState, scope: ScreenScope) -> ApiResult<Snapshot> {
-    let (communities, title) = covered(state, scope).await?;
-    let now = state.clock.now();
-    let today = now.with_timezone(&shanghai()).date_naive();
-    let month_start = today.with_day(1).unwrap_or(today);
-    let month = state
-        .store
-        .statistics(&communities, month_start, today, now)
-        .await?;
-    let today_new = month
-        .by_day
-        .iter()
-        .filter(|(day, _)| *day == today)
-        .map(|(_, counts)| counts.created)
-        .sum();
+    let figures = screens::figures(state, scope).await?;
     let english = crate::locale::Locale::current() == crate::locale::Locale::En;
-    let mut categories = HashMap::new();
-    let mut buildings = Vec::new();
-    for community in &communities {
-        for category in state.store.categories(CommunityId(*community)).await? {
-            let name = if english && !category.name_en.is_empty() {
-                category.name_en.clone()
-            } else {
-                category.name.clone()
-            };
-            categories.insert(category.id, (name, category.icon));
+    let named = |category: &screens::CategoryName| {
+        if english && !category.name_en.is_empty() {
+            category.name_en.clone()
+        } else {
+            category.name.clone()
         }
-        buildings.extend(state.store.buildings(CommunityId(*community)).await?);
-    }
-    let open_by_building: HashMap<i64, i64> = state
-        .store
-        .open_by_building(&communities)
-        .await?
-        .into_iter()
-        .collect();
-    let open_statuses = [
-        "submitted",
-        "dispatched",
-        "in_progress",
-        "on_hold",
-        "resolved",
-    ];
-    let by_status = open_statuses
-        .iter()
-        .map(|status| Count {
-            key: (*status).to_owned(),
-            label: text(&format!("status.{status}"), &[]),
-            count: month
-                .status_now
-                .iter()
-                .filter(|(key, _)| key == status)
-                .map(|(_, count)| *count)
-                .sum(),
-        })
-        .collect::<Vec<_>>();
-    let mut by_category: Vec<Count> = month
-        .by_category
-        .iter()
-        .filter(|(_, counts)| counts.created > 0)
-        .map(|(id, counts)| {
-            let (name, icon) = categories.get(id).cloned().unwrap_or_default();
-            Count {
-                key: icon,
-                label: name,
-                count: counts.created,
-            }
-        })
-        .collect();
-    by_category.sort_by_key(|count| std::cmp::Reverse(count.count));
-    by_category.truncate(8);
-    let many = buildings.len() > 40;
-    let cells = buildings
-        .iter()
-        .map(|building| {
-            let open = open_by_building.get(&building.id).copied().unwrap_or(0);
-            BuildingCell {
+    };
+    // A street's screen has too many buildings for their names: numbers then.
+    let many = figures.buildings.len() > 40;
+    Ok(Snapshot {
+        title: figures.title.clone(),
+        updated_at: figures
+            .at
+            .with_timezone(&shanghai())
+            .format("%H:%M:%S")
+            .to_string(),
+        today_new: figures.today_new,
+        open: figures.open(),
+        overdue: figures.overdue,
+        month_created: figures.month.created,
+        response_rate: percent(figures.month.response_rate()),
+        resolution_rate: percent(figures.month.resolution_rate()),
+        satisfaction_rate: percent(figures.month.satisfaction_rate()),
+        by_status: figures
+            .open_by_status
+            .iter()
+            .map(|(status, count)| Count {
+                key: status.as_str().to_owned(),
+                label: text(&format!("status.{}", status.as_str()), &[]),
+                count: *count,
+            })
+            .collect(),
+        by_category: figures
+            .by_category
+            .iter()
+            .map(|(category, count)| Count {
+                key: category.icon.clone(),
+                label: named(category),
+                count: *count,
+            })
+            .collect(),
+        buildings: figures
+            .buildings
+            .iter()
+            .map(|building| BuildingCell {
                 name: if many {
                     building.number.clone()
                 } else {
                     building.name.clone()
                 },
-                open,
-                level: match open {
-                    0 => 0,
-                    1 => 1,
-                    2..=3 => 2,
-                    4..=6 => 3,
-                    _ => 4,
-                },
-            }
-        })
-        .collect();
-    let latest = state
-        .store
-        .list_work_orders(&WorkOrderFilter {
-            communities: communities.clone(),
-            order: ListOrder::Newest,
-            limit: 10,
-            ..WorkOrderFilter::default()
-        })
-        .await?;
-    let building_names: HashMap<i64, String> = buildings
-        .iter()
-        .map(|building| (building.id, building.name.clone()))
-        .collect();
-    let ticker = latest
-        .iter()
-        .map(|order| {
-            let (category, icon) = categories
-                .get(&order.category_id)
-                .cloned()
-                .unwrap_or_default();
-            TickerItem {
+                open: building.open,
+                level: level(building.open),
+            })
+            .collect(),
+        ticker: figures
+            .latest
+            .iter()
+            .map(|order| TickerItem {
                 number: order.number,
-                category,
-                icon,
-                building: order
-                    .building_id
-                    .and_then(|id| building_names.get(&id).cloned())
-                    .unwrap_or_default(),
+                category: named(&order.category),
+                icon: order.category.icon.clone(),
+                building: order.building.clone().unwrap_or_default(),
                 status: order.status.as_str().to_owned(),
                 status_label: text(&format!("status.{}", order.status.as_str()), &[]),
                 at: order
@@ -261,32 +166,8 @@ async fn snapshot(state: &AppState, scope: ScreenScope) -> ApiResult<Snapshot> {
                     .with_timezone(&shanghai())
                     .format("%m-%d %H:%M")
                     .to_string(),
-            }
-        })
-        .collect();
-    let open = month
-        .status_now
-        .iter()
-        .filter(|(status, _)| open_statuses.contains(&status.as_str()))
-        .map(|(_, count)| count)
-        .sum();
-    Ok(Snapshot {
-        title,
-        updated_at: now
-            .with_timezone(&shanghai())
-            .format("%H:%M:%S")
-            .to_string(),
-        today_new,
-        open,
-        overdue: month.overdue_now,
-        month_created: month.totals.created,
-        response_rate: percent(month.totals.response_rate()),
-        resolution_rate: percent(month.totals.resolution_rate()),
-        satisfaction_rate: percent(month.totals.satisfaction_rate()),
-        by_status,
-        by_category,
-        buildings: cells,
-        ticker,
+            })
+            .collect(),
     })
 }
 
@@ -324,7 +205,7 @@ impl ScreenFeeds {
         {
             return Ok(feed.clone());
         }
-        let (communities, _) = covered(state, scope).await?;
+        let (communities, _) = screens::covered(state, scope).await?;
         let first = snapshot(state, scope).await?;
         let (sender, receiver) = watch::channel(Published::of(first));
         {
@@ -397,41 +278,13 @@ async fn admit(
     token: Option<&str>,
 ) -> Result<(), PageError> {
     if let Some(token) = token.filter(|token| !token.is_empty()) {
-        let found = state
-            .store
-            .screen_by_token(&token_hash(token))
-            .await?
-            .ok_or_else(|| PageError::Shown(ApiError::unauthorized("screen.token_invalid")))?;
-        if ScreenScope::parse(&found.scope_kind, found.scope_id) != Some(scope) {
-            return Err(PageError::Shown(ApiError::new(
-                StatusCode::FORBIDDEN,
-                "screen.token_elsewhere",
-            )));
-        }
-        return Ok(());
+        // A television holding a bad token is told so on the screen: nobody will sign in.
+        return screens::admit_token(state, scope, token)
+            .await
+            .map_err(|error| PageError::Shown(error.into()));
     }
     let signed_in = viewer.require()?;
-    let (communities, _) = covered(state, scope).await?;
-    let mut places = Vec::with_capacity(communities.len());
-    for community in &communities {
-        places.push(
-            state
-                .store
-                .community(CommunityId(*community))
-                .await?
-                .place(),
-        );
-    }
-    let scope_place = match scope {
-        ScreenScope::Community(_) => places.first().copied(),
-        ScreenScope::Street(id) => Some(Place::Street(StreetId(id))),
-    };
-    let watches_all =
-        scope_place.is_some_and(|place| access::may_watch(signed_in.user.grants(), place, &places));
-    if !watches_all {
-        return Err(ApiError::forbidden().into());
-    }
-    Ok(())
+    Ok(screens::admit_caller(state, &signed_in.user, scope).await?)
 }
 
 #[derive(Template)]
@@ -561,22 +414,6 @@ pub struct ScreenCreated {
     url: String,
 }
 
-/// Who may hand out screens of a scope: its administrators, and a community's supervisor.
-async fn may_manage(state: &AppState, user: &CurrentUser, scope: ScreenScope) -> ApiResult<()> {
-    let place = match scope {
-        ScreenScope::Community(id) => state.store.community(CommunityId(id)).await?.place(),
-        ScreenScope::Street(id) => {
-            state.store.street(StreetId(id)).await?;
-            Place::Street(StreetId(id))
-        }
-    };
-    let community = match scope {
-        ScreenScope::Community(id) => Some(CommunityId(id)),
-        ScreenScope::Street(_) => None,
-    };
-    Ok(user.require_office_head(place, community)?)
-}
-
 /// `POST /api/v1/screens`: a token for an office television.
 #[utoipa::path(
     post,
@@ -603,20 +440,7 @@ pub async fn create_screen(
             .into());
         }
     };
-    may_manage(&state, &user, scope).await?;
-    let name = linli_domain::registry::Name::parse(&input.name, "name", 40)?;
-    let token = new_session_token()?;
-    let screen = state
-        .store
-        .create_screen_token(
-            scope.kind(),
-            scope.id(),
-            name.as_str(),
-            &token_hash(&token),
-            user.person,
-            state.clock.now(),
-        )
-        .await?;
+    let (screen, token) = screens::create_screen(&state, &user, scope, &input.name).await?;
     let url = format!("/screen/{}/{}?token={token}", scope.kind(), scope.id());
     Ok((
         StatusCode::CREATED,
@@ -639,13 +463,6 @@ pub async fn revoke_screen(
     user: CurrentUser,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<StatusCode> {
-    let screen = state.store.screen_token(id).await?;
-    let scope =
-        ScreenScope::parse(&screen.scope_kind, screen.scope_id).ok_or_else(ApiError::internal)?;
-    may_manage(&state, &user, scope).await?;
-    state
-        .store
-        .revoke_screen_token(id, state.clock.now())
-        .await?;
+    screens::revoke_screen(&state, &user, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -18,7 +18,6 @@ use linli_app::categories::CategoryRequest;
 use linli_app::people::{PersonRequest, RoleRequest};
 use linli_app::registry::{self, Layout, Range};
 use linli_domain::calendar::TimeLimit;
-use linli_domain::ids::CommunityId;
 use linli_domain::permissions::RegistryAction;
 use linli_domain::registry::OrganisationKind;
 use linli_domain::roles::Role;
@@ -173,11 +172,13 @@ async fn admin_view(
     refused: Option<Refused>,
 ) -> PageResult {
     let (community, community_name) = community_of(viewer)?;
-    let id = CommunityId(community);
-    let buildings = state
-        .store
-        .buildings(id)
-        .await?
+    let signed_in = viewer.require()?;
+    let today = state.clock.now().date_naive();
+    let year = query.year.unwrap_or(today.year());
+    let administration =
+        linli_app::registry::administration(state, &signed_in.user, community, year).await?;
+    let buildings = administration
+        .buildings
         .into_iter()
         .map(|building| BuildingRow {
             name: building.name,
@@ -185,10 +186,8 @@ async fn admin_view(
             rooms: building.room_count,
         })
         .collect();
-    let organisations: Vec<Choice> = state
-        .store
-        .organisations(id)
-        .await?
+    let organisations: Vec<Choice> = administration
+        .organisations
         .into_iter()
         .map(|organisation| Choice {
             id: organisation.id,
@@ -196,11 +195,7 @@ async fn admin_view(
         })
         .collect();
     let mut people = Vec::new();
-    for person in state.store.people_of(id, None, 200).await? {
-        let grants = state
-            .store
-            .grants_of(linli_domain::ids::PersonId(person.id))
-            .await?;
+    for (person, grants) in administration.people {
         people.push(PersonRow {
             roles: grants
                 .iter()
@@ -216,10 +211,8 @@ async fn admin_view(
             login: person.login,
         });
     }
-    let categories = state
-        .store
-        .categories(id)
-        .await?
+    let categories = administration
+        .categories
         .into_iter()
         .map(|category| {
             let (sign_unit, sign_amount) =
@@ -238,19 +231,15 @@ async fn admin_view(
             }
         })
         .collect();
-    let today = state.clock.now().date_naive();
-    let year = query.year.unwrap_or(today.year());
-    let holidays = state
-        .store
-        .holidays(Some(year))
-        .await?
+    let holidays = administration
+        .holidays
         .into_iter()
         .map(|day| format!("{} {} {}", day.day, day.kind, day.name))
         .collect::<Vec<_>>()
         .join("\n");
     let topic_label = |topic: &str| text(&format!("page.topic.{}", topic.replace('.', "_")), &[]);
-    let rules = linli_app::notifications::rules_in_force(state, id)
-        .await?
+    let rules = administration
+        .rules
         .into_iter()
         .map(|rule| RuleRow {
             topic: rule.topic.as_str(),
@@ -266,10 +255,8 @@ async fn admin_view(
                 .collect(),
         })
         .collect();
-    let channels = state
-        .store
-        .channels(id)
-        .await?
+    let channels = administration
+        .channels
         .into_iter()
         .map(|channel| ChannelRow {
             kind: text(&format!("page.channel_kind.{}", channel.kind), &[]),

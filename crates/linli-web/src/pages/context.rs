@@ -6,7 +6,6 @@ use super::session::{CSRF_COOKIE, LARGE_TEXT_COOKIE, SESSION_COOKIE};
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
 use crate::locale::{Locale, text};
-use crate::registry::visible_communities;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::FromRequestParts;
@@ -130,21 +129,20 @@ impl FromRequestParts<AppState> for Viewer {
                 here,
             });
         };
-        let person = state.store.person(user.person).await?;
-        let large_text = state.store.large_text(user.person).await?;
-        let unread = state.store.unread_count(user.person).await?;
-        let community = visible_communities(state, &user).await?.into_iter().next();
-        let roles = Roles::of(&user, community.as_ref());
+        // The account came with the session: no read for the person.
+        let person = user.account.clone();
+        let frame = linli_app::sessions::frame(state, &user).await?;
+        let roles = Roles::of(&user, frame.community.as_ref());
         Ok(Self {
             signed_in: Some(SignedIn {
-                unread,
+                unread: frame.unread,
                 user,
                 person,
-                community,
+                community: frame.community,
                 roles,
             }),
             csrf,
-            large_text,
+            large_text: frame.large_text,
             here,
         })
     }

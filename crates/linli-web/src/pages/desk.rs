@@ -16,7 +16,6 @@ use axum_extra::extract::Form;
 use linli_app::people::Resident;
 use linli_app::visits::VisitRequest;
 use linli_app::work_orders::Report;
-use linli_domain::ids::CommunityId;
 use linli_domain::registry::Phone;
 use serde::Deserialize;
 
@@ -154,7 +153,7 @@ async fn desk_form_page(
             order_number: visit.work_order_number.unwrap_or_default(),
         })
         .collect();
-    let categories = state.store.categories(CommunityId(community)).await?;
+    let categories = linli_app::categories::of_community(state, &signed_in.user, community).await?;
     let status = if errors.any() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -166,7 +165,7 @@ async fn desk_form_page(
         searched,
         matches,
         categories: category_choices(&categories, number(&form.category_id)),
-        buildings: building_choices(state, community, number(&form.building_id)).await?,
+        buildings: building_choices(state, viewer, community, number(&form.building_id)).await?,
         form,
         errors,
         visits,

@@ -12,7 +12,6 @@ use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use linli_app::work_orders::{self as use_cases, ListRequest, Report};
-use linli_domain::ids::CommunityId;
 use linli_store::categories::Category;
 
 const OPEN: &str = "submitted,dispatched,in_progress,on_hold,resolved";
@@ -39,7 +38,8 @@ pub async fn home(State(state): State<AppState>, viewer: Viewer) -> PageResult {
         .community
         .as_ref()
         .ok_or_else(ApiError::forbidden)?;
-    let categories = state.store.categories(CommunityId(community.id)).await?;
+    let categories =
+        linli_app::categories::of_community(&state, &signed_in.user, community.id).await?;
     let list = |mine: bool, statuses: &str, limit: i64| ListRequest {
         community_id: Some(community.id),
         mine,
@@ -107,10 +107,12 @@ pub fn category_choices(categories: &[Category], chosen: Option<i64>) -> Vec<Cat
 
 pub async fn building_choices(
     state: &AppState,
+    viewer: &Viewer,
     community: i64,
     chosen: Option<i64>,
 ) -> Result<Vec<BuildingChoice>, PageError> {
-    let buildings = state.store.buildings(CommunityId(community)).await?;
+    let user = &viewer.require()?.user;
+    let buildings = linli_app::registry::buildings(state, user, community).await?;
     Ok(choices_of_buildings(&buildings, chosen))
 }
 
@@ -187,7 +189,8 @@ async fn report_form_page(
     let building = form
         .building_id
         .or_else(|| homes.first().map(|room| room.building_id));
-    let categories = state.store.categories(CommunityId(community.id)).await?;
+    let categories =
+        linli_app::categories::of_community(state, &viewer.require()?.user, community.id).await?;
     let status = if errors.any() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -196,7 +199,7 @@ async fn report_form_page(
     let page = ReportPage {
         page: viewer.context(text("page.report.title", &[]), "report"),
         categories: category_choices(&categories, form.category_id),
-        buildings: building_choices(state, community.id, building).await?,
+        buildings: building_choices(state, viewer, community.id, building).await?,
         home,
         description: form.description.clone(),
         place: form.place.clone(),

@@ -274,11 +274,11 @@ async fn detail_page(
     refusal: Option<Refusal<'_>>,
 ) -> PageResult {
     let signed_in = viewer.require()?;
-    let order =
-        crate::work_orders::views::detail(&use_cases::read(state, &signed_in.user, id).await?);
+    let read = use_cases::read(state, &signed_in.user, id).await?;
+    let order = crate::work_orders::views::detail(&read);
     let now = state.clock.now();
     let english = crate::locale::Locale::current() == crate::locale::Locale::En;
-    let category = state.store.category(order.category.id).await?;
+    let category = &read.category;
     let category_name = if english && !category.name_en.is_empty() {
         category.name_en.clone()
     } else {

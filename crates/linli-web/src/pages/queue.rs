@@ -75,10 +75,15 @@ struct Names {
 }
 
 impl Names {
-    async fn of(state: &AppState, community: i64) -> Result<Self, super::context::PageError> {
+    async fn of(
+        state: &AppState,
+        viewer: &Viewer,
+        community: i64,
+    ) -> Result<Self, super::context::PageError> {
+        let user = &viewer.require()?.user;
         Ok(Self {
-            categories: state.store.categories(CommunityId(community)).await?,
-            buildings: state.store.buildings(CommunityId(community)).await?,
+            categories: linli_app::categories::of_community(state, user, community).await?,
+            buildings: linli_app::registry::buildings(state, user, community).await?,
         })
     }
 }
@@ -139,7 +144,7 @@ pub async fn queue(
         .view
         .clone()
         .unwrap_or_else(|| default_view.to_owned());
-    let names = Names::of(&state, community).await?;
+    let names = Names::of(&state, &viewer, community).await?;
     let base = ListQuery {
         community_id: Some(community),
         limit: Some(30),
@@ -338,7 +343,7 @@ pub async fn supervise(State(state): State<AppState>, viewer: Viewer) -> PageRes
         .as_ref()
         .ok_or_else(ApiError::forbidden)?
         .id;
-    let names = Names::of(&state, community).await?;
+    let names = Names::of(&state, &viewer, community).await?;
     let base = || ListQuery {
         community_id: Some(community),
         limit: Some(20),

@@ -167,7 +167,7 @@ pub async fn sign_in(
         };
     // 长辈版 picked before signing in stays on for this person from now on.
     if viewer.large_text {
-        state.store.set_large_text(started.person, true).await?;
+        linli_app::sessions::keep_large_text(&state, started.person).await?;
     }
     let secure = state.config.secure_cookies;
     let jar = jar.add(cookie(
