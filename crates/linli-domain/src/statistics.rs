@@ -1,8 +1,16 @@
 //! The numbers the 12345 hotlines judge themselves by, kept as counters that each
-//! accepted action adds to (so statistics never scan the work orders):
-//! 响应率 (response rate) = signed within the limit ÷ dispatched;
-//! 解决率 (resolution rate) = accepted by the resident ÷ reported resolved;
+//! accepted action adds to (so statistics never scan the work orders).
+//!
+//! Every count of a work order is kept on the day it was **reported** (its cohort), not
+//! on the day of the event: the figures of a range are those of the work orders reported
+//! in it, whatever happened to them since. So each rate is a share of one cohort and
+//! lies in [0, 1]:
+//! 响应率 (response rate) = dispatches signed for within the limit ÷ dispatches;
+//! 解决率 (resolution rate) = resolutions the resident accepted (in the app, at a return
+//! visit, or by rule) ÷ resolutions reported;
 //! 满意率 (satisfaction rate) = rated 4 or 5 stars ÷ rated.
+//! A signing always follows its own dispatch and an acceptance its own resolution, by
+//! the same lead party, so no slice can count more of the first than of the second.
 //! Medians of the time to sign and to resolve come from duration histograms.
 
 use crate::work_orders::EventKind;
@@ -128,6 +136,65 @@ pub struct Delta {
     pub sign_minutes: Option<i64>,
     /// Minutes from dispatch to resolution, when this event is a resolution.
     pub resolve_minutes: Option<i64>,
+    /// The lead party changed (dispatched, dispatched again, returned): from, to (none:
+    /// not assigned). A party's row counts the work orders it leads now.
+    pub lead_moved: Option<(Option<i64>, Option<i64>)>,
+}
+
+/// The slices every count is kept in, besides the community's total.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Dimension {
+    All,
+    Category,
+    Building,
+    Organisation,
+}
+
+impl Dimension {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::All => "all",
+            Self::Category => "category",
+            Self::Building => "building",
+            Self::Organisation => "organisation",
+        }
+    }
+}
+
+/// Where a work order is counted: its category, building (0: none) and the lead party
+/// the event happened under (0: not assigned).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Slices {
+    pub category: i64,
+    pub building: Option<i64>,
+    pub organisation: Option<i64>,
+}
+
+/// The rows an event adds to: its counts in every dimension, and in the organisation
+/// dimension the work order moved from its former lead (or 未指派) to its new one.
+/// Every dimension gets the same counts in total, so each breakdown adds up to the
+/// community's total.
+pub fn rows(delta: &Delta, slices: Slices) -> Vec<(Dimension, i64, Counts)> {
+    let mut rows = Vec::with_capacity(6);
+    if !delta.counts.is_zero() {
+        for (dimension, id) in [
+            (Dimension::All, 0),
+            (Dimension::Category, slices.category),
+            (Dimension::Building, slices.building.unwrap_or(0)),
+            (Dimension::Organisation, slices.organisation.unwrap_or(0)),
+        ] {
+            rows.push((dimension, id, delta.counts));
+        }
+    }
+    if let Some((from, to)) = delta.lead_moved {
+        let moved = |created| Counts {
+            created,
+            ..Counts::default()
+        };
+        rows.push((Dimension::Organisation, from.unwrap_or(0), moved(-1)));
+        rows.push((Dimension::Organisation, to.unwrap_or(0), moved(1)));
+    }
+    rows
 }
 
 /// The counters an accepted event moves, from the states before and after it.
@@ -167,8 +234,17 @@ pub fn delta(
         counts.rated = 1;
         counts.satisfied = i64::from(after.rating.is_some_and(|rating| rating.is_satisfied()));
     }
+    if before.lead != after.lead {
+        delta.lead_moved = Some((
+            before.lead.map(|organisation| organisation.0),
+            after.lead.map(|organisation| organisation.0),
+        ));
+    }
     delta
 }
+
+#[cfg(test)]
+mod cohorts;
 
 #[cfg(test)]
 mod tests {

@@ -69,7 +69,11 @@ impl Store {
                     organisation_id: order.lead_organisation_id,
                 },
                 day_of(order.created_at),
-                counts,
+                // Written as led by its lead from the start: no move to count.
+                &linli_domain::statistics::Delta {
+                    counts,
+                    ..Default::default()
+                },
             );
         }
         let sqlite = self.engine() == crate::db::Engine::Sqlite;

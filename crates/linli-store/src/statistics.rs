@@ -4,7 +4,7 @@ use crate::db::Store;
 use crate::error::StoreResult;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use linli_domain::calendar::shanghai;
-use linli_domain::statistics::{Counts, DURATION_BUCKETS, Delta};
+use linli_domain::statistics::{Counts, DURATION_BUCKETS, Delta, Slices, rows};
 use linli_domain::work_orders::Status;
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
@@ -22,6 +22,8 @@ pub struct StatsKey {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StatsChange {
     pub key: StatsKey,
+    /// When the work order was reported: its counts are kept on that day (its cohort).
+    pub cohort: DateTime<Utc>,
     pub delta: Delta,
     pub from_status: Option<Status>,
     pub to_status: Status,
@@ -110,25 +112,21 @@ pub(crate) struct StatsWrites {
 }
 
 impl StatsWrites {
-    /// Counts `counts` on `day` in every dimension of `key`.
-    pub(crate) fn add_counts(&mut self, key: StatsKey, day: NaiveDate, counts: Counts) {
-        if counts.is_zero() {
-            return;
-        }
-        let dimensions = [
-            ("all", 0),
-            ("category", key.category_id),
-            ("building", key.building_id.unwrap_or(0)),
-            ("organisation", key.organisation_id.unwrap_or(0)),
-        ];
-        for (dimension, id) in dimensions {
+    /// Counts a delta on `day` in the rows the domain names for it.
+    pub(crate) fn add_counts(&mut self, key: StatsKey, day: NaiveDate, delta: &Delta) {
+        let slices = Slices {
+            category: key.category_id,
+            building: key.building_id,
+            organisation: key.organisation_id,
+        };
+        for (dimension, id, counts) in rows(delta, slices) {
             *self
                 .daily
-                .entry((key.community_id, day, dimension, id))
+                .entry((key.community_id, day, dimension.as_str(), id))
                 .or_default() += counts;
             *self
                 .monthly
-                .entry((key.community_id, month_of(day), dimension, id))
+                .entry((key.community_id, month_of(day), dimension.as_str(), id))
                 .or_default() += counts;
         }
     }
@@ -140,11 +138,11 @@ impl StatsWrites {
             .or_default() += change;
     }
 
-    /// Adds one change made at `now`.
-    pub(crate) fn add(&mut self, change: &StatsChange, now: DateTime<Utc>) {
-        let day = day_of(now);
+    /// Adds one change, on the day its work order was reported.
+    pub(crate) fn add(&mut self, change: &StatsChange) {
+        let day = day_of(change.cohort);
         let key = change.key;
-        self.add_counts(key, day, change.delta.counts);
+        self.add_counts(key, day, &change.delta);
         for (kind, minutes) in [
             ("sign", change.delta.sign_minutes),
             ("resolve", change.delta.resolve_minutes),
@@ -550,8 +548,12 @@ mod tests {
             building_id: Some(7),
             organisation_id: None,
         };
+        let now = DateTime::parse_from_rfc3339("2026-10-27T02:00:00Z")
+            .map(|at| at.with_timezone(&Utc))
+            .unwrap_or_default();
         let created = StatsChange {
             key,
+            cohort: now,
             delta: linli_domain::statistics::Delta {
                 counts: Counts {
                     created: 1,
@@ -563,11 +565,8 @@ mod tests {
             to_status: Status::Submitted,
         };
         let mut writes = StatsWrites::default();
-        let now = DateTime::parse_from_rfc3339("2026-10-27T02:00:00Z")
-            .map(|at| at.with_timezone(&Utc))
-            .unwrap_or_default();
         for _ in 0..64 {
-            writes.add(&created, now);
+            writes.add(&created);
         }
         assert_eq!(writes.daily.len(), 4, "one row per dimension");
         assert_eq!(writes.monthly.len(), 4);

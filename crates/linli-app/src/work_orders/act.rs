@@ -304,6 +304,7 @@ pub(crate) async fn perform(
             building_id: order.building_id,
             organisation_id: next.lead.or(before.lead).map(|organisation| organisation.0),
         },
+        cohort: order.created_at,
         delta: linli_domain::statistics::delta(decision.event, &before, &next, now),
         from_status: Some(before.status),
         to_status: next.status,

@@ -115,7 +115,7 @@ impl Store {
                 .collect();
             crate::outbox::write_outbox!(tx, &outbox);
             let mut stats = crate::statistics::StatsWrites::default();
-            stats.add(&action.stats, now);
+            stats.add(&action.stats);
             crate::statistics::write_stats!(tx, &stats);
             let version =
                 sqlx::query_scalar::<_, i64>("SELECT version FROM work_orders WHERE id = $1")

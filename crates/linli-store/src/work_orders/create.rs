@@ -55,6 +55,7 @@ impl Store {
                     building_id: order.building_id,
                     organisation_id: None,
                 },
+                cohort: stored_time(*at),
                 delta: linli_domain::statistics::Delta {
                     counts: linli_domain::statistics::Counts {
                         created: 1,
@@ -65,7 +66,7 @@ impl Store {
                 from_status: None,
                 to_status: Status::Submitted,
             };
-            stats.add(&created, stored_time(*at));
+            stats.add(&created);
         }
         let sqlite = self.engine() == crate::db::Engine::Sqlite;
         on_pool!(&self.db, |pool| {

@@ -23,4 +23,5 @@ mod registry;
 mod schema;
 mod search;
 mod sessions;
+mod statistics;
 mod work_orders;
