@@ -167,5 +167,35 @@ pub fn view(
     None
 }
 
+/// A text as the public may read it: every run of seven or more digits (a phone number,
+/// a landline, an ID) is shown only by its first three and last two digits.
+pub fn mask_numbers(text: &str) -> String {
+    const LONGEST_SHOWN: usize = 6;
+    let mut out = String::with_capacity(text.len());
+    let mut run = String::new();
+    let flush = |run: &mut String, out: &mut String| {
+        if run.chars().count() > LONGEST_SHOWN {
+            let digits: Vec<char> = run.chars().collect();
+            let hidden = digits.len() - 5;
+            out.extend(&digits[..3]);
+            out.extend(std::iter::repeat_n('*', hidden));
+            out.extend(&digits[digits.len() - 2..]);
+        } else {
+            out.push_str(run);
+        }
+        run.clear();
+    };
+    for character in text.chars() {
+        if character.is_ascii_digit() {
+            run.push(character);
+        } else {
+            flush(&mut run, &mut out);
+            out.push(character);
+        }
+    }
+    flush(&mut run, &mut out);
+    out
+}
+
 #[cfg(test)]
 mod tests;

@@ -30,6 +30,8 @@ pub struct Report {
     /// Staff reporting for someone without an account.
     pub guest_name: Option<String>,
     pub guest_phone: Option<String>,
+    /// Whether other residents may see it; by default a report from the app is public
+    /// and one taken at the desk or by phone is not.
     pub is_public: Option<bool>,
     /// The walk-in visit this comes from.
     pub visit_id: Option<i64>,
@@ -236,7 +238,10 @@ pub async fn report(app: &App, caller: &Caller, input: Report) -> AppResult<Work
                 guest_name: reporter.guest_name,
                 guest_phone: reporter.guest_phone,
                 created_by: caller.person,
-                is_public: input.is_public.unwrap_or(true),
+                // A resident's own report is public by default (neighbours may say "me
+                // too"); one taken at the desk or on the phone only with the visitor's
+                // consent.
+                is_public: input.is_public.unwrap_or(channel == Channel::App),
                 visit_id: input.visit_id,
             },
             now,
@@ -273,6 +278,7 @@ pub async fn report(app: &App, caller: &Caller, input: Report) -> AppResult<Work
     let facts = facts(&order, false)?;
     Ok(WorkOrderRead {
         allowed_actions: allowed_actions(&facts, who, now, &LoopRules::default()),
+        shows_people: who.sees_internal() || view == access::View::Masked,
         view,
         category,
         building,

@@ -39,6 +39,9 @@ pub struct WorkOrderRead {
     pub events: Vec<EventRow>,
     pub photos: Vec<Photo>,
     pub allowed_actions: Vec<ActionKind>,
+    /// Whether the caller is of the office (sees who did what: names of residents who
+    /// said "me too", internal notes); residents, the reporter included, do not.
+    pub shows_people: bool,
     pub now: DateTime<Utc>,
 }
 
@@ -143,6 +146,8 @@ pub async fn read(app: &App, caller: &Caller, id: i64) -> AppResult<WorkOrderRea
     };
     Ok(WorkOrderRead {
         allowed_actions: allowed_actions(&facts, who, now, &LoopRules::default()),
+        // The office and those who oversee it (the masked view is theirs alone).
+        shows_people: who.sees_internal() || view == View::Masked,
         order,
         view,
         category,
@@ -188,6 +193,8 @@ pub struct ListRequest {
 #[derive(Debug, Clone)]
 pub struct ListPage {
     pub rows: Vec<WorkOrderRow>,
+    /// For a resident: the rows they did not report are shown as the public sees them.
+    pub public_but_for: Option<PersonId>,
     /// Pass as `cursor` for the next page; none on the last page.
     pub next_cursor: Option<String>,
     pub now: DateTime<Utc>,
@@ -306,6 +313,7 @@ pub async fn list(app: &App, caller: &Caller, request: &ListRequest) -> AppResul
     };
     Ok(ListPage {
         rows,
+        public_but_for: (!whole).then_some(caller.person),
         next_cursor,
         now,
     })

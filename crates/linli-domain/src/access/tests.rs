@@ -309,3 +309,14 @@ fn standing_names_each_part_the_caller_plays() {
     );
     assert!(handler_organisations(&grants, NEIGHBOUR).is_empty());
 }
+
+#[test]
+fn the_public_reads_no_phone_number() {
+    assert_eq!(
+        mask_numbers("请联系13900000103，谢谢"),
+        "请联系139******03，谢谢"
+    );
+    assert_eq!(mask_numbers("座机 021-62345678"), "座机 021-623***78");
+    assert_eq!(mask_numbers("7号楼302室，第112号"), "7号楼302室，第112号");
+    assert_eq!(mask_numbers(""), "");
+}

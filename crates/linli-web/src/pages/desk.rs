@@ -78,6 +78,10 @@ pub struct DeskForm {
     /// `answered` (settled on the spot) or `work_order`.
     #[serde(default)]
     pub outcome: String,
+    /// The visitor agreed that other residents may see the work order (without their
+    /// name, room or phone).
+    #[serde(default, deserialize_with = "checkbox")]
+    pub is_public: bool,
     #[serde(default)]
     pub answer: String,
     #[serde(default)]
@@ -90,6 +94,12 @@ pub struct DeskForm {
 
 fn number(raw: &str) -> Option<i64> {
     raw.trim().parse().ok()
+}
+
+/// An HTML checkbox: `on` when ticked, absent when not.
+fn checkbox<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> {
+    let value: Option<String> = serde::Deserialize::deserialize(deserializer)?;
+    Ok(value.is_some_and(|value| !value.is_empty()))
 }
 
 fn is_desk(viewer: &Viewer) -> Result<i64, PageError> {
@@ -277,6 +287,7 @@ pub async fn log_visit(
             .then(|| form.visitor_phone.clone())
             .filter(|phone| !phone.trim().is_empty()),
         visit_id: Some(visit_id),
+        is_public: Some(form.is_public),
         ..Report::default()
     };
     match linli_app::work_orders::report(&state, &signed_in.user, input).await {

@@ -160,7 +160,12 @@ impl From<use_cases::ListPage> for Page {
             items: page
                 .rows
                 .iter()
-                .map(|row| views::summary(row, page.now))
+                .map(|row| {
+                    let public = page
+                        .public_but_for
+                        .is_some_and(|person| row.reporter_id != Some(person.0));
+                    views::summary(row, page.now, public)
+                })
                 .collect(),
             next_cursor: page.next_cursor,
         }

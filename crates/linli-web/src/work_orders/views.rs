@@ -3,7 +3,7 @@
 use crate::locale::text;
 use chrono::{DateTime, Utc};
 use linli_app::work_orders::WorkOrderRead;
-use linli_domain::access::View;
+use linli_domain::access::{View, mask_numbers};
 use linli_domain::registry::Phone;
 use linli_domain::work_orders::{ActionKind, EventKind};
 use linli_store::categories::Category;
@@ -147,13 +147,19 @@ fn excerpt(description: &str) -> String {
     excerpt
 }
 
-pub fn summary(order: &WorkOrderRow, now: DateTime<Utc>) -> WorkOrderSummary {
+/// A work order in a list; `public`: as other residents see it (no phone numbers).
+pub fn summary(order: &WorkOrderRow, now: DateTime<Utc>, public: bool) -> WorkOrderSummary {
+    let description = if public {
+        mask_numbers(&order.description)
+    } else {
+        order.description.clone()
+    };
     WorkOrderSummary {
         id: order.id,
         number: order.number,
         community_id: order.community_id,
         category_id: order.category_id,
-        description: excerpt(&order.description),
+        description: excerpt(&description),
         status: order.status.as_str().to_owned(),
         status_label: status_label(order.status.as_str()),
         priority: order.priority.as_str().to_owned(),
@@ -219,13 +225,22 @@ pub fn detail(read: &WorkOrderRead) -> WorkOrderDetail {
             label: EventKind::parse(&event.kind)
                 .map(|kind| text(&format!("event.{}", kind.as_str()), &[]))
                 .unwrap_or_default(),
-            actor: if public {
+            // "Me too" is anonymous to residents, the reporter included: a count, with
+            // names for the office only.
+            actor: if public || (event.kind == "me_too" && !read.shows_people) {
                 None
             } else {
                 event.actor_name.clone()
             },
             at: event.at,
-            text: event.body.clone(),
+            // The first event carries the report's text: masked as the description is.
+            text: event.body.as_deref().map(|body| {
+                if public && event.kind == "submitted" {
+                    mask_numbers(body)
+                } else {
+                    body.to_owned()
+                }
+            }),
             internal: event.internal,
             details: if public {
                 None
@@ -242,14 +257,20 @@ pub fn detail(read: &WorkOrderRead) -> WorkOrderDetail {
         number: order.number,
         community_id: order.community_id,
         category: CategoryRef::from(&read.category),
-        description: order.description.clone(),
+        // The public never reads a phone number, even one written into the text.
+        description: if public {
+            mask_numbers(&order.description)
+        } else {
+            order.description.clone()
+        },
         status: order.status.as_str().to_owned(),
         status_label: status_label(order.status.as_str()),
         channel: order.channel.as_str().to_owned(),
         priority: order.priority.as_str().to_owned(),
         is_public: order.is_public,
         building: read.building.as_ref().map(NamedRef::from),
-        place: order.place.clone(),
+        // A place typed at the desk is often the visitor's own room: the office's only.
+        place: order.place.clone().filter(|_| !public),
         reporter: reporter(read),
         lead_organisation: order
             .lead_organisation_id

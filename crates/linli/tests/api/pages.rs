@@ -322,3 +322,75 @@ both_engines! {
         assert_eq!(page.status, StatusCode::FORBIDDEN);
     }
 }
+
+both_engines! {
+    // A guest taken at the desk: private unless the visitor agreed; public, it shows no
+    // name, room or phone to any resident, in the API, the list or the page.
+    async fn a_guests_report_shows_residents_no_name_room_or_phone(app: &TestApp) {
+        let community = app.chengshangcheng().await;
+        let (desk, bao) = (app.token("desk").await, app.token("bao").await);
+        let guest = |is_public: Option<bool>| {
+            let mut body = json!({
+                "community_id": community, "category": "noise",
+                "description": "楼下夜里吵闹，可打 13912345678 联系我",
+                "guest_name": "陆阿婆", "guest_phone": "13912345678", "place": "3单元502",
+            });
+            if let Some(is_public) = is_public {
+                body["is_public"] = json!(is_public);
+            }
+            body
+        };
+        let private = app.post("/api/v1/work-orders", &desk, guest(None)).await;
+        let private = private.expect(StatusCode::CREATED).clone();
+        assert_eq!(private["is_public"], false, "a walk-in is private unless the visitor agreed");
+        app.get(&format!("/api/v1/work-orders/{}", private["id"]), &bao).await
+            .expect_error(StatusCode::NOT_FOUND, "work_order.not_found");
+        let public = app.post("/api/v1/work-orders", &desk, guest(Some(true))).await;
+        let id = public.expect(StatusCode::CREATED)["id"].as_i64().unwrap();
+
+        let seen = app.get(&format!("/api/v1/work-orders/{id}"), &bao).await;
+        let text = seen.expect(StatusCode::OK).to_string();
+        let listed = app.get(&format!("/api/v1/work-orders?community_id={community}"), &bao).await;
+        let listed = listed.expect(StatusCode::OK).to_string();
+        let mut visitor = Visitor::new(app);
+        visitor.sign_in("bao").await;
+        let page = visitor.get(&format!("/orders/{id}")).await;
+        assert_eq!(page.status, StatusCode::OK);
+        for (what, body) in [("the API", &text), ("the list", &listed), ("the page", &page.body)] {
+            for private in ["陆阿婆", "13912345678", "502"] {
+                assert!(!body.contains(private), "{what} shows {private} to another resident");
+            }
+        }
+        assert!(text.contains("139******78"), "the text is still readable: {text}");
+        // The office sees them.
+        let duty = app.token("duty").await;
+        let office = app.get(&format!("/api/v1/work-orders/{id}"), &duty).await;
+        let office = office.expect(StatusCode::OK).to_string();
+        assert!(office.contains("陆阿婆") && office.contains("3单元502") && office.contains("13912345678"));
+    }
+
+    // "Me too" is a count to residents, the reporter included; the office sees who.
+    async fn me_too_is_anonymous_to_residents(app: &TestApp) {
+        let (bao, tang, duty) = (app.token("bao").await, app.token("tang").await, app.token("duty").await);
+        let created = app.post("/api/v1/work-orders", &bao, json!({ "category": "noise", "description": "夜里装修" })).await;
+        let id = created.expect(StatusCode::CREATED)["id"].as_i64().unwrap();
+        app.post(&format!("/api/v1/work-orders/{id}/actions/me_too"), &tang, json!({})).await.expect(StatusCode::OK);
+        for token in [&bao, &tang] {
+            let seen = app.get(&format!("/api/v1/work-orders/{id}"), token).await;
+            let seen = seen.expect(StatusCode::OK).clone();
+            assert_eq!(seen["me_too_count"], 1);
+            assert!(!seen.to_string().contains("唐女士"), "{seen}");
+        }
+        let mut visitor = Visitor::new(app);
+        visitor.sign_in("bao").await;
+        let page = visitor.get(&format!("/orders/{id}")).await;
+        assert!(!page.body.contains("唐女士"), "the reporter's page names who said me too");
+        let office = app.get(&format!("/api/v1/work-orders/{id}"), &duty).await;
+        assert!(office.expect(StatusCode::OK).to_string().contains("唐女士"));
+        // The duty officer's dispatch form says residents read its note.
+        let mut duty_visitor = Visitor::new(app);
+        duty_visitor.sign_in("duty").await;
+        let page = duty_visitor.get(&format!("/orders/{id}")).await;
+        assert!(page.body.contains("派单说明（居民可见）"), "the dispatch note is labelled");
+    }
+}

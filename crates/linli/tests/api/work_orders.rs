@@ -66,6 +66,9 @@ async fn desk_reports_for_bao(app: &TestApp, desk: &str) -> Value {
                 "reporter_id": app.person_id("bao").await,
                 "building_id": building_id(app, community, "7").await,
                 "channel": "walk_in",
+                // 包爷叔 agreed that his neighbours may see it (a walk-in is private
+                // otherwise).
+                "is_public": true,
             }),
         )
         .await;
@@ -360,7 +363,8 @@ both_engines! {
         act(app, &duty, id, "dispatch", json!({ "lead_organisation_id": organisation_id(app, "城上城物业服务中心").await })).await.expect(StatusCode::OK);
         act(app, &wuye, id, "sign", json!({})).await.expect(StatusCode::OK);
         act(app, &wuye, id, "resolve", json!({ "text": "已换灯泡" })).await.expect(StatusCode::OK);
-        act(app, &bao, id, "accept", json!({ "rating": 5 })).await.expect_error(StatusCode::FORBIDDEN, "work_order.not_allowed");
+        // A guest's report taken at the desk is private: another resident cannot see it.
+        act(app, &bao, id, "accept", json!({ "rating": 5 })).await.expect_error(StatusCode::NOT_FOUND, "work_order.not_found");
         let visited = act(app, &desk, id, "return_visit", json!({ "accepted": true, "rating": 4, "text": "电话回访，王阿婆说灯亮了" })).await;
         let visited = visited.expect(StatusCode::OK);
         assert_eq!((visited["status"].as_str(), visited["rating"].as_i64()), (Some("closed"), Some(4)));
