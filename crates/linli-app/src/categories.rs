@@ -36,6 +36,8 @@ pub struct CategoryRequest {
     pub resolve_limit: Option<TimeLimit>,
     pub complex: Option<bool>,
     pub active: Option<bool>,
+    /// The party that usually leads it: `Some(None)` clears it.
+    pub default_lead_organisation_id: Option<Option<i64>>,
 }
 
 /// The longest limit a category may have: a year of working time.
@@ -50,6 +52,26 @@ fn check_limit(limit: TimeLimit, field: &'static str) -> AppResult<(&'static str
         return Err(AppError::invalid("validation.out_of_range", field));
     }
     Ok(limit.to_parts())
+}
+
+/// A default lead party must be an organisation of the category's own community.
+async fn check_default_lead(app: &App, category: &Category) -> AppResult<()> {
+    if let Some(lead) = category.default_lead_organisation_id {
+        let organisations = app
+            .store
+            .organisations(CommunityId(category.community_id))
+            .await?;
+        if !organisations
+            .iter()
+            .any(|organisation| organisation.id == lead)
+        {
+            return Err(AppError::invalid(
+                "work_order.organisation_unknown",
+                "default_lead_organisation_id",
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn apply(category: &mut Category, input: &CategoryRequest) -> AppResult<()> {
@@ -75,6 +97,9 @@ fn apply(category: &mut Category, input: &CategoryRequest) -> AppResult<()> {
     }
     if let Some(active) = input.active {
         category.active = active;
+    }
+    if let Some(lead) = input.default_lead_organisation_id {
+        category.default_lead_organisation_id = lead;
     }
     Ok(())
 }
@@ -123,8 +148,10 @@ pub async fn create(app: &App, caller: &Caller, input: &CategoryRequest) -> AppR
         complex: false,
         position: 0,
         active: true,
+        default_lead_organisation_id: None,
     };
     apply(&mut category, input)?;
+    check_default_lead(app, &category).await?;
     if category.name_en.is_empty() {
         category.name_en.clone_from(&category.name);
     }
@@ -148,6 +175,7 @@ pub async fn update(
         return Err(AppError::invalid("work_order.category_code_fixed", "code"));
     }
     apply(&mut category, input)?;
+    check_default_lead(app, &category).await?;
     Ok(app.store.update_category(&category).await?)
 }
 

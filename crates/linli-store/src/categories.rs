@@ -23,6 +23,9 @@ pub struct Category {
     pub complex: bool,
     pub position: i64,
     pub active: bool,
+    /// The party that usually leads this category's work orders; the dispatch form
+    /// starts from it.
+    pub default_lead_organisation_id: Option<i64>,
 }
 
 impl Category {
@@ -38,7 +41,7 @@ impl Category {
 
 const CATEGORY_COLUMNS: &str =
     "id, community_id, code, name, name_en, icon, sign_limit_kind, sign_limit_minutes,
-    resolve_limit_kind, resolve_limit_minutes, complex, position, active";
+    resolve_limit_kind, resolve_limit_minutes, complex, position, active, default_lead_organisation_id";
 
 /// Gives a new community the default categories, inside the caller's transaction (the
 /// one that creates the community, so a community never exists without them).
@@ -96,9 +99,9 @@ impl Store {
     pub async fn create_category(&self, category: &Category) -> StoreResult<Category> {
         let sql = format!(
             "INSERT INTO categories (community_id, code, name, name_en, icon, sign_limit_kind, sign_limit_minutes,
-                resolve_limit_kind, resolve_limit_minutes, complex, position, active)
+                resolve_limit_kind, resolve_limit_minutes, complex, position, active, default_lead_organisation_id)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,
-                (SELECT COALESCE(MAX(position), -1) + 1 FROM categories WHERE community_id = $1), $11)
+                (SELECT COALESCE(MAX(position), -1) + 1 FROM categories WHERE community_id = $1), $11, $12)
              RETURNING {CATEGORY_COLUMNS}"
         );
         let row = on_pool!(&self.db, |pool| {
@@ -114,6 +117,7 @@ impl Store {
                 .bind(category.resolve_limit_minutes)
                 .bind(category.complex)
                 .bind(category.active)
+                .bind(category.default_lead_organisation_id)
                 .fetch_one(pool)
                 .await
         });
@@ -127,8 +131,9 @@ impl Store {
     pub async fn update_category(&self, category: &Category) -> StoreResult<Category> {
         let sql = format!(
             "UPDATE categories SET name = $1, name_en = $2, icon = $3, sign_limit_kind = $4, sign_limit_minutes = $5,
-                resolve_limit_kind = $6, resolve_limit_minutes = $7, complex = $8, active = $9
-             WHERE id = $10 RETURNING {CATEGORY_COLUMNS}"
+                resolve_limit_kind = $6, resolve_limit_minutes = $7, complex = $8, active = $9,
+                default_lead_organisation_id = $10
+             WHERE id = $11 RETURNING {CATEGORY_COLUMNS}"
         );
         let updated = on_pool!(&self.db, |pool| {
             sqlx::query_as::<_, Category>(AssertSqlSafe(sql.as_str()))
@@ -141,6 +146,7 @@ impl Store {
                 .bind(category.resolve_limit_minutes)
                 .bind(category.complex)
                 .bind(category.active)
+                .bind(category.default_lead_organisation_id)
                 .bind(category.id)
                 .fetch_optional(pool)
                 .await

@@ -29,6 +29,7 @@ pub struct CategoryView {
     sign_limit: Option<TimeLimit>,
     resolve_limit: Option<TimeLimit>,
     complex: bool,
+    default_lead_organisation_id: Option<i64>,
 }
 
 #[utoipa::path(
@@ -64,6 +65,7 @@ pub async fn list(
                 name_en: category.name_en,
                 icon: category.icon,
                 complex: category.complex,
+                default_lead_organisation_id: category.default_lead_organisation_id,
             })
             .collect(),
     ))
@@ -81,6 +83,17 @@ pub struct CategoryInput {
     pub(crate) resolve_limit: Option<TimeLimit>,
     pub(crate) complex: Option<bool>,
     pub(crate) active: Option<bool>,
+    /// The party that usually leads it (`null` clears it); the dispatch form starts
+    /// from it.
+    #[serde(default, deserialize_with = "present")]
+    pub(crate) default_lead_organisation_id: Option<Option<i64>>,
+}
+
+/// A field that may be absent (no change), `null` (cleared) or a value.
+fn present<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Option<i64>>, D::Error> {
+    Ok(Some(Option::<i64>::deserialize(deserializer)?))
 }
 
 impl From<CategoryInput> for CategoryRequest {
@@ -95,6 +108,7 @@ impl From<CategoryInput> for CategoryRequest {
             resolve_limit: input.resolve_limit,
             complex: input.complex,
             active: input.active,
+            default_lead_organisation_id: input.default_lead_organisation_id,
         }
     }
 }

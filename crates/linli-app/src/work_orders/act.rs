@@ -30,6 +30,9 @@ pub struct ActionRequest {
     pub into_work_order_id: Option<i64>,
     /// The merge target by the number people see, instead of its id (the pages).
     pub into_work_order_number: Option<i64>,
+    /// Whether the caller confirmed handing a work order that has a lead party to another
+    /// (the pages ask; `None`: not asked, as over the API).
+    pub redispatch_confirmed: Option<bool>,
     pub until: Option<DateTime<Utc>>,
     pub grant: Option<bool>,
     pub deadline: Option<DateTime<Utc>>,
@@ -357,6 +360,15 @@ pub async fn take_action(
         .is_some_and(|version| version != order.version)
     {
         return Err(AppError::Conflict("work_order.version_conflict"));
+    }
+    if kind == ActionKind::Dispatch
+        && order.lead_organisation_id.is_some()
+        && request.redispatch_confirmed == Some(false)
+    {
+        return Err(AppError::invalid(
+            "work_order.redispatch_unconfirmed",
+            "confirm_redispatch",
+        ));
     }
     let mut request = request.clone();
     if let (ActionKind::Merge, None, Some(number)) = (

@@ -38,6 +38,8 @@ pub struct PersonRow {
 
 pub struct CategoryRow {
     pub id: i64,
+    /// The organisation that usually leads it (0: none).
+    pub default_lead: i64,
     pub icon: String,
     pub name: String,
     pub active: bool,
@@ -221,6 +223,7 @@ async fn admin_view(
                 limit_parts(&category.resolve_limit_kind, category.resolve_limit_minutes);
             CategoryRow {
                 id: category.id,
+                default_lead: category.default_lead_organisation_id.unwrap_or(0),
                 icon: category.icon,
                 name: category.name,
                 active: category.active,
@@ -515,6 +518,7 @@ pub async fn update_category(
                 "resolve_limit",
             )?),
             active: Some(get(&fields, "active") == "on"),
+            default_lead_organisation_id: Some(get(&fields, "default_lead").trim().parse().ok()),
             ..CategoryRequest::default()
         };
         linli_app::categories::update(&state, &signed_in.user, id, &input)

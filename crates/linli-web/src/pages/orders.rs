@@ -18,7 +18,6 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use chrono::{DateTime, Utc};
 use linli_app::work_orders::{self as use_cases, ActionRequest};
-use linli_domain::ids::CommunityId;
 use linli_domain::work_orders::{ActionKind, Status};
 use linli_store::categories::Category;
 use linli_store::registry::Building;
@@ -221,6 +220,27 @@ fn action_form(kind: ActionKind) -> ActionForm {
     }
 }
 
+/// Where an action's form comes among those open to the caller: the usual next steps
+/// of the loop first.
+fn usual_order(kind: &str) -> usize {
+    const USUAL: [&str; 10] = [
+        "sign",
+        "dispatch",
+        "resolve",
+        "reply",
+        "accept",
+        "reject",
+        "return_visit",
+        "urge",
+        "me_too",
+        "supervise",
+    ];
+    USUAL
+        .iter()
+        .position(|usual| *usual == kind)
+        .unwrap_or(USUAL.len())
+}
+
 pub struct Choice {
     pub id: i64,
     pub name: String,
@@ -243,6 +263,10 @@ struct DetailPage {
     resolution_photos: Vec<PhotoView>,
     forms: Vec<ActionForm>,
     organisations: Vec<Choice>,
+    /// The organisation the dispatch form starts from (0: none, choose).
+    suggested_lead: i64,
+    /// Who leads it now, named in the re-dispatch confirmation ("" before dispatch).
+    current_lead: String,
     notice: String,
     created: bool,
     error_action: String,
@@ -290,19 +314,28 @@ async fn detail_page(
         _ => (String::new(), false),
     };
     let organisations = if order.allowed_actions.contains(&ActionKind::Dispatch) {
-        state
-            .store
-            .organisations(CommunityId(order.community_id))
-            .await?
-            .into_iter()
+        read.organisations
+            .iter()
             .map(|organisation| Choice {
                 id: organisation.id,
-                name: organisation.name,
+                name: organisation.name.clone(),
             })
             .collect()
     } else {
         Vec::new()
     };
+    // The lead party starts from the category's usual lead when it has one; otherwise
+    // nothing is chosen, so pressing 派单 without choosing refuses instead of handing the
+    // work order to whichever organisation comes first.
+    let current_lead = order
+        .lead_organisation
+        .as_ref()
+        .map(|lead| lead.name.clone());
+    let suggested_lead = read
+        .order
+        .lead_organisation_id
+        .or(read.category.default_lead_organisation_id)
+        .unwrap_or(0);
     let photo = |photo: &PhotoView| PhotoView {
         id: photo.id,
         purpose: photo.purpose.clone(),
@@ -335,13 +368,21 @@ async fn detail_page(
             extra: timeline_extra(entry.details.as_ref()),
         })
         .collect();
-    let forms = order
+    let mut forms: Vec<ActionForm> = order
         .allowed_actions
         .iter()
         .copied()
         .filter(|kind| *kind != ActionKind::CloseByRule)
         .map(action_form)
         .collect();
+    // The usual next step comes first and is open; dispatching again (once someone
+    // leads it) and returning stay a tap away, closed.
+    for form in &mut forms {
+        if (form.dispatch && current_lead.is_some()) || form.kind == "return" {
+            form.quiet = true;
+        }
+    }
+    forms.sort_by_key(|form| (form.quiet, usual_order(form.kind)));
     let notice = match &query.done {
         Some(kind) if ActionKind::parse(kind).is_some() => {
             text(&format!("page.action.{kind}.done"), &[])
@@ -388,6 +429,8 @@ async fn detail_page(
         resolution_photos,
         forms,
         organisations,
+        suggested_lead,
+        current_lead: current_lead.unwrap_or_default(),
         notice,
         created: query.created == Some(1),
         error_action,
@@ -456,6 +499,8 @@ pub async fn act(
         priority: Some(field(&fields, "priority").to_owned()).filter(|p| !p.is_empty()),
         rating: number_field(&fields, "rating"),
         accepted: yes_no(field(&fields, "accepted")),
+        redispatch_confirmed: (kind == ActionKind::Dispatch)
+            .then(|| field(&fields, "confirm_redispatch") == "yes"),
         grant: yes_no(field(&fields, "grant")),
         ..ActionRequest::default()
     };

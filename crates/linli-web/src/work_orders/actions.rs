@@ -44,6 +44,7 @@ impl From<ActionBody> for ActionRequest {
             accepted: body.accepted,
             into_work_order_id: body.into_work_order_id,
             into_work_order_number: None,
+            redispatch_confirmed: None,
             until: body.until,
             grant: body.grant,
             deadline: body.deadline,

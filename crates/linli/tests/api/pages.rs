@@ -394,3 +394,72 @@ both_engines! {
         assert!(page.body.contains("派单说明（居民可见）"), "the dispatch note is labelled");
     }
 }
+
+both_engines! {
+    // 派单 without choosing hands the work order to nobody: the form starts from the
+    // category's usual lead, else from "请选择"; dispatching again asks to confirm and
+    // names who leads it now.
+    async fn dispatch_starts_from_the_usual_lead_and_asks_before_changing_it(app: &TestApp) {
+        let community = app.chengshangcheng().await;
+        let (bao, admin) = (app.token("bao").await, app.token("admin").await);
+        let created = app.post("/api/v1/work-orders", &bao, json!({ "category": "corridor_lighting", "description": "楼道灯不亮" })).await;
+        let id = created.expect(StatusCode::CREATED)["id"].as_i64().unwrap();
+        let mut duty = Visitor::new(app);
+        duty.sign_in("duty").await;
+        let page = duty.get(&format!("/orders/{id}")).await;
+        assert!(page.body.contains(r#"<option value="" selected>请选择承办单位</option>"#), "nothing chosen: {}", page.body);
+        assert!(page.body.contains(r#"id="action-dispatch" open"#), "the usual next step is open: {}", page.body);
+        // Sent without choosing: refused beside the field, nothing changes.
+        let csrf = duty.cookie("linli_csrf");
+        let dispatch = |lead: &str, confirm: bool| {
+            let mut form = reqwest::multipart::Form::new()
+                .text("csrf", csrf.clone())
+                .text("lead_organisation_id", lead.to_owned())
+                .text("priority", "normal");
+            if confirm {
+                form = form.text("confirm_redispatch", "yes");
+            }
+            form
+        };
+        let client = duty.client.clone();
+        let cookies = duty.cookie_header();
+        let send = |form: reqwest::multipart::Form| {
+            client.post(app.url(&format!("/orders/{id}/actions/dispatch"))).header(COOKIE, cookies.clone()).multipart(form).send()
+        };
+        let refused = send(dispatch("", false)).await.unwrap();
+        assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let status = app.get(&format!("/api/v1/work-orders/{id}"), &bao).await;
+        assert_eq!(status.expect(StatusCode::OK)["status"], "submitted");
+
+        // The administrator sets the usual lead of 楼道照明: the form starts from it.
+        let organisations = app.get(&format!("/api/v1/communities/{community}/organisations"), &admin).await;
+        let organisations = organisations.expect(StatusCode::OK).clone();
+        let id_of = |name: &str| organisations.as_array().unwrap().iter().find(|organisation| organisation["name"] == name).unwrap()["id"].as_i64().unwrap();
+        let (property, committee) = (id_of("城上城物业服务中心"), id_of("城上城居委会"));
+        let categories = app.get(&format!("/api/v1/categories?community_id={community}"), &admin).await;
+        let lighting = categories.expect(StatusCode::OK).as_array().unwrap().iter().find(|category| category["code"] == "corridor_lighting").unwrap()["id"].as_i64().unwrap();
+        let set = app.request(reqwest::Method::PATCH, &format!("/api/v1/categories/{lighting}"), Some(&admin), Some(json!({ "default_lead_organisation_id": property }))).await;
+        assert_eq!(set.expect(StatusCode::OK)["default_lead_organisation_id"], property);
+        let page = duty.get(&format!("/orders/{id}")).await;
+        assert!(page.body.contains(&format!(r#"<option value="{property}" selected>城上城物业服务中心</option>"#)), "{}", page.body);
+        let sent = send(dispatch(&property.to_string(), false)).await.unwrap();
+        assert_eq!(sent.status(), StatusCode::SEE_OTHER);
+
+        // Dispatched: the form is closed, and changing the lead needs the confirmation.
+        let page = duty.get(&format!("/orders/{id}")).await;
+        assert!(page.body.contains("确认改派：不再由此方主责「城上城物业服务中心」"));
+        assert!(!page.body.contains(r#"id="action-dispatch" open"#), "the dispatch panel is closed once dispatched");
+        let refused = send(dispatch(&committee.to_string(), false)).await.unwrap();
+        assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(refused.text().await.unwrap().contains("改派前请勾选确认"));
+        let lead = app.get(&format!("/api/v1/work-orders/{id}"), &bao).await;
+        assert_eq!(lead.expect(StatusCode::OK)["lead_organisation"]["id"], property);
+        let sent = send(dispatch(&committee.to_string(), true)).await.unwrap();
+        assert_eq!(sent.status(), StatusCode::SEE_OTHER);
+        let lead = app.get(&format!("/api/v1/work-orders/{id}"), &bao).await;
+        assert_eq!(lead.expect(StatusCode::OK)["lead_organisation"]["id"], committee);
+        // A usual lead of another community is refused.
+        let elsewhere = app.request(reqwest::Method::PATCH, &format!("/api/v1/categories/{lighting}"), Some(&admin), Some(json!({ "default_lead_organisation_id": 999_999 }))).await;
+        elsewhere.expect_error(StatusCode::UNPROCESSABLE_ENTITY, "work_order.organisation_unknown");
+    }
+}
