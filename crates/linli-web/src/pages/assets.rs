@@ -5,7 +5,7 @@ use axum::extract::Path;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-const ASSETS: [(&str, &str, &str); 2] = [
+const ASSETS: [(&str, &str, &str); 3] = [
     (
         "app.css",
         "text/css; charset=utf-8",
@@ -16,7 +16,17 @@ const ASSETS: [(&str, &str, &str); 2] = [
         "text/javascript; charset=utf-8",
         include_str!("../../static/app.js"),
     ),
+    (
+        "favicon.svg",
+        "image/svg+xml",
+        include_str!("../../static/favicon.svg"),
+    ),
 ];
+
+/// Browsers ask for `/favicon.ico` whatever the page says: the same icon.
+pub async fn favicon() -> Response {
+    asset(Path("favicon.svg".to_owned())).await
+}
 
 pub async fn asset(Path(name): Path<String>) -> Response {
     let Some((_, content_type, body)) = ASSETS.iter().find(|(file, _, _)| *file == name) else {

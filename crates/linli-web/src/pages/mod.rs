@@ -25,6 +25,11 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 
+/// An address that leads nowhere: the app's own page, in the reader's language.
+pub async fn not_found() -> PageError {
+    PageError::Shown(crate::error::ApiError::not_found("request.not_found"))
+}
+
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(home::home))
@@ -61,6 +66,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/inbox", get(inbox::inbox_page).post(inbox::mark_read))
         .route("/static/{name}", get(assets::asset))
+        .route("/favicon.ico", get(assets::favicon))
         .route("/live", get(crate::live::page_stream))
         .route("/screen/{kind}/{id}", get(crate::screen::screen_page))
         .route(

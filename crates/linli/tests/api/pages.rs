@@ -463,3 +463,35 @@ both_engines! {
         elsewhere.expect_error(StatusCode::UNPROCESSABLE_ENTITY, "work_order.organisation_unknown");
     }
 }
+
+both_engines! {
+    // An address that leads nowhere answers the app's own page in Chinese; the icon is
+    // there; the rating starts unset.
+    async fn unknown_addresses_the_icon_and_an_unset_rating(app: &TestApp) {
+        let mut visitor = Visitor::new(app);
+        let page = visitor.get("/no/such/page").await;
+        assert_eq!(page.status, StatusCode::NOT_FOUND);
+        assert!(page.body.contains("<html") && page.body.contains("没有这个地址"), "{}", page.body);
+        let icon = visitor.get("/favicon.ico").await;
+        assert_eq!(icon.status, StatusCode::OK);
+        assert!(icon.body.starts_with("<svg"));
+        // The API keeps its JSON answer.
+        let api = app.request(reqwest::Method::GET, "/api/v1/no-such-thing", None, None).await;
+        api.expect_error(StatusCode::NOT_FOUND, "request.not_found");
+
+        let (bao, duty, wuye) = (app.token("bao").await, app.token("duty").await, app.token("wuye").await);
+        let created = app.post("/api/v1/work-orders", &bao, json!({ "category": "noise", "description": "夜里噪音" })).await;
+        let id = created.expect(StatusCode::CREATED)["id"].as_i64().unwrap();
+        let community = app.chengshangcheng().await;
+        let organisations = app.get(&format!("/api/v1/communities/{community}/organisations"), &duty).await;
+        let property = organisations.expect(StatusCode::OK).as_array().unwrap().iter()
+            .find(|organisation| organisation["name"] == "城上城物业服务中心").unwrap()["id"].as_i64().unwrap();
+        app.post(&format!("/api/v1/work-orders/{id}/actions/dispatch"), &duty, json!({ "lead_organisation_id": property })).await.expect(StatusCode::OK);
+        app.post(&format!("/api/v1/work-orders/{id}/actions/sign"), &wuye, json!({})).await.expect(StatusCode::OK);
+        app.post(&format!("/api/v1/work-orders/{id}/actions/resolve"), &wuye, json!({ "text": "已处理" })).await.expect(StatusCode::OK);
+        visitor.sign_in("bao").await;
+        let page = visitor.get(&format!("/orders/{id}")).await;
+        assert!(page.body.contains(r#"name="rating" value="5" required>"#), "{}", page.body);
+        assert!(!page.body.contains(r#"name="rating" value="5" checked"#), "five stars are not chosen for the resident");
+    }
+}
