@@ -4,6 +4,7 @@
 //! Each keeps the schema name the API document has always given it (`#[schema(as)]`),
 //! so a client generated from the document sees no change.
 
+pub mod notifications;
 pub mod people;
 pub mod registry;
 
