@@ -4,9 +4,11 @@
 //! Each keeps the schema name the API document has always given it (`#[schema(as)]`),
 //! so a client generated from the document sees no change.
 
+pub mod calendar;
 pub mod notifications;
 pub mod people;
 pub mod registry;
+pub mod visits;
 
 /// Rows as the API answers them, in the same order.
 pub fn from_rows<Row, Dto: From<Row>>(rows: Vec<Row>) -> Vec<Dto> {
