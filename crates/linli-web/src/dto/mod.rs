@@ -5,6 +5,7 @@
 //! so a client generated from the document sees no change.
 
 pub mod calendar;
+pub mod categories;
 pub mod notifications;
 pub mod people;
 pub mod registry;
