@@ -9,6 +9,7 @@ pub mod categories;
 pub mod notifications;
 pub mod people;
 pub mod registry;
+pub mod screens;
 pub mod visits;
 
 /// Rows as the API answers them, in the same order.
