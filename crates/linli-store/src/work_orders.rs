@@ -11,7 +11,7 @@ use linli_domain::work_orders::{Channel, EventKind, Priority, Rating, Status};
 use serde::Serialize;
 use sqlx::AssertSqlSafe;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Category {
     pub id: i64,
     pub community_id: i64,
@@ -39,7 +39,7 @@ impl Category {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Holiday {
     pub day: NaiveDate,
     /// `off` or `work` (a weekend day worked).
@@ -1152,7 +1152,7 @@ impl Store {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Photo {
     pub id: i64,
     pub work_order_id: i64,
