@@ -4,9 +4,8 @@ use crate::db::Store;
 use crate::error::{StoreError, StoreResult};
 use chrono::NaiveDate;
 use linli_domain::calendar::WorkingCalendar;
-use serde::Serialize;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Holiday {
     pub day: NaiveDate,
     /// `off` or `work` (a weekend day worked).

@@ -5,10 +5,9 @@ use crate::error::{StoreError, StoreResult};
 use linli_domain::calendar::TimeLimit;
 use linli_domain::ids::CommunityId;
 use linli_domain::work_orders::state::Limits;
-use serde::Serialize;
 use sqlx::AssertSqlSafe;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Category {
     pub id: i64,
     pub community_id: i64,

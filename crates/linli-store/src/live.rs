@@ -7,7 +7,6 @@ use crate::db::{Db, Store, stored_time};
 use crate::error::{StoreError, StoreResult};
 use chrono::{DateTime, Utc};
 use linli_domain::ids::PersonId;
-use serde::Serialize;
 
 /// Changes announced by one instance and heard by the others.
 pub const CHANGES_CHANNEL: &str = "linli_changes";
@@ -76,7 +75,7 @@ pub enum Leadership {
 /// One advisory lock key for Linli's background jobs.
 const JOBS_LOCK_KEY: i64 = 0x6C69_6E6C_6A6F_6273; // "linljobs"
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct ScreenToken {
     pub id: i64,
     /// `community` or `street`.

@@ -6,7 +6,6 @@ use crate::db::{Store, stored_time};
 use crate::error::StoreResult;
 use chrono::{DateTime, Utc};
 use linli_domain::ids::{CommunityId, PersonId};
-use serde::Serialize;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct OutboxRow {
@@ -19,7 +18,7 @@ pub struct OutboxRow {
     pub created_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Channel {
     pub id: i64,
     pub community_id: i64,
@@ -27,7 +26,7 @@ pub struct Channel {
     pub kind: String,
     pub name: String,
     pub url: String,
-    #[serde(skip)]
+    /// Signs deliveries; never shown once set.
     pub secret: Option<String>,
     /// Comma-separated topics; empty for all.
     pub topics: String,
@@ -76,7 +75,7 @@ pub struct DueDelivery {
     pub secret: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct DeliveryRow {
     pub id: i64,
     pub outbox_id: i64,
@@ -93,7 +92,7 @@ pub struct DeliveryRow {
     pub created_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Notification {
     pub id: i64,
     pub work_order_id: Option<i64>,

@@ -6,10 +6,9 @@ use chrono::{DateTime, Utc};
 use linli_domain::ids::{CommunityId, GrantId, PersonId, RoomId};
 use linli_domain::registry::{Login, Name, Phone, RoomRelation};
 use linli_domain::roles::{Grant, Role, Scope};
-use serde::Serialize;
 use sqlx::AssertSqlSafe;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Person {
     pub id: i64,
     pub login: String,
@@ -26,10 +25,9 @@ pub struct Credentials {
     pub disabled: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredGrant {
     pub id: i64,
-    #[serde(flatten)]
     pub grant: Grant,
 }
 
@@ -77,7 +75,7 @@ impl GrantRow {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct PersonRoom {
     pub room_id: i64,
     pub community_id: i64,

@@ -8,16 +8,15 @@ use linli_domain::ids::{
 };
 use linli_domain::permissions::Place;
 use linli_domain::registry::{BuildingLayout, Name, NumberRange, OrganisationKind};
-use serde::Serialize;
 use sqlx::AssertSqlSafe;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Street {
     pub id: i64,
     pub name: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Community {
     pub id: i64,
     pub street_id: i64,
@@ -33,14 +32,14 @@ impl Community {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Estate {
     pub id: i64,
     pub community_id: i64,
     pub name: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Building {
     pub id: i64,
     pub community_id: i64,
@@ -51,14 +50,14 @@ pub struct Building {
     pub room_count: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Unit {
     pub id: i64,
     pub building_id: i64,
     pub number: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Room {
     pub id: i64,
     pub community_id: i64,
@@ -71,7 +70,7 @@ pub struct Room {
     pub floor_area_hundredths_m2: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Organisation {
     pub id: i64,
     pub community_id: i64,
@@ -80,7 +79,7 @@ pub struct Organisation {
 }
 
 /// What a bulk layout created.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LayoutSummary {
     pub buildings: u32,
     pub units: u32,

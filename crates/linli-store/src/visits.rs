@@ -4,9 +4,8 @@ use crate::db::{Store, stored_time};
 use crate::error::StoreResult;
 use chrono::{DateTime, Utc};
 use linli_domain::ids::{CommunityId, PersonId};
-use serde::Serialize;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Visit {
     pub id: i64,
     pub community_id: i64,

@@ -1,6 +1,8 @@
 //! Sign-in, sessions and the signed-in caller over HTTP: the bearer token of the API.
 //! The rules are `linli_app::sessions`; this module parses and answers.
 
+use crate::dto::from_rows;
+use crate::dto::people::{GrantView, PersonRoomView, PersonView};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiJson, ClientAddress};
 use crate::state::AppState;
@@ -11,7 +13,6 @@ use axum::http::{StatusCode, header};
 use chrono::{DateTime, Utc};
 use linli_app::Caller;
 use linli_app::sessions;
-use linli_store::people::{Person, PersonRoom, StoredGrant};
 use serde::{Deserialize, Serialize};
 
 /// The caller, known by a bearer token (`Authorization: Bearer …`), or by the pages'
@@ -64,17 +65,17 @@ pub struct SignIn {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Me {
     #[serde(flatten)]
-    person: Person,
-    roles: Vec<StoredGrant>,
-    rooms: Vec<PersonRoom>,
+    person: PersonView,
+    roles: Vec<GrantView>,
+    rooms: Vec<PersonRoomView>,
 }
 
 impl From<sessions::Me> for Me {
     fn from(me: sessions::Me) -> Self {
         Self {
-            person: me.person,
-            roles: me.roles,
-            rooms: me.rooms,
+            person: me.person.into(),
+            roles: from_rows(me.roles),
+            rooms: from_rows(me.rooms),
         }
     }
 }

@@ -2,6 +2,8 @@
 //! system administrator when the State Council publishes next year's schedule.
 
 use crate::auth::CurrentUser;
+use crate::dto::calendar::HolidayView;
+use crate::dto::from_rows;
 use crate::error::ApiResult;
 use crate::extract::{ApiJson, ApiPath};
 use crate::state::AppState;
@@ -10,7 +12,6 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::NaiveDate;
 use linli_app::calendar::{self, HolidayRequest};
-use linli_store::calendar::Holiday;
 use serde::Deserialize;
 
 #[utoipa::path(
@@ -19,15 +20,15 @@ use serde::Deserialize;
     tag = "calendar",
     summary = "Days off and swapped working days of a year",
     params(("year" = i32, Path, description = "Year")),
-    responses((status = 200, body = Vec<linli_store::calendar::Holiday>)),
+    responses((status = 200, body = Vec<HolidayView>)),
     security(("bearer" = []))
 )]
 pub async fn list(
     State(state): State<AppState>,
     _user: CurrentUser,
     ApiPath(year): ApiPath<i32>,
-) -> ApiResult<Json<Vec<Holiday>>> {
-    Ok(Json(calendar::holidays(&state, year).await?))
+) -> ApiResult<Json<Vec<HolidayView>>> {
+    Ok(Json(from_rows(calendar::holidays(&state, year).await?)))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]

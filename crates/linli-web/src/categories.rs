@@ -1,6 +1,8 @@
 //! `GET /api/v1/categories`: what a problem can be about, with icons and time limits.
 
 use crate::auth::CurrentUser;
+use crate::dto::categories::{CategorySettings, CategoryView};
+use crate::dto::from_rows;
 use crate::error::ApiResult;
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::state::AppState;
@@ -9,27 +11,13 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use linli_app::categories::{self, CategoryRequest};
 use linli_domain::calendar::TimeLimit;
-use linli_store::categories::Category;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct CategoryQuery {
     community_id: Option<i64>,
-}
-
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct CategoryView {
-    id: i64,
-    code: String,
-    name: String,
-    name_en: String,
-    icon: String,
-    sign_limit: Option<TimeLimit>,
-    resolve_limit: Option<TimeLimit>,
-    complex: bool,
-    default_lead_organisation_id: Option<i64>,
 }
 
 #[utoipa::path(
@@ -46,29 +34,9 @@ pub async fn list(
     user: CurrentUser,
     ApiQuery(query): ApiQuery<CategoryQuery>,
 ) -> ApiResult<Json<Vec<CategoryView>>> {
-    let categories = categories::offered(&state, &user, query.community_id).await?;
-    Ok(Json(
-        categories
-            .into_iter()
-            .map(|category| CategoryView {
-                sign_limit: TimeLimit::from_parts(
-                    &category.sign_limit_kind,
-                    category.sign_limit_minutes,
-                ),
-                resolve_limit: TimeLimit::from_parts(
-                    &category.resolve_limit_kind,
-                    category.resolve_limit_minutes,
-                ),
-                id: category.id,
-                code: category.code,
-                name: category.name,
-                name_en: category.name_en,
-                icon: category.icon,
-                complex: category.complex,
-                default_lead_organisation_id: category.default_lead_organisation_id,
-            })
-            .collect(),
-    ))
+    Ok(Json(from_rows(
+        categories::offered(&state, &user, query.community_id).await?,
+    )))
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
@@ -120,16 +88,16 @@ impl From<CategoryInput> for CategoryRequest {
     tag = "work orders",
     summary = "Add a category (community administrator)",
     request_body = CategoryInput,
-    responses((status = 201, body = linli_store::categories::Category)),
+    responses((status = 201, body = CategorySettings)),
     security(("bearer" = []))
 )]
 pub async fn create(
     State(state): State<AppState>,
     user: CurrentUser,
     ApiJson(input): ApiJson<CategoryInput>,
-) -> ApiResult<(StatusCode, Json<Category>)> {
+) -> ApiResult<(StatusCode, Json<CategorySettings>)> {
     let category = categories::create(&state, &user, &input.into()).await?;
-    Ok((StatusCode::CREATED, Json(category)))
+    Ok((StatusCode::CREATED, Json(category.into())))
 }
 
 /// `PATCH /api/v1/categories/{id}`: names, icon, time limits, complexity, offered or not.
@@ -140,7 +108,7 @@ pub async fn create(
     summary = "Change a category",
     request_body = CategoryInput,
     params(("id" = i64, Path, description = "Category id")),
-    responses((status = 200, body = linli_store::categories::Category)),
+    responses((status = 200, body = CategorySettings)),
     security(("bearer" = []))
 )]
 pub async fn update(
@@ -148,8 +116,10 @@ pub async fn update(
     user: CurrentUser,
     ApiPath(id): ApiPath<i64>,
     ApiJson(input): ApiJson<CategoryInput>,
-) -> ApiResult<Json<Category>> {
+) -> ApiResult<Json<CategorySettings>> {
     Ok(Json(
-        categories::update(&state, &user, id, &input.into()).await?,
+        categories::update(&state, &user, id, &input.into())
+            .await?
+            .into(),
     ))
 }

@@ -9,6 +9,7 @@ mod api_docs;
 mod auth;
 mod calendar;
 mod categories;
+mod dto;
 mod error;
 mod extract;
 mod health;

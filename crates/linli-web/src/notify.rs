@@ -3,6 +3,8 @@
 //! `linli_app::notifications`.
 
 use crate::auth::CurrentUser;
+use crate::dto::from_rows;
+use crate::dto::notifications::{ChannelView, DeliveryView, NotificationView};
 use crate::error::ApiResult;
 use crate::extract::{ApiJson, ApiQuery};
 use crate::state::AppState;
@@ -10,7 +12,6 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use linli_app::notifications::{self as use_cases, ChannelRequest};
-use linli_store::notifications::Channel;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -39,14 +40,14 @@ pub struct NewChannelInput {
     tag = "notifications",
     summary = "Add a notification channel (group robot or signed webhook)",
     request_body = NewChannelInput,
-    responses((status = 201, body = Channel)),
+    responses((status = 201, body = ChannelView)),
     security(("bearer" = []))
 )]
 pub async fn create_channel(
     State(state): State<AppState>,
     user: CurrentUser,
     ApiJson(input): ApiJson<NewChannelInput>,
-) -> ApiResult<(StatusCode, Json<Channel>)> {
+) -> ApiResult<(StatusCode, Json<ChannelView>)> {
     let channel = use_cases::create_channel(
         &state,
         &user,
@@ -60,7 +61,7 @@ pub async fn create_channel(
         },
     )
     .await?;
-    Ok((StatusCode::CREATED, Json(channel)))
+    Ok((StatusCode::CREATED, Json(channel.into())))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -77,17 +78,17 @@ pub struct CommunityQuery {
     tag = "notifications",
     summary = "A community's notification channels",
     params(CommunityQuery),
-    responses((status = 200, body = Vec<Channel>)),
+    responses((status = 200, body = Vec<ChannelView>)),
     security(("bearer" = []))
 )]
 pub async fn list_channels(
     State(state): State<AppState>,
     user: CurrentUser,
     ApiQuery(query): ApiQuery<CommunityQuery>,
-) -> ApiResult<Json<Vec<Channel>>> {
-    Ok(Json(
+) -> ApiResult<Json<Vec<ChannelView>>> {
+    Ok(Json(from_rows(
         use_cases::channels(&state, &user, query.community_id).await?,
-    ))
+    )))
 }
 
 /// `GET /api/v1/deliveries?community_id=`: the delivery log, newest first.
@@ -97,23 +98,23 @@ pub async fn list_channels(
     tag = "notifications",
     summary = "The delivery log of a community's channels",
     params(CommunityQuery),
-    responses((status = 200, body = Vec<linli_store::notifications::DeliveryRow>)),
+    responses((status = 200, body = Vec<DeliveryView>)),
     security(("bearer" = []))
 )]
 pub async fn list_deliveries(
     State(state): State<AppState>,
     user: CurrentUser,
     ApiQuery(query): ApiQuery<CommunityQuery>,
-) -> ApiResult<Json<Vec<linli_store::notifications::DeliveryRow>>> {
-    Ok(Json(
+) -> ApiResult<Json<Vec<DeliveryView>>> {
+    Ok(Json(from_rows(
         use_cases::deliveries(&state, &user, query.community_id).await?,
-    ))
+    )))
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Inbox {
     unread: i64,
-    items: Vec<linli_store::notifications::Notification>,
+    items: Vec<NotificationView>,
 }
 
 /// `GET /api/v1/notifications`: the caller's inbox, newest first.
@@ -127,7 +128,10 @@ pub struct Inbox {
 )]
 pub async fn inbox(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Json<Inbox>> {
     let (unread, items) = use_cases::inbox(&state, &user).await?;
-    Ok(Json(Inbox { unread, items }))
+    Ok(Json(Inbox {
+        unread,
+        items: from_rows(items),
+    }))
 }
 
 /// `POST /api/v1/notifications/read`: everything in the inbox is read.

@@ -1,6 +1,8 @@
 //! People, their roles and their rooms, as an administrator sets them up.
 
 use crate::auth::CurrentUser;
+use crate::dto::from_rows;
+use crate::dto::people::{GrantView, PersonRoomView, PersonView};
 use crate::error::ApiResult;
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::state::AppState;
@@ -9,7 +11,6 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use linli_app::people::{self, GrantRequest, PersonRequest, RoleRequest};
 use linli_app::sessions::Me;
-use linli_store::people::{Person, PersonRoom, StoredGrant};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -26,7 +27,7 @@ pub struct PeopleQuery {
     tag = "people",
     summary = "Find people of a community by name, login or phone tail",
     params(("community_id" = i64, Path, description = "Community id"), PeopleQuery),
-    responses((status = 200, body = Vec<linli_store::people::Person>)),
+    responses((status = 200, body = Vec<PersonView>)),
     security(("bearer" = []))
 )]
 pub async fn list_people(
@@ -34,10 +35,10 @@ pub async fn list_people(
     user: CurrentUser,
     ApiPath(community_id): ApiPath<i64>,
     ApiQuery(query): ApiQuery<PeopleQuery>,
-) -> ApiResult<Json<Vec<Person>>> {
-    Ok(Json(
+) -> ApiResult<Json<Vec<PersonView>>> {
+    Ok(Json(from_rows(
         people::find_people(&state, &user, community_id, query.q.as_deref(), query.limit).await?,
-    ))
+    )))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -70,17 +71,17 @@ pub struct NewPersonInput {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct PersonDetail {
     #[serde(flatten)]
-    person: Person,
-    roles: Vec<StoredGrant>,
-    rooms: Vec<PersonRoom>,
+    person: PersonView,
+    roles: Vec<GrantView>,
+    rooms: Vec<PersonRoomView>,
 }
 
 impl From<Me> for PersonDetail {
     fn from(me: Me) -> Self {
         Self {
-            person: me.person,
-            roles: me.roles,
-            rooms: me.rooms,
+            person: me.person.into(),
+            roles: from_rows(me.roles),
+            rooms: from_rows(me.rooms),
         }
     }
 }
@@ -165,7 +166,7 @@ pub struct NewGrant {
     summary = "Grant a role",
     request_body = NewGrant,
     params(("person_id" = i64, Path, description = "Person id")),
-    responses((status = 201, body = linli_store::people::StoredGrant)),
+    responses((status = 201, body = GrantView)),
     security(("bearer" = []))
 )]
 pub async fn grant_role(
@@ -173,7 +174,7 @@ pub async fn grant_role(
     user: CurrentUser,
     ApiPath(person_id): ApiPath<i64>,
     ApiJson(input): ApiJson<NewGrant>,
-) -> ApiResult<(StatusCode, Json<StoredGrant>)> {
+) -> ApiResult<(StatusCode, Json<GrantView>)> {
     let stored = people::grant_role(
         &state,
         &user,
@@ -187,7 +188,7 @@ pub async fn grant_role(
         },
     )
     .await?;
-    Ok((StatusCode::CREATED, Json(stored)))
+    Ok((StatusCode::CREATED, Json(stored.into())))
 }
 
 #[utoipa::path(

@@ -2,6 +2,11 @@
 //! organisations.
 
 use crate::auth::CurrentUser;
+use crate::dto::from_rows;
+use crate::dto::registry::{
+    BuildingView, CommunityView, EstateView, LayoutSummaryView, OrganisationView, RoomView,
+    StreetView, UnitView,
+};
 use crate::error::ApiResult;
 use crate::extract::{ApiJson, ApiPath};
 use crate::state::AppState;
@@ -9,9 +14,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use linli_app::registry;
-use linli_store::registry::{
-    Building, Community, Estate, LayoutSummary, Organisation, Room, Street, Unit,
-};
+use linli_store::registry::Community;
 use serde::{Deserialize, Serialize};
 
 /// The communities the caller may see (`linli_app::registry`).
@@ -27,14 +30,16 @@ pub(crate) async fn visible_communities(
     path = "/api/v1/streets",
     tag = "registry",
     summary = "Streets the caller belongs to or oversees",
-    responses((status = 200, body = Vec<linli_store::registry::Street>)),
+    responses((status = 200, body = Vec<StreetView>)),
     security(("bearer" = []))
 )]
 pub async fn list_streets(
     State(state): State<AppState>,
     user: CurrentUser,
-) -> ApiResult<Json<Vec<Street>>> {
-    Ok(Json(registry::visible_streets(&state, &user).await?))
+) -> ApiResult<Json<Vec<StreetView>>> {
+    Ok(Json(from_rows(
+        registry::visible_streets(&state, &user).await?,
+    )))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -49,16 +54,16 @@ pub struct NewStreet {
     tag = "registry",
     summary = "Create a street (system administrator)",
     request_body = NewStreet,
-    responses((status = 201, body = linli_store::registry::Street)),
+    responses((status = 201, body = StreetView)),
     security(("bearer" = []))
 )]
 pub async fn create_street(
     State(state): State<AppState>,
     user: CurrentUser,
     ApiJson(input): ApiJson<NewStreet>,
-) -> ApiResult<(StatusCode, Json<Street>)> {
+) -> ApiResult<(StatusCode, Json<StreetView>)> {
     let street = registry::create_street(&state, &user, &input.name).await?;
-    Ok((StatusCode::CREATED, Json(street)))
+    Ok((StatusCode::CREATED, Json(street.into())))
 }
 
 #[utoipa::path(
@@ -66,14 +71,14 @@ pub async fn create_street(
     path = "/api/v1/communities",
     tag = "registry",
     summary = "Communities the caller may see",
-    responses((status = 200, body = Vec<linli_store::registry::Community>)),
+    responses((status = 200, body = Vec<CommunityView>)),
     security(("bearer" = []))
 )]
 pub async fn list_communities(
     State(state): State<AppState>,
     user: CurrentUser,
-) -> ApiResult<Json<Vec<Community>>> {
-    Ok(Json(visible_communities(&state, &user).await?))
+) -> ApiResult<Json<Vec<CommunityView>>> {
+    Ok(Json(from_rows(visible_communities(&state, &user).await?)))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -89,25 +94,25 @@ pub struct NewCommunity {
     tag = "registry",
     summary = "Create a community in a street",
     request_body = NewCommunity,
-    responses((status = 201, body = linli_store::registry::Community)),
+    responses((status = 201, body = CommunityView)),
     security(("bearer" = []))
 )]
 pub async fn create_community(
     State(state): State<AppState>,
     user: CurrentUser,
     ApiJson(input): ApiJson<NewCommunity>,
-) -> ApiResult<(StatusCode, Json<Community>)> {
+) -> ApiResult<(StatusCode, Json<CommunityView>)> {
     let community = registry::create_community(&state, &user, input.street_id, &input.name).await?;
-    Ok((StatusCode::CREATED, Json(community)))
+    Ok((StatusCode::CREATED, Json(community.into())))
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CommunityDetail {
     #[serde(flatten)]
-    community: Community,
-    street: Street,
-    estates: Vec<Estate>,
-    organisations: Vec<Organisation>,
+    community: CommunityView,
+    street: StreetView,
+    estates: Vec<EstateView>,
+    organisations: Vec<OrganisationView>,
     building_count: usize,
 }
 
@@ -127,10 +132,10 @@ pub async fn get_community(
 ) -> ApiResult<Json<CommunityDetail>> {
     let detail = registry::community_detail(&state, &user, community_id).await?;
     Ok(Json(CommunityDetail {
-        community: detail.community,
-        street: detail.street,
-        estates: detail.estates,
-        organisations: detail.organisations,
+        community: detail.community.into(),
+        street: detail.street.into(),
+        estates: from_rows(detail.estates),
+        organisations: from_rows(detail.organisations),
         building_count: detail.building_count,
     }))
 }
@@ -148,7 +153,7 @@ pub struct NewEstate {
     summary = "Add an estate (小区)",
     request_body = NewEstate,
     params(("community_id" = i64, Path, description = "Community id")),
-    responses((status = 201, body = linli_store::registry::Estate)),
+    responses((status = 201, body = EstateView)),
     security(("bearer" = []))
 )]
 pub async fn create_estate(
@@ -156,9 +161,9 @@ pub async fn create_estate(
     user: CurrentUser,
     ApiPath(community_id): ApiPath<i64>,
     ApiJson(input): ApiJson<NewEstate>,
-) -> ApiResult<(StatusCode, Json<Estate>)> {
+) -> ApiResult<(StatusCode, Json<EstateView>)> {
     let estate = registry::create_estate(&state, &user, community_id, &input.name).await?;
-    Ok((StatusCode::CREATED, Json(estate)))
+    Ok((StatusCode::CREATED, Json(estate.into())))
 }
 
 #[utoipa::path(
@@ -167,17 +172,17 @@ pub async fn create_estate(
     tag = "registry",
     summary = "Buildings with unit and room counts",
     params(("community_id" = i64, Path, description = "Community id")),
-    responses((status = 200, body = Vec<linli_store::registry::Building>)),
+    responses((status = 200, body = Vec<BuildingView>)),
     security(("bearer" = []))
 )]
 pub async fn list_buildings(
     State(state): State<AppState>,
     user: CurrentUser,
     ApiPath(community_id): ApiPath<i64>,
-) -> ApiResult<Json<Vec<Building>>> {
-    Ok(Json(
+) -> ApiResult<Json<Vec<BuildingView>>> {
+    Ok(Json(from_rows(
         registry::buildings(&state, &user, community_id).await?,
-    ))
+    )))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -195,7 +200,7 @@ pub struct NewBuilding {
     summary = "Add a building",
     request_body = NewBuilding,
     params(("community_id" = i64, Path, description = "Community id")),
-    responses((status = 201, body = linli_store::registry::Building)),
+    responses((status = 201, body = BuildingView)),
     security(("bearer" = []))
 )]
 pub async fn create_building(
@@ -203,7 +208,7 @@ pub async fn create_building(
     user: CurrentUser,
     ApiPath(community_id): ApiPath<i64>,
     ApiJson(input): ApiJson<NewBuilding>,
-) -> ApiResult<(StatusCode, Json<Building>)> {
+) -> ApiResult<(StatusCode, Json<BuildingView>)> {
     let building = registry::create_building(
         &state,
         &user,
@@ -213,7 +218,7 @@ pub async fn create_building(
         input.name.as_deref(),
     )
     .await?;
-    Ok((StatusCode::CREATED, Json(building)))
+    Ok((StatusCode::CREATED, Json(building.into())))
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, utoipa::ToSchema)]
@@ -261,7 +266,7 @@ impl From<BulkLayout> for registry::Layout {
     summary = "Lay out buildings, units, floors and rooms at once",
     request_body = BulkLayout,
     params(("community_id" = i64, Path, description = "Community id")),
-    responses((status = 201, body = linli_store::registry::LayoutSummary)),
+    responses((status = 201, body = LayoutSummaryView)),
     security(("bearer" = []))
 )]
 pub async fn create_buildings_in_bulk(
@@ -269,18 +274,18 @@ pub async fn create_buildings_in_bulk(
     user: CurrentUser,
     ApiPath(community_id): ApiPath<i64>,
     ApiJson(input): ApiJson<BulkLayout>,
-) -> ApiResult<(StatusCode, Json<LayoutSummary>)> {
+) -> ApiResult<(StatusCode, Json<LayoutSummaryView>)> {
     let summary =
         registry::create_buildings_in_bulk(&state, &user, community_id, input.into()).await?;
-    Ok((StatusCode::CREATED, Json(summary)))
+    Ok((StatusCode::CREATED, Json(summary.into())))
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct BuildingDetail {
     #[serde(flatten)]
-    building: Building,
-    units: Vec<Unit>,
-    rooms: Vec<Room>,
+    building: BuildingView,
+    units: Vec<UnitView>,
+    rooms: Vec<RoomView>,
 }
 
 #[utoipa::path(
@@ -299,9 +304,9 @@ pub async fn get_building(
 ) -> ApiResult<Json<BuildingDetail>> {
     let detail = registry::building_detail(&state, &user, building_id).await?;
     Ok(Json(BuildingDetail {
-        building: detail.building,
-        units: detail.units,
-        rooms: detail.rooms,
+        building: detail.building.into(),
+        units: from_rows(detail.units),
+        rooms: from_rows(detail.rooms),
     }))
 }
 
@@ -318,7 +323,7 @@ pub struct NewUnit {
     summary = "Add a unit",
     request_body = NewUnit,
     params(("building_id" = i64, Path, description = "Building id")),
-    responses((status = 201, body = linli_store::registry::Unit)),
+    responses((status = 201, body = UnitView)),
     security(("bearer" = []))
 )]
 pub async fn create_unit(
@@ -326,9 +331,9 @@ pub async fn create_unit(
     user: CurrentUser,
     ApiPath(building_id): ApiPath<i64>,
     ApiJson(input): ApiJson<NewUnit>,
-) -> ApiResult<(StatusCode, Json<Unit>)> {
+) -> ApiResult<(StatusCode, Json<UnitView>)> {
     let unit = registry::create_unit(&state, &user, building_id, &input.number).await?;
-    Ok((StatusCode::CREATED, Json(unit)))
+    Ok((StatusCode::CREATED, Json(unit.into())))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -346,7 +351,7 @@ pub struct NewRoom {
     summary = "Add a room",
     request_body = NewRoom,
     params(("unit_id" = i64, Path, description = "Unit id")),
-    responses((status = 201, body = linli_store::registry::Room)),
+    responses((status = 201, body = RoomView)),
     security(("bearer" = []))
 )]
 pub async fn create_room(
@@ -354,7 +359,7 @@ pub async fn create_room(
     user: CurrentUser,
     ApiPath(unit_id): ApiPath<i64>,
     ApiJson(input): ApiJson<NewRoom>,
-) -> ApiResult<(StatusCode, Json<Room>)> {
+) -> ApiResult<(StatusCode, Json<RoomView>)> {
     let room = registry::create_room(
         &state,
         &user,
@@ -364,7 +369,7 @@ pub async fn create_room(
         input.floor_area_hundredths_m2,
     )
     .await?;
-    Ok((StatusCode::CREATED, Json(room)))
+    Ok((StatusCode::CREATED, Json(room.into())))
 }
 
 #[utoipa::path(
@@ -373,17 +378,17 @@ pub async fn create_room(
     tag = "registry",
     summary = "Organisations of a community",
     params(("community_id" = i64, Path, description = "Community id")),
-    responses((status = 200, body = Vec<linli_store::registry::Organisation>)),
+    responses((status = 200, body = Vec<OrganisationView>)),
     security(("bearer" = []))
 )]
 pub async fn list_organisations(
     State(state): State<AppState>,
     user: CurrentUser,
     ApiPath(community_id): ApiPath<i64>,
-) -> ApiResult<Json<Vec<Organisation>>> {
-    Ok(Json(
+) -> ApiResult<Json<Vec<OrganisationView>>> {
+    Ok(Json(from_rows(
         registry::organisations(&state, &user, community_id).await?,
-    ))
+    )))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -400,7 +405,7 @@ pub struct NewOrganisation {
     summary = "Add an organisation",
     request_body = NewOrganisation,
     params(("community_id" = i64, Path, description = "Community id")),
-    responses((status = 201, body = linli_store::registry::Organisation)),
+    responses((status = 201, body = OrganisationView)),
     security(("bearer" = []))
 )]
 pub async fn create_organisation(
@@ -408,9 +413,9 @@ pub async fn create_organisation(
     user: CurrentUser,
     ApiPath(community_id): ApiPath<i64>,
     ApiJson(input): ApiJson<NewOrganisation>,
-) -> ApiResult<(StatusCode, Json<Organisation>)> {
+) -> ApiResult<(StatusCode, Json<OrganisationView>)> {
     let organisation =
         registry::create_organisation(&state, &user, community_id, &input.kind, &input.name)
             .await?;
-    Ok((StatusCode::CREATED, Json(organisation)))
+    Ok((StatusCode::CREATED, Json(organisation.into())))
 }

@@ -7,6 +7,7 @@
 //! administrator or the supervisor, `POST /api/v1/screens`); staff may open it signed in.
 
 use crate::auth::CurrentUser;
+use crate::dto::screens::ScreenView;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiJson, ApiPath};
 use crate::locale::text;
@@ -408,7 +409,7 @@ pub struct NewScreen {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ScreenCreated {
     #[serde(flatten)]
-    screen: linli_store::live::ScreenToken,
+    screen: ScreenView,
     /// Shown once: the television opens `url`, which carries it.
     token: String,
     url: String,
@@ -444,7 +445,11 @@ pub async fn create_screen(
     let url = format!("/screen/{}/{}?token={token}", scope.kind(), scope.id());
     Ok((
         StatusCode::CREATED,
-        Json(ScreenCreated { screen, token, url }),
+        Json(ScreenCreated {
+            screen: screen.into(),
+            token,
+            url,
+        }),
     ))
 }
 

@@ -1,6 +1,8 @@
 //! The reception desk's visit log: who came, about what, and what became of it.
 
 use crate::auth::CurrentUser;
+use crate::dto::from_rows;
+use crate::dto::visits::VisitView;
 use crate::error::ApiResult;
 use crate::extract::{ApiJson, ApiQuery};
 use crate::state::AppState;
@@ -9,7 +11,6 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::NaiveDate;
 use linli_app::visits::{self as use_cases, VisitRequest};
-use linli_store::visits::Visit;
 use serde::Deserialize;
 
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
@@ -47,16 +48,16 @@ impl From<NewVisitInput> for VisitRequest {
     tag = "reception",
     summary = "Log a walk-in visit",
     request_body = NewVisitInput,
-    responses((status = 201, body = linli_store::visits::Visit)),
+    responses((status = 201, body = VisitView)),
     security(("bearer" = []))
 )]
 pub async fn create(
     State(state): State<AppState>,
     user: CurrentUser,
     ApiJson(input): ApiJson<NewVisitInput>,
-) -> ApiResult<(StatusCode, Json<Visit>)> {
+) -> ApiResult<(StatusCode, Json<VisitView>)> {
     let visit = use_cases::log_visit(&state, &user, &input.into()).await?;
-    Ok((StatusCode::CREATED, Json(visit)))
+    Ok((StatusCode::CREATED, Json(visit.into())))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -75,15 +76,15 @@ pub struct VisitQuery {
     tag = "reception",
     summary = "The visit log of a day",
     params(VisitQuery),
-    responses((status = 200, body = Vec<linli_store::visits::Visit>)),
+    responses((status = 200, body = Vec<VisitView>)),
     security(("bearer" = []))
 )]
 pub async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
     ApiQuery(query): ApiQuery<VisitQuery>,
-) -> ApiResult<Json<Vec<Visit>>> {
-    Ok(Json(
+) -> ApiResult<Json<Vec<VisitView>>> {
+    Ok(Json(from_rows(
         use_cases::visits_of_day(&state, &user, query.community_id, query.date).await?,
-    ))
+    )))
 }

@@ -4,10 +4,9 @@ use crate::db::{Store, stored_time};
 use crate::error::{StoreError, StoreResult};
 use chrono::{DateTime, Utc};
 use linli_domain::ids::PersonId;
-use serde::Serialize;
 use sqlx::AssertSqlSafe;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Photo {
     pub id: i64,
     pub work_order_id: i64,

@@ -1,0 +1,84 @@
+//! Categories as the API answers them: as offered to someone reporting, and with every
+//! setting to the administrator who changes them.
+
+use linli_domain::calendar::TimeLimit;
+use linli_store::categories::Category;
+use serde::Serialize;
+
+/// A category as offered to someone reporting a problem, its time limits parsed.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct CategoryView {
+    id: i64,
+    code: String,
+    name: String,
+    name_en: String,
+    icon: String,
+    sign_limit: Option<TimeLimit>,
+    resolve_limit: Option<TimeLimit>,
+    complex: bool,
+    /// The party that usually leads it: the dispatch form starts from it.
+    default_lead_organisation_id: Option<i64>,
+}
+
+impl From<Category> for CategoryView {
+    fn from(category: Category) -> Self {
+        Self {
+            sign_limit: TimeLimit::from_parts(
+                &category.sign_limit_kind,
+                category.sign_limit_minutes,
+            ),
+            resolve_limit: TimeLimit::from_parts(
+                &category.resolve_limit_kind,
+                category.resolve_limit_minutes,
+            ),
+            id: category.id,
+            code: category.code,
+            name: category.name,
+            name_en: category.name_en,
+            icon: category.icon,
+            complex: category.complex,
+            default_lead_organisation_id: category.default_lead_organisation_id,
+        }
+    }
+}
+
+/// A category with every setting, as its administrator made or changed it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = Category)]
+pub struct CategorySettings {
+    id: i64,
+    community_id: i64,
+    code: String,
+    name: String,
+    name_en: String,
+    icon: String,
+    sign_limit_kind: String,
+    sign_limit_minutes: i64,
+    resolve_limit_kind: String,
+    resolve_limit_minutes: i64,
+    complex: bool,
+    position: i64,
+    active: bool,
+    default_lead_organisation_id: Option<i64>,
+}
+
+impl From<Category> for CategorySettings {
+    fn from(category: Category) -> Self {
+        Self {
+            id: category.id,
+            community_id: category.community_id,
+            code: category.code,
+            name: category.name,
+            name_en: category.name_en,
+            icon: category.icon,
+            sign_limit_kind: category.sign_limit_kind,
+            sign_limit_minutes: category.sign_limit_minutes,
+            resolve_limit_kind: category.resolve_limit_kind,
+            resolve_limit_minutes: category.resolve_limit_minutes,
+            complex: category.complex,
+            position: category.position,
+            active: category.active,
+            default_lead_organisation_id: category.default_lead_organisation_id,
+        }
+    }
+}
