@@ -71,6 +71,25 @@ pub fn community_among(visible: Vec<Community>, named: Option<i64>) -> AppResult
 const NAME_MAX: usize = 60;
 const NUMBER_MAX: usize = 16;
 
+/// A building an input names (`building_id`), which must be of `community`: one that is
+/// not, or does not exist, is an invalid field; a failing database stays a failure.
+pub async fn building_in(app: &App, community: i64, building: i64) -> AppResult<Building> {
+    let found = app
+        .store
+        .building(BuildingId(building))
+        .await
+        .map_err(|error| {
+            AppError::from(error).named_in("work_order.building_unknown", "building_id")
+        })?;
+    if found.community_id != community {
+        return Err(AppError::invalid(
+            "work_order.building_unknown",
+            "building_id",
+        ));
+    }
+    Ok(found)
+}
+
 /// Loads a community and checks the caller may do `action` there. A community the
 /// caller may not see at all is refused like one they may not change.
 pub async fn community_for(

@@ -4,7 +4,7 @@ use crate::{App, AppError, AppResult, Caller};
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use linli_domain::access;
 use linli_domain::calendar::shanghai;
-use linli_domain::ids::{BuildingId, CommunityId, PersonId};
+use linli_domain::ids::{CommunityId, PersonId};
 use linli_domain::registry::{Name, Phone};
 use linli_domain::work_orders::parse_text;
 use linli_store::registry::Community;
@@ -84,19 +84,7 @@ pub async fn log_visit(app: &App, caller: &Caller, input: &VisitRequest) -> AppR
         return Err(AppError::invalid("visit.person_unknown", "person_id"));
     }
     if let Some(building) = input.building_id {
-        let found = app
-            .store
-            .building(BuildingId(building))
-            .await
-            .map_err(|error| {
-                AppError::from(error).named_in("work_order.building_unknown", "building_id")
-            })?;
-        if found.community_id != community.id {
-            return Err(AppError::invalid(
-                "work_order.building_unknown",
-                "building_id",
-            ));
-        }
+        crate::registry::building_in(app, community.id, building).await?;
     }
     Ok(app
         .store

@@ -6,7 +6,7 @@ use super::{facts, order_parties};
 use crate::live::Change;
 use crate::{App, AppError, AppResult, Caller};
 use linli_domain::access;
-use linli_domain::ids::{BuildingId, CommunityId, PersonId, RoomId};
+use linli_domain::ids::{CommunityId, PersonId, RoomId};
 use linli_domain::registry::{Name, Phone};
 use linli_domain::work_orders::{Channel, LoopRules, allowed_actions, parse_text};
 
@@ -157,19 +157,7 @@ pub async fn report(app: &App, caller: &Caller, input: Report) -> AppResult<Work
             name: room.building_name,
         });
     } else if let Some(named) = building_id {
-        let found = app
-            .store
-            .building(BuildingId(named))
-            .await
-            .map_err(|error| {
-                AppError::from(error).named_in("work_order.building_unknown", "building_id")
-            })?;
-        if found.community_id != community.id {
-            return Err(AppError::invalid(
-                "work_order.building_unknown",
-                "building_id",
-            ));
-        }
+        let found = crate::registry::building_in(app, community.id, named).await?;
         building = Some(NamedRef {
             id: found.id,
             name: found.name,

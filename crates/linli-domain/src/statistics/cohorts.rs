@@ -7,9 +7,9 @@
 use super::*;
 use crate::calendar::{TimeLimit, WorkingCalendar};
 use crate::ids::OrganisationId;
-use crate::work_orders::state::{ActionInput, Limits, WorkOrderState, next_state};
+use crate::work_orders::state::{ActionInput, Limits, WorkOrderState, fresh, next_state};
 use crate::work_orders::{
-    ActionKind, Channel, Facts, LoopRules, Priority, Rating, Standing, Status, decide,
+    ActionKind, Channel, Facts, LoopRules, Priority, Rating, Standing, decide,
 };
 use chrono::{Datelike, Duration, TimeZone};
 use proptest::prelude::*;
@@ -17,33 +17,6 @@ use std::collections::BTreeMap;
 
 /// (community, cohort month, dimension, id)
 type Key = (u8, i64, Dimension, i64);
-
-fn fresh() -> WorkOrderState {
-    WorkOrderState {
-        status: Status::Submitted,
-        lead: None,
-        co_handlers: vec![],
-        priority: Priority::Normal,
-        is_public: true,
-        escalated: false,
-        supervised: false,
-        reopen_count: 0,
-        urge_count: 0,
-        me_too_count: 0,
-        last_urged_at: None,
-        sign_deadline: None,
-        resolve_deadline: None,
-        dispatched_at: None,
-        signed_at: None,
-        resolved_at: None,
-        closed_at: None,
-        hold_started_at: None,
-        rating: None,
-        extension_requested_until: None,
-        merged_into: None,
-        overdue_alerted_at: None,
-    }
-}
 
 fn facts_of(state: &WorkOrderState, channel: Channel) -> Facts {
     Facts {

@@ -275,6 +275,35 @@ pub fn next_state(
     next
 }
 
+/// A work order just reported, for tests of the rules that act on it.
+#[cfg(test)]
+pub(crate) fn fresh() -> WorkOrderState {
+    WorkOrderState {
+        status: Status::Submitted,
+        lead: None,
+        co_handlers: vec![],
+        priority: Priority::Normal,
+        is_public: true,
+        escalated: false,
+        supervised: false,
+        reopen_count: 0,
+        urge_count: 0,
+        me_too_count: 0,
+        last_urged_at: None,
+        sign_deadline: None,
+        resolve_deadline: None,
+        dispatched_at: None,
+        signed_at: None,
+        resolved_at: None,
+        closed_at: None,
+        hold_started_at: None,
+        rating: None,
+        extension_requested_until: None,
+        merged_into: None,
+        overdue_alerted_at: None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -288,33 +317,6 @@ mod tests {
             .single()
             .map(|t| t.with_timezone(&Utc))
             .unwrap_or_default()
-    }
-
-    fn fresh() -> WorkOrderState {
-        WorkOrderState {
-            status: Status::Submitted,
-            lead: None,
-            co_handlers: vec![],
-            priority: Priority::Normal,
-            is_public: true,
-            escalated: false,
-            supervised: false,
-            reopen_count: 0,
-            urge_count: 0,
-            me_too_count: 0,
-            last_urged_at: None,
-            sign_deadline: None,
-            resolve_deadline: None,
-            dispatched_at: None,
-            signed_at: None,
-            resolved_at: None,
-            closed_at: None,
-            hold_started_at: None,
-            rating: None,
-            extension_requested_until: None,
-            merged_into: None,
-            overdue_alerted_at: None,
-        }
     }
 
     fn decision(status: Status, event: EventKind) -> Decision {
