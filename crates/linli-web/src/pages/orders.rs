@@ -267,6 +267,8 @@ struct DetailPage {
     suggested_lead: i64,
     /// Who leads it now, named in the re-dispatch confirmation ("" before dispatch).
     current_lead: String,
+    /// When the reporter may urge again, if they urged too recently to now.
+    urge_again: String,
     notice: String,
     created: bool,
     error_action: String,
@@ -368,6 +370,23 @@ async fn detail_page(
             extra: timeline_extra(entry.details.as_ref()),
         })
         .collect();
+    // A reporter who urged recently is told when they may urge again, instead of the
+    // button simply being gone.
+    let urge_again = match read.order.last_urged_at {
+        Some(urged)
+            if read.order.reporter_id == Some(signed_in.user.person.0)
+                && read.order.status.is_open()
+                && !order.allowed_actions.contains(&ActionKind::Urge) =>
+        {
+            let again = urged + linli_domain::work_orders::LoopRules::default().urge_interval;
+            if again > now {
+                text("page.detail.urge_again", &[("at", local_time(again))])
+            } else {
+                String::new()
+            }
+        }
+        _ => String::new(),
+    };
     let mut forms: Vec<ActionForm> = order
         .allowed_actions
         .iter()
@@ -431,6 +450,7 @@ async fn detail_page(
         organisations,
         suggested_lead,
         current_lead: current_lead.unwrap_or_default(),
+        urge_again,
         notice,
         created: query.created == Some(1),
         error_action,

@@ -495,3 +495,28 @@ both_engines! {
         assert!(!page.body.contains(r#"name="rating" value="5" checked"#), "five stars are not chosen for the resident");
     }
 }
+
+both_engines! {
+    // After 催一下 the reporter's page says when urging is possible again.
+    async fn the_page_says_when_urging_is_possible_again(app: &TestApp) {
+        let (bao, duty) = (app.token("bao").await, app.token("duty").await);
+        let created = app.post("/api/v1/work-orders", &bao, json!({ "category": "noise", "description": "夜里噪音" })).await;
+        let id = created.expect(StatusCode::CREATED)["id"].as_i64().unwrap();
+        let community = app.chengshangcheng().await;
+        let organisations = app.get(&format!("/api/v1/communities/{community}/organisations"), &duty).await;
+        let property = organisations.expect(StatusCode::OK).as_array().unwrap().iter()
+            .find(|organisation| organisation["name"] == "城上城物业服务中心").unwrap()["id"].as_i64().unwrap();
+        app.post(&format!("/api/v1/work-orders/{id}/actions/dispatch"), &duty, json!({ "lead_organisation_id": property })).await.expect(StatusCode::OK);
+        let mut visitor = Visitor::new(app);
+        visitor.sign_in("bao").await;
+        assert!(!visitor.get(&format!("/orders/{id}")).await.body.contains("urge-again"));
+        app.post(&format!("/api/v1/work-orders/{id}/actions/urge"), &bao, json!({})).await.expect(StatusCode::OK);
+        let page = visitor.get(&format!("/orders/{id}")).await;
+        assert!(page.body.contains("后可以再催一次"), "{}", page.body);
+        // A day later the button is back and the sentence gone.
+        app.clock.advance(chrono::Duration::hours(25));
+        let page = visitor.get(&format!("/orders/{id}")).await;
+        assert!(!page.body.contains("后可以再催一次"));
+        assert!(page.body.contains("action-urge"));
+    }
+}
