@@ -59,9 +59,6 @@ pub async fn upload(
     ApiPath(id): ApiPath<i64>,
     mut multipart: Multipart,
 ) -> ApiResult<(StatusCode, axum::Json<Vec<PhotoView>>)> {
-    // Whether the caller may see it at all comes first: a stranger learns nothing from
-    // how their upload is refused.
-    use_cases::photo_access(&state, &user, id).await?;
     let mut purpose = None;
     let mut uploads: Vec<Vec<u8>> = Vec::new();
     while let Some(field) = multipart
@@ -99,9 +96,7 @@ pub async fn upload(
             }
         }
     }
-    if uploads.is_empty() {
-        return Err(linli_domain::ValidationError::new("validation.required", "photo").into());
-    }
+    // Who may see it, then whether a photo came: `add_photos` checks both, in that order.
     let purpose = Purpose::parse(purpose.as_deref().unwrap_or("report"))?;
     let photos = use_cases::add_photos(&state, &user, id, purpose, uploads).await?;
     Ok((

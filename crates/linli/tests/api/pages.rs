@@ -111,6 +111,17 @@ impl<'a> Visitor<'a> {
     }
 }
 
+/// The id of 城上城's property company, the usual lead party.
+async fn property_company(app: &TestApp) -> i64 {
+    let community = linli_domain::ids::CommunityId(app.chengshangcheng().await);
+    let organisations = app.store.organisations(community).await.unwrap();
+    organisations
+        .into_iter()
+        .find(|organisation| organisation.name == "城上城物业服务中心")
+        .unwrap()
+        .id
+}
+
 async fn count_orders(app: &TestApp) -> usize {
     let duty = app.token("duty").await;
     let page = app.get("/api/v1/work-orders?limit=200", &duty).await;
@@ -482,10 +493,7 @@ both_engines! {
         let (bao, duty, wuye) = (app.token("bao").await, app.token("duty").await, app.token("wuye").await);
         let created = app.post("/api/v1/work-orders", &bao, json!({ "category": "noise", "description": "夜里噪音" })).await;
         let id = created.expect(StatusCode::CREATED)["id"].as_i64().unwrap();
-        let community = app.chengshangcheng().await;
-        let organisations = app.get(&format!("/api/v1/communities/{community}/organisations"), &duty).await;
-        let property = organisations.expect(StatusCode::OK).as_array().unwrap().iter()
-            .find(|organisation| organisation["name"] == "城上城物业服务中心").unwrap()["id"].as_i64().unwrap();
+        let property = property_company(app).await;
         app.post(&format!("/api/v1/work-orders/{id}/actions/dispatch"), &duty, json!({ "lead_organisation_id": property })).await.expect(StatusCode::OK);
         app.post(&format!("/api/v1/work-orders/{id}/actions/sign"), &wuye, json!({})).await.expect(StatusCode::OK);
         app.post(&format!("/api/v1/work-orders/{id}/actions/resolve"), &wuye, json!({ "text": "已处理" })).await.expect(StatusCode::OK);
@@ -502,10 +510,7 @@ both_engines! {
         let (bao, duty) = (app.token("bao").await, app.token("duty").await);
         let created = app.post("/api/v1/work-orders", &bao, json!({ "category": "noise", "description": "夜里噪音" })).await;
         let id = created.expect(StatusCode::CREATED)["id"].as_i64().unwrap();
-        let community = app.chengshangcheng().await;
-        let organisations = app.get(&format!("/api/v1/communities/{community}/organisations"), &duty).await;
-        let property = organisations.expect(StatusCode::OK).as_array().unwrap().iter()
-            .find(|organisation| organisation["name"] == "城上城物业服务中心").unwrap()["id"].as_i64().unwrap();
+        let property = property_company(app).await;
         app.post(&format!("/api/v1/work-orders/{id}/actions/dispatch"), &duty, json!({ "lead_organisation_id": property })).await.expect(StatusCode::OK);
         let mut visitor = Visitor::new(app);
         visitor.sign_in("bao").await;
