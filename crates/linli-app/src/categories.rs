@@ -32,6 +32,9 @@ pub struct CategoryRequest {
     pub name: Option<String>,
     pub name_en: Option<String>,
     pub icon: Option<String>,
+    /// To be dispatched by the duty officer within; absent on a new category: as long as
+    /// its limit to sign.
+    pub triage_limit: Option<TimeLimit>,
     pub sign_limit: Option<TimeLimit>,
     pub resolve_limit: Option<TimeLimit>,
     pub complex: Option<bool>,
@@ -83,6 +86,10 @@ fn apply(category: &mut Category, input: &CategoryRequest) -> AppResult<()> {
     }
     if let Some(icon) = &input.icon {
         category.icon = Name::parse(icon, "icon", 4)?.into_string();
+    }
+    if let Some(limit) = input.triage_limit {
+        let (kind, minutes) = check_limit(limit, "triage_limit")?;
+        (category.triage_limit_kind, category.triage_limit_minutes) = (kind.to_owned(), minutes);
     }
     if let Some(limit) = input.sign_limit {
         let (kind, minutes) = check_limit(limit, "sign_limit")?;
@@ -141,6 +148,8 @@ pub async fn create(app: &App, caller: &Caller, input: &CategoryRequest) -> AppR
         name: String::new(),
         name_en: String::new(),
         icon: "📋".to_owned(),
+        triage_limit_kind: String::new(),
+        triage_limit_minutes: 0,
         sign_limit_kind: String::new(),
         sign_limit_minutes: 0,
         resolve_limit_kind: String::new(),
@@ -151,6 +160,13 @@ pub async fn create(app: &App, caller: &Caller, input: &CategoryRequest) -> AppR
         default_lead_organisation_id: None,
     };
     apply(&mut category, input)?;
+    if input.triage_limit.is_none() {
+        // Triage as pressing as signing, as the default categories have it.
+        category
+            .triage_limit_kind
+            .clone_from(&category.sign_limit_kind);
+        category.triage_limit_minutes = category.sign_limit_minutes;
+    }
     check_default_lead(app, &category).await?;
     if category.name_en.is_empty() {
         category.name_en.clone_from(&category.name);

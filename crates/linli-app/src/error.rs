@@ -17,14 +17,25 @@ pub enum Refusal {
     TooSoon { retry_after_seconds: Option<u64> },
 }
 
+/// One wrong input value: why, which field, and the values its message names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldProblem {
+    pub code: &'static str,
+    pub field: &'static str,
+    pub args: Vec<(&'static str, String)>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AppError {
     /// An input value is wrong; `field` names it so a form can show the message beside it.
+    /// `also`: the other fields at fault in the same request, so that a form shows every
+    /// problem at once (see [`FieldChecks`]).
     #[error("invalid {field}: {code}")]
     Invalid {
         code: &'static str,
         field: &'static str,
         args: Vec<(&'static str, String)>,
+        also: Vec<FieldProblem>,
     },
     /// The caller may not do this (now).
     #[error("refused ({refusal:?}): {code}")]
@@ -63,6 +74,26 @@ impl AppError {
             code,
             field,
             args: Vec::new(),
+            also: Vec::new(),
+        }
+    }
+
+    /// Every field at fault, the first one first.
+    pub fn field_problems(&self) -> Vec<FieldProblem> {
+        match self {
+            Self::Invalid {
+                code,
+                field,
+                args,
+                also,
+            } => std::iter::once(FieldProblem {
+                code,
+                field,
+                args: args.clone(),
+            })
+            .chain(also.iter().cloned())
+            .collect(),
+            _ => Vec::new(),
         }
     }
 
@@ -133,7 +164,70 @@ impl AppError {
 
 impl From<ValidationError> for AppError {
     fn from(error: ValidationError) -> Self {
-        Self::invalid(error.code, error.field)
+        let invalid = Self::invalid(error.code, error.field);
+        match error.max {
+            Some(max) => invalid.with_arg("max", thousands(max)),
+            None => invalid,
+        }
+    }
+}
+
+/// `2,000`: a limit as people read it.
+fn thousands(number: usize) -> String {
+    let digits = number.to_string();
+    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    grouped
+}
+
+/// The checks of a form's fields, run together: a refused form names every field at
+/// fault at once instead of one per attempt. A refusal that is not about a field (the
+/// database is down, the caller may not) still ends the request at once.
+#[derive(Debug, Default)]
+pub struct FieldChecks {
+    problems: Vec<FieldProblem>,
+}
+
+impl FieldChecks {
+    /// The value when it is fine; a wrong field is noted and gives `None`.
+    pub fn check<T, E: Into<AppError>>(&mut self, result: Result<T, E>) -> AppResult<Option<T>> {
+        match result.map_err(Into::into) {
+            Ok(value) => Ok(Some(value)),
+            Err(invalid @ AppError::Invalid { .. }) => {
+                self.problems.extend(invalid.field_problems());
+                Ok(None)
+            }
+            Err(other) => Err(other),
+        }
+    }
+
+    /// Notes a wrong field found by the caller.
+    pub fn refuse(&mut self, error: AppError) -> AppResult<()> {
+        self.check::<(), AppError>(Err(error)).map(|_| ())
+    }
+
+    /// Whether `field` is at fault already (its dependants need not be checked).
+    pub fn failed(&self, field: &str) -> bool {
+        self.problems.iter().any(|problem| problem.field == field)
+    }
+
+    /// Refuses the request with every problem noted, if there is one.
+    pub fn finish(self) -> AppResult<()> {
+        let mut problems = self.problems.into_iter();
+        match problems.next() {
+            None => Ok(()),
+            Some(first) => Err(AppError::Invalid {
+                code: first.code,
+                field: first.field,
+                args: first.args,
+                also: problems.collect(),
+            }),
+        }
     }
 }
 
@@ -158,6 +252,39 @@ impl From<StoreError> for AppError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_wrong_field_is_named_at_once_but_an_outage_ends_the_checks() {
+        let mut checks = FieldChecks::default();
+        let fine: AppResult<Option<i32>> = checks.check(Ok::<_, AppError>(3));
+        assert_eq!(fine, Ok(Some(3)));
+        let long = checks.check::<String, _>(Err(ValidationError::too_long("description", 2000)));
+        assert_eq!(long, Ok(None));
+        assert!(
+            checks
+                .refuse(AppError::invalid("registry.phone_invalid", "guest_phone"))
+                .is_ok()
+        );
+        assert!(checks.failed("guest_phone") && !checks.failed("place"));
+        let outage = checks.check::<(), _>(Err(AppError::Unavailable));
+        assert_eq!(outage, Err(AppError::Unavailable));
+        let refused = checks.finish().err().unwrap_or(AppError::Unavailable);
+        let problems = refused.field_problems();
+        assert_eq!(
+            problems
+                .iter()
+                .map(|problem| (problem.field, problem.code))
+                .collect::<Vec<_>>(),
+            [
+                ("description", "validation.too_long"),
+                ("guest_phone", "registry.phone_invalid")
+            ]
+        );
+        assert_eq!(problems[0].args, [("max", "2,000".to_owned())]);
+        assert_eq!(FieldChecks::default().finish(), Ok(()));
+        assert_eq!(thousands(7), "7");
+        assert_eq!(thousands(123_456), "123,456");
+    }
 
     #[test]
     fn a_missing_row_named_by_the_input_is_an_invalid_field_but_an_outage_stays_one() {

@@ -19,7 +19,7 @@ pub mod visits;
 pub mod work_orders;
 
 pub use caller::Caller;
-pub use error::{AppError, AppResult, Refusal};
+pub use error::{AppError, AppResult, FieldChecks, FieldProblem, Refusal};
 
 use chrono::Duration;
 use linli_domain::clock::Clock;

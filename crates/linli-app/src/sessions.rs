@@ -3,7 +3,6 @@
 
 use crate::{App, AppError, AppResult, Caller, Refusal};
 use chrono::{DateTime, Utc};
-use linli_domain::ValidationError;
 use linli_domain::ids::PersonId;
 use linli_domain::registry::{DEMO_PASSWORD, Login, Password};
 use linli_store::passwords::{
@@ -136,12 +135,8 @@ pub async fn change_password(
     current_password: String,
     new_password: &str,
 ) -> AppResult<()> {
-    let new_password = Password::parse(new_password, app.settings.demo_mode).map_err(|error| {
-        AppError::from(ValidationError {
-            field: "new_password",
-            ..error
-        })
-    })?;
+    let new_password = Password::parse(new_password, app.settings.demo_mode)
+        .map_err(|error| AppError::from(error.in_field("new_password")))?;
     let stored_hash = app.store.password_hash(caller.person).await?;
     if !verify_password_async(current_password, stored_hash).await? {
         return Err(AppError::refused(

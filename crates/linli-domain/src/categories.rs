@@ -10,6 +10,8 @@ pub struct DefaultCategory {
     pub name: &'static str,
     pub name_en: &'static str,
     pub icon: &'static str,
+    /// To be seen and dispatched (or turned away) by the duty officer.
+    pub triage: TimeLimit,
     pub sign: TimeLimit,
     pub resolve: TimeLimit,
     pub complex: bool,
@@ -34,6 +36,8 @@ const fn category(
         name,
         name_en,
         icon,
+        // Triage is as pressing as signing: 2 working hours, 30 minutes when urgent.
+        triage: sign,
         sign,
         resolve,
         complex,

@@ -6,11 +6,33 @@ use std::fmt;
 pub struct ValidationError {
     pub code: &'static str,
     pub field: &'static str,
+    /// The most characters the field takes, for a value too long (the message states it).
+    pub max: Option<usize>,
 }
 
 impl ValidationError {
     pub const fn new(code: &'static str, field: &'static str) -> Self {
-        Self { code, field }
+        Self {
+            code,
+            field,
+            max: None,
+        }
+    }
+
+    /// More than `max` characters.
+    pub const fn too_long(field: &'static str, max: usize) -> Self {
+        Self {
+            code: "validation.too_long",
+            field,
+            max: Some(max),
+        }
+    }
+
+    /// The same fault, of the input named `field` (a phone number parsed for the
+    /// `visitor_phone` of a form).
+    pub const fn in_field(mut self, field: &'static str) -> Self {
+        self.field = field;
+        self
     }
 }
 

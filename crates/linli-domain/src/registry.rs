@@ -96,7 +96,7 @@ impl Name {
             return Err(ValidationError::new("validation.required", field));
         }
         if char_count(name) > max {
-            return Err(ValidationError::new("validation.too_long", field));
+            return Err(ValidationError::too_long(field, max));
         }
         if name.chars().any(char::is_control) {
             return Err(ValidationError::new("validation.control_characters", field));

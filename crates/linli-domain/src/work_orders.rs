@@ -64,6 +64,21 @@ impl Status {
     pub fn clock_runs(self) -> bool {
         matches!(self, Self::Dispatched | Self::InProgress)
     }
+
+    /// The deadline of the step a work order in this status waits on: triage while
+    /// 待受理, resolution while 待处理 or 处理中; none on hold (the clock stops) or once
+    /// resolved. Past it, the work order is overdue (已超时).
+    pub fn due(
+        self,
+        triage_deadline: Option<DateTime<Utc>>,
+        resolve_deadline: Option<DateTime<Utc>>,
+    ) -> Option<DateTime<Utc>> {
+        match self {
+            Self::Submitted => triage_deadline,
+            Self::Dispatched | Self::InProgress => resolve_deadline,
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -161,14 +176,17 @@ impl Rating {
     }
 }
 
+/// The most characters a description, reply or reason takes.
+pub const TEXT_MAX: usize = 2000;
+
 /// Free text written on a work order: trimmed, 1–2000 characters.
 pub fn parse_text(raw: &str, field: &'static str) -> Result<String, ValidationError> {
     let text = raw.trim();
     if text.is_empty() {
         return Err(ValidationError::new("validation.required", field));
     }
-    if text.chars().count() > 2000 {
-        return Err(ValidationError::new("validation.too_long", field));
+    if text.chars().count() > TEXT_MAX {
+        return Err(ValidationError::too_long(field, TEXT_MAX));
     }
     Ok(text.to_owned())
 }

@@ -15,6 +15,8 @@ pub struct Category {
     pub name: String,
     pub name_en: String,
     pub icon: String,
+    pub triage_limit_kind: String,
+    pub triage_limit_minutes: i64,
     pub sign_limit_kind: String,
     pub sign_limit_minutes: i64,
     pub resolve_limit_kind: String,
@@ -30,6 +32,8 @@ pub struct Category {
 impl Category {
     pub fn limits(&self) -> Limits {
         Limits {
+            triage: TimeLimit::from_parts(&self.triage_limit_kind, self.triage_limit_minutes)
+                .unwrap_or(TimeLimit::WorkingMinutes(120)),
             sign: TimeLimit::from_parts(&self.sign_limit_kind, self.sign_limit_minutes)
                 .unwrap_or(TimeLimit::WorkingMinutes(120)),
             resolve: TimeLimit::from_parts(&self.resolve_limit_kind, self.resolve_limit_minutes)
@@ -39,7 +43,7 @@ impl Category {
 }
 
 const CATEGORY_COLUMNS: &str =
-    "id, community_id, code, name, name_en, icon, sign_limit_kind, sign_limit_minutes,
+    "id, community_id, code, name, name_en, icon, triage_limit_kind, triage_limit_minutes, sign_limit_kind, sign_limit_minutes,
     resolve_limit_kind, resolve_limit_minutes, complex, position, active, default_lead_organisation_id";
 
 /// Gives a new community the default categories, inside the caller's transaction (the
@@ -47,12 +51,13 @@ const CATEGORY_COLUMNS: &str =
 macro_rules! insert_default_categories {
     ($tx:expr, $community:expr) => {{
         for (position, category) in linli_domain::categories::DEFAULT_CATEGORIES.iter().enumerate() {
+            let (triage_kind, triage_minutes) = category.triage.to_parts();
             let (sign_kind, sign_minutes) = category.sign.to_parts();
             let (resolve_kind, resolve_minutes) = category.resolve.to_parts();
             sqlx::query(
                 "INSERT INTO categories (community_id, code, name, name_en, icon, sign_limit_kind, sign_limit_minutes,
-                     resolve_limit_kind, resolve_limit_minutes, complex, position, active)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, TRUE)",
+                     resolve_limit_kind, resolve_limit_minutes, complex, position, active, triage_limit_kind, triage_limit_minutes)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, TRUE, $12, $13)",
             )
             .bind($community)
             .bind(category.code)
@@ -65,6 +70,8 @@ macro_rules! insert_default_categories {
             .bind(resolve_minutes)
             .bind(category.complex)
             .bind(i64::try_from(position).unwrap_or_default())
+            .bind(triage_kind)
+            .bind(triage_minutes)
             .execute(&mut *$tx)
             .await?;
         }
@@ -98,9 +105,10 @@ impl Store {
     pub async fn create_category(&self, category: &Category) -> StoreResult<Category> {
         let sql = format!(
             "INSERT INTO categories (community_id, code, name, name_en, icon, sign_limit_kind, sign_limit_minutes,
-                resolve_limit_kind, resolve_limit_minutes, complex, position, active, default_lead_organisation_id)
+                resolve_limit_kind, resolve_limit_minutes, complex, position, active, default_lead_organisation_id,
+                triage_limit_kind, triage_limit_minutes)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,
-                (SELECT COALESCE(MAX(position), -1) + 1 FROM categories WHERE community_id = $1), $11, $12)
+                (SELECT COALESCE(MAX(position), -1) + 1 FROM categories WHERE community_id = $1), $11, $12, $13, $14)
              RETURNING {CATEGORY_COLUMNS}"
         );
         let row = on_pool!(&self.db, |pool| {
@@ -117,6 +125,8 @@ impl Store {
                 .bind(category.complex)
                 .bind(category.active)
                 .bind(category.default_lead_organisation_id)
+                .bind(&category.triage_limit_kind)
+                .bind(category.triage_limit_minutes)
                 .fetch_one(pool)
                 .await
         });
@@ -126,12 +136,12 @@ impl Store {
     }
 
     /// Changes a category's names, icon, time limits, complexity or whether it is offered.
-    /// Work orders already dispatched keep the deadlines they were given.
+    /// Work orders already reported or dispatched keep the deadlines they were given.
     pub async fn update_category(&self, category: &Category) -> StoreResult<Category> {
         let sql = format!(
             "UPDATE categories SET name = $1, name_en = $2, icon = $3, sign_limit_kind = $4, sign_limit_minutes = $5,
                 resolve_limit_kind = $6, resolve_limit_minutes = $7, complex = $8, active = $9,
-                default_lead_organisation_id = $10
+                default_lead_organisation_id = $10, triage_limit_kind = $12, triage_limit_minutes = $13
              WHERE id = $11 RETURNING {CATEGORY_COLUMNS}"
         );
         let updated = on_pool!(&self.db, |pool| {
@@ -147,6 +157,8 @@ impl Store {
                 .bind(category.active)
                 .bind(category.default_lead_organisation_id)
                 .bind(category.id)
+                .bind(&category.triage_limit_kind)
+                .bind(category.triage_limit_minutes)
                 .fetch_optional(pool)
                 .await
         })?

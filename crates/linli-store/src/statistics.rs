@@ -426,7 +426,8 @@ impl Store {
              WHERE community_id IN ({list}) GROUP BY status
              UNION ALL
              SELECT 'overdue' AS part, NULL, COUNT(*) FROM work_orders WHERE community_id IN ({list})
-             AND status IN ('dispatched', 'in_progress') AND resolve_deadline < $1
+             AND ((status = 'submitted' AND triage_deadline < $1)
+               OR (status IN ('dispatched', 'in_progress') AND resolve_deadline < $1))
              ORDER BY 1, 2"
         );
         // The same six bounds, in the same order, for every query that reads by day.

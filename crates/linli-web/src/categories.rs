@@ -47,6 +47,8 @@ pub struct CategoryInput {
     pub(crate) name: Option<String>,
     pub(crate) name_en: Option<String>,
     pub(crate) icon: Option<String>,
+    /// To be dispatched within; on a new category, as long as `sign_limit` when absent.
+    pub(crate) triage_limit: Option<TimeLimit>,
     pub(crate) sign_limit: Option<TimeLimit>,
     pub(crate) resolve_limit: Option<TimeLimit>,
     pub(crate) complex: Option<bool>,
@@ -72,6 +74,7 @@ impl From<CategoryInput> for CategoryRequest {
             name: input.name,
             name_en: input.name_en,
             icon: input.icon,
+            triage_limit: input.triage_limit,
             sign_limit: input.sign_limit,
             resolve_limit: input.resolve_limit,
             complex: input.complex,

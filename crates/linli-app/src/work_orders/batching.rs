@@ -28,6 +28,7 @@ pub struct PendingWorkOrder {
     pub guest_phone: Option<String>,
     pub created_by: PersonId,
     pub is_public: bool,
+    pub triage_deadline: DateTime<Utc>,
     pub visit_id: Option<i64>,
 }
 
@@ -46,6 +47,7 @@ impl PendingWorkOrder {
             guest_phone: self.guest_phone.as_deref(),
             created_by: self.created_by,
             is_public: self.is_public,
+            triage_deadline: self.triage_deadline,
             visit_id: self.visit_id,
         }
     }

@@ -4,7 +4,8 @@ use super::batching::PendingWorkOrder;
 use super::read::{NamedRef, WorkOrderRead, room_label};
 use super::{facts, order_parties};
 use crate::live::Change;
-use crate::{App, AppError, AppResult, Caller};
+use crate::{App, AppError, AppResult, Caller, FieldChecks};
+use linli_domain::ValidationError;
 use linli_domain::access;
 use linli_domain::ids::{CommunityId, PersonId, RoomId};
 use linli_domain::registry::{Name, Phone};
@@ -51,46 +52,122 @@ async fn reporter_of(
     input: &Report,
     community: CommunityId,
     on_behalf: bool,
-) -> AppResult<Reporter> {
+    checks: &mut FieldChecks,
+) -> AppResult<Option<Reporter>> {
     if !on_behalf {
-        return Ok(Reporter {
+        return Ok(Some(Reporter {
             person: Some(caller.person),
             guest_name: None,
             guest_phone: None,
             account: Some(caller.account.clone()),
-        });
+        }));
     }
     match (input.reporter_id, &input.guest_name) {
         (Some(person), None) => {
             if !app.store.is_member_of(PersonId(person), community).await? {
-                return Err(AppError::invalid(
+                checks.refuse(AppError::invalid(
                     "work_order.reporter_unknown",
                     "reporter_id",
-                ));
+                ))?;
+                return Ok(None);
             }
             let account = app.store.person(PersonId(person)).await?;
-            Ok(Reporter {
+            Ok(Some(Reporter {
                 person: Some(PersonId(person)),
                 guest_name: None,
                 guest_phone: None,
                 account: Some(account),
-            })
+            }))
         }
         (None, Some(name)) => {
-            let name = Name::parse(name, "guest_name", 40)?;
-            let phone = input.guest_phone.as_deref().map(Phone::parse).transpose()?;
-            Ok(Reporter {
+            let name = checks.check(Name::parse(name, "guest_name", 40))?;
+            let phone = checks.check(
+                input
+                    .guest_phone
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|phone| !phone.is_empty())
+                    .map(|phone| Phone::parse(phone).map_err(|error| error.in_field("guest_phone")))
+                    .transpose(),
+            )?;
+            Ok(name.zip(phone).map(|(name, phone)| Reporter {
                 person: None,
                 guest_name: Some(name.into_string()),
                 guest_phone: phone.map(|phone| phone.as_str().to_owned()),
                 account: None,
-            })
+            }))
         }
-        _ => Err(AppError::invalid(
-            "work_order.reporter_ambiguous",
-            "reporter_id",
-        )),
+        _ => {
+            checks.refuse(AppError::invalid(
+                "work_order.reporter_ambiguous",
+                "reporter_id",
+            ))?;
+            Ok(None)
+        }
     }
+}
+
+/// Where a report is: the room or building named, or the reporter's own home in the
+/// community; with the room's label for those who may see it.
+#[derive(Default)]
+struct Whereabouts {
+    building_id: Option<i64>,
+    room_id: Option<i64>,
+    building: Option<NamedRef>,
+    room_label: Option<String>,
+}
+
+/// The room or building the report names, checked to be the community's.
+async fn named_place(
+    app: &App,
+    input: &Report,
+    community_id: i64,
+    checks: &mut FieldChecks,
+) -> AppResult<Whereabouts> {
+    let mut place = Whereabouts {
+        building_id: input.building_id,
+        room_id: input.room_id,
+        ..Whereabouts::default()
+    };
+    if let Some(room) = input.room_id {
+        let room = match app.store.room(RoomId(room)).await {
+            Ok(room) => room,
+            Err(error) => {
+                checks
+                    .refuse(AppError::from(error).named_in("work_order.room_unknown", "room_id"))?;
+                return Ok(Whereabouts::default());
+            }
+        };
+        if room.community_id != community_id
+            || input
+                .building_id
+                .is_some_and(|building| building != room.building_id)
+        {
+            checks.refuse(AppError::invalid("work_order.room_unknown", "room_id"))?;
+            return Ok(Whereabouts::default());
+        }
+        place.building_id = Some(room.building_id);
+        place.room_label = Some(room_label(
+            &room.building_name,
+            &room.unit_number,
+            &room.number,
+        ));
+        place.building = Some(NamedRef {
+            id: room.building_id,
+            name: room.building_name,
+        });
+    } else if let Some(named) = input.building_id {
+        match checks.check(crate::registry::building_in(app, community_id, named).await)? {
+            Some(found) => {
+                place.building = Some(NamedRef {
+                    id: found.id,
+                    name: found.name,
+                });
+            }
+            None => place.building_id = None,
+        }
+    }
+    Ok(place)
 }
 
 /// Reports a problem and answers the new work order as the caller sees it.
@@ -98,7 +175,18 @@ async fn reporter_of(
 /// Rules: residents report for themselves, in the app; the desk, the duty officer and
 /// the supervisor may report for a resident or a guest, by default as a walk-in. The
 /// place is the room or building named, else the reporter's own home in the community.
+/// Every wrong field is named at once.
 pub async fn report(app: &App, caller: &Caller, input: Report) -> AppResult<WorkOrderRead> {
+    report_after(app, caller, input, FieldChecks::default()).await
+}
+
+/// [`report`], after checks of the same form already made (its photos).
+async fn report_after(
+    app: &App,
+    caller: &Caller,
+    input: Report,
+    mut checks: FieldChecks,
+) -> AppResult<WorkOrderRead> {
     // The caller's own rooms: where they may report, and where their problem most likely is.
     let own_rooms = app.store.rooms_of(caller.person).await?;
     let homes: Vec<i64> = own_rooms.iter().map(|room| room.community_id).collect();
@@ -113,59 +201,34 @@ pub async fn report(app: &App, caller: &Caller, input: Report) -> AppResult<Work
     if !(for_others || (for_self && !on_behalf)) {
         return Err(AppError::forbidden());
     }
-    let description = parse_text(&input.description, "description")?;
     let categories = app.store.categories(community_id).await?;
-    let category = categories
-        .into_iter()
-        .find(|category| {
-            category.active
-                && (Some(category.id) == input.category_id
-                    || input.category.as_deref() == Some(category.code.as_str()))
-        })
-        .ok_or_else(|| AppError::invalid("work_order.category_unknown", "category"))?;
+    let category = categories.into_iter().find(|category| {
+        category.active
+            && (Some(category.id) == input.category_id
+                || input.category.as_deref() == Some(category.code.as_str()))
+    });
+    if category.is_none() {
+        checks.refuse(AppError::invalid("work_order.category_unknown", "category"))?;
+    }
+    let description = checks.check(parse_text(&input.description, "description"))?;
     let channel = match (input.channel.as_deref(), on_behalf || !for_self) {
-        (Some(raw), _) => Channel::parse(raw)?,
-        (None, true) => Channel::WalkIn,
-        (None, false) => Channel::App,
+        (Some(raw), _) => checks.check(Channel::parse(raw))?,
+        (None, true) => Some(Channel::WalkIn),
+        (None, false) => Some(Channel::App),
     };
-    if on_behalf && channel == Channel::App {
-        return Err(AppError::invalid("work_order.channel_for_staff", "channel"));
+    if on_behalf && channel == Some(Channel::App) {
+        checks.refuse(AppError::invalid("work_order.channel_for_staff", "channel"))?;
     }
-    let reporter = reporter_of(app, caller, &input, community_id, on_behalf).await?;
-    // Where: the room or building named, or the reporter's own home in this community.
-    let mut building_id = input.building_id;
-    let mut room_id = input.room_id;
-    let mut building = None;
-    let mut room_label_text = None;
-    if let Some(room) = room_id {
-        let room = app.store.room(RoomId(room)).await.map_err(|error| {
-            AppError::from(error).named_in("work_order.room_unknown", "room_id")
-        })?;
-        if room.community_id != community.id
-            || building_id.is_some_and(|building| building != room.building_id)
-        {
-            return Err(AppError::invalid("work_order.room_unknown", "room_id"));
-        }
-        building_id = Some(room.building_id);
-        room_label_text = Some(room_label(
-            &room.building_name,
-            &room.unit_number,
-            &room.number,
-        ));
-        building = Some(NamedRef {
-            id: room.building_id,
-            name: room.building_name,
-        });
-    } else if let Some(named) = building_id {
-        let found = crate::registry::building_in(app, community.id, named).await?;
-        building = Some(NamedRef {
-            id: found.id,
-            name: found.name,
-        });
-    }
+    let reporter = reporter_of(app, caller, &input, community_id, on_behalf, &mut checks).await?;
+    let Whereabouts {
+        mut building_id,
+        mut room_id,
+        mut building,
+        room_label: mut room_label_text,
+    } = named_place(app, &input, community.id, &mut checks).await?;
     // Unless told otherwise, the problem is at the reporter's home: its building, and its
     // room when the building is the reporter's own.
-    if let (Some(person), None) = (reporter.person, room_id) {
+    if let (Some(person), None) = (reporter.as_ref().and_then(|r| r.person), room_id) {
         let rooms = if person == caller.person {
             own_rooms
         } else {
@@ -199,18 +262,33 @@ pub async fn report(app: &App, caller: &Caller, input: Report) -> AppResult<Work
         .as_ref()
         .is_some_and(|place| place.chars().count() > PLACE_MAX)
     {
-        return Err(AppError::invalid("validation.too_long", "place"));
+        checks.refuse(ValidationError::too_long("place", PLACE_MAX).into())?;
     }
     if let Some(visit) = input.visit_id {
         let visit =
-            app.store.visit(visit).await.map_err(|error| {
+            checks.check(app.store.visit(visit).await.map_err(|error| {
                 AppError::from(error).named_in("visit.not_linkable", "visit_id")
-            })?;
-        if visit.community_id != community.id || visit.work_order_id.is_some() {
-            return Err(AppError::invalid("visit.not_linkable", "visit_id"));
+            }))?;
+        if visit.is_some_and(|visit| {
+            visit.community_id != community.id || visit.work_order_id.is_some()
+        }) {
+            checks.refuse(AppError::invalid("visit.not_linkable", "visit_id"))?;
         }
     }
+    checks.finish()?;
+    let (Some(category), Some(description), Some(channel), Some(reporter)) =
+        (category, description, channel, reporter)
+    else {
+        return Err(AppError::internal(
+            "a report passed its checks with a field missing",
+        ));
+    };
     let now = app.clock.now();
+    let triage_deadline = app
+        .store
+        .working_calendar()
+        .await?
+        .deadline(now, category.limits().triage);
     let created = app
         .creates
         .create(
@@ -230,6 +308,7 @@ pub async fn report(app: &App, caller: &Caller, input: Report) -> AppResult<Work
                 // too"); one taken at the desk or on the phone only with the visitor's
                 // consent.
                 is_public: input.is_public.unwrap_or(channel == Channel::App),
+                triage_deadline,
                 visit_id: input.visit_id,
             },
             now,
@@ -290,8 +369,11 @@ pub async fn report_with_photos(
     input: Report,
     photos: Vec<Vec<u8>>,
 ) -> AppResult<WorkOrderRead> {
-    let processed = super::photos::process_form_photos(photos).await?;
-    let created = report(app, caller, input).await?;
+    let mut checks = FieldChecks::default();
+    let processed = checks
+        .check(super::photos::process_form_photos(photos).await)?
+        .unwrap_or_default();
+    let created = report_after(app, caller, input, checks).await?;
     if !processed.is_empty() {
         super::photos::store_processed(
             app,

@@ -1,5 +1,6 @@
-//! Rules that run on the clock: flag newly overdue work orders (and raise them to the
-//! supervisor through the outbox), and close resolved ones nobody answered in time.
+//! Rules that run on the clock: flag newly overdue work orders — at triage or at the
+//! lead party — (and raise them to the supervisor through the outbox), and close
+//! resolved ones nobody answered in time.
 //! Both are safe to run on several instances at once: marking is conditional on not
 //! being marked yet, and closing goes through the version check.
 
@@ -18,6 +19,7 @@ const BATCH: i64 = 500;
 
 pub async fn run_due_rules(app: &App) -> AppResult<DueRulesReport> {
     let now = app.clock.now();
+    give_missing_triage_deadlines(app).await?;
     let overdue = app.store.mark_newly_overdue(now, BATCH).await?;
     let mut closed = 0;
     let rules = LoopRules::default();
@@ -53,4 +55,20 @@ pub async fn run_due_rules(app: &App) -> AppResult<DueRulesReport> {
         newly_overdue: overdue.len(),
         closed_by_rule: closed,
     })
+}
+
+/// Work orders reported before triage had a time limit (or loaded in bulk) get theirs,
+/// counted from when they were reported, so that none waits unseen forever.
+async fn give_missing_triage_deadlines(app: &App) -> AppResult<()> {
+    let waiting = app.store.submitted_without_triage_deadline(BATCH).await?;
+    if waiting.is_empty() {
+        return Ok(());
+    }
+    let calendar = app.store.working_calendar().await?;
+    for (id, category_id, reported_at) in waiting {
+        let limits = app.store.category(category_id).await?.limits();
+        let deadline = calendar.deadline(reported_at, limits.triage);
+        app.store.set_missing_triage_deadline(id, deadline).await?;
+    }
+    Ok(())
 }

@@ -175,6 +175,7 @@ pub async fn process_form_photos(uploads: Vec<Vec<u8>>) -> AppResult<Vec<Process
             code,
             field: "photos",
             args,
+            also: Vec::new(),
         },
         other => other,
     })

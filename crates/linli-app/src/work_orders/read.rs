@@ -205,7 +205,7 @@ pub struct ListPage {
 fn cursor_of(row: &WorkOrderRow, order: ListOrder) -> String {
     match order {
         ListOrder::Deadline => {
-            let deadline = row.resolve_deadline.map_or_else(
+            let deadline = row.resolve_deadline.or(row.triage_deadline).map_or_else(
                 || "-".to_owned(),
                 |deadline| deadline.timestamp_micros().to_string(),
             );

@@ -204,6 +204,7 @@ proptest! {
     ) {
         let calendar = WorkingCalendar::new([], []);
         let limits = Limits {
+            triage: TimeLimit::working_hours(2),
             sign: TimeLimit::working_hours(2),
             resolve: TimeLimit::working_days(7),
         };

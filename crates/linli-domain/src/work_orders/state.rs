@@ -21,6 +21,8 @@ pub struct WorkOrderState {
     pub urge_count: i64,
     pub me_too_count: i64,
     pub last_urged_at: Option<DateTime<Utc>>,
+    /// By when the duty officer should have dispatched it (while 待受理).
+    pub triage_deadline: Option<DateTime<Utc>>,
     pub sign_deadline: Option<DateTime<Utc>>,
     pub resolve_deadline: Option<DateTime<Utc>>,
     pub dispatched_at: Option<DateTime<Utc>>,
@@ -168,6 +170,7 @@ impl ActionInput {
 /// The time limits of a work order's category.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
+    pub triage: TimeLimit,
     pub sign: TimeLimit,
     pub resolve: TimeLimit,
 }
@@ -211,6 +214,9 @@ pub fn next_state(
         }
         ActionInput::Sign { .. } => next.signed_at = Some(now),
         ActionInput::Return { .. } => {
+            // Back with the duty officer, who gets a triage limit of their own again.
+            next.triage_deadline = Some(calendar.deadline(now, limits.triage));
+            next.overdue_alerted_at = None;
             next.lead = None;
             next.co_handlers.clear();
             next.signed_at = None;
@@ -290,6 +296,7 @@ pub(crate) fn fresh() -> WorkOrderState {
         urge_count: 0,
         me_too_count: 0,
         last_urged_at: None,
+        triage_deadline: None,
         sign_deadline: None,
         resolve_deadline: None,
         dispatched_at: None,
@@ -334,6 +341,7 @@ mod tests {
             [],
         );
         let limits = Limits {
+            triage: TimeLimit::working_hours(2),
             sign: TimeLimit::working_hours(2),
             resolve: TimeLimit::working_days(7),
         };
@@ -392,9 +400,50 @@ mod tests {
     }
 
     #[test]
+    fn a_return_gives_the_duty_officer_a_fresh_triage_limit() {
+        let calendar = WorkingCalendar::new([], []);
+        let limits = Limits {
+            triage: TimeLimit::working_hours(2),
+            sign: TimeLimit::working_hours(2),
+            resolve: TimeLimit::working_days(7),
+        };
+        let mut dispatched = fresh();
+        dispatched.status = Status::Dispatched;
+        dispatched.triage_deadline = Some(local(26, 11));
+        dispatched.resolve_deadline = Some(local(30, 10));
+        dispatched.overdue_alerted_at = Some(local(26, 12));
+        let returned = next_state(
+            &dispatched,
+            &ActionInput::Return {
+                reason: "不归物业管".into(),
+            },
+            &decision(Status::Submitted, EventKind::Returned),
+            limits,
+            &calendar,
+            local(27, 10),
+        );
+        assert_eq!(returned.triage_deadline, Some(local(27, 12)));
+        assert_eq!(returned.resolve_deadline, None);
+        assert_eq!(returned.overdue_alerted_at, None, "it may be alerted again");
+        assert_eq!(
+            Status::Submitted.due(returned.triage_deadline, returned.resolve_deadline),
+            Some(local(27, 12))
+        );
+        assert_eq!(
+            Status::OnHold.due(Some(local(27, 12)), Some(local(30, 10))),
+            None
+        );
+        assert_eq!(
+            Status::InProgress.due(Some(local(27, 12)), Some(local(30, 10))),
+            Some(local(30, 10))
+        );
+    }
+
+    #[test]
     fn rejection_reopens_and_acceptance_closes_with_the_rating() {
         let calendar = WorkingCalendar::new([], []);
         let limits = Limits {
+            triage: TimeLimit::working_hours(2),
             sign: TimeLimit::working_hours(2),
             resolve: TimeLimit::working_days(7),
         };

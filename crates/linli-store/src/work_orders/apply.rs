@@ -34,7 +34,8 @@ impl Store {
                     supervised = $6, reopen_count = $7, urge_count = $8, me_too_count = $9, last_urged_at = $10,
                     sign_deadline = $11, resolve_deadline = $12, dispatched_at = $13, signed_at = $14, resolved_at = $15,
                     closed_at = $16, hold_started_at = $17, rating = $18, extension_requested_until = $19,
-                    merged_into_id = $20, overdue_alerted_at = $21, version = version + 1, updated_at = $22
+                    merged_into_id = $20, overdue_alerted_at = $21, version = version + 1, updated_at = $22,
+                    triage_deadline = $25
                  WHERE id = $23 AND version = $24",
             )
             .bind(next.status.as_str())
@@ -61,6 +62,7 @@ impl Store {
             .bind(now)
             .bind(action.work_order_id)
             .bind(action.expected_version)
+            .bind(next.triage_deadline.map(stored_time))
             .execute(&mut *tx)
             .await?;
             if updated.rows_affected() == 0 {

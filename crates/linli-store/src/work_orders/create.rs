@@ -96,7 +96,8 @@ impl Store {
                 .collect();
             let mut insert = sqlx::QueryBuilder::new(
                 "INSERT INTO work_orders (community_id, number, category_id, description, building_id, room_id, place, channel,
-                    reporter_id, guest_name, guest_phone, created_by, priority, status, is_public, created_at, updated_at, search_terms) ",
+                    reporter_id, guest_name, guest_phone, created_by, priority, status, is_public, created_at, updated_at, search_terms,
+                    triage_deadline) ",
             );
             insert.push_values(
                 orders.iter().zip(&numbers).zip(&terms),
@@ -118,7 +119,8 @@ impl Store {
                         .push_bind(order.is_public)
                         .push_bind(stored_time(*at))
                         .push_bind(stored_time(*at))
-                        .push_bind(terms.as_str());
+                        .push_bind(terms.as_str())
+                        .push_bind(stored_time(order.triage_deadline));
                 },
             );
             insert.push(format!(" RETURNING {WORK_ORDER_COLUMNS}"));

@@ -18,8 +18,10 @@ impl Store {
         let due: Vec<(i64, i64, i64)> = on_pool!(&self.db, |pool| {
             sqlx::query_as::<_, (i64, i64, i64)>(
                 "SELECT id, number, community_id FROM work_orders
-                 WHERE status IN ('dispatched', 'in_progress') AND resolve_deadline < $1 AND overdue_alerted_at IS NULL
-                 ORDER BY resolve_deadline LIMIT $2",
+                 WHERE ((status = 'submitted' AND triage_deadline < $1)
+                     OR (status IN ('dispatched', 'in_progress') AND resolve_deadline < $1))
+                   AND overdue_alerted_at IS NULL
+                 ORDER BY id LIMIT $2",
             )
             .bind(now)
             .bind(batch)
@@ -32,7 +34,9 @@ impl Store {
                 let mut tx = pool.begin().await?;
                 let updated = sqlx::query(
                     "UPDATE work_orders SET overdue_alerted_at = $1, version = version + 1, updated_at = $1
-                     WHERE id = $2 AND overdue_alerted_at IS NULL AND status IN ('dispatched', 'in_progress')",
+                     WHERE id = $2 AND overdue_alerted_at IS NULL
+                       AND ((status = 'submitted' AND triage_deadline < $1)
+                         OR (status IN ('dispatched', 'in_progress') AND resolve_deadline < $1))",
                 )
                 .bind(now)
                 .bind(id)
@@ -64,6 +68,43 @@ impl Store {
             }
         }
         Ok(marked)
+    }
+
+    /// Work orders waiting for the duty officer without a triage deadline (reported
+    /// before triage had one, or loaded in bulk): id, category and when reported.
+    pub async fn submitted_without_triage_deadline(
+        &self,
+        batch: i64,
+    ) -> StoreResult<Vec<(i64, i64, DateTime<Utc>)>> {
+        Ok(on_pool!(&self.db, |pool| {
+            sqlx::query_as::<_, (i64, i64, DateTime<Utc>)>(
+                "SELECT id, category_id, created_at FROM work_orders
+                 WHERE status = 'submitted' AND triage_deadline IS NULL ORDER BY id LIMIT $1",
+            )
+            .bind(batch)
+            .fetch_all(pool)
+            .await
+        })?)
+    }
+
+    /// Gives a work order its triage deadline, unless it has one by now. Not a change
+    /// anyone acted on, so the version stays.
+    pub async fn set_missing_triage_deadline(
+        &self,
+        id: i64,
+        deadline: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        on_pool!(&self.db, |pool| {
+            sqlx::query(
+                "UPDATE work_orders SET triage_deadline = $1 WHERE id = $2 AND triage_deadline IS NULL",
+            )
+            .bind(stored_time(deadline))
+            .bind(id)
+            .execute(pool)
+            .await
+            .map(|_| ())
+        })?;
+        Ok(())
     }
 
     /// Resolved work orders whose acceptance window has passed.

@@ -61,11 +61,13 @@ impl Store {
                     inner.push_bind(*community);
                 }
                 query
+                    .push(") AND ((o.status = 'submitted' AND o.triage_deadline < ")
+                    .push_bind(stored_time(at))
                     .push(
-                        ") AND o.status IN ('dispatched', 'in_progress') AND o.resolve_deadline < ",
+                        ") OR (o.status IN ('dispatched', 'in_progress') AND o.resolve_deadline < ",
                     )
                     .push_bind(stored_time(at))
-                    .push(")");
+                    .push(")))");
             }
             if let Some(person) = filter.involving_person {
                 query
@@ -134,7 +136,7 @@ impl Store {
                 }
                 (ListOrder::Deadline, Some(after)) => {
                     query
-                        .push(" AND (COALESCE(resolve_deadline, ")
+                        .push(" AND (COALESCE(resolve_deadline, triage_deadline, ")
                         .push_bind(far)
                         .push("), id) > (")
                         .push_bind(stored_time(after.deadline.unwrap_or(far)))
@@ -153,7 +155,7 @@ impl Store {
                 }
                 ListOrder::Deadline => {
                     query
-                        .push(" ORDER BY COALESCE(resolve_deadline, ")
+                        .push(" ORDER BY COALESCE(resolve_deadline, triage_deadline, ")
                         .push_bind(far)
                         .push("), id");
                 }

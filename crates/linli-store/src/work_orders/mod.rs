@@ -47,6 +47,7 @@ pub struct WorkOrderRow {
     pub urge_count: i64,
     pub me_too_count: i64,
     pub last_urged_at: Option<DateTime<Utc>>,
+    pub triage_deadline: Option<DateTime<Utc>>,
     pub sign_deadline: Option<DateTime<Utc>>,
     pub resolve_deadline: Option<DateTime<Utc>>,
     pub dispatched_at: Option<DateTime<Utc>>,
@@ -64,6 +65,16 @@ pub struct WorkOrderRow {
 }
 
 impl WorkOrderRow {
+    /// The deadline of the step it waits on (triage, or resolution), if its clock runs.
+    pub fn due_at(&self) -> Option<DateTime<Utc>> {
+        self.status.due(self.triage_deadline, self.resolve_deadline)
+    }
+
+    /// Waiting past the deadline of its step (已超时).
+    pub fn is_overdue(&self, now: DateTime<Utc>) -> bool {
+        self.due_at().is_some_and(|due| due < now)
+    }
+
     /// The changeable part, for the domain to compute the next state from.
     pub fn state(&self, co_handlers: &[i64]) -> WorkOrderState {
         WorkOrderState {
@@ -78,6 +89,7 @@ impl WorkOrderRow {
             urge_count: self.urge_count,
             me_too_count: self.me_too_count,
             last_urged_at: self.last_urged_at,
+            triage_deadline: self.triage_deadline,
             sign_deadline: self.sign_deadline,
             resolve_deadline: self.resolve_deadline,
             dispatched_at: self.dispatched_at,
@@ -119,6 +131,9 @@ pub struct NewWorkOrder<'a> {
     pub guest_phone: Option<&'a str>,
     pub created_by: PersonId,
     pub is_public: bool,
+    /// By when the duty officer should dispatch it: the category's triage limit on the
+    /// working calendar, from when it is reported.
+    pub triage_deadline: DateTime<Utc>,
     /// The walk-in visit this work order came from, linked in the same transaction.
     pub visit_id: Option<i64>,
 }
@@ -131,7 +146,7 @@ pub struct CreatedWorkOrder {
     pub first_event: EventRow,
 }
 
-/// Most reports [`Store::create_work_orders`] writes at once: each binds 15 values in one
+/// Most reports [`Store::create_work_orders`] writes at once: each binds 16 values in one
 /// multi-row statement, and SQLite allows 32,766 per statement (PostgreSQL 65,535).
 pub const MAX_CREATES_AT_ONCE: usize = 1000;
 
@@ -216,8 +231,8 @@ pub fn no_deadline() -> DateTime<Utc> {
 
 const WORK_ORDER_COLUMNS: &str = "id, community_id, number, category_id, description, building_id, room_id, place,
     channel, reporter_id, guest_name, guest_phone, created_by, lead_organisation_id, priority, status, is_public,
-    escalated, supervised, reopen_count, urge_count, me_too_count, last_urged_at, sign_deadline, resolve_deadline,
-    dispatched_at, signed_at, resolved_at, closed_at, hold_started_at, rating, extension_requested_until,
+    escalated, supervised, reopen_count, urge_count, me_too_count, last_urged_at, triage_deadline, sign_deadline,
+    resolve_deadline, dispatched_at, signed_at, resolved_at, closed_at, hold_started_at, rating, extension_requested_until,
     merged_into_id, overdue_alerted_at, version, created_at, updated_at";
 
 impl Store {

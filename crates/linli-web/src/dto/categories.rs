@@ -13,6 +13,7 @@ pub struct CategoryView {
     name: String,
     name_en: String,
     icon: String,
+    triage_limit: Option<TimeLimit>,
     sign_limit: Option<TimeLimit>,
     resolve_limit: Option<TimeLimit>,
     complex: bool,
@@ -23,6 +24,10 @@ pub struct CategoryView {
 impl From<Category> for CategoryView {
     fn from(category: Category) -> Self {
         Self {
+            triage_limit: TimeLimit::from_parts(
+                &category.triage_limit_kind,
+                category.triage_limit_minutes,
+            ),
             sign_limit: TimeLimit::from_parts(
                 &category.sign_limit_kind,
                 category.sign_limit_minutes,
@@ -52,6 +57,8 @@ pub struct CategorySettings {
     name: String,
     name_en: String,
     icon: String,
+    triage_limit_kind: String,
+    triage_limit_minutes: i64,
     sign_limit_kind: String,
     sign_limit_minutes: i64,
     resolve_limit_kind: String,
@@ -71,6 +78,8 @@ impl From<Category> for CategorySettings {
             name: category.name,
             name_en: category.name_en,
             icon: category.icon,
+            triage_limit_kind: category.triage_limit_kind,
+            triage_limit_minutes: category.triage_limit_minutes,
             sign_limit_kind: category.sign_limit_kind,
             sign_limit_minutes: category.sign_limit_minutes,
             resolve_limit_kind: category.resolve_limit_kind,

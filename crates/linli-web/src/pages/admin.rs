@@ -43,6 +43,8 @@ pub struct CategoryRow {
     pub icon: String,
     pub name: String,
     pub active: bool,
+    pub triage_unit: &'static str,
+    pub triage_amount: i64,
     pub sign_unit: &'static str,
     pub sign_amount: i64,
     pub resolve_unit: &'static str,
@@ -217,6 +219,8 @@ async fn admin_view(
         .categories
         .into_iter()
         .map(|category| {
+            let (triage_unit, triage_amount) =
+                limit_parts(&category.triage_limit_kind, category.triage_limit_minutes);
             let (sign_unit, sign_amount) =
                 limit_parts(&category.sign_limit_kind, category.sign_limit_minutes);
             let (resolve_unit, resolve_amount) =
@@ -227,6 +231,8 @@ async fn admin_view(
                 icon: category.icon,
                 name: category.name,
                 active: category.active,
+                triage_unit,
+                triage_amount,
                 sign_unit,
                 sign_amount,
                 resolve_unit,
@@ -507,6 +513,11 @@ pub async fn update_category(
     let signed_in = viewer.require()?;
     let result = async {
         let input = CategoryRequest {
+            triage_limit: Some(limit_from_parts(
+                get(&fields, "triage_unit"),
+                get(&fields, "triage_amount"),
+                "triage_limit",
+            )?),
             sign_limit: Some(limit_from_parts(
                 get(&fields, "sign_unit"),
                 get(&fields, "sign_amount"),

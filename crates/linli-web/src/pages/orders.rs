@@ -63,11 +63,9 @@ pub fn cards_with_buildings(
             let category = categories
                 .iter()
                 .find(|category| category.id == item.category_id);
-            let open = matches!(item.status.as_str(), "dispatched" | "in_progress");
-            let (deadline, overdue) = match (item.resolve_deadline, open) {
-                (Some(deadline), true) => time_left(deadline, now),
-                _ => (String::new(), false),
-            };
+            let (deadline, overdue) = item
+                .due_at
+                .map_or((String::new(), false), |due| time_left(due, now));
             CardView {
                 id: item.id,
                 number: item.number,
@@ -91,12 +89,7 @@ pub fn cards_with_buildings(
                     .map(|b| b.name.clone())
                     .unwrap_or_default(),
                 deadline,
-                deadline_millis: if open {
-                    item.resolve_deadline
-                        .map_or(0, |deadline| deadline.timestamp_millis())
-                } else {
-                    0
-                },
+                deadline_millis: item.due_at.map_or(0, |due| due.timestamp_millis()),
                 overdue: overdue || item.overdue,
                 escalated: item.escalated,
                 priority: item.priority.clone(),
@@ -256,6 +249,8 @@ struct DetailPage {
     cancelled: bool,
     timeline: Vec<TimelineView>,
     deadline: String,
+    /// 受理时限 while 待受理, else 办理时限.
+    deadline_label: String,
     deadline_millis: i64,
     overdue: bool,
     created_at: String,
@@ -310,10 +305,15 @@ async fn detail_page(
     } else {
         category.name.clone()
     };
-    let open = matches!(order.status.as_str(), "dispatched" | "in_progress");
-    let (deadline, overdue) = match (order.deadlines.resolve, open) {
-        (Some(deadline), true) => time_left(deadline, now),
-        _ => (String::new(), false),
+    let (deadline, overdue) = order
+        .deadlines
+        .due
+        .map_or((String::new(), false), |due| time_left(due, now));
+    // While 待受理 the clock that runs is the duty officer's, to dispatch it.
+    let deadline_label = if order.status == Status::Submitted.as_str() {
+        text("page.detail.triage_deadline", &[])
+    } else {
+        text("page.detail.deadline", &[])
     };
     let organisations = if order.allowed_actions.contains(&ActionKind::Dispatch) {
         read.organisations
@@ -434,14 +434,8 @@ async fn detail_page(
         cancelled: order.status == Status::Cancelled.as_str(),
         timeline,
         deadline,
-        deadline_millis: if open {
-            order
-                .deadlines
-                .resolve
-                .map_or(0, |deadline| deadline.timestamp_millis())
-        } else {
-            0
-        },
+        deadline_label,
+        deadline_millis: order.deadlines.due.map_or(0, |due| due.timestamp_millis()),
         overdue: overdue || order.deadlines.overdue,
         created_at: local_time(order.created_at),
         report_photos,

@@ -55,8 +55,13 @@ pub struct Reporter {
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Deadlines {
+    /// To be dispatched by (set when reported, and again when returned).
+    pub triage: Option<DateTime<Utc>>,
     pub sign: Option<DateTime<Utc>>,
     pub resolve: Option<DateTime<Utc>>,
+    /// The deadline of the step it waits on now (triage or resolution), if its clock runs.
+    pub due: Option<DateTime<Utc>>,
+    /// Past `due`.
     pub overdue: bool,
 }
 
@@ -121,6 +126,8 @@ pub struct WorkOrderSummary {
     pub building_id: Option<i64>,
     pub lead_organisation_id: Option<i64>,
     pub resolve_deadline: Option<DateTime<Utc>>,
+    /// The deadline of the step it waits on now: triage while 待受理, else resolution.
+    pub due_at: Option<DateTime<Utc>>,
     pub overdue: bool,
     pub escalated: bool,
     pub created_at: DateTime<Utc>,
@@ -129,13 +136,6 @@ pub struct WorkOrderSummary {
 
 pub fn status_label(status: &str) -> String {
     text(&format!("status.{status}"), &[])
-}
-
-pub fn is_overdue(order: &WorkOrderRow, now: DateTime<Utc>) -> bool {
-    order.status.clock_runs()
-        && order
-            .resolve_deadline
-            .is_some_and(|deadline| deadline < now)
 }
 
 /// The first 120 characters, for lists.
@@ -166,7 +166,8 @@ pub fn summary(order: &WorkOrderRow, now: DateTime<Utc>, public: bool) -> WorkOr
         building_id: order.building_id,
         lead_organisation_id: order.lead_organisation_id,
         resolve_deadline: order.resolve_deadline,
-        overdue: is_overdue(order, now),
+        due_at: order.due_at(),
+        overdue: order.is_overdue(now),
         escalated: order.escalated,
         created_at: order.created_at,
         version: order.version,
@@ -281,9 +282,11 @@ pub fn detail(read: &WorkOrderRead) -> WorkOrderDetail {
             .map(|id| organisation_ref(&read.organisations, *id))
             .collect(),
         deadlines: Deadlines {
+            triage: order.triage_deadline,
             sign: order.sign_deadline,
             resolve: order.resolve_deadline,
-            overdue: is_overdue(order, read.now),
+            due: order.due_at(),
+            overdue: order.is_overdue(read.now),
         },
         escalated: order.escalated,
         supervised: order.supervised && !public,

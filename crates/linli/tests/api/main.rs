@@ -24,4 +24,5 @@ mod schema;
 mod search;
 mod sessions;
 mod statistics;
+mod triage;
 mod work_orders;

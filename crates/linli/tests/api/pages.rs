@@ -7,20 +7,20 @@ use reqwest::header::{COOKIE, LOCATION, ORIGIN, SET_COOKIE};
 use serde_json::json;
 
 /// A browser's cookies, kept by hand: the session and the CSRF token.
-struct Visitor<'a> {
+pub(crate) struct Visitor<'a> {
     app: &'a TestApp,
     client: reqwest::Client,
     cookies: Vec<(String, String)>,
 }
 
-struct Page {
-    status: StatusCode,
-    location: String,
-    body: String,
+pub(crate) struct Page {
+    pub(crate) status: StatusCode,
+    pub(crate) location: String,
+    pub(crate) body: String,
 }
 
 impl<'a> Visitor<'a> {
-    fn new(app: &'a TestApp) -> Self {
+    pub(crate) fn new(app: &'a TestApp) -> Self {
         Self {
             app,
             client: reqwest::Client::builder()
@@ -31,7 +31,7 @@ impl<'a> Visitor<'a> {
         }
     }
 
-    fn cookie(&self, name: &str) -> String {
+    pub(crate) fn cookie(&self, name: &str) -> String {
         self.cookies
             .iter()
             .find(|(key, _)| key == name)
@@ -76,7 +76,7 @@ impl<'a> Visitor<'a> {
         }
     }
 
-    async fn get(&mut self, path: &str) -> Page {
+    pub(crate) async fn get(&mut self, path: &str) -> Page {
         let request = self
             .client
             .get(self.app.url(path))
@@ -84,7 +84,7 @@ impl<'a> Visitor<'a> {
         self.finish(request).await
     }
 
-    async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
+    pub(crate) async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
         let request = self
             .client
             .post(self.app.url(path))
@@ -93,7 +93,7 @@ impl<'a> Visitor<'a> {
         self.finish(request).await
     }
 
-    async fn sign_in(&mut self, login: &str) {
+    pub(crate) async fn sign_in(&mut self, login: &str) {
         self.get("/signin").await;
         let csrf = self.cookie("linli_csrf");
         let page = self

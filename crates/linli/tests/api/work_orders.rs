@@ -598,8 +598,9 @@ both_engines! {
             app.clock.advance(chrono::Duration::minutes(5));
             ids.push(id);
         }
-        // repairs: the same working day; greenery, then sanitation: 7 working days; noise: none.
-        let expected = vec![ids[1], ids[0], ids[3], ids[2]];
+        // noise, waiting for the duty officer: 2 working hours to dispatch it; repairs: the
+        // same working day; greenery, then sanitation: 7 working days.
+        let expected = vec![ids[2], ids[1], ids[0], ids[3]];
         let mut seen = Vec::new();
         let mut cursor: Option<String> = None;
         loop {
