@@ -1,6 +1,6 @@
 //! The reception desk's visit log: who came, about what, and what became of it.
 
-use crate::{App, AppError, AppResult, Caller};
+use crate::{App, AppError, AppResult, Caller, FieldChecks};
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use linli_domain::access;
 use linli_domain::calendar::shanghai;
@@ -50,42 +50,68 @@ pub struct VisitRequest {
     pub outcome: Option<String>,
 }
 
-/// Logs a walk-in visit (or a call).
+/// Logs a walk-in visit (or a call). Every wrong field is named at once.
 pub async fn log_visit(app: &App, caller: &Caller, input: &VisitRequest) -> AppResult<Visit> {
+    log_visit_after(app, caller, input, FieldChecks::default()).await
+}
+
+/// [`log_visit`], after checks of the same form already made (the desk's choice of a
+/// category for the work order the visit becomes).
+pub async fn log_visit_after(
+    app: &App,
+    caller: &Caller,
+    input: &VisitRequest,
+    mut checks: FieldChecks,
+) -> AppResult<Visit> {
     let community = desk_community(app, caller, input.community_id).await?;
-    let visitor_name = Name::parse(&input.visitor_name, "visitor_name", 40)?;
-    let phone = input
-        .visitor_phone
-        .as_deref()
-        .filter(|phone| !phone.trim().is_empty())
-        .map(Phone::parse)
-        .transpose()?;
-    let matter = parse_text(&input.matter, "matter")?;
-    let outcome = input
-        .outcome
-        .as_deref()
-        .map(str::trim)
-        .filter(|outcome| !outcome.is_empty())
-        .map(|outcome| parse_text(outcome, "outcome"))
-        .transpose()?;
-    let room_text = input
-        .room_text
-        .as_deref()
-        .map(str::trim)
-        .filter(|room| !room.is_empty())
-        .map(|room| Name::parse(room, "room_text", 40))
-        .transpose()?;
+    let visitor_name = checks.check(Name::parse(&input.visitor_name, "visitor_name", 40))?;
+    let phone = checks.check(
+        input
+            .visitor_phone
+            .as_deref()
+            .map(str::trim)
+            .filter(|phone| !phone.is_empty())
+            .map(|phone| Phone::parse(phone).map_err(|error| error.in_field("visitor_phone")))
+            .transpose(),
+    )?;
+    let matter = checks.check(parse_text(&input.matter, "matter"))?;
+    let outcome = checks.check(
+        input
+            .outcome
+            .as_deref()
+            .map(str::trim)
+            .filter(|outcome| !outcome.is_empty())
+            .map(|outcome| parse_text(outcome, "outcome"))
+            .transpose(),
+    )?;
+    let room_text = checks.check(
+        input
+            .room_text
+            .as_deref()
+            .map(str::trim)
+            .filter(|room| !room.is_empty())
+            .map(|room| Name::parse(room, "room_text", 40))
+            .transpose(),
+    )?;
     if let Some(person) = input.person_id
         && !app
             .store
             .is_member_of(PersonId(person), CommunityId(community.id))
             .await?
     {
-        return Err(AppError::invalid("visit.person_unknown", "person_id"));
+        checks.refuse(AppError::invalid("visit.person_unknown", "person_id"))?;
     }
     if let Some(building) = input.building_id {
-        crate::registry::building_in(app, community.id, building).await?;
+        checks.check(crate::registry::building_in(app, community.id, building).await)?;
     }
+    checks.finish()?;
+    let (Some(visitor_name), Some(phone), Some(matter), Some(outcome), Some(room_text)) =
+        (visitor_name, phone, matter, outcome, room_text)
+    else {
+        return Err(AppError::internal(
+            "a visit passed its checks with a field missing",
+        ));
+    };
     Ok(app
         .store
         .create_visit(

@@ -1,12 +1,13 @@
 //! The one error type of the HTTP layer. Every failure leaves as
 //! `{"error": {"code": "stable.machine_code", "message": "…", "field": "…"}}` with the
-//! status that fits it; the message is in the caller's language.
+//! status that fits it; the message is in the caller's language. A refused input also
+//! lists every field at fault, the first one first, in `errors`.
 
 use crate::locale::{field_label, text};
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use linli_app::{AppError, Refusal};
+use linli_app::{AppError, FieldProblem, Refusal};
 use linli_domain::ValidationError;
 use linli_store::StoreError;
 use serde_json::json;
@@ -17,6 +18,8 @@ pub struct ApiError {
     pub code: &'static str,
     pub field: Option<&'static str>,
     args: Vec<(&'static str, String)>,
+    /// The other fields at fault in the same request.
+    also: Vec<FieldProblem>,
     retry_after_seconds: Option<u64>,
 }
 
@@ -27,6 +30,7 @@ impl ApiError {
             code,
             field: None,
             args: Vec::new(),
+            also: Vec::new(),
             retry_after_seconds: None,
         }
     }
@@ -65,6 +69,21 @@ impl ApiError {
         }
         text(self.code, &args)
     }
+
+    /// Every field at fault, the first one first (none when the refusal is not about a
+    /// field).
+    pub fn field_problems(&self) -> Vec<FieldProblem> {
+        let Some(field) = self.field else {
+            return Vec::new();
+        };
+        std::iter::once(FieldProblem {
+            code: self.code,
+            field,
+            args: self.args.clone(),
+        })
+        .chain(self.also.iter().cloned())
+        .collect()
+    }
 }
 
 impl From<ValidationError> for ApiError {
@@ -81,9 +100,12 @@ impl From<AppError> for ApiError {
     fn from(error: AppError) -> Self {
         let code = error.code();
         match error {
-            AppError::Invalid { field, args, .. } => Self {
+            AppError::Invalid {
+                field, args, also, ..
+            } => Self {
                 field: Some(field),
                 args,
+                also,
                 ..Self::new(StatusCode::UNPROCESSABLE_ENTITY, code)
             },
             AppError::Refused { refusal, args, .. } => {
@@ -122,6 +144,18 @@ impl IntoResponse for ApiError {
         let mut body = json!({ "code": self.code, "message": self.message() });
         if let Some(field) = self.field {
             body["field"] = json!(field);
+            let problems: Vec<_> = self
+                .field_problems()
+                .into_iter()
+                .map(|problem| {
+                    json!({
+                        "code": problem.code,
+                        "field": problem.field,
+                        "message": problem_message(&problem, &field_label(problem.field)),
+                    })
+                })
+                .collect();
+            body["errors"] = json!(problems);
         }
         let mut response = (self.status, Json(json!({ "error": body }))).into_response();
         if let Some(seconds) = self.retry_after_seconds
@@ -134,6 +168,14 @@ impl IntoResponse for ApiError {
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
+
+/// The message of one wrong field, naming it as `label` (the API's name for it, or the
+/// words of the form it is shown beside).
+pub fn problem_message(problem: &FieldProblem, label: &str) -> String {
+    let mut args = problem.args.clone();
+    args.push(("field", label.to_owned()));
+    text(problem.code, &args)
+}
 
 /// The shape of every error answer, for the API document.
 #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
@@ -149,4 +191,13 @@ pub struct ErrorDetail {
     pub message: String,
     /// The input field at fault, when there is one.
     pub field: Option<String>,
+    /// Every field at fault, the first one (`code`, `field`) first; present when `field` is.
+    pub errors: Option<Vec<FieldErrorDetail>>,
+}
+
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct FieldErrorDetail {
+    pub code: String,
+    pub field: String,
+    pub message: String,
 }

@@ -1,6 +1,8 @@
 // Small additions on top of pages that work without JavaScript: photo previews before
-// upload, deadlines that count down, a print button, pages that refresh themselves when
-// a work order they show changes, and the big screen's live figures.
+// upload (a file that is not a photo is caught before it is sent; the server refuses it
+// too), character counters on long text, deadlines that count down, a print button,
+// pages that refresh themselves when a work order they show changes, and the big
+// screen's live figures.
 (function () {
   "use strict";
   var zh = document.documentElement.lang !== "en";
@@ -8,15 +10,35 @@
   function previews(input) {
     var list = document.getElementById(input.getAttribute("data-preview"));
     var max = parseInt(input.getAttribute("data-max") || "9", 10);
+    var accepted = (input.getAttribute("accept") || "image/").split(",");
+    function isPhoto(file) {
+      return accepted.some(function (type) { return file.type === type.trim() || (type === "image/" && file.type.indexOf("image/") === 0); });
+    }
+    function warn(text) {
+      var warning = document.createElement("li");
+      warning.className = "field-error";
+      warning.setAttribute("role", "alert");
+      warning.textContent = text;
+      list.appendChild(warning);
+    }
     input.addEventListener("change", function () {
       if (!list) return;
       list.textContent = "";
+      input.removeAttribute("aria-invalid");
       var files = Array.prototype.slice.call(input.files || []);
+      var strangers = files.filter(function (file) { return !isPhoto(file); });
+      if (strangers.length) {
+        // Nothing is sent until every chosen file is a photo.
+        input.value = "";
+        input.setAttribute("aria-invalid", "true");
+        strangers.forEach(function (file) {
+          warn(zh ? "这个文件不是照片：" + file.name + "。请选 JPG、PNG 或 WebP 格式的照片。"
+                  : "This file is not a photo: " + file.name + ". Please choose JPG, PNG or WebP photos.");
+        });
+        return;
+      }
       if (files.length > max) {
-        var warning = document.createElement("li");
-        warning.className = "field-error";
-        warning.textContent = zh ? "最多选择 " + max + " 张照片，多出的不会上传" : "At most " + max + " photos; the rest will not be sent";
-        list.appendChild(warning);
+        warn(zh ? "最多选择 " + max + " 张照片，多出的不会上传" : "At most " + max + " photos; the rest will not be sent");
       }
       files.slice(0, max).forEach(function (file, index) {
         var item = document.createElement("li");
@@ -27,6 +49,21 @@
         list.appendChild(item);
       });
     });
+  }
+
+  // "已写 12 字，最多 2,000 字" under a long text field, kept as one types.
+  function counter(area) {
+    var hint = document.getElementById(area.id + "-limit");
+    var max = parseInt(area.getAttribute("maxlength") || "0", 10);
+    if (!hint || !max) return;
+    var limit = max.toLocaleString("en-US");
+    function update() {
+      var used = Array.from(area.value).length;
+      hint.textContent = zh ? "已写 " + used + " 字，最多 " + limit + " 字" : used + " of at most " + limit + " characters";
+      hint.classList.toggle("late", used > max);
+    }
+    area.addEventListener("input", update);
+    update();
   }
 
   function words(ms) {
@@ -120,6 +157,7 @@
         if (fresh && !editing) {
           main.innerHTML = fresh.innerHTML;
           main.querySelectorAll("input[type=file][data-preview]").forEach(previews);
+          main.querySelectorAll("textarea[data-counter]").forEach(counter);
           countdown();
         }
       });
@@ -143,6 +181,7 @@
     var live = document.querySelector("main[data-live]");
     if (live) livePage(live);
     document.querySelectorAll("input[type=file][data-preview]").forEach(previews);
+    document.querySelectorAll("textarea[data-counter]").forEach(counter);
     document.querySelectorAll("[data-print]").forEach(function (button) {
       button.addEventListener("click", function () { window.print(); });
     });

@@ -4,8 +4,8 @@
 
 use super::session::{CSRF_COOKIE, LARGE_TEXT_COOKIE, SESSION_COOKIE};
 use crate::auth::CurrentUser;
-use crate::error::ApiError;
-use crate::locale::{Locale, text};
+use crate::error::{ApiError, problem_message};
+use crate::locale::{Locale, field_label, text};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::FromRequestParts;
@@ -287,16 +287,36 @@ pub struct FormErrors {
 
 impl FormErrors {
     pub fn from_api(error: &ApiError) -> Self {
-        let message = error.message();
-        match error.field {
-            Some(field) => Self {
-                by_field: vec![(field.to_owned(), message)],
-                general: None,
-            },
-            None => Self {
+        Self::from_api_labelled(error, &[])
+    }
+
+    /// Every field at fault, each message naming its field in the words of the form:
+    /// `labels` pairs a field with the page text (`desk.matter`) of its label, and may
+    /// point the use case's name for a field (`description`) to the form's (`matter`).
+    pub fn from_api_labelled(error: &ApiError, labels: &[(&str, &str, &str)]) -> Self {
+        let problems = error.field_problems();
+        if problems.is_empty() {
+            return Self {
                 by_field: Vec::new(),
-                general: Some(message),
-            },
+                general: Some(error.message()),
+            };
+        }
+        let mut by_field: Vec<(String, String)> = Vec::new();
+        for problem in problems {
+            let (field, label) = match labels.iter().find(|(field, _, _)| *field == problem.field) {
+                Some((_, shown_as, key)) => {
+                    ((*shown_as).to_owned(), text(&format!("page.{key}"), &[]))
+                }
+                None => (problem.field.to_owned(), field_label(problem.field)),
+            };
+            // One message per field: the first found is the one to fix first.
+            if !by_field.iter().any(|(name, _)| *name == field) {
+                by_field.push((field, problem_message(&problem, &label)));
+            }
+        }
+        Self {
+            by_field,
+            general: None,
         }
     }
 

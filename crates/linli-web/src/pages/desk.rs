@@ -217,6 +217,21 @@ pub async fn desk_page(
     .await
 }
 
+/// The desk form's fields as the use cases name them: (use case, form, label).
+const DESK_LABELS: &[(&str, &str, &str)] = &[
+    ("visitor_name", "visitor_name", "desk.visitor_name"),
+    ("guest_name", "visitor_name", "desk.visitor_name"),
+    ("visitor_phone", "visitor_phone", "desk.visitor_phone"),
+    ("guest_phone", "visitor_phone", "desk.visitor_phone"),
+    ("matter", "matter", "desk.matter"),
+    ("description", "matter", "desk.matter"),
+    ("room_text", "room_text", "desk.room"),
+    ("place", "room_text", "desk.room"),
+    ("outcome", "answer", "desk.answer"),
+    ("category", "category", "desk.category"),
+    ("building_id", "building_id", "report.building"),
+];
+
 pub async fn log_visit(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -226,9 +241,15 @@ pub async fn log_visit(
     viewer.check_csrf(&form.csrf)?;
     let signed_in = viewer.require()?;
     let make_order = form.outcome == "work_order";
+    // Checked with the visit's fields, so that the desk sees every problem at once.
+    let mut checks = linli_app::FieldChecks::default();
     if make_order && number(&form.category_id).is_none() {
-        let errors = FormErrors::field("category", text("work_order.category_unknown", &[]));
-        return desk_form_page(&state, &viewer, String::new(), form, errors).await;
+        checks
+            .refuse(linli_app::AppError::invalid(
+                "work_order.category_unknown",
+                "category",
+            ))
+            .map_err(ApiError::from)?;
     }
     let person_id = number(&form.person_id);
     let building_id = number(&form.building_id);
@@ -250,14 +271,15 @@ pub async fn log_visit(
                 matter: form.matter.clone(),
                 outcome: Some(outcome),
             };
-            match linli_app::visits::log_visit(&state, &signed_in.user, &input).await {
+            match linli_app::visits::log_visit_after(&state, &signed_in.user, &input, checks).await
+            {
                 Ok(visit) => visit.id,
                 Err(error) => {
                     let error = ApiError::from(error);
                     if !error.status.is_client_error() {
                         return Err(error.into());
                     }
-                    let errors = FormErrors::from_api(&error);
+                    let errors = FormErrors::from_api_labelled(&error, DESK_LABELS);
                     return desk_form_page(&state, &viewer, String::new(), form, errors).await;
                 }
             }
@@ -298,7 +320,7 @@ pub async fn log_visit(
                 return Err(error.into());
             }
             form.visit_id = visit_id.to_string();
-            let errors = FormErrors::from_api(&error);
+            let errors = FormErrors::from_api_labelled(&error, DESK_LABELS);
             desk_form_page(&state, &viewer, String::new(), form, errors).await
         }
     }

@@ -258,6 +258,14 @@ pub fn number_field(fields: &[(String, String)], name: &str) -> Option<i64> {
     field(fields, name).trim().parse().ok()
 }
 
+/// The report form's fields, named as its labels say: (use case, form, label).
+const REPORT_LABELS: &[(&str, &str, &str)] = &[
+    ("description", "description", "report.description"),
+    ("building_id", "building_id", "report.building"),
+    ("place", "place", "report.place"),
+    ("photos", "photos", "report.photos"),
+];
+
 pub async fn report(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -275,10 +283,6 @@ pub async fn report(
         photos,
     };
     viewer.check_csrf(&form.csrf)?;
-    if form.category_id.is_none() {
-        let errors = FormErrors::field("category", text("work_order.category_unknown", &[]));
-        return report_form_page(&state, &viewer, &form, errors).await;
-    }
     let input = Report {
         community_id: signed_in.community.as_ref().map(|community| community.id),
         category_id: form.category_id,
@@ -296,8 +300,8 @@ pub async fn report(
             Err(error) => {
                 let error = ApiError::from(error);
                 if error.status.is_client_error() && error.status != StatusCode::FORBIDDEN {
-                    return report_form_page(&state, &viewer, &form, FormErrors::from_api(&error))
-                        .await;
+                    let errors = FormErrors::from_api_labelled(&error, REPORT_LABELS);
+                    return report_form_page(&state, &viewer, &form, errors).await;
                 }
                 return Err(error.into());
             }

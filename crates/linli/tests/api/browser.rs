@@ -416,8 +416,8 @@ async fn the_whole_loop_as_people_use_it() {
     browser.click_through("#report-submit").await;
     assert_eq!(
         browser.text("#description-error").await,
-        "「问题描述」不能为空",
-        "the refusal is next to the field, in Chinese"
+        "「具体情况」不能为空",
+        "the refusal is next to the field, in Chinese, naming it as its label does"
     );
     assert_eq!(browser.value("#place").await, "7号楼北侧绿地");
     let still_checked = browser
@@ -428,6 +428,31 @@ async fn the_whole_loop_as_people_use_it() {
     browser
         .fill("#description", "楼上又往下扔垃圾，差点砸到人，请尽快处理")
         .await;
+    assert_eq!(
+        browser.text("#description-limit").await,
+        "已写 20 字，最多 2,000 字",
+        "the counter follows the typing"
+    );
+    // A file that is not a photo is caught before anything is sent.
+    let not_a_photo = files.path().join("物业费通知.pdf");
+    std::fs::write(&not_a_photo, b"%PDF-1.7 not a photo").unwrap();
+    browser
+        .find("#photos")
+        .await
+        .send_keys(&not_a_photo.display().to_string())
+        .await
+        .unwrap();
+    assert_eq!(
+        browser.text("#photo-previews .field-error").await,
+        "这个文件不是照片：物业费通知.pdf。请选 JPG、PNG 或 WebP 格式的照片。"
+    );
+    assert_eq!(
+        browser
+            .script("return document.querySelector('#photos').files.length;")
+            .await,
+        json!(0),
+        "nothing of it is uploaded"
+    );
     let photo = photo_file(files.path(), "scene.jpg");
     browser
         .find("#photos")

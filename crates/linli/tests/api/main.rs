@@ -12,6 +12,7 @@ mod helpers;
 mod browser;
 mod cli;
 mod email_and_rules;
+mod forms;
 mod health;
 mod live;
 mod notifications;

@@ -9,7 +9,7 @@ use serde_json::json;
 /// A browser's cookies, kept by hand: the session and the CSRF token.
 pub(crate) struct Visitor<'a> {
     app: &'a TestApp,
-    client: reqwest::Client,
+    pub(crate) client: reqwest::Client,
     cookies: Vec<(String, String)>,
 }
 
@@ -54,7 +54,7 @@ impl<'a> Visitor<'a> {
         raw
     }
 
-    fn cookie_header(&self) -> String {
+    pub(crate) fn cookie_header(&self) -> String {
         self.cookies
             .iter()
             .map(|(name, value)| format!("{name}={value}"))
