@@ -11,6 +11,10 @@ use crate::ValidationError;
 pub enum Topic {
     WorkOrderSubmitted,
     WorkOrderDispatched,
+    /// Told to the reporter: their report was seen and given to a party (已受理).
+    WorkOrderAccepted,
+    /// Told to the reporter: the lead party signed for it and is at work (已签收).
+    WorkOrderSigned,
     WorkOrderOverdue,
     WorkOrderResolved,
     WorkOrderSupervised,
@@ -24,9 +28,11 @@ pub enum Topic {
 }
 
 impl Topic {
-    pub const ALL: [Topic; 10] = [
+    pub const ALL: [Topic; 12] = [
         Topic::WorkOrderSubmitted,
         Topic::WorkOrderDispatched,
+        Topic::WorkOrderAccepted,
+        Topic::WorkOrderSigned,
         Topic::WorkOrderOverdue,
         Topic::WorkOrderResolved,
         Topic::WorkOrderSupervised,
@@ -42,6 +48,8 @@ impl Topic {
         match self {
             Topic::WorkOrderSubmitted => "work_order.submitted",
             Topic::WorkOrderDispatched => "work_order.dispatched",
+            Topic::WorkOrderAccepted => "work_order.accepted",
+            Topic::WorkOrderSigned => "work_order.signed",
             Topic::WorkOrderOverdue => "work_order.overdue",
             Topic::WorkOrderResolved => "work_order.resolved",
             Topic::WorkOrderSupervised => "work_order.supervised",
@@ -81,7 +89,10 @@ impl Topic {
             | Topic::WorkOrderUrged
             | Topic::WorkOrderExtensionDecided => &[LeadParty],
             Topic::WorkOrderOverdue => &[Supervisors, LeadParty],
-            Topic::WorkOrderResolved => &[Reporter],
+            // The reporter hears of each step of their own report: 已受理, 已签收, 已办结.
+            Topic::WorkOrderAccepted | Topic::WorkOrderSigned | Topic::WorkOrderResolved => {
+                &[Reporter]
+            }
             Topic::OfficeAnnouncement => &[DutyOfficers, Supervisors, Receptionists],
         }
     }

@@ -63,6 +63,8 @@ pub struct FanOut<'a> {
 pub struct InboxMessage {
     pub person: i64,
     pub body: String,
+    /// `{"key": "notify.dispatched", "args": {...}}`: the body in any language.
+    pub text_args: Option<String>,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -98,6 +100,7 @@ pub struct Notification {
     pub work_order_id: Option<i64>,
     pub topic: String,
     pub body: String,
+    pub text_args: Option<String>,
     pub created_at: DateTime<Utc>,
     pub read_at: Option<DateTime<Utc>>,
 }
@@ -155,7 +158,7 @@ impl Store {
                 .collect();
             for chunk in inbox.chunks(ROWS_PER_INSERT) {
                 let mut insert = sqlx::QueryBuilder::new(
-                    "INSERT INTO notifications (person_id, community_id, work_order_id, topic, body, created_at) ",
+                    "INSERT INTO notifications (person_id, community_id, work_order_id, topic, body, created_at, text_args) ",
                 );
                 insert.push_values(chunk, |mut row, (message, entry)| {
                     row.push_bind(entry.person)
@@ -163,7 +166,8 @@ impl Store {
                         .push_bind(message.work_order_id)
                         .push_bind(message.topic.as_str())
                         .push_bind(entry.body.as_str())
-                        .push_bind(stored_time(message.created_at));
+                        .push_bind(stored_time(message.created_at))
+                        .push_bind(entry.text_args.as_deref());
                 });
                 insert.build().execute(&mut *tx).await?;
             }
@@ -364,8 +368,8 @@ impl Store {
     ) -> StoreResult<Vec<Notification>> {
         Ok(on_pool!(&self.db, |pool| {
             sqlx::query_as::<_, Notification>(
-                "SELECT id, work_order_id, topic, body, created_at, read_at FROM notifications
-                 WHERE person_id = $1 ORDER BY id DESC LIMIT $2",
+                "SELECT id, work_order_id, topic, body, text_args, created_at, read_at FROM notifications
+                 WHERE person_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2",
             )
             .bind(person.0)
             .bind(limit)
@@ -383,6 +387,63 @@ impl Store {
             .fetch_one(pool)
             .await
         })?)
+    }
+
+    /// The person's messages about a work order are read (they opened it).
+    pub async fn mark_read_about(
+        &self,
+        person: PersonId,
+        work_order: i64,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        on_pool!(&self.db, |pool| {
+            sqlx::query(
+                "UPDATE notifications SET read_at = $1
+                 WHERE person_id = $2 AND work_order_id = $3 AND read_at IS NULL",
+            )
+            .bind(stored_time(now))
+            .bind(person.0)
+            .bind(work_order)
+            .execute(pool)
+            .await
+            .map(|_| ())
+        })?;
+        Ok(())
+    }
+
+    /// The person's messages about no work order (announcements) are read: the inbox
+    /// shows them whole.
+    pub async fn mark_read_unattached(
+        &self,
+        person: PersonId,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        on_pool!(&self.db, |pool| {
+            sqlx::query(
+                "UPDATE notifications SET read_at = $1
+                 WHERE person_id = $2 AND work_order_id IS NULL AND read_at IS NULL",
+            )
+            .bind(stored_time(now))
+            .bind(person.0)
+            .execute(pool)
+            .await
+            .map(|_| ())
+        })?;
+        Ok(())
+    }
+
+    /// Everyone's messages from before `before` are read (a demo's history).
+    pub async fn mark_read_before(&self, before: DateTime<Utc>) -> StoreResult<()> {
+        on_pool!(&self.db, |pool| {
+            sqlx::query(
+                "UPDATE notifications SET read_at = created_at WHERE created_at < $1 AND read_at IS NULL",
+            )
+            .bind(stored_time(before))
+            .execute(pool)
+            .await
+            .map(|_| ())
+        })?;
+        Ok(())
     }
 
     pub async fn mark_all_read(&self, person: PersonId, now: DateTime<Utc>) -> StoreResult<()> {

@@ -433,6 +433,7 @@ pub async fn load(
         },
         blobs,
     );
+    let jobs = state.clone();
     let demo = Demo {
         app: linli_web::router(state),
         tokens: demo_tokens(store, &clock).await?,
@@ -495,5 +496,10 @@ pub async fn load(
         let reported = after_start + spacing * i32::try_from(index).unwrap_or_default() + jitter;
         history_order(&demo, &mut dice, reported.min(today), today).await?;
     }
+    // Everyone's inbox gets the story's messages now, and those older than two days are
+    // read already: a person signing in to the demo finds the last days' news, not
+    // months of it unread.
+    while linli_app::notifications::fanout::fan_out_pending(&jobs).await? > 0 {}
+    store.mark_read_before(today - Duration::days(2)).await?;
     Ok(true)
 }

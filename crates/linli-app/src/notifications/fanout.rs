@@ -4,7 +4,7 @@
 //! topic adds its describer to [`describe`].
 
 use crate::{App, AppResult};
-use linli_domain::ids::{BuildingId, CommunityId, PersonId};
+use linli_domain::ids::{BuildingId, CommunityId, OrganisationId, PersonId};
 use linli_domain::notifications::{Audience, Topic, audiences_from_text};
 use linli_store::notifications::{Channel, FanOut, InboxMessage, OutboxRow};
 use linli_store::work_orders::WorkOrderRow;
@@ -15,7 +15,12 @@ use std::collections::HashMap;
 pub(crate) struct Message {
     /// The work order's number people see (0 for a message about none).
     pub number: i64,
+    /// In the default language, for channels.
     pub text: String,
+    /// What it says in any language: the text's key and values (`category` and
+    /// `category_en` both, the English texts naming the latter).
+    pub key: String,
+    pub args: Vec<(&'static str, String)>,
     pub recipients: Vec<i64>,
     /// Phones for SMS: the recipients' own, and a guest reporter's when the message is
     /// for the reporter.
@@ -29,6 +34,8 @@ impl Message {
         Self {
             number: 0,
             text: String::new(),
+            key: String::new(),
+            args: Vec::new(),
             recipients: Vec::new(),
             phones: Vec::new(),
         }
@@ -41,7 +48,8 @@ impl Message {
 struct Lookups {
     /// The round's work orders, read together before the round starts.
     work_orders: HashMap<i64, WorkOrderRow>,
-    categories: HashMap<i64, String>,
+    categories: HashMap<i64, (String, String)>,
+    organisations: HashMap<i64, String>,
     buildings: HashMap<i64, String>,
     rules: HashMap<(i64, Topic), Vec<Audience>>,
     holders: HashMap<(&'static str, i64), Vec<i64>>,
@@ -60,12 +68,23 @@ impl Lookups {
         Ok(order)
     }
 
-    async fn category(&mut self, app: &App, id: i64) -> AppResult<String> {
-        if let Some(name) = self.categories.get(&id) {
+    /// A category's names: Chinese, English.
+    async fn category(&mut self, app: &App, id: i64) -> AppResult<(String, String)> {
+        if let Some(names) = self.categories.get(&id) {
+            return Ok(names.clone());
+        }
+        let category = app.store.category(id).await?;
+        let names = (category.name, category.name_en);
+        self.categories.insert(id, names.clone());
+        Ok(names)
+    }
+
+    async fn organisation(&mut self, app: &App, id: i64) -> AppResult<String> {
+        if let Some(name) = self.organisations.get(&id) {
             return Ok(name.clone());
         }
-        let name = app.store.category(id).await?.name;
-        self.categories.insert(id, name.clone());
+        let name = app.store.organisation(OrganisationId(id)).await?.name;
+        self.organisations.insert(id, name.clone());
         Ok(name)
     }
 
@@ -206,7 +225,7 @@ async fn describe_work_order(
         return Ok(Message::nothing());
     };
     let order = lookups.work_order(app, order_id).await?;
-    let category = lookups.category(app, order.category_id).await?;
+    let (category, category_en) = lookups.category(app, order.category_id).await?;
     let building = match order.building_id {
         Some(id) => lookups.building(app, id).await?,
         None => String::new(),
@@ -250,25 +269,30 @@ async fn describe_work_order(
             phones.push(phone);
         }
     }
-    let key = topic
-        .as_str()
-        .strip_prefix("work_order.")
-        .unwrap_or("other");
+    let key = format!(
+        "notify.{}",
+        topic
+            .as_str()
+            .strip_prefix("work_order.")
+            .unwrap_or("other")
+    );
+    let lead_name = match lead {
+        Some(organisation) => lookups.organisation(app, organisation).await?,
+        None => String::new(),
+    };
+    let args = vec![
+        ("number", order.number.to_string()),
+        ("category", category),
+        ("category_en", category_en),
+        ("building", building),
+        ("lead", lead_name),
+    ];
     Ok(Message {
         number: order.number,
         phones,
-        text: app
-            .texts
-            .text(
-                &format!("notify.{key}"),
-                &[
-                    ("number", order.number.to_string()),
-                    ("category", category),
-                    ("building", building),
-                ],
-            )
-            .trim()
-            .to_owned(),
+        text: app.texts.text(&key, &args).trim().to_owned(),
+        key,
+        args,
         recipients,
     })
 }
@@ -297,22 +321,22 @@ async fn describe_announcement(
     } else {
         Vec::new()
     };
-    let text = app.texts.text(
-        "notify.office_announcement",
-        &[
-            (
-                "author",
-                payload["author"].as_str().unwrap_or_default().to_owned(),
-            ),
-            (
-                "text",
-                payload["text"].as_str().unwrap_or_default().to_owned(),
-            ),
-        ],
-    );
+    let args = vec![
+        (
+            "author",
+            payload["author"].as_str().unwrap_or_default().to_owned(),
+        ),
+        (
+            "text",
+            payload["text"].as_str().unwrap_or_default().to_owned(),
+        ),
+    ];
+    let key = "notify.office_announcement".to_owned();
     Ok(Message {
         number: 0,
-        text: text.trim().to_owned(),
+        text: app.texts.text(&key, &args).trim().to_owned(),
+        key,
+        args,
         recipients,
         phones,
     })
@@ -373,12 +397,21 @@ pub async fn fan_out_pending(app: &App) -> AppResult<usize> {
         };
         let wants_phones = channels.iter().any(|channel| channel.kind == "sms");
         let described = describe(app, &mut lookups, message, wants_phones).await?;
+        let text_args = (!described.key.is_empty()).then(|| {
+            let args: serde_json::Map<String, Value> = described
+                .args
+                .iter()
+                .map(|(name, value)| ((*name).to_owned(), json!(value)))
+                .collect();
+            json!({ "key": described.key, "args": args }).to_string()
+        });
         let inbox: Vec<InboxMessage> = described
             .recipients
             .iter()
             .map(|person| InboxMessage {
                 person: *person,
                 body: described.text.clone(),
+                text_args: text_args.clone(),
             })
             .collect();
         let deliveries: Vec<(i64, String)> = channels

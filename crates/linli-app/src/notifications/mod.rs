@@ -119,12 +119,50 @@ pub async fn deliveries(app: &App, caller: &Caller, community: i64) -> AppResult
     Ok(app.store.deliveries(CommunityId(community), 200).await?)
 }
 
-/// The caller's inbox, newest first, and how many are unread.
+/// The caller's inbox, newest first, each message in the caller's language, and how
+/// many are unread. Announcements are shown whole, so listing them reads them (the
+/// answer still marks them unread this once).
 pub async fn inbox(app: &App, caller: &Caller) -> AppResult<(i64, Vec<Notification>)> {
-    Ok((
-        app.store.unread_count(caller.person).await?,
-        app.store.notifications_of(caller.person, 100).await?,
-    ))
+    let unread = app.store.unread_count(caller.person).await?;
+    let mut messages = app.store.notifications_of(caller.person, 100).await?;
+    for message in &mut messages {
+        if let Some(body) = message
+            .text_args
+            .as_deref()
+            .and_then(|raw| in_language(app, raw))
+        {
+            message.body = body;
+        }
+    }
+    if messages
+        .iter()
+        .any(|message| message.work_order_id.is_none() && message.read_at.is_none())
+    {
+        app.store
+            .mark_read_unattached(caller.person, app.clock.now())
+            .await?;
+    }
+    Ok((unread, messages))
+}
+
+/// A message's text in the language of the request, from its key and values.
+fn in_language(app: &App, raw: &str) -> Option<String> {
+    let stored: serde_json::Value = serde_json::from_str(raw).ok()?;
+    let key = stored["key"].as_str()?;
+    let args: Vec<(&str, String)> = stored["args"]
+        .as_object()?
+        .iter()
+        .map(|(name, value)| (name.as_str(), value.as_str().unwrap_or_default().to_owned()))
+        .collect();
+    Some(app.texts.text(key, &args).trim().to_owned())
+}
+
+/// The caller opened a work order: their messages about it are read.
+pub async fn opened(app: &App, caller: &Caller, work_order: i64) -> AppResult<()> {
+    app.store
+        .mark_read_about(caller.person, work_order, app.clock.now())
+        .await?;
+    Ok(())
 }
 
 /// Everything in the caller's inbox is read.

@@ -221,15 +221,19 @@ async fn check_references(app: &App, order: &WorkOrderRow, input: &ActionInput) 
 
 /// What the action announces to others (delivered by the notification fan-out).
 fn outbox_for(event: EventKind, order: &WorkOrderRow, input: &ActionInput) -> Vec<OutboxMessage> {
-    let topic = match event {
-        EventKind::Dispatched | EventKind::Redispatched => Topic::WorkOrderDispatched,
-        EventKind::Returned => Topic::WorkOrderReturned,
-        EventKind::Resolved => Topic::WorkOrderResolved,
-        EventKind::Supervised => Topic::WorkOrderSupervised,
-        EventKind::Urged => Topic::WorkOrderUrged,
-        EventKind::ExtensionRequested => Topic::WorkOrderExtensionRequested,
+    let topics: &[Topic] = match event {
+        // The lead party hears "来新单了！", the reporter that it was seen and given to it.
+        EventKind::Dispatched | EventKind::Redispatched => {
+            &[Topic::WorkOrderDispatched, Topic::WorkOrderAccepted]
+        }
+        EventKind::Signed => &[Topic::WorkOrderSigned],
+        EventKind::Returned => &[Topic::WorkOrderReturned],
+        EventKind::Resolved => &[Topic::WorkOrderResolved],
+        EventKind::Supervised => &[Topic::WorkOrderSupervised],
+        EventKind::Urged => &[Topic::WorkOrderUrged],
+        EventKind::ExtensionRequested => &[Topic::WorkOrderExtensionRequested],
         EventKind::ExtensionGranted | EventKind::ExtensionRefused => {
-            Topic::WorkOrderExtensionDecided
+            &[Topic::WorkOrderExtensionDecided]
         }
         _ => return Vec::new(),
     };
@@ -237,10 +241,13 @@ fn outbox_for(event: EventKind, order: &WorkOrderRow, input: &ActionInput) -> Ve
         ActionInput::Dispatch { lead, .. } => Some(lead.0),
         _ => order.lead_organisation_id,
     };
-    vec![OutboxMessage {
-        topic,
-        payload: json!({ "number": order.number, "lead_organisation_id": lead }),
-    }]
+    topics
+        .iter()
+        .map(|topic| OutboxMessage {
+            topic: *topic,
+            payload: json!({ "number": order.number, "lead_organisation_id": lead }),
+        })
+        .collect()
 }
 
 fn details_for(input: &ActionInput) -> Option<serde_json::Value> {

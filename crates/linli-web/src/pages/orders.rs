@@ -296,6 +296,8 @@ async fn detail_page(
 ) -> PageResult {
     let signed_in = viewer.require()?;
     let read = use_cases::read(state, &signed_in.user, id).await?;
+    // Opening a work order reads the caller's messages about it.
+    linli_app::notifications::opened(state, &signed_in.user, id).await?;
     let order = crate::work_orders::views::detail(&read);
     let now = state.clock.now();
     let english = crate::locale::Locale::current() == crate::locale::Locale::En;

@@ -14,6 +14,7 @@ mod cli;
 mod email_and_rules;
 mod forms;
 mod health;
+mod inbox;
 mod live;
 mod notifications;
 mod outage;

@@ -309,13 +309,21 @@ async fn run(engine: Engine) {
         "to wuye's phone"
     );
 
-    // Inboxes: the property's handler heard of the new work order; bao did not (yet).
+    // Inboxes: the property's handler heard of the new work order; bao that it was
+    // accepted and given to them.
     let inbox = app.get("/api/v1/notifications", &wuye).await;
     let inbox = inbox.expect(StatusCode::OK).clone();
     assert_eq!(inbox["unread"], 1);
     assert_eq!(inbox["items"][0]["body"], text.as_str());
     let bao_inbox = app.get("/api/v1/notifications", &bao).await;
-    assert_eq!(bao_inbox.expect(StatusCode::OK)["unread"], 0);
+    let bao_inbox = bao_inbox.expect(StatusCode::OK);
+    assert_eq!(bao_inbox["unread"], 1);
+    assert!(
+        bao_inbox["items"][0]["body"]
+            .as_str()
+            .unwrap()
+            .ends_with("已受理，交由城上城物业服务中心办理")
+    );
     app.request(
         reqwest::Method::POST,
         "/api/v1/notifications/read",

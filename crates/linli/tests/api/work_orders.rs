@@ -452,6 +452,11 @@ both_engines! {
         assert_eq!(order.lead_organisation_id, Some(organisation_id(app, "城上城物业服务中心").await));
         let building = app.store.building(linli_domain::ids::BuildingId(order.building_id.unwrap())).await.unwrap();
         assert_eq!(building.name, "7号楼");
+        // The inboxes hold the story, but only its last two days are new.
+        let duty_inbox = app.get("/api/v1/notifications", &app.token("duty").await).await;
+        let duty_inbox = duty_inbox.expect(StatusCode::OK);
+        assert!(duty_inbox["items"].as_array().unwrap().len() >= 50, "{duty_inbox}");
+        assert!(duty_inbox["unread"].as_i64().unwrap() <= 20, "not hundreds unread: {}", duty_inbox["unread"]);
         let tang = app.store.work_order_by_number(community, 113).await.unwrap();
         assert_eq!((tang.status.as_str(), tang.reporter_id), ("submitted", Some(app.person_id("tang").await)));
         assert!(tang.description.contains("猫粮"));

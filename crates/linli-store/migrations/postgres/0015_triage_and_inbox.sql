@@ -7,3 +7,10 @@ ALTER TABLE categories ADD COLUMN triage_limit_minutes BIGINT NOT NULL DEFAULT 1
 UPDATE categories SET triage_limit_kind = sign_limit_kind, triage_limit_minutes = sign_limit_minutes;
 ALTER TABLE work_orders ADD COLUMN triage_deadline TIMESTAMPTZ;
 CREATE INDEX work_orders_by_triage_deadline ON work_orders (status, triage_deadline);
+
+-- An inbox message keeps what it says as a text key with its values, so that each reader
+-- reads it in their own language; `body` stays as it was first written (the default
+-- language) for older rows and for channels.
+ALTER TABLE notifications ADD COLUMN text_args TEXT;
+-- The inbox lists by time.
+CREATE INDEX notifications_by_person_time ON notifications (person_id, created_at);
