@@ -394,6 +394,33 @@ pub struct Administration {
 }
 
 /// The administration of a community, with the calendar of `year`.
+/// Sets the joint office's phone number (empty clears it): for the slip a visitor takes.
+pub async fn set_office_phone(
+    app: &App,
+    caller: &Caller,
+    community_id: i64,
+    phone: &str,
+) -> AppResult<Community> {
+    let community = app.store.community(CommunityId(community_id)).await?;
+    caller.require(RegistryAction::ManageOffice, community.place())?;
+    let phone = phone.trim();
+    let phone = if phone.is_empty() {
+        None
+    } else {
+        Some(
+            linli_domain::registry::Phone::parse(phone)
+                .map_err(|error| error.in_field("office_phone"))?,
+        )
+    };
+    Ok(app
+        .store
+        .set_office_phone(
+            CommunityId(community_id),
+            phone.as_ref().map(linli_domain::registry::Phone::as_str),
+        )
+        .await?)
+}
+
 pub async fn administration(
     app: &App,
     caller: &Caller,

@@ -38,6 +38,8 @@ pub enum RegistryAction {
     ManageOrganisations,
     /// Categories of work orders and their time limits.
     ManageCategories,
+    /// The joint office's own settings: its phone number for visitors.
+    ManageOffice,
     /// Create accounts, change their details, link residents to rooms.
     ManagePeople,
     /// Give or take away a role at the place.
@@ -67,7 +69,11 @@ fn grant_allows(grant: &Grant, action: RegistryAction, place: Place) -> bool {
             A::ManageCommunities => !matches!(grant.scope, Scope::Community(_)),
             _ => true,
         },
-        Role::Supervisor | Role::DutyOfficer | Role::Receptionist => {
+        // The office's head (督办) keeps its settings too.
+        Role::Supervisor => {
+            at_community && matches!(action, A::ViewRegistry | A::ViewPeople | A::ManageOffice)
+        }
+        Role::DutyOfficer | Role::Receptionist => {
             at_community && matches!(action, A::ViewRegistry | A::ViewPeople)
         }
         Role::Handler | Role::Resident => at_community && action == A::ViewRegistry,
@@ -127,6 +133,7 @@ mod tests {
             ("manage_buildings".to_owned(), A::ManageBuildings),
             ("manage_organisations".to_owned(), A::ManageOrganisations),
             ("manage_categories".to_owned(), A::ManageCategories),
+            ("manage_office".to_owned(), A::ManageOffice),
             ("manage_people".to_owned(), A::ManagePeople),
         ];
         all.extend(Role::ALL.map(|role| (format!("grant_{}", role.as_str()), A::GrantRole(role))));
@@ -150,6 +157,7 @@ mod tests {
             "manage_buildings",
             "manage_organisations",
             "manage_categories",
+            "manage_office",
             "manage_people",
             "grant_resident",
             "grant_receptionist",
@@ -224,7 +232,10 @@ mod tests {
             (
                 "supervisor",
                 vec![grant(Role::Supervisor, home)],
-                at(&["view_registry", "view_people"], &["home"]),
+                at(
+                    &["view_registry", "view_people", "manage_office"],
+                    &["home"],
+                ),
             ),
             (
                 "street_overseer",
@@ -262,7 +273,7 @@ mod tests {
                 }
             }
         }
-        assert_eq!(checked, 10 * 15 * 6);
+        assert_eq!(checked, 10 * 16 * 6);
     }
 
     #[test]

@@ -535,7 +535,7 @@ impl Store {
     ) -> StoreResult<Vec<crate::registry::Community>> {
         Ok(on_pool!(&self.db, |pool| {
             sqlx::query_as::<_, crate::registry::Community>(
-                "SELECT c.id, c.street_id, c.name FROM communities c
+                "SELECT c.id, c.street_id, c.name, c.office_phone FROM communities c
                  WHERE c.id IN (SELECT scope_id FROM role_grants WHERE person_id = $1 AND scope_kind = 'community')
                     OR c.id IN (SELECT r.community_id FROM person_rooms pr JOIN rooms r ON r.id = pr.room_id
                                 WHERE pr.person_id = $1)

@@ -21,6 +21,8 @@ pub struct Community {
     pub id: i64,
     pub street_id: i64,
     pub name: String,
+    /// The joint office's phone number (printed on the desk's slip).
+    pub office_phone: Option<String>,
 }
 
 impl Community {
@@ -158,7 +160,7 @@ impl Store {
             let mut tx = pool.begin().await?;
             let community = sqlx::query_as::<_, Community>(
                 "INSERT INTO communities (street_id, name, created_at) VALUES ($1, $2, $3)
-                 RETURNING id, street_id, name",
+                 RETURNING id, street_id, name, office_phone",
             )
             .bind(street.0)
             .bind(name.as_str())
@@ -172,6 +174,27 @@ impl Store {
         })?;
         self.reference.forget_communities();
         Ok(community)
+    }
+
+    /// Sets (or clears) the joint office's phone number.
+    pub async fn set_office_phone(
+        &self,
+        id: CommunityId,
+        phone: Option<&str>,
+    ) -> StoreResult<Community> {
+        let updated = on_pool!(&self.db, |pool| {
+            sqlx::query("UPDATE communities SET office_phone = $1 WHERE id = $2")
+                .bind(phone)
+                .bind(id.0)
+                .execute(pool)
+                .await
+                .map(|done| done.rows_affected())
+        })?;
+        if updated == 0 {
+            return Err(StoreError::NotFound("registry.community_not_found"));
+        }
+        self.reference.forget_communities();
+        self.community(id).await
     }
 
     pub async fn community(&self, id: CommunityId) -> StoreResult<Community> {
@@ -193,7 +216,7 @@ impl Store {
     async fn all_communities_fresh(&self) -> StoreResult<std::sync::Arc<Vec<Community>>> {
         let all = on_pool!(&self.db, |pool| {
             sqlx::query_as::<_, Community>(
-                "SELECT id, street_id, name FROM communities ORDER BY id",
+                "SELECT id, street_id, name, office_phone FROM communities ORDER BY id",
             )
             .fetch_all(pool)
             .await
@@ -208,7 +231,7 @@ impl Store {
     ) -> StoreResult<Option<Community>> {
         Ok(on_pool!(&self.db, |pool| {
             sqlx::query_as::<_, Community>(
-                "SELECT id, street_id, name FROM communities WHERE street_id = $1 AND name = $2",
+                "SELECT id, street_id, name, office_phone FROM communities WHERE street_id = $1 AND name = $2",
             )
             .bind(street.0)
             .bind(name)

@@ -25,6 +25,7 @@ use utoipa::{Modify, OpenApi};
         crate::registry::list_communities,
         crate::registry::create_community,
         crate::registry::get_community,
+        crate::registry::update_community,
         crate::registry::create_estate,
         crate::registry::list_buildings,
         crate::registry::create_building,

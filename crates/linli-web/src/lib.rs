@@ -60,7 +60,10 @@ pub fn router(state: AppState) -> Router {
             "/communities",
             get(registry::list_communities).post(registry::create_community),
         )
-        .route("/communities/{community_id}", get(registry::get_community))
+        .route(
+            "/communities/{community_id}",
+            get(registry::get_community).patch(registry::update_community),
+        )
         .route(
             "/communities/{community_id}/estates",
             post(registry::create_estate),

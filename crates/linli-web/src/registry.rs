@@ -7,7 +7,7 @@ use crate::dto::registry::{
     BuildingView, CommunityView, EstateView, LayoutSummaryView, OrganisationView, RoomView,
     StreetView, UnitView,
 };
-use crate::error::ApiResult;
+use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiPath};
 use crate::state::AppState;
 use axum::Json;
@@ -114,6 +114,36 @@ pub struct CommunityDetail {
     estates: Vec<EstateView>,
     organisations: Vec<OrganisationView>,
     building_count: usize,
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OfficeSettings {
+    /// The joint office's phone number, printed on the desk's slip; empty clears it.
+    office_phone: String,
+}
+
+/// `PATCH /api/v1/communities/{id}`: the joint office's settings (community admin or
+/// supervisor).
+#[utoipa::path(
+    patch,
+    path = "/api/v1/communities/{community_id}",
+    tag = "registry",
+    summary = "Set the joint office's phone number",
+    params(("community_id" = i64, Path, description = "Community id")),
+    request_body = OfficeSettings,
+    responses((status = 200, body = CommunityView), (status = 422, body = ErrorBody)),
+    security(("bearer" = []))
+)]
+pub async fn update_community(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(community_id): ApiPath<i64>,
+    ApiJson(input): ApiJson<OfficeSettings>,
+) -> ApiResult<Json<CommunityView>> {
+    let community =
+        registry::set_office_phone(&state, &user, community_id, &input.office_phone).await?;
+    Ok(Json(community.into()))
 }
 
 #[utoipa::path(

@@ -421,6 +421,10 @@ pub async fn load(
     if store.work_order_by_number(community_id, 1).await.is_ok() {
         return Ok(false);
     }
+    // The joint office's phone, printed on the slips the desk hands out (a made-up number).
+    store
+        .set_office_phone(community_id, Some("021-62580110"))
+        .await?;
     let story_day = local(2026, 10, 27, 9, 40).min(today - Duration::days(1));
     let history_start = story_day - Duration::days(120);
     let clock = ManualClock::new(history_start);

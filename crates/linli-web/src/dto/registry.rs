@@ -26,6 +26,8 @@ pub struct CommunityView {
     id: i64,
     street_id: i64,
     name: String,
+    /// The joint office's phone number, for visitors.
+    office_phone: Option<String>,
 }
 
 impl From<rows::Community> for CommunityView {
@@ -34,6 +36,7 @@ impl From<rows::Community> for CommunityView {
             id: community.id,
             street_id: community.street_id,
             name: community.name,
+            office_phone: community.office_phone,
         }
     }
 }

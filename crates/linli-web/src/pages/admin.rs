@@ -111,6 +111,7 @@ fn limit_from_parts(unit: &str, amount: &str, field: &'static str) -> Result<Tim
 struct AdminPage {
     page: PageContext,
     community_name: String,
+    office_phone: String,
     buildings: Vec<BuildingRow>,
     organisations: Vec<Choice>,
     organisation_kinds: Vec<KindChoice>,
@@ -308,6 +309,18 @@ async fn admin_view(
     let page = AdminPage {
         page: viewer.context(text("page.admin.title", &[]), "admin"),
         community_name,
+        office_phone: if refused_form == "office" {
+            kept.iter()
+                .find(|(name, _)| name == "office_phone")
+                .map(|(_, value)| value.clone())
+                .unwrap_or_default()
+        } else {
+            administration
+                .community
+                .office_phone
+                .clone()
+                .unwrap_or_default()
+        },
         buildings,
         organisations,
         organisation_kinds: choices(
@@ -443,6 +456,26 @@ pub async fn add_buildings(
     }
     .await;
     outcome(&state, &viewer, "buildings", fields, result).await
+}
+
+pub async fn set_office_phone(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Form(fields): Form<Fields>,
+) -> PageResult {
+    viewer.check_csrf(get(&fields, "csrf"))?;
+    let (community, _) = community_of(&viewer)?;
+    let signed_in = viewer.require()?;
+    let result = registry::set_office_phone(
+        &state,
+        &signed_in.user,
+        community,
+        get(&fields, "office_phone"),
+    )
+    .await
+    .map(|_| ())
+    .map_err(ApiError::from);
+    outcome(&state, &viewer, "office", fields, result).await
 }
 
 pub async fn add_organisation(

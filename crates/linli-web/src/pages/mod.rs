@@ -57,6 +57,7 @@ pub fn routes() -> Router<AppState> {
         .route("/admin", get(admin::admin_page))
         .route("/admin/buildings", post(admin::add_buildings))
         .route("/admin/organisations", post(admin::add_organisation))
+        .route("/admin/office", post(admin::set_office_phone))
         .route("/admin/people", post(admin::add_person))
         .route("/admin/categories/{id}", post(admin::update_category))
         .route("/admin/holidays", post(admin::replace_holidays))

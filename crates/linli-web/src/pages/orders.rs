@@ -605,9 +605,27 @@ struct SlipPage {
     category: String,
     created_at: String,
     reporter: String,
+    /// Masked: a slip can be lost or seen on the counter.
+    phone: String,
+    /// 7号楼 3单元502, or the place typed at the desk.
+    place: String,
+    deadline_label: String,
+    deadline: String,
+    office_phone: String,
 }
 
-/// The slip the desk prints for a visitor: the number and how to follow it.
+/// The date and time with the year, as a slip kept for months needs it.
+fn dated(at: chrono::DateTime<chrono::Utc>) -> String {
+    let local = at.with_timezone(&linli_domain::calendar::shanghai());
+    if crate::locale::Locale::current() == crate::locale::Locale::En {
+        local.format("%-d %b %Y %H:%M").to_string()
+    } else {
+        local.format("%Y年%-m月%-d日 %H:%M").to_string()
+    }
+}
+
+/// The slip the desk prints for a visitor: the number, what and where, by when, and how
+/// to follow it.
 pub async fn slip(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -617,21 +635,57 @@ pub async fn slip(
     if !signed_in.roles.is_staff() {
         return Err(PageError::Refused(ApiError::forbidden()));
     }
-    let order =
-        crate::work_orders::views::detail(&use_cases::read(&state, &signed_in.user, id).await?);
-    let reporter = order
-        .reporter
-        .as_ref()
-        .map(|reporter| reporter.name.clone())
+    let read = use_cases::read(&state, &signed_in.user, id).await?;
+    let community = state
+        .store
+        .community(linli_domain::ids::CommunityId(read.order.community_id))
+        .await
+        .map_err(ApiError::from)?;
+    let order = crate::work_orders::views::detail(&read);
+    let (reporter, phone, room) = order.reporter.as_ref().map_or_else(
+        || (String::new(), String::new(), None),
+        |reporter| {
+            (
+                reporter.name.clone(),
+                reporter
+                    .phone
+                    .as_deref()
+                    .map(linli_domain::registry::Phone::masked)
+                    .unwrap_or_default(),
+                reporter.room.clone(),
+            )
+        },
+    );
+    let place = room
+        .or_else(|| {
+            let building = order
+                .building
+                .as_ref()
+                .map(|building| building.name.clone());
+            match (building, order.place.clone()) {
+                (Some(building), Some(place)) => Some(format!("{building} {place}")),
+                (building, place) => building.or(place),
+            }
+        })
         .unwrap_or_default();
+    let deadline_label = if order.status == Status::Submitted.as_str() {
+        text("page.detail.triage_deadline", &[])
+    } else {
+        text("page.detail.deadline", &[])
+    };
     Ok(render(&SlipPage {
         page: viewer.context(
             text("page.slip.title", &[("number", order.number.to_string())]),
             "desk",
         ),
         category: order.category.name.clone(),
-        created_at: local_time(order.created_at),
+        created_at: dated(order.created_at),
         reporter,
+        phone,
+        place,
+        deadline_label,
+        deadline: order.deadlines.due.map(dated).unwrap_or_default(),
+        office_phone: community.office_phone.unwrap_or_default(),
         order,
     }))
 }

@@ -25,6 +25,7 @@ mod registry;
 mod schema;
 mod search;
 mod sessions;
+mod slip;
 mod statistics;
 mod triage;
 mod work_orders;

@@ -14,3 +14,6 @@ CREATE INDEX work_orders_by_triage_deadline ON work_orders (status, triage_deadl
 ALTER TABLE notifications ADD COLUMN text_args TEXT;
 -- The inbox lists by time.
 CREATE INDEX notifications_by_person_time ON notifications (person_id, created_at);
+
+-- The joint office's phone number, printed on the slip a visitor takes home.
+ALTER TABLE communities ADD COLUMN office_phone TEXT;
