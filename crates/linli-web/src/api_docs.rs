@@ -74,7 +74,7 @@ pub struct ApiDoc;
 
 /// What every operation shares, added once here rather than on each handler: the bearer
 /// token scheme, and the error answer of every refusal.
-struct BearerTokens;
+pub(crate) struct BearerTokens;
 
 impl Modify for BearerTokens {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
@@ -113,7 +113,9 @@ impl Modify for BearerTokens {
 fn document() -> &'static str {
     static DOCUMENT: OnceLock<String> = OnceLock::new();
     DOCUMENT.get_or_init(|| {
-        ApiDoc::openapi()
+        let mut document = ApiDoc::openapi();
+        document.merge(crate::api::SlicesDoc::openapi());
+        document
             .to_json()
             .unwrap_or_else(|error| format!("{{\"error\": \"{error}\"}}"))
     })

@@ -5,6 +5,7 @@
 
 rust_i18n::i18n!("locales", fallback = "zh-CN");
 
+mod api;
 mod api_docs;
 mod auth;
 mod calendar;
@@ -134,6 +135,7 @@ pub fn router(state: AppState) -> Router {
             post(photos::upload).layer(DefaultBodyLimit::max(photos::MAX_UPLOAD_BYTES)),
         )
         .route("/work-orders/{id}/photos/{photo_id}", get(photos::get))
+        .merge(api::routes())
         .fallback(|| async { ApiError::not_found("request.not_found") });
 
     Router::new()

@@ -6,8 +6,10 @@
 
 pub mod calendar;
 pub mod categories;
+pub mod meetings;
 pub mod notifications;
 pub mod people;
+pub mod projects;
 pub mod registry;
 pub mod screens;
 pub mod visits;

@@ -1,0 +1,114 @@
+//! JSON handlers of the slices that have one folder per layer (`meetings`, `projects`).
+
+pub mod meetings;
+pub mod projects;
+
+use crate::api_docs::BearerTokens;
+use crate::state::AppState;
+use axum::Router;
+use axum::routing::{get, post};
+use utoipa::OpenApi;
+
+/// The routes of these slices, nested under `/api/v1` by the router.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/meeting-series",
+            get(meetings::get_series).put(meetings::put_series),
+        )
+        .route("/meetings", get(meetings::list).post(meetings::create))
+        .route("/me/meetings", get(meetings::mine))
+        .route("/meetings/{id}", get(meetings::get))
+        .route("/meetings/{id}/move", post(meetings::move_meeting))
+        .route("/meetings/{id}/cancel", post(meetings::cancel))
+        .route(
+            "/meetings/{id}/minutes",
+            axum::routing::put(meetings::put_minutes),
+        )
+        .route("/meetings/{id}/close", post(meetings::close))
+        .route("/meetings/{id}/corrections", post(meetings::correct))
+        .route(
+            "/meetings/{id}/participants",
+            post(meetings::agenda::invite),
+        )
+        .route(
+            "/meetings/{id}/attendance",
+            post(meetings::agenda::attendance),
+        )
+        .route("/meetings/{id}/items", post(meetings::agenda::add_item))
+        .route(
+            "/meetings/{id}/items/order",
+            post(meetings::agenda::reorder),
+        )
+        .route(
+            "/meetings/{id}/items/{item_id}/withdraw",
+            post(meetings::agenda::withdraw),
+        )
+        .route(
+            "/meetings/{id}/items/{item_id}/defer",
+            post(meetings::agenda::defer),
+        )
+        .route(
+            "/meetings/{id}/items/{item_id}/decision",
+            post(meetings::agenda::decision),
+        )
+        .route("/calendar-feeds", post(meetings::create_feed))
+        .route("/calendar-feeds/{file}", get(meetings::feed))
+        .route("/projects", get(projects::list).post(projects::create))
+        .route("/projects/{id}", get(projects::get))
+        .route(
+            "/projects/{id}/transitions/{transition}",
+            post(projects::transition),
+        )
+        .route("/projects/{id}/quotes", post(projects::work::add_quote))
+        .route("/projects/{id}/choice", post(projects::work::choose))
+        .route(
+            "/projects/{id}/milestones",
+            post(projects::work::add_milestone),
+        )
+        .route(
+            "/projects/{id}/milestones/{milestone_id}",
+            post(projects::work::record_milestone),
+        )
+        .route("/projects/{id}/updates", post(projects::work::add_update))
+        .route("/work-orders/{id}/projects", get(projects::of_work_order))
+}
+
+/// These slices' part of the OpenAPI document, merged into [`crate::ApiDoc`]'s.
+#[derive(OpenApi)]
+#[openapi(
+    paths(
+        meetings::get_series,
+        meetings::put_series,
+        meetings::create,
+        meetings::list,
+        meetings::mine,
+        meetings::get,
+        meetings::move_meeting,
+        meetings::cancel,
+        meetings::put_minutes,
+        meetings::close,
+        meetings::correct,
+        meetings::create_feed,
+        meetings::feed,
+        meetings::agenda::invite,
+        meetings::agenda::attendance,
+        meetings::agenda::add_item,
+        meetings::agenda::reorder,
+        meetings::agenda::withdraw,
+        meetings::agenda::defer,
+        meetings::agenda::decision,
+        projects::create,
+        projects::list,
+        projects::get,
+        projects::of_work_order,
+        projects::transition,
+        projects::work::add_quote,
+        projects::work::choose,
+        projects::work::add_milestone,
+        projects::work::record_milestone,
+        projects::work::add_update,
+    ),
+    modifiers(&BearerTokens)
+)]
+pub struct SlicesDoc;
