@@ -200,8 +200,6 @@ impl ScreenFigures {
     }
 }
 
-/// Categories shown on a screen at most.
-const TOP_CATEGORIES: usize = 8;
 /// Work orders in the ticker.
 const LATEST: i64 = 10;
 
@@ -222,9 +220,13 @@ pub async fn figures(app: &App, scope: ScreenScope) -> AppResult<ScreenFigures> 
         .map(|(_, counts)| counts.created)
         .sum();
     let mut categories = HashMap::new();
+    let mut offered = std::collections::HashSet::new();
     let mut buildings = Vec::new();
     for community in &communities {
         for category in app.store.categories(CommunityId(*community)).await? {
+            if category.active {
+                offered.insert(category.id);
+            }
             categories.insert(
                 category.id,
                 CategoryName {
@@ -255,19 +257,31 @@ pub async fn figures(app: &App, scope: ScreenScope) -> AppResult<ScreenFigures> 
             (status, count)
         })
         .collect();
-    let mut by_category: Vec<(CategoryName, i64)> = month
-        .by_category
-        .iter()
-        .filter(|(_, counts)| counts.created > 0)
-        .map(|(id, counts)| {
-            (
-                categories.get(id).cloned().unwrap_or_default(),
-                counts.created,
-            )
-        })
-        .collect();
-    by_category.sort_by_key(|(_, count)| std::cmp::Reverse(*count));
-    by_category.truncate(TOP_CATEGORIES);
+    // Every category offered, this month's reports in each (none too), most first: the
+    // screen's rows stay where they are from day to day. Communities share the default
+    // categories, so a street's screen adds them up by name.
+    let mut by_category: Vec<(CategoryName, i64)> = Vec::new();
+    for (id, category) in &categories {
+        let created: i64 = month
+            .by_category
+            .iter()
+            .filter(|(counted, _)| counted == id)
+            .map(|(_, counts)| counts.created)
+            .sum();
+        if created == 0 && !offered.contains(id) {
+            continue;
+        }
+        match by_category
+            .iter_mut()
+            .find(|(named, _)| named.name == category.name)
+        {
+            Some((_, count)) => *count += created,
+            None => by_category.push((category.clone(), created)),
+        }
+    }
+    by_category.sort_by(|(a, a_count), (b, b_count)| {
+        b_count.cmp(a_count).then_with(|| a.name.cmp(&b.name))
+    });
     let latest = app
         .store
         .list_work_orders(&WorkOrderFilter {

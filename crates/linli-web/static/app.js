@@ -121,8 +121,10 @@
         return '<li><span><span aria-hidden="true">' + escape(i.key) + "</span> " + escape(i.label) + "</span><b>" + i.count + "</b></li>";
       });
       list("screen-buildings", s.buildings, function (c) {
-        return '<li class="level-' + c.level + '"><span>' + escape(c.name) + "</span><b>" + c.open + "</b></li>";
+        return '<li class="level-' + c.level + '" title="' + escape(c.name) + '"><span>' + escape(c.name) + "</span><b>" + c.open + "</b></li>";
       });
+      var cells = document.getElementById("screen-buildings");
+      if (cells) cells.classList.toggle("many", s.buildings.length > 32);
       var top = s.ticker.length ? s.ticker[0].number + s.ticker[0].status : null;
       list("screen-ticker", s.ticker, function (i, index) {
         var fresh = index === 0 && lastTop !== null && top !== lastTop ? ' class="fresh"' : "";

@@ -154,8 +154,25 @@ impl Browser {
         })
     }
 
+    /// Sizes the window so that the page's viewport is `width`×`height` (the window's
+    /// frame, if any, is added).
     async fn viewport(&self, (width, height): (u32, u32)) {
         self.client.set_window_size(width, height).await.unwrap();
+        let inner = self.script("return [innerWidth, innerHeight];").await;
+        let (inner_width, inner_height) = (
+            inner[0].as_u64().unwrap_or(0),
+            inner[1].as_u64().unwrap_or(0),
+        );
+        if (inner_width, inner_height) != (u64::from(width), u64::from(height)) && inner_width > 0 {
+            let frame_width =
+                u32::try_from(u64::from(width).saturating_sub(inner_width)).unwrap_or(0);
+            let frame_height =
+                u32::try_from(u64::from(height).saturating_sub(inner_height)).unwrap_or(0);
+            self.client
+                .set_window_size(width + frame_width, height + frame_height)
+                .await
+                .unwrap();
+        }
     }
 
     async fn go(&self, path: &str) {
@@ -367,6 +384,45 @@ async fn figure(browser: &Browser, index: usize) -> i64 {
         )
         .await;
     values[index].as_str().unwrap().parse().unwrap()
+}
+
+/// The big screen fits the television: no scrolling, every row of every list whole and
+/// inside its panel and tall enough for its text, all 12 categories and 22 buildings
+/// shown, long names cut with "…".
+async fn screen_fits(browser: &Browser, (width, height): (u32, u32)) {
+    let measured = browser
+        .script(
+            "const doc = document.documentElement; const problems = [];
+             if (doc.scrollHeight > innerHeight || doc.scrollWidth > innerWidth) problems.push('page ' + doc.scrollWidth + '×' + doc.scrollHeight);
+             for (const li of document.querySelectorAll('.screen-panel li')) {
+               const r = li.getBoundingClientRect(); const p = li.closest('.screen-panel').getBoundingClientRect();
+               const font = parseFloat(getComputedStyle(li).fontSize);
+               if (r.bottom > p.bottom + 1 || r.right > p.right + 1 || r.height < font) problems.push(li.textContent.trim() + ' ' + r.height.toFixed(1) + '/' + font);
+             }
+             const long = [...document.querySelectorAll('#screen-by-category li > span')].find(s => s.textContent.includes('综合服务咨询'));
+             return { problems, width: innerWidth, height: innerHeight,
+                      categories: document.querySelectorAll('#screen-by-category li').length,
+                      buildings: document.querySelectorAll('#screen-buildings li').length,
+                      ellipsis: long ? long.scrollWidth > long.clientWidth : null };",
+        )
+        .await;
+    assert_eq!(
+        (measured["width"].as_u64(), measured["height"].as_u64()),
+        (Some(u64::from(width)), Some(u64::from(height))),
+        "{measured}"
+    );
+    assert_eq!(
+        measured["problems"],
+        json!([]),
+        "at {width}×{height}: {measured}"
+    );
+    assert!(measured["categories"].as_u64().unwrap() >= 12, "{measured}");
+    assert!(measured["buildings"].as_u64().unwrap() >= 22, "{measured}");
+    assert_eq!(
+        measured["ellipsis"],
+        json!(true),
+        "the long name is cut: {measured}"
+    );
 }
 
 async fn open_action(browser: &Browser, action: &str) {
@@ -777,9 +833,23 @@ async fn every_role_on_the_demo_data() {
         .as_str()
         .unwrap()
         .to_owned();
+    // A category with a long name: it ends in "…" instead of pushing the screen wider.
+    let categories = app
+        .store
+        .categories(linli_domain::ids::CommunityId(community))
+        .await
+        .unwrap();
+    let mut long = categories
+        .iter()
+        .find(|c| c.code == "other")
+        .unwrap()
+        .clone();
+    long.name = "其他各类邻里公共事务与综合服务咨询".to_owned();
+    app.store.update_category(&long).await.unwrap();
     browser.viewport((1920, 1080)).await;
     browser.go(&url).await;
     browser.find("#screen-ticker li").await;
+    screen_fits(&browser, (1920, 1080)).await;
     browser.script("window.notReloaded = true;").await;
     let open_before: i64 = browser.text("#screen-open").await.parse().unwrap();
     let desk = app.token("desk").await;
@@ -814,6 +884,8 @@ async fn every_role_on_the_demo_data() {
     assert_eq!(open_after, open_before + 1);
     browser.check_accessibility("big screen").await;
     browser.screenshot("big-screen").await;
+    browser.viewport((1366, 768)).await;
+    screen_fits(&browser, (1366, 768)).await;
     browser.close().await;
     app.stop().await;
 }
