@@ -497,9 +497,12 @@ pub async fn act(
     let (fields, photos) = read_multipart(multipart).await?;
     viewer.check_csrf(field(&fields, "csrf"))?;
     let kept_text = field(&fields, "text").to_owned();
+    // The form's text field is named as its label says (回复居民, 办结说明…), not 「内容」.
+    let text_label = format!("action.{}.text", kind.as_str());
+    let labels = [("text", "text", text_label.as_str())];
     let refuse = |error: ApiError| Refusal {
         action: kind.as_str(),
-        errors: FormErrors::from_api(&error),
+        errors: FormErrors::from_api_labelled(&error, &labels),
         kept_text: kept_text.clone(),
         status: error.status,
     };

@@ -160,4 +160,21 @@ both_engines! {
         assert!(message_beside(&body, "photos").contains("只能上传 JPEG、PNG 或 WebP 照片"), "{body}");
         assert_eq!(count_orders(app).await, before);
     }
+
+    async fn an_action_form_names_its_text_as_its_label_does(app: &TestApp) {
+        let bao = app.token("bao").await;
+        let created = app.post("/api/v1/work-orders", &bao, json!({ "category": "noise", "description": "夜里装修" })).await;
+        let id = created.expect(StatusCode::CREATED)["id"].as_i64().unwrap();
+        let mut duty = Visitor::new(app);
+        duty.sign_in("duty").await;
+        duty.get(&format!("/orders/{id}")).await;
+        let form = reqwest::multipart::Form::new()
+            .text("csrf", duty.cookie("linli_csrf"))
+            .text("text", "长".repeat(2001));
+        let response = duty.client.post(app.url(&format!("/orders/{id}/actions/note"))).header(COOKIE, duty.cookie_header()).multipart(form).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let body = response.text().await.unwrap();
+        assert!(body.contains("「备注（居民看不到）」太长了，最多 2,000 字"), "{body}");
+        assert!(body.contains("id=\"note-text-limit\""), "a counter's place under the text");
+    }
 }
