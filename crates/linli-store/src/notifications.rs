@@ -6,6 +6,7 @@ use crate::db::{Store, stored_time};
 use crate::error::StoreResult;
 use chrono::{DateTime, Utc};
 use linli_domain::ids::{CommunityId, PersonId};
+use sqlx::AssertSqlSafe;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct OutboxRow {
@@ -60,6 +61,16 @@ pub struct FanOut<'a> {
 }
 
 /// One message for one person's inbox.
+/// Which messages of an inbox an action reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InboxPart {
+    All,
+    /// Those about one work order (its reader opened it).
+    About(i64),
+    /// Those about no work order (announcements, shown whole in the inbox).
+    Unattached,
+}
+
 pub struct InboxMessage {
     pub person: i64,
     pub body: String,
@@ -389,45 +400,29 @@ impl Store {
         })?)
     }
 
-    /// The person's messages about a work order are read (they opened it).
-    pub async fn mark_read_about(
+    /// Part of a person's inbox is read.
+    pub async fn mark_read(
         &self,
         person: PersonId,
-        work_order: i64,
+        part: InboxPart,
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
+        let (which, work_order) = match part {
+            InboxPart::All => ("", None),
+            InboxPart::About(work_order) => (" AND work_order_id = $3", Some(work_order)),
+            InboxPart::Unattached => (" AND work_order_id IS NULL", None),
+        };
+        let sql = format!(
+            "UPDATE notifications SET read_at = $1 WHERE person_id = $2 AND read_at IS NULL{which}"
+        );
         on_pool!(&self.db, |pool| {
-            sqlx::query(
-                "UPDATE notifications SET read_at = $1
-                 WHERE person_id = $2 AND work_order_id = $3 AND read_at IS NULL",
-            )
-            .bind(stored_time(now))
-            .bind(person.0)
-            .bind(work_order)
-            .execute(pool)
-            .await
-            .map(|_| ())
-        })?;
-        Ok(())
-    }
-
-    /// The person's messages about no work order (announcements) are read: the inbox
-    /// shows them whole.
-    pub async fn mark_read_unattached(
-        &self,
-        person: PersonId,
-        now: DateTime<Utc>,
-    ) -> StoreResult<()> {
-        on_pool!(&self.db, |pool| {
-            sqlx::query(
-                "UPDATE notifications SET read_at = $1
-                 WHERE person_id = $2 AND work_order_id IS NULL AND read_at IS NULL",
-            )
-            .bind(stored_time(now))
-            .bind(person.0)
-            .execute(pool)
-            .await
-            .map(|_| ())
+            let mut query = sqlx::query(AssertSqlSafe(sql.as_str()))
+                .bind(stored_time(now))
+                .bind(person.0);
+            if let Some(work_order) = work_order {
+                query = query.bind(work_order);
+            }
+            query.execute(pool).await.map(|_| ())
         })?;
         Ok(())
     }
@@ -439,20 +434,6 @@ impl Store {
                 "UPDATE notifications SET read_at = created_at WHERE created_at < $1 AND read_at IS NULL",
             )
             .bind(stored_time(before))
-            .execute(pool)
-            .await
-            .map(|_| ())
-        })?;
-        Ok(())
-    }
-
-    pub async fn mark_all_read(&self, person: PersonId, now: DateTime<Utc>) -> StoreResult<()> {
-        on_pool!(&self.db, |pool| {
-            sqlx::query(
-                "UPDATE notifications SET read_at = $1 WHERE person_id = $2 AND read_at IS NULL",
-            )
-            .bind(stored_time(now))
-            .bind(person.0)
             .execute(pool)
             .await
             .map(|_| ())

@@ -20,7 +20,7 @@ use chrono::{DateTime, Utc};
 use linli_domain::ids::{CommunityId, PersonId};
 use linli_domain::notifications::{Topic, audiences_from_text, audiences_to_text, parse_audiences};
 use linli_domain::registry::Name;
-use linli_store::notifications::{Channel, DeliveryRow, NewChannel, Notification};
+use linli_store::notifications::{Channel, DeliveryRow, InboxPart, NewChannel, Notification};
 use serde_json::json;
 
 pub const CHANNEL_KINDS: [&str; 6] = ["wecom", "dingtalk", "feishu", "webhook", "sms", "email"];
@@ -139,7 +139,7 @@ pub async fn inbox(app: &App, caller: &Caller) -> AppResult<(i64, Vec<Notificati
         .any(|message| message.work_order_id.is_none() && message.read_at.is_none())
     {
         app.store
-            .mark_read_unattached(caller.person, app.clock.now())
+            .mark_read(caller.person, InboxPart::Unattached, app.clock.now())
             .await?;
     }
     Ok((unread, messages))
@@ -160,7 +160,7 @@ fn in_language(app: &App, raw: &str) -> Option<String> {
 /// The caller opened a work order: their messages about it are read.
 pub async fn opened(app: &App, caller: &Caller, work_order: i64) -> AppResult<()> {
     app.store
-        .mark_read_about(caller.person, work_order, app.clock.now())
+        .mark_read(caller.person, InboxPart::About(work_order), app.clock.now())
         .await?;
     Ok(())
 }
@@ -168,7 +168,7 @@ pub async fn opened(app: &App, caller: &Caller, work_order: i64) -> AppResult<()
 /// Everything in the caller's inbox is read.
 pub async fn mark_all_read(app: &App, caller: &Caller) -> AppResult<()> {
     app.store
-        .mark_all_read(caller.person, app.clock.now())
+        .mark_read(caller.person, InboxPart::All, app.clock.now())
         .await?;
     Ok(())
 }
