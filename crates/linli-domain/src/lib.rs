@@ -15,6 +15,7 @@ pub mod registry;
 pub mod roles;
 pub mod search;
 pub mod statistics;
+pub mod votes;
 pub mod work_orders;
 
 pub use error::{DomainError, ValidationError};
