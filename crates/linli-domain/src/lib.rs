@@ -6,6 +6,7 @@ pub mod calendar;
 pub mod categories;
 pub mod clock;
 pub mod error;
+pub mod funds;
 pub mod ids;
 pub mod meetings;
 pub mod notifications;

@@ -1,0 +1,141 @@
+//! Crowdfunding (众筹) and its public ledger (财务公开): amounts, the double-entry,
+//! append-only ledger, and the states of pledges and expenses.
+//!
+//! Every movement of money is an entry of two or more lines that add up to zero (a line
+//! is a debit when positive, a credit when negative). Nothing is changed or deleted: a
+//! mistake is undone by a reversing entry with a reason. The balances are folded from the
+//! entries, and the campaign's money in hand is always donations − refunds − paid
+//! expenses.
+
+mod ledger;
+#[cfg(test)]
+mod tests;
+
+pub use ledger::{Account, Entry, EntryKind, Ledger, LedgerError, Line};
+
+use crate::ValidationError;
+use serde::{Deserialize, Serialize};
+
+/// The largest single amount taken: ¥1,000,000.
+pub const MAX_AMOUNT_FEN: i64 = 100_000_000;
+
+/// An amount of money given, refunded or spent: a whole number of fen, above zero and
+/// at most ¥1,000,000.
+pub fn amount_fen(fen: i64, field: &'static str) -> Result<i64, ValidationError> {
+    if fen <= 0 {
+        Err(ValidationError::new("fund.amount_not_positive", field))
+    } else if fen > MAX_AMOUNT_FEN {
+        Err(ValidationError::new("fund.amount_too_large", field))
+    } else {
+        Ok(fen)
+    }
+}
+
+/// An amount typed in yuan on a form ("50", "12.5", "¥1,200.00") as fen. Fractions of
+/// a fen, signs, letters and anything not a number are refused, not rounded.
+pub fn yuan_to_fen(text: &str, field: &'static str) -> Result<i64, ValidationError> {
+    let not_a_number = || ValidationError::new("fund.amount_not_a_number", field);
+    let cleaned: String = text
+        .trim()
+        .trim_start_matches(['¥', '￥'])
+        .chars()
+        .filter(|c| *c != ',' && *c != '，')
+        .collect();
+    if cleaned.starts_with('-') {
+        return Err(ValidationError::new("fund.amount_not_positive", field));
+    }
+    let (whole, fraction) = cleaned.split_once('.').unwrap_or((cleaned.as_str(), ""));
+    if whole.is_empty() || !whole.chars().all(|c| c.is_ascii_digit()) {
+        return Err(not_a_number());
+    }
+    if !fraction.chars().all(|c| c.is_ascii_digit()) {
+        return Err(not_a_number());
+    }
+    if fraction.len() > 2 {
+        return Err(ValidationError::new("fund.amount_fraction_of_fen", field));
+    }
+    // Longer than any amount taken: refused as too large before it can overflow.
+    if whole.trim_start_matches('0').len() > 7 {
+        return Err(ValidationError::new("fund.amount_too_large", field));
+    }
+    let yuan: i64 = whole.parse().map_err(|_| not_a_number())?;
+    let fen: i64 = format!("{fraction:0<2}")
+        .parse()
+        .map_err(|_| not_a_number())?;
+    amount_fen(yuan * 100 + fen, field)
+}
+
+/// A pledge (认捐) until the treasurer confirms the money arrived.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PledgeStatus {
+    Pledged,
+    /// The money arrived: the pledge is a donation, with its ledger entry.
+    Confirmed,
+    /// The donor took it back before paying.
+    Withdrawn,
+    /// The campaign ended without the money arriving.
+    Lapsed,
+}
+
+impl PledgeStatus {
+    /// A pledge moves once, from 认捐 to one of the others; a confirmed one stays
+    /// (its money leaves only by a refund entry).
+    pub fn may_become(self, next: PledgeStatus) -> bool {
+        self == Self::Pledged && next != Self::Pledged
+    }
+}
+
+/// An expense on its way to being paid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ExpenseStatus {
+    Draft,
+    Pending,
+    Approved,
+    Paid,
+    Rejected,
+}
+
+impl ExpenseStatus {
+    /// draft → pending → approved → paid; pending or approved → rejected (with a reason).
+    pub fn may_become(self, next: ExpenseStatus) -> bool {
+        use ExpenseStatus::*;
+        matches!(
+            (self, next),
+            (Draft, Pending)
+                | (Pending, Approved)
+                | (Approved, Paid)
+                | (Pending, Rejected)
+                | (Approved, Rejected)
+        )
+    }
+}
+
+/// Whether an expense may be approved: within the money in hand, or over it only with
+/// the approver's reason written down.
+pub fn check_expense_within_balance(
+    amount: i64,
+    available: i64,
+    override_reason: Option<&str>,
+) -> Result<(), ValidationError> {
+    let reason_given = override_reason.is_some_and(|reason| !reason.trim().is_empty());
+    if amount > available && !reason_given {
+        Err(ValidationError::new("fund.over_balance", "override_reason"))
+    } else {
+        Ok(())
+    }
+}
+
+/// How a donor is shown on the public ledger: "唐**", or "匿名" when they chose so.
+/// Never a phone number or a room.
+pub fn public_donor_name(name: &str, anonymous: bool) -> String {
+    let mut chars = name.trim().chars();
+    match (anonymous, chars.next()) {
+        (false, Some(first)) => {
+            let hidden = chars.count().max(1);
+            format!("{first}{}", "*".repeat(hidden))
+        }
+        _ => "匿名".to_owned(),
+    }
+}

@@ -1,0 +1,134 @@
+use super::*;
+use proptest::prelude::*;
+
+#[test]
+fn amounts_are_whole_fen_above_zero_and_at_most_a_million_yuan() {
+    assert_eq!(yuan_to_fen("50", "amount"), Ok(5_000));
+    assert_eq!(yuan_to_fen("12.5", "amount"), Ok(1_250));
+    assert_eq!(yuan_to_fen("¥1,200.05", "amount"), Ok(120_005));
+    assert_eq!(yuan_to_fen("1000000", "amount"), Ok(MAX_AMOUNT_FEN));
+    let code = |text: &str| yuan_to_fen(text, "amount").map_err(|e| e.code);
+    assert_eq!(code("1000000.01"), Err("fund.amount_too_large"));
+    assert_eq!(code("99999999999999999999"), Err("fund.amount_too_large"));
+    assert_eq!(code("0"), Err("fund.amount_not_positive"));
+    assert_eq!(code("0.00"), Err("fund.amount_not_positive"));
+    assert_eq!(code("-5"), Err("fund.amount_not_positive"));
+    assert_eq!(code("1.005"), Err("fund.amount_fraction_of_fen"));
+    assert_eq!(code("五十"), Err("fund.amount_not_a_number"));
+    assert_eq!(code(""), Err("fund.amount_not_a_number"));
+    assert_eq!(code("1e3"), Err("fund.amount_not_a_number"));
+    assert_eq!(code(".5"), Err("fund.amount_not_a_number"));
+    assert_eq!(
+        amount_fen(0, "amount_fen").map_err(|e| e.code),
+        Err("fund.amount_not_positive")
+    );
+    assert_eq!(
+        amount_fen(MAX_AMOUNT_FEN + 1, "amount_fen").map_err(|e| e.code),
+        Err("fund.amount_too_large")
+    );
+}
+
+#[test]
+fn donors_are_shown_without_their_full_name() {
+    assert_eq!(public_donor_name("唐女士", false), "唐**");
+    assert_eq!(public_donor_name("包爷叔", true), "匿名");
+    assert_eq!(public_donor_name("李", false), "李*");
+    assert_eq!(public_donor_name("  ", false), "匿名");
+}
+
+#[test]
+fn pledges_and_expenses_move_only_forward() {
+    assert!(PledgeStatus::Pledged.may_become(PledgeStatus::Confirmed));
+    assert!(
+        !PledgeStatus::Confirmed.may_become(PledgeStatus::Confirmed),
+        "confirmed once"
+    );
+    assert!(!PledgeStatus::Withdrawn.may_become(PledgeStatus::Confirmed));
+    assert!(ExpenseStatus::Draft.may_become(ExpenseStatus::Pending));
+    assert!(!ExpenseStatus::Draft.may_become(ExpenseStatus::Paid));
+    assert!(!ExpenseStatus::Paid.may_become(ExpenseStatus::Rejected));
+    assert!(check_expense_within_balance(5_000, 5_000, None).is_ok());
+    assert_eq!(
+        check_expense_within_balance(5_001, 5_000, Some("  ")).map_err(|e| e.code),
+        Err("fund.over_balance")
+    );
+    assert!(check_expense_within_balance(5_001, 5_000, Some("垫付部分由业委会补足")).is_ok());
+}
+
+#[test]
+fn a_correction_reverses_an_entry_once_and_is_not_itself_reversed() {
+    let mut ledger = Ledger::default();
+    let donation = ledger.record(EntryKind::Donation, 10_000).unwrap();
+    let expense = ledger.record(EntryKind::Expense, 4_000).unwrap();
+    assert_eq!(
+        ledger.record(EntryKind::Reversal { of: donation }, 0),
+        Err(LedgerError::OverBalance),
+        "its money is spent"
+    );
+    let undo = ledger
+        .record(EntryKind::Reversal { of: expense }, 0)
+        .unwrap();
+    assert_eq!(ledger.available(), 10_000);
+    assert_eq!(
+        ledger.record(EntryKind::Reversal { of: expense }, 0),
+        Err(LedgerError::NotReversible)
+    );
+    assert_eq!(
+        ledger.record(EntryKind::Reversal { of: undo }, 0),
+        Err(LedgerError::NotReversible)
+    );
+    assert_eq!(
+        ledger.record(EntryKind::Reversal { of: 99 }, 0),
+        Err(LedgerError::NotReversible)
+    );
+    assert_eq!(
+        ledger.record(EntryKind::Refund, 10_001),
+        Err(LedgerError::OverDonations)
+    );
+    assert_eq!(ledger.entries().len(), 3, "refusals write nothing");
+}
+
+#[derive(Debug, Clone)]
+enum Step {
+    Give(i64),
+    Refund(i64),
+    Spend(i64),
+    Undo(usize),
+}
+
+fn step() -> impl Strategy<Value = Step> {
+    prop_oneof![
+        (1i64..=MAX_AMOUNT_FEN).prop_map(Step::Give),
+        (1i64..=MAX_AMOUNT_FEN).prop_map(Step::Refund),
+        (1i64..=MAX_AMOUNT_FEN).prop_map(Step::Spend),
+        (0usize..40).prop_map(Step::Undo),
+    ]
+}
+
+proptest! {
+    /// For any sequence of donations, refunds, expenses and corrections: every entry
+    /// balances, money in hand is donations − refunds − paid expenses, nothing written
+    /// before changes, and folding the entries again gives the same ledger.
+    #[test]
+    fn the_ledger_always_balances(steps in prop::collection::vec(step(), 0..40)) {
+        let mut ledger = Ledger::default();
+        for step in steps {
+            let before = ledger.entries().to_vec();
+            let _ = match step {
+                Step::Give(fen) => ledger.record(EntryKind::Donation, fen),
+                Step::Refund(fen) => ledger.record(EntryKind::Refund, fen),
+                Step::Spend(fen) => ledger.record(EntryKind::Expense, fen),
+                Step::Undo(of) => ledger.record(EntryKind::Reversal { of }, 0),
+            };
+            prop_assert_eq!(&ledger.entries()[..before.len()], &before[..], "append-only");
+            prop_assert!(ledger.entries().len() <= before.len() + 1);
+            for entry in ledger.entries() {
+                prop_assert_eq!(entry.lines.iter().map(|line| line.fen).sum::<i64>(), 0);
+            }
+            prop_assert_eq!(ledger.imbalance(), 0);
+            prop_assert_eq!(ledger.available(), ledger.raised() - ledger.refunded() - ledger.spent());
+            prop_assert!(ledger.refunded() <= ledger.raised());
+        }
+        prop_assert_eq!(Ledger::from_entries(ledger.entries().to_vec()), ledger);
+    }
+}
