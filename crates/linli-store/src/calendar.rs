@@ -31,6 +31,7 @@ impl Store {
             tx.commit().await?;
             Ok::<_, StoreError>(added)
         })
+        .inspect(|_| self.reference.forget_calendar())
     }
 
     /// Replaces one year's holidays (the administrator corrects or publishes a year).
@@ -56,8 +57,10 @@ impl Store {
                     .map_err(StoreError::unique_as("calendar.day_repeated"))?;
             }
             tx.commit().await?;
-            Ok(())
-        })
+            Ok::<_, StoreError>(())
+        })?;
+        self.reference.forget_calendar();
+        Ok(())
     }
 
     pub async fn holidays(&self, year: Option<i32>) -> StoreResult<Vec<Holiday>> {
@@ -79,7 +82,11 @@ impl Store {
         })?)
     }
 
+    /// The working calendar (from this instance's copy when fresh: every report reads it).
     pub async fn working_calendar(&self) -> StoreResult<WorkingCalendar> {
+        if let Some(kept) = self.reference.calendar() {
+            return Ok(kept.as_ref().clone());
+        }
         let holidays = self.holidays(None).await?;
         let off = holidays
             .iter()
@@ -89,6 +96,7 @@ impl Store {
             .iter()
             .filter(|holiday| holiday.kind == "work")
             .map(|holiday| holiday.day);
-        Ok(WorkingCalendar::new(off, work))
+        let calendar = WorkingCalendar::new(off, work);
+        Ok(self.reference.keep_calendar(calendar).as_ref().clone())
     }
 }

@@ -1,11 +1,12 @@
 //! Reference data that nearly every request reads and almost nothing writes: the
-//! communities and their categories. Each instance keeps a copy for a few seconds, so a
+//! communities, their categories and the working calendar. Each instance keeps a copy for a few seconds, so a
 //! report or a page does not read them again. This instance's own writes replace its
 //! copy at once; another instance's writes reach it within [`FRESH_FOR`] (a new category
 //! or changed time limit shows there a few seconds later, which no rule depends on).
 
 use crate::categories::Category;
 use crate::registry::Community;
+use linli_domain::calendar::WorkingCalendar;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
@@ -28,6 +29,7 @@ impl<T> Copy<T> {
 pub(crate) struct ReferenceCache {
     communities: Mutex<Option<Copy<Vec<Community>>>>,
     categories: Mutex<HashMap<i64, Copy<Vec<Category>>>>,
+    calendar: Mutex<Option<Copy<WorkingCalendar>>>,
 }
 
 impl std::fmt::Debug for ReferenceCache {
@@ -104,6 +106,27 @@ impl ReferenceCache {
                 },
             );
         value
+    }
+
+    pub(crate) fn calendar(&self) -> Option<Arc<WorkingCalendar>> {
+        self.calendar
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .as_ref()
+            .and_then(Copy::fresh)
+    }
+
+    pub(crate) fn keep_calendar(&self, calendar: WorkingCalendar) -> Arc<WorkingCalendar> {
+        let value = Arc::new(calendar);
+        *self.calendar.lock().unwrap_or_else(PoisonError::into_inner) = Some(Copy {
+            read_at: Instant::now(),
+            value: Arc::clone(&value),
+        });
+        value
+    }
+
+    pub(crate) fn forget_calendar(&self) {
+        *self.calendar.lock().unwrap_or_else(PoisonError::into_inner) = None;
     }
 
     pub(crate) fn forget_categories(&self, community: i64) {
