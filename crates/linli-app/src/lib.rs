@@ -8,6 +8,7 @@ pub mod calendar;
 pub mod caller;
 pub mod categories;
 pub mod error;
+pub mod funds;
 pub mod live;
 pub mod meetings;
 pub mod notifications;

@@ -25,10 +25,14 @@ pub enum Topic {
     /// A message the office sends to its staff, about no work order (a test message of
     /// a channel, an announcement).
     OfficeAnnouncement,
+    /// Told to a campaign's treasurer: someone pledged (认捐) and the money is to come.
+    FundPledged,
+    /// Told to a campaign's donors: their money was spent, on what.
+    FundSpent,
 }
 
 impl Topic {
-    pub const ALL: [Topic; 12] = [
+    pub const ALL: [Topic; 14] = [
         Topic::WorkOrderSubmitted,
         Topic::WorkOrderDispatched,
         Topic::WorkOrderAccepted,
@@ -41,6 +45,8 @@ impl Topic {
         Topic::WorkOrderExtensionRequested,
         Topic::WorkOrderExtensionDecided,
         Topic::OfficeAnnouncement,
+        Topic::FundPledged,
+        Topic::FundSpent,
     ];
 
     /// The stored and published name (`work_order.dispatched`).
@@ -58,6 +64,8 @@ impl Topic {
             Topic::WorkOrderExtensionRequested => "work_order.extension_requested",
             Topic::WorkOrderExtensionDecided => "work_order.extension_decided",
             Topic::OfficeAnnouncement => "office.announcement",
+            Topic::FundPledged => "fund.pledged",
+            Topic::FundSpent => "fund.spent",
         }
     }
 
@@ -71,7 +79,16 @@ impl Topic {
 
     /// Whether the topic is about one work order (its outbox rows name it).
     pub fn is_about_a_work_order(self) -> bool {
-        self != Topic::OfficeAnnouncement
+        !matches!(
+            self,
+            Topic::OfficeAnnouncement | Topic::FundPledged | Topic::FundSpent
+        )
+    }
+
+    /// Whether a community chooses who hears of the topic. A campaign's messages go to
+    /// the people the campaign names (its treasurer, its donors), whatever the rules.
+    pub fn has_rule(self) -> bool {
+        !matches!(self, Topic::FundPledged | Topic::FundSpent)
     }
 
     /// The rule a community follows for the topic until it sets its own, after the
@@ -94,6 +111,7 @@ impl Topic {
                 &[Reporter]
             }
             Topic::OfficeAnnouncement => &[DutyOfficers, Supervisors, Receptionists],
+            Topic::FundPledged | Topic::FundSpent => &[],
         }
     }
 }

@@ -12,6 +12,7 @@ pub mod calendar;
 mod callers;
 pub mod categories;
 mod error;
+pub mod funds;
 pub mod live;
 pub mod meetings;
 pub mod notifications;

@@ -208,6 +208,9 @@ async fn describe(
         Topic::OfficeAnnouncement => {
             describe_announcement(app, lookups, message, topic, &payload, wants_phones).await
         }
+        Topic::FundPledged | Topic::FundSpent => {
+            describe_fund(app, lookups, topic, &payload, wants_phones).await
+        }
         _ => describe_work_order(app, lookups, message, topic, &payload, wants_phones).await,
     }
 }
@@ -336,6 +339,55 @@ async fn describe_announcement(
         number: 0,
         text: app.texts.text(&key, &args).trim().to_owned(),
         key,
+        args,
+        recipients,
+        phones,
+    })
+}
+
+/// A campaign's message: a pledge to its treasurer, an expense to its donors (read when
+/// the message goes out, so a donor confirmed in between hears of it too).
+async fn describe_fund(
+    app: &App,
+    lookups: &mut Lookups,
+    topic: Topic,
+    payload: &Value,
+    wants_phones: bool,
+) -> AppResult<Message> {
+    let campaign = payload["campaign_id"].as_i64().unwrap_or_default();
+    let recipients = match topic {
+        Topic::FundPledged => payload["treasurer_id"].as_i64().into_iter().collect(),
+        _ => app.store.campaign_donors(campaign).await?,
+    };
+    let phones = if wants_phones {
+        lookups.phones_of(app, &recipients).await?
+    } else {
+        Vec::new()
+    };
+    let text_of = |name: &str| payload[name].as_str().unwrap_or_default().to_owned();
+    let yuan = crate::funds::yuan_text(payload["amount_fen"].as_i64().unwrap_or_default());
+    let (key, args) = match topic {
+        Topic::FundPledged => (
+            "notify.fund_pledged",
+            vec![
+                ("title", text_of("title")),
+                ("donor", text_of("donor")),
+                ("amount", yuan),
+            ],
+        ),
+        _ => (
+            "notify.fund_spent",
+            vec![
+                ("title", text_of("title")),
+                ("purpose", text_of("purpose")),
+                ("amount", yuan),
+            ],
+        ),
+    };
+    Ok(Message {
+        number: 0,
+        text: app.texts.text(key, &args).trim().to_owned(),
+        key: key.to_owned(),
         args,
         recipients,
         phones,

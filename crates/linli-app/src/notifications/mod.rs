@@ -190,6 +190,7 @@ pub async fn rules_in_force(app: &App, community: CommunityId) -> AppResult<Vec<
     let chosen = app.store.notification_rules(community).await?;
     Ok(Topic::ALL
         .into_iter()
+        .filter(|topic| topic.has_rule())
         .map(
             |topic| match chosen.iter().find(|rule| rule.topic == topic.as_str()) {
                 Some(rule) => RuleInForce {
@@ -220,11 +221,21 @@ pub async fn rules(app: &App, caller: &Caller, community: i64) -> AppResult<Vec<
 /// Puts a topic back on the default rule.
 pub async fn reset_rule(app: &App, caller: &Caller, community: i64, topic: &str) -> AppResult<()> {
     may_configure(app, caller, community).await?;
-    let topic = Topic::parse(topic)?;
+    let topic = ruled_topic(topic)?;
     app.store
         .clear_notification_rule(CommunityId(community), topic.as_str())
         .await?;
     Ok(())
+}
+
+/// A topic whose audience a community chooses.
+fn ruled_topic(raw: &str) -> AppResult<Topic> {
+    let topic = Topic::parse(raw)?;
+    if topic.has_rule() {
+        Ok(topic)
+    } else {
+        Err(AppError::invalid("notification.topic_fixed", "topic"))
+    }
 }
 
 /// Sets a community's own rule for a topic.
@@ -236,7 +247,7 @@ pub async fn set_rule(
     audiences: &[String],
 ) -> AppResult<()> {
     may_configure(app, caller, community).await?;
-    let topic = Topic::parse(topic)?;
+    let topic = ruled_topic(topic)?;
     let audiences = parse_audiences(audiences)?;
     app.store
         .set_notification_rule(

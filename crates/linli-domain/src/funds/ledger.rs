@@ -19,6 +19,30 @@ pub enum Account {
     Expenses,
 }
 
+impl Account {
+    pub const ALL: [Account; 4] = [
+        Account::Funds,
+        Account::Donations,
+        Account::Refunds,
+        Account::Expenses,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Account::Funds => "funds",
+            Account::Donations => "donations",
+            Account::Refunds => "refunds",
+            Account::Expenses => "expenses",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Account> {
+        Account::ALL
+            .into_iter()
+            .find(|account| account.as_str() == raw)
+    }
+}
+
 /// One side of an entry: a debit when positive, a credit when negative.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Line {
@@ -55,6 +79,18 @@ pub enum LedgerError {
     OverDonations,
     /// The entry to undo does not exist, is a reversal itself, or was undone already.
     NotReversible,
+}
+
+impl EntryKind {
+    /// The stored name (a reversal's target is kept in a column of its own).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntryKind::Donation => "donation",
+            EntryKind::Refund => "refund",
+            EntryKind::Expense => "expense",
+            EntryKind::Reversal { .. } => "reversal",
+        }
+    }
 }
 
 impl LedgerError {

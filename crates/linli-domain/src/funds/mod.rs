@@ -14,6 +14,10 @@ mod tests;
 pub use ledger::{Account, Entry, EntryKind, Ledger, LedgerError, Line};
 
 use crate::ValidationError;
+use crate::access::{holds, is_resident, is_staff, may_report_for_others};
+use crate::ids::{CommunityId, PersonId};
+use crate::meetings::named_enum;
+use crate::roles::{Grant, Role};
 use serde::{Deserialize, Serialize};
 
 /// The largest single amount taken: ¥1,000,000.
@@ -65,18 +69,18 @@ pub fn yuan_to_fen(text: &str, field: &'static str) -> Result<i64, ValidationErr
     amount_fen(yuan * 100 + fen, field)
 }
 
-/// A pledge (认捐) until the treasurer confirms the money arrived.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum PledgeStatus {
-    Pledged,
-    /// The money arrived: the pledge is a donation, with its ledger entry.
-    Confirmed,
-    /// The donor took it back before paying.
-    Withdrawn,
-    /// The campaign ended without the money arriving.
-    Lapsed,
-}
+named_enum!(
+    /// A pledge (认捐) until the treasurer confirms the money arrived.
+    PledgeStatus, "fund.pledge_status_unknown", "status" {
+        Pledged => "pledged",
+        /// The money arrived: the pledge is a donation, with its ledger entry.
+        Confirmed => "confirmed",
+        /// The donor took it back before paying.
+        Withdrawn => "withdrawn",
+        /// The campaign ended without the money arriving.
+        Lapsed => "lapsed",
+    }
+);
 
 impl PledgeStatus {
     /// A pledge moves once, from 认捐 to one of the others; a confirmed one stays
@@ -86,16 +90,37 @@ impl PledgeStatus {
     }
 }
 
-/// An expense on its way to being paid.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ExpenseStatus {
-    Draft,
-    Pending,
-    Approved,
-    Paid,
-    Rejected,
-}
+named_enum!(
+    /// An expense on its way to being paid.
+    ExpenseStatus, "fund.expense_status_unknown", "status" {
+        Draft => "draft",
+        Pending => "pending",
+        Approved => "approved",
+        Paid => "paid",
+        Rejected => "rejected",
+    }
+);
+
+named_enum!(
+    /// How money reaches the campaign. Each is confirmed by the treasurer: Linli takes no
+    /// payment itself.
+    Channel, "fund.channel_unknown", "channel" {
+        /// Cash at the joint office's desk, against a numbered slip.
+        Cash => "cash",
+        /// A transfer to the committee's account.
+        Transfer => "transfer",
+        /// A scan of the account's QR code.
+        QrCode => "qr_code",
+    }
+);
+
+named_enum!(
+    /// A campaign takes pledges while open; closing it lapses the pledges still unpaid.
+    CampaignStatus, "fund.campaign_status_unknown", "status" {
+        Open => "open",
+        Closed => "closed",
+    }
+);
 
 impl ExpenseStatus {
     /// draft → pending → approved → paid; pending or approved → rejected (with a reason).
@@ -138,4 +163,41 @@ pub fn public_donor_name(name: &str, anonymous: bool) -> String {
         }
         _ => "匿名".to_owned(),
     }
+}
+
+/// Who may start and close a community's campaigns and approve their expenses: the
+/// office's supervisor.
+pub fn may_run(grants: &[Grant], community: CommunityId) -> bool {
+    holds(grants, Role::Supervisor, community)
+}
+
+/// Who may take a pledge for someone else (cash at the desk): the desk, the duty officer
+/// and the supervisor.
+pub fn may_record_for_others(grants: &[Grant], community: CommunityId) -> bool {
+    may_report_for_others(grants, community)
+}
+
+/// Who may pledge for themselves: the community's residents and its office's people.
+pub fn may_pledge(grants: &[Grant], community: CommunityId) -> bool {
+    is_resident(grants, community) || is_staff(grants, community)
+}
+
+/// Who keeps a campaign's money: its named treasurer, and no one else.
+pub fn is_treasurer(caller: PersonId, treasurer: PersonId) -> bool {
+    caller == treasurer
+}
+
+/// Who may ask for an expense: the treasurer or the supervisor.
+pub fn may_request_expense(
+    grants: &[Grant],
+    community: CommunityId,
+    caller: PersonId,
+    treasurer: PersonId,
+) -> bool {
+    is_treasurer(caller, treasurer) || may_run(grants, community)
+}
+
+/// Who sees a campaign's pledges with donors' real names: the office's people.
+pub fn sees_donors(grants: &[Grant], community: CommunityId) -> bool {
+    is_staff(grants, community)
 }
