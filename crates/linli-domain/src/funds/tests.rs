@@ -134,3 +134,55 @@ proptest! {
         prop_assert_eq!(Ledger::from_entries(ledger.entries().to_vec()), ledger);
     }
 }
+
+/// Who may do what with a campaign of community 1, for every role there and a resident
+/// of community 2: start it, pledge for oneself, take cash for others, see donors'
+/// names.
+#[test]
+fn who_may_do_what_with_a_campaign() {
+    use crate::ids::OrganisationId;
+    use crate::roles::{Role, Scope};
+    let ours = CommunityId(1);
+    let grant = |role: Role, community: i64| Grant {
+        role,
+        scope: Scope::Community(CommunityId(community)),
+        organisation: (role == Role::Handler).then_some(OrganisationId(7)),
+    };
+    // (role, community) → (runs, pledges, records for others, sees donors)
+    let expected = [
+        (Role::Resident, 1, (false, true, false, false)),
+        (Role::Receptionist, 1, (false, true, true, true)),
+        (Role::DutyOfficer, 1, (false, true, true, true)),
+        (Role::Handler, 1, (false, true, false, true)),
+        (Role::Supervisor, 1, (true, true, true, true)),
+        (Role::Resident, 2, (false, false, false, false)),
+        (Role::Supervisor, 2, (false, false, false, false)),
+    ];
+    for (role, community, want) in expected {
+        let grants = [grant(role, community)];
+        let got = (
+            may_run(&grants, ours),
+            may_pledge(&grants, ours),
+            may_record_for_others(&grants, ours),
+            sees_donors(&grants, ours),
+        );
+        assert_eq!(got, want, "{role:?} of community {community}");
+    }
+    // The treasurer is a person, not a role: the supervisor is not the treasurer.
+    assert!(is_treasurer(PersonId(5), PersonId(5)));
+    assert!(!is_treasurer(PersonId(6), PersonId(5)));
+    let supervisor = [grant(Role::Supervisor, 1)];
+    assert!(may_request_expense(
+        &supervisor,
+        ours,
+        PersonId(6),
+        PersonId(5)
+    ));
+    assert!(may_request_expense(&[], ours, PersonId(5), PersonId(5)));
+    assert!(!may_request_expense(
+        &[grant(Role::Handler, 1)],
+        ours,
+        PersonId(6),
+        PersonId(5)
+    ));
+}

@@ -93,8 +93,8 @@ const CAMPAIGN_COLUMNS: &str = "SELECT c.id, c.community_id, c.project_id, p.tit
         c.target_fen, c.deadline, c.treasurer_id, t.display_name AS treasurer_name, c.treasurer_organisation_id,
         o.name AS treasurer_organisation, c.how_to_give, c.status, c.raised_fen, c.refunded_fen, c.spent_fen,
         c.entry_count,
-        COALESCE((SELECT SUM(g.amount_fen) FROM fund_pledges g WHERE g.campaign_id = c.id AND g.status = 'pledged'), 0)
-            AS pledged_fen,
+        CAST(COALESCE((SELECT SUM(g.amount_fen) FROM fund_pledges g WHERE g.campaign_id = c.id AND g.status = 'pledged'), 0)
+            AS BIGINT) AS pledged_fen,
         c.created_by, c.created_at, c.updated_at
     FROM fund_campaigns c JOIN people t ON t.id = c.treasurer_id
         JOIN organisations o ON o.id = c.treasurer_organisation_id

@@ -1,5 +1,7 @@
-//! JSON handlers of the slices that have one folder per layer (`meetings`, `projects`).
+//! JSON handlers of the slices that have one folder per layer (`meetings`, `projects`,
+//! `funds`).
 
+pub mod funds;
 pub mod meetings;
 pub mod projects;
 
@@ -72,6 +74,28 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/projects/{id}/updates", post(projects::work::add_update))
         .route("/work-orders/{id}/projects", get(projects::of_work_order))
+        .route("/campaigns", get(funds::list).post(funds::create))
+        .route("/campaigns/{id}", get(funds::get))
+        .route("/campaigns/{id}/close", post(funds::close))
+        .route(
+            "/campaigns/{id}/ledger.csv",
+            get(funds::csv_export::ledger_csv),
+        )
+        .route("/campaigns/{id}/pledges", post(funds::money::pledge))
+        .route("/campaigns/{id}/refunds", post(funds::money::refund))
+        .route("/campaigns/{id}/corrections", post(funds::money::correct))
+        .route(
+            "/campaigns/{id}/expenses",
+            post(funds::money::request_expense),
+        )
+        .route(
+            "/pledges/{id}/{transition}",
+            post(funds::money::pledge_transition),
+        )
+        .route(
+            "/expenses/{id}/{transition}",
+            post(funds::money::expense_transition),
+        )
 }
 
 /// These slices' part of the OpenAPI document, merged into [`crate::ApiDoc`]'s.
@@ -108,6 +132,17 @@ pub fn routes() -> Router<AppState> {
         projects::work::add_milestone,
         projects::work::record_milestone,
         projects::work::add_update,
+        funds::create,
+        funds::list,
+        funds::get,
+        funds::close,
+        funds::csv_export::ledger_csv,
+        funds::money::pledge,
+        funds::money::pledge_transition,
+        funds::money::refund,
+        funds::money::correct,
+        funds::money::request_expense,
+        funds::money::expense_transition,
     ),
     modifiers(&BearerTokens)
 )]
