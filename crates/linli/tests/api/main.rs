@@ -16,6 +16,7 @@ mod forms;
 mod health;
 mod inbox;
 mod live;
+mod meeting_pages;
 mod meetings;
 mod notifications;
 mod outage;
