@@ -192,6 +192,12 @@ impl Viewer {
             if roles.supervisor || roles.overseer || roles.admin {
                 link("/supervise", "page.nav.supervise", "supervise");
             }
+            // The joint meeting and its projects: the office that runs them and the
+            // parties that carry them out.
+            if roles.supervisor || roles.duty || roles.handler {
+                link("/meetings", "page.nav.meetings", "meetings");
+                link("/projects", "page.nav.projects", "projects");
+            }
             if roles.supervisor || roles.duty || roles.overseer || roles.admin {
                 link("/stats", "page.nav.stats", "stats");
             }

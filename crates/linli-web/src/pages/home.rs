@@ -23,6 +23,13 @@ struct HomePage {
     mine: Vec<CardView>,
     finished: Vec<CardView>,
     neighbours: Vec<CardView>,
+    /// The joint meetings the resident is invited to, still to come (我的会议).
+    meetings: Vec<MeetingInvite>,
+}
+
+pub struct MeetingInvite {
+    pub id: i64,
+    pub line: String,
 }
 
 pub async fn home(State(state): State<AppState>, viewer: Viewer) -> PageResult {
@@ -64,7 +71,26 @@ pub async fn home(State(state): State<AppState>, viewer: Viewer) -> PageResult {
         .take(5)
         .collect::<Vec<_>>();
     let now = state.clock.now();
+    let meetings = linli_app::meetings::mine(&state, &signed_in.user)
+        .await
+        .map_err(ApiError::from)?
+        .into_iter()
+        .filter(linli_app::meetings::is_scheduled)
+        .rev()
+        .map(|meeting| MeetingInvite {
+            id: meeting.id,
+            line: text(
+                "page.meetings.my_meeting_line",
+                &[
+                    ("title", meeting.title.clone()),
+                    ("when", super::context::local_time(meeting.starts_at)),
+                    ("place", meeting.place.clone()),
+                ],
+            ),
+        })
+        .collect();
     Ok(render(&HomePage {
+        meetings,
         page: viewer
             .context(text("page.home.title", &[]), "home")
             .live(None),

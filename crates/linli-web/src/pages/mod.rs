@@ -13,7 +13,9 @@ mod context;
 mod desk;
 mod home;
 mod inbox;
+mod meetings;
 mod orders;
+mod projects;
 mod queue;
 mod session;
 mod stats;
@@ -66,6 +68,34 @@ pub fn routes() -> Router<AppState> {
             post(admin::update_rule),
         )
         .route("/inbox", get(inbox::inbox_page).post(inbox::mark_read))
+        .route(
+            "/meetings",
+            get(meetings::meetings_page).post(meetings::call_meeting),
+        )
+        .route("/meetings/series", post(meetings::set_series))
+        .route("/meetings/{id}", get(meetings::meeting_page))
+        .route("/meetings/{id}/items", post(meetings::add_item))
+        .route(
+            "/meetings/{id}/items/{item}/{action}",
+            post(meetings::item_action),
+        )
+        .route(
+            "/meetings/{id}/attendance",
+            post(meetings::record_attendance),
+        )
+        .route("/meetings/{id}/participants", post(meetings::invite))
+        .route("/meetings/{id}/minutes", post(meetings::save_minutes))
+        .route("/meetings/{id}/close", post(meetings::close))
+        .route("/meetings/{id}/corrections", post(meetings::correct))
+        .route("/projects", get(projects::projects_page))
+        .route("/projects/{id}", get(projects::project_page))
+        .route("/projects/{id}/{action}", post(projects::project_action))
+        .route(
+            "/public/communities/{id}/projects",
+            get(projects::public_projects_page),
+        )
+        .route("/public/projects/{id}", get(projects::public_project_page))
+        .route("/public/projects/{id}/recommend", post(projects::recommend))
         .route("/static/{name}", get(assets::asset))
         .route("/favicon.ico", get(assets::favicon))
         .route("/live", get(crate::live::page_stream))

@@ -272,6 +272,69 @@ struct DetailPage {
     extension_default: String,
     is_staff: bool,
     rating_stars: String,
+    /// The projects this work order led to (所属项目), with their latest step.
+    projects: Vec<ProjectNote>,
+}
+
+pub struct ProjectNote {
+    pub href: String,
+    pub title: String,
+    pub status_label: String,
+    pub percent: i64,
+    pub milestone: String,
+    pub update: String,
+}
+
+/// A work order's projects as its page shows them: status, the latest milestone done
+/// (or the next one planned) and the latest progress; linked to the public page (the
+/// office's page for staff).
+async fn project_notes(
+    state: &AppState,
+    user: &linli_app::Caller,
+    id: i64,
+    staff: bool,
+) -> Result<Vec<ProjectNote>, PageError> {
+    let details = linli_app::projects::of_work_order(state, user, id)
+        .await
+        .map_err(ApiError::from)?;
+    Ok(details
+        .into_iter()
+        .map(|detail| {
+            let milestone = detail
+                .milestones
+                .iter()
+                .rev()
+                .find(|m| m.actual_end.is_some())
+                .or_else(|| detail.milestones.iter().find(|m| m.actual_end.is_none()))
+                .map(|m| {
+                    let when = m.actual_end.clone().map_or_else(
+                        || text("page.projects.planned", &[]) + " " + &m.planned_start,
+                        |end| text("page.projects.actual", &[]) + " " + &end,
+                    );
+                    format!("{} · {when}", m.title)
+                })
+                .unwrap_or_default();
+            ProjectNote {
+                href: if staff {
+                    format!("/projects/{}", detail.project.id)
+                } else {
+                    format!("/public/projects/{}", detail.project.id)
+                },
+                title: detail.project.title.clone(),
+                status_label: text(
+                    &format!("page.projects.status.{}", detail.project.status.as_str()),
+                    &[],
+                ),
+                percent: detail.project.percent_done,
+                milestone,
+                update: detail
+                    .updates
+                    .last()
+                    .map(|update| update.body.clone())
+                    .unwrap_or_default(),
+            }
+        })
+        .collect())
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -424,7 +487,9 @@ async fn detail_page(
             StatusCode::OK,
         ),
     };
+    let projects = project_notes(state, &signed_in.user, id, signed_in.roles.is_staff()).await?;
     let page = DetailPage {
+        projects,
         page: viewer
             .context(
                 text("page.detail.title", &[("number", order.number.to_string())]),

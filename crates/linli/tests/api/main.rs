@@ -17,6 +17,7 @@ mod funds;
 mod health;
 mod inbox;
 mod live;
+mod meeting_pages;
 mod meetings;
 mod notifications;
 mod outage;

@@ -1,0 +1,382 @@
+//! One project as a page: for the office, with a form for each step; for everyone else,
+//! the public page (what was decided and by whom, the chosen vendor and price, progress),
+//! where a resident of the community may recommend a vendor.
+
+use super::{funding_label, status_label, yuan};
+use crate::error::ApiError;
+use crate::locale::text;
+use crate::pages::context::{
+    FormErrors, PageContext, PageResult, Viewer, local_time, render, see_other,
+};
+use crate::pages::meetings::Fields;
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use linli_app::projects::{self as use_cases, ProjectDetail, ProjectView};
+use linli_domain::access;
+use linli_domain::ids::{CommunityId, PersonId};
+use linli_domain::projects::{ProjectStatus, Transition, next_status};
+use serde::Deserialize;
+
+pub struct QuoteView {
+    pub id: i64,
+    pub vendor: String,
+    pub contact: String,
+    pub unit_price: String,
+    pub quantity: i64,
+    pub total: String,
+    pub terms: String,
+    pub recommended_by: String,
+    pub chosen: bool,
+}
+
+pub struct MilestoneView {
+    pub id: i64,
+    pub title: String,
+    pub planned: String,
+    pub actual: String,
+    pub quantity: i64,
+    pub done: bool,
+}
+
+pub struct UpdateView {
+    pub body: String,
+    pub percent: i64,
+    pub author: String,
+    pub at: String,
+}
+
+pub struct OrderLine {
+    pub id: i64,
+    pub number: i64,
+    pub status_label: String,
+}
+
+pub struct Move {
+    pub key: &'static str,
+    pub label: String,
+    pub needs_text: bool,
+    pub text_label: String,
+}
+
+#[derive(Template)]
+#[template(path = "projects_project.html")]
+pub struct ProjectPage {
+    page: PageContext,
+    id: i64,
+    office: bool,
+    manages: bool,
+    reports: bool,
+    /// Quotes, milestones and updates may still be added.
+    open: bool,
+    may_recommend: bool,
+    signed_in: bool,
+    title: String,
+    status: &'static str,
+    status_label: String,
+    purpose: String,
+    owner: String,
+    budget: String,
+    funding: String,
+    percent: i64,
+    decision: String,
+    decided_at: String,
+    meeting_id: i64,
+    choice_reason: String,
+    agreed_price: String,
+    chosen_vendor: String,
+    closing_text: String,
+    cancel_reason: String,
+    orders: Vec<OrderLine>,
+    quotes: Vec<QuoteView>,
+    milestones: Vec<MilestoneView>,
+    updates: Vec<UpdateView>,
+    moves: Vec<Move>,
+    public_url: String,
+    sign_in_url: String,
+    notice: String,
+    errors: FormErrors,
+    refused: String,
+    kept: Fields,
+}
+
+impl ProjectPage {
+    /// The quote form's name: the office's quote or a resident's recommendation.
+    fn quote_form(&self) -> &'static str {
+        if self.office { "quote" } else { "recommend" }
+    }
+
+    fn kept(&self, form: &str, field: &str) -> String {
+        if self.refused == form {
+            crate::pages::meetings::get(&self.kept, field).to_owned()
+        } else {
+            String::new()
+        }
+    }
+
+    fn error(&self, form: &str, field: &str) -> String {
+        if self.refused == form {
+            self.errors.of(field)
+        } else {
+            String::new()
+        }
+    }
+
+    fn general(&self, form: &str) -> String {
+        if self.refused != form {
+            return String::new();
+        }
+        match &self.errors.general {
+            Some(general) => general.clone(),
+            None if self.errors.by_field.is_empty() => String::new(),
+            None => text("page.form.refused", &[]),
+        }
+    }
+}
+
+/// A refused form of the project page.
+pub struct Refused {
+    pub form: String,
+    pub errors: FormErrors,
+    pub kept: Fields,
+    pub status: StatusCode,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ProjectQuery {
+    done: Option<String>,
+}
+
+/// The office's page of a project; anyone else is sent to its public page.
+pub async fn project_page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Query(query): Query<ProjectQuery>,
+) -> PageResult {
+    render_project(&state, &viewer, id, false, query.done.as_deref(), None).await
+}
+
+/// The public page of a project: no sign-in needed.
+pub async fn public_project_page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Query(query): Query<ProjectQuery>,
+) -> PageResult {
+    render_project(&state, &viewer, id, true, query.done.as_deref(), None).await
+}
+
+fn day_range(start: &str, end: &str) -> String {
+    if start == end {
+        start.to_owned()
+    } else {
+        format!("{start} – {end}")
+    }
+}
+
+pub async fn render_project(
+    state: &AppState,
+    viewer: &Viewer,
+    id: i64,
+    public: bool,
+    done: Option<&str>,
+    refused: Option<Refused>,
+) -> PageResult {
+    let caller = viewer.signed_in.as_ref().map(|signed_in| &signed_in.user.0);
+    let detail: ProjectDetail = if public {
+        // The public page is what an anonymous visitor may read, whoever looks.
+        use_cases::read(state, None, id).await
+    } else {
+        let signed_in = viewer.require()?;
+        use_cases::read(state, Some(&signed_in.user), id).await
+    }
+    .map_err(ApiError::from)?;
+    let (office, manages, reports) = match detail.view {
+        ProjectView::Office { manages, reports } => (true, manages, reports),
+        ProjectView::Public => (false, false, false),
+    };
+    if !public && !office {
+        return see_other(&format!("/public/projects/{id}"));
+    }
+    let project = &detail.project;
+    let community = CommunityId(project.community_id);
+    let open = !matches!(
+        project.status,
+        ProjectStatus::Completed | ProjectStatus::Cancelled
+    );
+    let may_recommend = public
+        && open
+        && caller.is_some_and(|caller| access::is_resident(caller.grants(), community));
+    let mut quotes = Vec::new();
+    for quote in &detail.quotes {
+        let recommended_by = match quote.recommended_by {
+            Some(person) if office => text(
+                "page.projects.recommended_by",
+                &[(
+                    "name",
+                    state.store.person(PersonId(person)).await?.display_name,
+                )],
+            ),
+            _ => String::new(),
+        };
+        quotes.push(QuoteView {
+            id: quote.id,
+            vendor: quote.vendor.clone(),
+            contact: if public {
+                String::new()
+            } else {
+                quote.contact.clone().unwrap_or_default()
+            },
+            unit_price: yuan(quote.unit_price_fen),
+            quantity: quote.quantity,
+            total: yuan(quote.total_fen),
+            terms: quote.terms.clone().unwrap_or_default(),
+            recommended_by,
+            chosen: project.chosen_quote_id == Some(quote.id),
+        });
+    }
+    let chosen_vendor = quotes
+        .iter()
+        .find(|quote| quote.chosen)
+        .map(|quote| quote.vendor.clone())
+        .unwrap_or_default();
+    let milestones = detail
+        .milestones
+        .iter()
+        .map(|milestone| MilestoneView {
+            id: milestone.id,
+            title: milestone.title.clone(),
+            planned: day_range(&milestone.planned_start, &milestone.planned_end),
+            actual: match (&milestone.actual_start, &milestone.actual_end) {
+                (Some(start), Some(end)) => day_range(start, end),
+                (Some(start), None) => text("page.projects.started_on", &[("day", start.clone())]),
+                _ => String::new(),
+            },
+            quantity: milestone.quantity.unwrap_or_default(),
+            done: milestone.actual_end.is_some(),
+        })
+        .collect();
+    let updates = detail
+        .updates
+        .iter()
+        .rev()
+        .map(|update| UpdateView {
+            body: update.body.clone(),
+            percent: update.percent_done,
+            author: if public {
+                String::new()
+            } else {
+                update.author_name.clone()
+            },
+            at: local_time(update.created_at),
+        })
+        .collect();
+    let orders = detail
+        .work_orders
+        .iter()
+        .map(|(order_id, number, status)| OrderLine {
+            id: if public {
+                0
+            } else {
+                order_id.unwrap_or_default()
+            },
+            number: *number,
+            status_label: text(&format!("status.{status}"), &[]),
+        })
+        .collect();
+    let (decision, decided_at, meeting_id) = match &detail.decision {
+        Some((item, at)) => (
+            item.decision.clone().unwrap_or_default(),
+            local_time(*at),
+            if public { 0 } else { item.meeting_id },
+        ),
+        None => (String::new(), String::new(), 0),
+    };
+    let moves = if manages {
+        [
+            Transition::Approve,
+            Transition::Start,
+            Transition::Complete,
+            Transition::Cancel,
+        ]
+        .into_iter()
+        .filter(|transition| next_status(project.status, *transition).is_ok())
+        .map(|transition| {
+            let key = transition.as_str();
+            Move {
+                key,
+                label: text(&format!("page.projects.move.{key}"), &[]),
+                needs_text: matches!(transition, Transition::Complete | Transition::Cancel),
+                text_label: text(&format!("page.projects.move_text.{key}"), &[]),
+            }
+        })
+        .collect()
+    } else {
+        Vec::new()
+    };
+    let (errors, refused_form, kept, status) = match refused {
+        Some(refused) => (refused.errors, refused.form, refused.kept, refused.status),
+        None => (
+            FormErrors::default(),
+            String::new(),
+            Vec::new(),
+            StatusCode::OK,
+        ),
+    };
+    let notice = match done {
+        Some(done)
+            if done.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') && !done.is_empty() =>
+        {
+            text(&format!("page.projects.done.{done}"), &[])
+        }
+        _ => String::new(),
+    };
+    let page = ProjectPage {
+        page: viewer.context(
+            project.title.clone(),
+            if public {
+                "public_projects"
+            } else {
+                "projects"
+            },
+        ),
+        id,
+        office: office && !public,
+        manages: manages && !public,
+        reports: reports && !public,
+        open,
+        may_recommend,
+        signed_in: caller.is_some(),
+        title: project.title.clone(),
+        status: project.status.as_str(),
+        status_label: status_label(project.status.as_str()),
+        purpose: project.purpose.clone(),
+        owner: project.owner_name.clone(),
+        budget: yuan(project.budget_fen),
+        funding: funding_label(&project.funding_sources),
+        percent: project.percent_done,
+        decision,
+        decided_at,
+        meeting_id,
+        choice_reason: project.choice_reason.clone().unwrap_or_default(),
+        agreed_price: project.agreed_price_fen.map(yuan).unwrap_or_default(),
+        chosen_vendor,
+        closing_text: project.closing_text.clone().unwrap_or_default(),
+        cancel_reason: project.cancel_reason.clone().unwrap_or_default(),
+        orders,
+        quotes,
+        milestones,
+        updates,
+        moves,
+        public_url: format!("/public/projects/{id}"),
+        sign_in_url: format!("/signin?next={}", crate::pages::url_encode(&viewer.here)),
+        notice,
+        errors,
+        refused: refused_form,
+        kept,
+    };
+    Ok((status, render(&page)).into_response())
+}

@@ -1,0 +1,213 @@
+//! The project page's forms: status moves (complete with the closing text, cancel with
+//! the reason), quotes and the choice, milestones and their actual days, progress; and
+//! a resident's recommendation of a vendor on the public page.
+
+use super::fen_from_yuan;
+use super::page::{Refused, render_project};
+use crate::error::ApiError;
+use crate::pages::context::{FormErrors, PageResult, Viewer, see_other};
+use crate::pages::meetings::{Fields, caller_of, get};
+use crate::state::AppState;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum_extra::extract::Form;
+use chrono::NaiveDate;
+use linli_app::projects::{manage, work};
+use linli_domain::ValidationError;
+
+/// The fields of the project page's forms as the use cases name them.
+const LABELS: &[(&str, &str, &str)] = &[
+    ("vendor", "vendor", "projects.vendor"),
+    ("contact", "contact", "projects.contact"),
+    ("unit_price_fen", "unit_price", "projects.unit_price_yuan"),
+    ("quantity", "quantity", "projects.quantity"),
+    ("terms", "terms", "projects.terms"),
+    ("quote_id", "quote_id", "projects.quote"),
+    ("reason", "reason", "projects.choice_reason"),
+    (
+        "agreed_price_fen",
+        "agreed_price",
+        "projects.agreed_price_yuan",
+    ),
+    ("title", "title", "projects.milestone_title"),
+    ("planned_start", "planned_start", "projects.planned_start"),
+    ("planned_end", "planned_end", "projects.planned_end"),
+    ("actual_start", "actual_start", "projects.actual_start"),
+    ("actual_end", "actual_end", "projects.actual_end"),
+    ("percent_done", "percent_done", "projects.percent"),
+    ("text", "text", "projects.text"),
+];
+
+fn day(raw: &str, field: &'static str, required: bool) -> Result<Option<NaiveDate>, ApiError> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return if required {
+            Err(ValidationError::new("validation.required", field).into())
+        } else {
+            Ok(None)
+        };
+    }
+    NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+        .map(Some)
+        .map_err(|_| ValidationError::new("page.error.date_invalid", field).into())
+}
+
+fn whole(raw: &str, field: &'static str) -> Result<i64, ApiError> {
+    raw.trim()
+        .parse()
+        .map_err(|_| ValidationError::new("page.error.number_invalid", field).into())
+}
+
+async fn answer(
+    state: &AppState,
+    viewer: &Viewer,
+    id: i64,
+    public: bool,
+    (form, done): (&str, &str),
+    fields: Fields,
+    result: Result<(), ApiError>,
+) -> PageResult {
+    let base = if public {
+        "/public/projects"
+    } else {
+        "/projects"
+    };
+    match result {
+        Ok(()) => see_other(&format!("{base}/{id}?done={done}#{form}")),
+        Err(error)
+            if error.status.is_client_error()
+                && error.status != StatusCode::NOT_FOUND
+                && error.status != StatusCode::FORBIDDEN =>
+        {
+            let refused = Refused {
+                form: form.to_owned(),
+                errors: FormErrors::from_api_labelled(&error, LABELS),
+                kept: fields,
+                status: error.status,
+            };
+            render_project(state, viewer, id, public, None, Some(refused)).await
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// One form of the office's project page.
+pub async fn project_action(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((id, action)): Path<(i64, String)>,
+    Form(fields): Form<Fields>,
+) -> PageResult {
+    let caller = caller_of(&viewer, &fields)?;
+    let result: Result<(), ApiError> = async {
+        match action.as_str() {
+            "approve" | "start" | "complete" | "cancel" => {
+                let text = get(&fields, "text");
+                manage::transition(&state, caller, id, &action, Some(text))
+                    .await
+                    .map(|_| ())
+                    .map_err(ApiError::from)
+            }
+            "quote" => {
+                let request = quote_request(&fields)?;
+                work::add_quote(&state, caller, id, &request)
+                    .await
+                    .map(|_| ())
+                    .map_err(ApiError::from)
+            }
+            "choose" => {
+                let quote = whole(get(&fields, "quote_id"), "quote_id")?;
+                let price = fen_from_yuan(get(&fields, "agreed_price"), "agreed_price_fen")?;
+                work::choose(&state, caller, id, quote, get(&fields, "reason"), price)
+                    .await
+                    .map_err(ApiError::from)
+            }
+            "milestone" => {
+                let quantity = match get(&fields, "quantity").trim() {
+                    "" => None,
+                    raw => Some(whole(raw, "quantity")?),
+                };
+                let request = work::MilestoneRequest {
+                    title: get(&fields, "title").to_owned(),
+                    planned_start: day(get(&fields, "planned_start"), "planned_start", true)?
+                        .unwrap_or_default(),
+                    planned_end: day(get(&fields, "planned_end"), "planned_end", true)?
+                        .unwrap_or_default(),
+                    quantity,
+                };
+                work::add_milestone(&state, caller, id, &request)
+                    .await
+                    .map(|_| ())
+                    .map_err(ApiError::from)
+            }
+            "milestone_done" => {
+                let milestone = whole(get(&fields, "milestone_id"), "milestone_id")?;
+                let start = day(get(&fields, "actual_start"), "actual_start", true)?;
+                let end = day(get(&fields, "actual_end"), "actual_end", false)?;
+                work::record_milestone(&state, caller, id, milestone, start, end)
+                    .await
+                    .map_err(ApiError::from)
+            }
+            "update" => {
+                let percent = whole(get(&fields, "percent_done"), "percent_done")?;
+                work::add_update(&state, caller, id, get(&fields, "text"), percent)
+                    .await
+                    .map(|_| ())
+                    .map_err(ApiError::from)
+            }
+            _ => Err(ApiError::not_found("request.not_found")),
+        }
+    }
+    .await;
+    let (form, done) = match action.as_str() {
+        "approve" | "start" | "complete" | "cancel" => ("status".to_owned(), "status"),
+        "milestone_done" => (
+            format!("milestone-{}", get(&fields, "milestone_id").trim()),
+            "milestone_done",
+        ),
+        other => (other.to_owned(), other),
+    };
+    answer(&state, &viewer, id, false, (&form, done), fields, result).await
+}
+
+fn quote_request(fields: &Fields) -> Result<work::QuoteRequest, ApiError> {
+    let optional = |name: &str| {
+        let value = get(fields, name).trim();
+        (!value.is_empty()).then(|| value.to_owned())
+    };
+    Ok(work::QuoteRequest {
+        vendor: get(fields, "vendor").to_owned(),
+        contact: optional("contact"),
+        unit_price_fen: fen_from_yuan(get(fields, "unit_price"), "unit_price_fen")?,
+        quantity: whole(get(fields, "quantity"), "quantity")?,
+        terms: optional("terms"),
+    })
+}
+
+/// A resident recommends a vendor from the public page (signed in, of the community).
+pub async fn recommend(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Form(fields): Form<Fields>,
+) -> PageResult {
+    let caller = caller_of(&viewer, &fields)?;
+    let result = async {
+        let request = quote_request(&fields)?;
+        work::add_quote(&state, caller, id, &request)
+            .await
+            .map(|_| ())
+            .map_err(ApiError::from)
+    }
+    .await;
+    answer(
+        &state,
+        &viewer,
+        id,
+        true,
+        ("recommend", "recommend"),
+        fields,
+        result,
+    )
+    .await
+}
