@@ -198,6 +198,10 @@ impl Viewer {
                 link("/meetings", "page.nav.meetings", "meetings");
                 link("/projects", "page.nav.projects", "projects");
             }
+            // Everyone of the community may give; the office takes cash and keeps the books.
+            if roles.resident || roles.desk || roles.supervisor || roles.handler {
+                link("/campaigns", "page.nav.campaigns", "campaigns");
+            }
             if roles.supervisor || roles.duty || roles.overseer || roles.admin {
                 link("/stats", "page.nav.stats", "stats");
             }
