@@ -13,6 +13,7 @@ mod browser;
 mod cli;
 mod email_and_rules;
 mod forms;
+mod fund_pages;
 mod funds;
 mod health;
 mod inbox;

@@ -208,6 +208,10 @@ pub async fn start_campaign(
         .as_ref()
         .ok_or_else(ApiError::forbidden)?
         .id;
+    // Refused before anything typed is read: a resident is told no, not how to fill it in.
+    if !may_run(caller.grants(), CommunityId(community)) {
+        return Err(ApiError::forbidden().into());
+    }
     let result = async {
         let target = yuan_to_fen(get(&fields, "target"), "target_fen")?;
         // "person:organisation", as the treasurer choice sends it; anything else is a
