@@ -7,6 +7,8 @@
 //!
 //! With `LINLI_SCREENSHOTS=DIR` the tests save the screenshots the README shows.
 
+mod funds;
+
 use crate::helpers::{DEMO_PASSWORD, Engine, TestApp};
 use fantoccini::{Client, ClientBuilder, Locator};
 use linli_web::WebConfig;

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use sqlx::Connection;
 
 /// The TNR campaign, kept by 居委会's 刘岭春 (`juwei`): its id.
-async fn campaign(app: &TestApp) -> i64 {
+pub(crate) async fn campaign(app: &TestApp) -> i64 {
     let community = app.chengshangcheng().await;
     let juwei_org = organisation(app, community, "城上城居委会").await;
     let created = app
