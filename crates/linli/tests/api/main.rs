@@ -11,6 +11,7 @@
 mod helpers;
 mod browser;
 mod cli;
+mod demo_story;
 mod email_and_rules;
 mod forms;
 mod fund_pages;
