@@ -568,7 +568,9 @@ async fn the_whole_loop_as_people_use_it() {
         browser.choose("#dispatch-lead", "城上城物业服务中心").await;
         browser.fill("#dispatch-text", "请物业尽快到现场查看").await;
         browser.click_through("#do-dispatch").await;
-        assert_eq!(browser.text("#order-status").await, "待处理");
+        // Decided at the joint meeting and solved by the camera project: his word is due.
+        assert_eq!(browser.text("#order-status").await, "待验收");
+        assert!(browser.text("main").await.contains("高空抛物楼栋安装监控"));
         assert_eq!(
             browser.text("#lead-organisation").await,
             "城上城物业服务中心"
@@ -754,7 +756,9 @@ async fn every_role_on_the_demo_data() {
         .unwrap()
         .unwrap();
     browser.go(&href).await;
-    assert_eq!(browser.text("#order-status").await, "待处理");
+    // Decided at the joint meeting and solved by the camera project: his word is due.
+    assert_eq!(browser.text("#order-status").await, "待验收");
+    assert!(browser.text("main").await.contains("高空抛物楼栋安装监控"));
     browser.check_accessibility("work order 112").await;
     browser.screenshot("resident-order").await;
     browser.click_through("#large-text-switch").await;
@@ -777,6 +781,10 @@ async fn every_role_on_the_demo_data() {
         ("wuye", "/inbox", "handler-inbox"),
         ("shuji", "/supervise", "supervisor"),
         ("shuji", "/stats", "supervisor-stats"),
+        ("shuji", "/meetings", "meetings"),
+        ("shuji", "/projects", "projects"),
+        ("shuji", "/campaigns", "campaigns"),
+        ("juwei", "/campaigns/1", "campaign-treasurer"),
         ("admin", "/admin", "admin"),
     ];
     let mut signed_in = "";
@@ -804,11 +812,14 @@ async fn every_role_on_the_demo_data() {
                 .await;
             assert_eq!(misplaced, json!([]), "labels not above their controls");
         }
-        if name == "duty-queue" {
+        if name == "meetings" {
             assert!(
-                browser.text("main").await.contains("#113"),
-                "tang's report waits"
+                browser.text("main").await.contains("11月5日"),
+                "the meeting that took up tang's report"
             );
+        }
+        if name == "campaign-treasurer" {
+            assert_eq!(browser.text("#campaign-raised").await, "¥3,920.00");
         }
         if name == "handler-inbox" {
             // The demo's dispatches reached the property's inbox (fanned out each second).
@@ -826,7 +837,7 @@ async fn every_role_on_the_demo_data() {
         if name == "handler-queue" {
             assert!(
                 browser.text("main").await.contains("#112"),
-                "112 is the property's"
+                "112 is the property's until 包爷叔 accepts it"
             );
         }
         if name == "supervisor-stats" {
