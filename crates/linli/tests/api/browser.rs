@@ -8,6 +8,7 @@
 //! With `LINLI_SCREENSHOTS=DIR` the tests save the screenshots the README shows.
 
 mod funds;
+mod meetings;
 
 use crate::helpers::{DEMO_PASSWORD, Engine, TestApp};
 use fantoccini::{Client, ClientBuilder, Locator};
