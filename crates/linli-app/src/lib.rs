@@ -19,6 +19,7 @@ pub mod screens;
 pub mod sessions;
 pub mod statistics;
 pub mod visits;
+pub mod votes;
 pub mod work_orders;
 
 pub use caller::Caller;

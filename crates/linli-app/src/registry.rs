@@ -350,6 +350,37 @@ pub async fn create_room(
         .await?)
 }
 
+/// Records a room's floor area (专有部分面积, in hundredths of a square metre), or clears
+/// it: the registry's administrators complete it before an owners' vote can open.
+pub async fn set_room_floor_area(
+    app: &App,
+    caller: &Caller,
+    room: i64,
+    floor_area_hundredths_m2: Option<i64>,
+) -> AppResult<Room> {
+    let found = app.store.room(linli_domain::ids::RoomId(room)).await?;
+    community_for(
+        app,
+        caller,
+        found.community_id,
+        RegistryAction::ManageBuildings,
+    )
+    .await?;
+    if floor_area_hundredths_m2.is_some_and(|area| !FLOOR_AREA.contains(&area)) {
+        return Err(AppError::invalid(
+            "validation.out_of_range",
+            "floor_area_hundredths_m2",
+        ));
+    }
+    Ok(app
+        .store
+        .set_room_floor_area(
+            linli_domain::ids::RoomId(found.id),
+            floor_area_hundredths_m2,
+        )
+        .await?)
+}
+
 pub async fn organisations(
     app: &App,
     caller: &Caller,

@@ -27,6 +27,7 @@ mod search;
 pub mod sessions;
 pub mod statistics;
 pub mod visits;
+pub mod votes;
 pub mod work_orders;
 
 pub use db::{ConnectOptions, DatabaseUrl, Engine, Store};

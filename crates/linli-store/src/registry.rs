@@ -474,6 +474,26 @@ impl Store {
         self.room(RoomId(id)).await
     }
 
+    /// Records a room's floor area (专有部分面积), or clears it.
+    pub async fn set_room_floor_area(
+        &self,
+        id: RoomId,
+        floor_area_hundredths_m2: Option<i64>,
+    ) -> StoreResult<Room> {
+        let changed = on_pool!(&self.db, |pool| {
+            sqlx::query("UPDATE rooms SET floor_area_hundredths_m2 = $2 WHERE id = $1")
+                .bind(id.0)
+                .bind(floor_area_hundredths_m2)
+                .execute(pool)
+                .await
+                .map(|done| done.rows_affected())
+        })?;
+        if changed == 0 {
+            return Err(StoreError::NotFound("registry.room_not_found"));
+        }
+        self.room(id).await
+    }
+
     pub async fn room(&self, id: RoomId) -> StoreResult<Room> {
         let sql = format!("{ROOM_COLUMNS} WHERE r.id = $1");
         on_pool!(&self.db, |pool| sqlx::query_as::<_, Room>(AssertSqlSafe(

@@ -33,6 +33,7 @@ use utoipa::{Modify, OpenApi};
         crate::registry::get_building,
         crate::registry::create_unit,
         crate::registry::create_room,
+        crate::registry::set_room_floor_area,
         crate::registry::list_organisations,
         crate::registry::create_organisation,
         crate::people::list_people,

@@ -91,6 +91,10 @@ pub fn router(state: AppState) -> Router {
             post(registry::create_unit),
         )
         .route("/units/{unit_id}/rooms", post(registry::create_room))
+        .route(
+            "/rooms/{room_id}/floor-area",
+            put(registry::set_room_floor_area),
+        )
         .route("/people/{person_id}", get(people::get_person))
         .route("/people/{person_id}/roles", post(people::grant_role))
         .route(

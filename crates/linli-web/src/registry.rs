@@ -402,6 +402,36 @@ pub async fn create_room(
     Ok((StatusCode::CREATED, Json(room.into())))
 }
 
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RoomArea {
+    /// Floor area (专有部分面积) in hundredths of a square metre (8951 = 89.51 m²); null
+    /// clears it.
+    floor_area_hundredths_m2: Option<i64>,
+}
+
+#[utoipa::path(
+    put,
+    path = "/api/v1/rooms/{room_id}/floor-area",
+    tag = "registry",
+    summary = "Record a room's floor area (owners' votes count by it)",
+    request_body = RoomArea,
+    params(("room_id" = i64, Path, description = "Room id")),
+    responses((status = 200, body = RoomView)),
+    security(("bearer" = []))
+)]
+pub async fn set_room_floor_area(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(room_id): ApiPath<i64>,
+    ApiJson(input): ApiJson<RoomArea>,
+) -> ApiResult<Json<RoomView>> {
+    let room =
+        registry::set_room_floor_area(&state, &user, room_id, input.floor_area_hundredths_m2)
+            .await?;
+    Ok(Json(room.into()))
+}
+
 #[utoipa::path(
     get,
     path = "/api/v1/communities/{community_id}/organisations",

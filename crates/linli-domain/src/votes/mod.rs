@@ -15,10 +15,20 @@
 //!   ≥ ¾ of the participating area **and** ≥ ¾ of the participating owners;
 //! - every other matter needs more than half of both.
 
+mod roll;
 #[cfg(test)]
 mod tests;
 
+pub use roll::{
+    Cast, Decision, RollError, RollRoom, Voter, area_from_hundredths, decide, latest_choices,
+    make_roll, tally,
+};
+
 use crate::ValidationError;
+use crate::access::{holds, is_resident, is_staff, may_report_for_others};
+use crate::ids::{CommunityId, OrganisationId};
+use crate::roles::{Grant, Role, Scope};
+use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
 /// The matters of 民法典 278 (the law's list), and any other major matter.
@@ -81,6 +91,14 @@ impl MatterType {
             .into_iter()
             .find(|matter| matter.as_str() == raw.trim())
             .ok_or_else(|| ValidationError::new("vote.matter_unknown", "matter"))
+    }
+}
+
+impl TryFrom<String> for MatterType {
+    type Error = ValidationError;
+
+    fn try_from(stored: String) -> Result<Self, ValidationError> {
+        Self::parse(&stored)
     }
 }
 
@@ -188,4 +206,141 @@ fn at_least(part: i64, whole: i64, numerator: i128, denominator: i128) -> bool {
 /// `part > ½ × whole`, exactly.
 fn more_than_half(part: i64, whole: i64) -> bool {
     i128::from(part) * 2 > i128::from(whole)
+}
+
+/// Where a vote stands. Stored is only whether it was opened (its roll made); the rest
+/// follows from its times and the clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    /// Being set up by the 业委会: no roll yet, no ballots.
+    Draft,
+    /// Opened (the roll is fixed and shown to those who run it) before its opening time.
+    Scheduled,
+    /// Taking ballots.
+    Open,
+    /// Past its closing time: the count is final and published.
+    Closed,
+}
+
+impl Phase {
+    pub fn of(
+        opened: bool,
+        opens_at: DateTime<Utc>,
+        closes_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Self {
+        if !opened {
+            Self::Draft
+        } else if now >= closes_at {
+            Self::Closed
+        } else if now < opens_at {
+            Self::Scheduled
+        } else {
+            Self::Open
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Draft => "draft",
+            Self::Scheduled => "scheduled",
+            Self::Open => "open",
+            Self::Closed => "closed",
+        }
+    }
+}
+
+/// The most options a vote offers (a choice among candidates included).
+pub const MAX_OPTIONS: usize = 10;
+/// The longest an option's label may be, in characters.
+pub const MAX_OPTION_CHARS: usize = 40;
+/// The longest a vote may run.
+pub const MAX_DAYS_OPEN: i64 = 180;
+
+/// The options of a vote: two to ten labels, none empty or repeated.
+pub fn parse_options(raw: &[String]) -> Result<Vec<String>, ValidationError> {
+    let labels: Vec<String> = raw
+        .iter()
+        .map(|label| label.trim().to_owned())
+        .filter(|label| !label.is_empty())
+        .collect();
+    if labels.len() < 2 {
+        return Err(ValidationError::new("vote.options_too_few", "options"));
+    }
+    if labels.len() > MAX_OPTIONS {
+        return Err(ValidationError::new("vote.options_too_many", "options"));
+    }
+    for (index, label) in labels.iter().enumerate() {
+        if label.chars().count() > MAX_OPTION_CHARS {
+            return Err(ValidationError::too_long("options", MAX_OPTION_CHARS));
+        }
+        if label.chars().any(char::is_control) {
+            return Err(ValidationError::new(
+                "validation.control_characters",
+                "options",
+            ));
+        }
+        if labels[..index].contains(label) {
+            return Err(ValidationError::new("vote.options_repeated", "options"));
+        }
+    }
+    Ok(labels)
+}
+
+/// When a vote takes ballots: it closes after it opens, later than now, and runs at most
+/// [`MAX_DAYS_OPEN`] days.
+pub fn check_period(
+    opens_at: DateTime<Utc>,
+    closes_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<(), ValidationError> {
+    if closes_at <= opens_at {
+        Err(ValidationError::new(
+            "vote.closes_before_opening",
+            "closes_at",
+        ))
+    } else if closes_at <= now {
+        Err(ValidationError::new("vote.closes_in_past", "closes_at"))
+    } else if closes_at - opens_at > Duration::days(MAX_DAYS_OPEN) {
+        Err(ValidationError::new("vote.period_too_long", "closes_at"))
+    } else {
+        Ok(())
+    }
+}
+
+/// Who runs a community's votes (sets them up, opens them, watches who has voted): the
+/// handlers of its 业委会 (`owners_committees`: the community's organisations of that
+/// kind), and the supervisor.
+pub fn may_run(
+    grants: &[Grant],
+    community: CommunityId,
+    owners_committees: &[OrganisationId],
+) -> bool {
+    let committee_member = grants.iter().any(|grant| {
+        grant.role == Role::Handler
+            && grant.scope == Scope::Community(community)
+            && grant
+                .organisation
+                .is_some_and(|organisation| owners_committees.contains(&organisation))
+    });
+    committee_member || holds(grants, Role::Supervisor, community)
+}
+
+/// Who may enter an owner's paper ballot, with its scan and their own name on it: the
+/// desk, the duty officer and the supervisor.
+pub fn may_enter_paper(grants: &[Grant], community: CommunityId) -> bool {
+    may_report_for_others(grants, community)
+}
+
+/// Who sees a community's votes (the question, the options, and the published result
+/// once closed): its residents and its office.
+pub fn may_see(grants: &[Grant], community: CommunityId) -> bool {
+    is_resident(grants, community) || is_staff(grants, community)
+}
+
+/// Whether `person` may cast the ballot of a voter: only its owners of record. Tenants and
+/// family members are not on the roll, whatever their role.
+pub fn may_cast(person: crate::ids::PersonId, owners: &[crate::ids::PersonId]) -> bool {
+    owners.contains(&person)
 }

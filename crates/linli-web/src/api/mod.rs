@@ -1,13 +1,15 @@
 //! JSON handlers of the slices that have one folder per layer (`meetings`, `projects`,
-//! `funds`).
+//! `funds`, `votes`).
 
 pub mod funds;
 pub mod meetings;
 pub mod projects;
+pub mod votes;
 
 use crate::api_docs::BearerTokens;
 use crate::state::AppState;
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use utoipa::OpenApi;
 
@@ -97,6 +99,19 @@ pub fn routes() -> Router<AppState> {
             "/expenses/{id}/{transition}",
             post(funds::money::expense_transition),
         )
+        .route("/votes", get(votes::list).post(votes::create))
+        .route("/votes/{id}", get(votes::get))
+        .route("/votes/{id}/open", post(votes::open))
+        .route("/votes/{id}/ballots", post(votes::ballots::cast))
+        .route(
+            "/votes/{id}/paper-ballots",
+            post(votes::ballots::enter_paper)
+                .layer(DefaultBodyLimit::max(votes::ballots::MAX_PAPER_BYTES)),
+        )
+        .route(
+            "/votes/{id}/ballots/{ballot_id}/scan",
+            get(votes::ballots::scan),
+        )
 }
 
 /// These slices' part of the OpenAPI document, merged into [`crate::ApiDoc`]'s.
@@ -145,6 +160,13 @@ pub fn routes() -> Router<AppState> {
         funds::money::correct,
         funds::money::request_expense,
         funds::money::expense_transition,
+        votes::create,
+        votes::list,
+        votes::get,
+        votes::open,
+        votes::ballots::cast,
+        votes::ballots::enter_paper,
+        votes::ballots::scan,
     ),
     modifiers(&BearerTokens)
 )]

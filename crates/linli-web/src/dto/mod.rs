@@ -14,6 +14,7 @@ pub mod projects;
 pub mod registry;
 pub mod screens;
 pub mod visits;
+pub mod votes;
 
 /// Rows as the API answers them, in the same order.
 pub fn from_rows<Row, Dto: From<Row>>(rows: Vec<Row>) -> Vec<Dto> {

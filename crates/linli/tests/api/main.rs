@@ -34,4 +34,5 @@ mod sessions;
 mod slip;
 mod statistics;
 mod triage;
+mod votes;
 mod work_orders;
