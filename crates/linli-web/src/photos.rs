@@ -109,7 +109,7 @@ pub async fn upload(
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct PhotoQuery {
-    size: Option<String>,
+    pub(crate) size: Option<String>,
 }
 
 /// `GET /api/v1/work-orders/{id}/photos/{photo_id}[?size=thumbnail]`

@@ -8,6 +8,7 @@ pub mod expenses;
 pub mod ledger;
 pub mod payment;
 pub mod pledges;
+pub mod receipts;
 
 use crate::{App, AppError, AppResult, Caller};
 use linli_domain::funds::{Ledger, public_donor_name, sees_donors};
@@ -76,6 +77,8 @@ pub struct CampaignDetail {
     pub entries: Vec<LedgerLine>,
     /// Expenses past their draft (drafts and who asked are the office's).
     pub expenses: Vec<ExpenseRow>,
+    /// The receipts of those expenses.
+    pub receipts: Vec<linli_store::funds::ReceiptRow>,
     /// Every pledge with the donor's real name: the office's people only.
     pub pledges: Option<Vec<PledgeRow>>,
     /// The caller's own pledges.
@@ -193,7 +196,19 @@ pub async fn read(app: &App, caller: Option<&Caller>, id: i64) -> AppResult<Camp
             expense.approved_by_name = None;
         }
     }
+    let receipts = app
+        .store
+        .campaign_receipts(id)
+        .await?
+        .into_iter()
+        .filter(|receipt| {
+            expenses
+                .iter()
+                .any(|expense| expense.id == receipt.expense_id)
+        })
+        .collect();
     Ok(CampaignDetail {
+        receipts,
         how_to_give: payment::provider().instructions(&campaign),
         figures,
         entries,

@@ -4,9 +4,11 @@
 
 mod expenses;
 mod ledger;
+mod receipts;
 
 pub use expenses::{ExpenseRow, NewExpense};
 pub use ledger::{EntryLineRow, EntryRow, LedgerWrite, NewEntry};
+pub use receipts::ReceiptRow;
 
 use crate::db::{Store, stored_time};
 use crate::error::{StoreError, StoreResult};

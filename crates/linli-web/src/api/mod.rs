@@ -99,6 +99,15 @@ pub fn routes() -> Router<AppState> {
             "/expenses/{id}/{transition}",
             post(funds::money::expense_transition),
         )
+        .route(
+            "/expenses/{id}/receipts",
+            post(funds::receipts::upload)
+                .layer(DefaultBodyLimit::max(crate::photos::MAX_UPLOAD_BYTES)),
+        )
+        .route(
+            "/expenses/{id}/receipts/{receipt_id}",
+            get(funds::receipts::get),
+        )
         .route("/votes", get(votes::list).post(votes::create))
         .route("/votes/{id}", get(votes::get))
         .route("/votes/{id}/open", post(votes::open))
@@ -160,6 +169,8 @@ pub fn routes() -> Router<AppState> {
         funds::money::correct,
         funds::money::request_expense,
         funds::money::expense_transition,
+        funds::receipts::upload,
+        funds::receipts::get,
         votes::create,
         votes::list,
         votes::get,

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use linli_app::funds::{CampaignDetail, Figures, LedgerLine};
 use linli_domain::funds::{CampaignStatus, Channel, ExpenseStatus, PledgeStatus};
-use linli_store::funds::{CampaignRow, ExpenseRow, PledgeRow};
+use linli_store::funds::{CampaignRow, ExpenseRow, PledgeRow, ReceiptRow};
 use serde::Serialize;
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -133,11 +133,48 @@ pub struct ExpenseView {
     reject_reason: Option<String>,
     created_at: DateTime<Utc>,
     paid_at: Option<DateTime<Utc>>,
+    /// Photos of the receipts, public with the expense.
+    receipts: Vec<ReceiptView>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ReceiptView {
+    id: i64,
+    width: i64,
+    height: i64,
+    url: String,
+    thumbnail_url: String,
+}
+
+impl From<&ReceiptRow> for ReceiptView {
+    fn from(row: &ReceiptRow) -> Self {
+        let url = format!("/api/v1/expenses/{}/receipts/{}", row.expense_id, row.id);
+        Self {
+            id: row.id,
+            width: row.width,
+            height: row.height,
+            thumbnail_url: format!("{url}?size=thumbnail"),
+            url,
+        }
+    }
+}
+
+impl ExpenseView {
+    pub fn with_receipts(row: ExpenseRow, receipts: &[ReceiptRow]) -> Self {
+        let mut view = Self::from(row);
+        view.receipts = receipts
+            .iter()
+            .filter(|receipt| receipt.expense_id == view.id)
+            .map(ReceiptView::from)
+            .collect();
+        view
+    }
 }
 
 impl From<ExpenseRow> for ExpenseView {
     fn from(row: ExpenseRow) -> Self {
         Self {
+            receipts: Vec::new(),
             id: row.id,
             amount_fen: row.amount_fen,
             payee: row.payee,
@@ -210,7 +247,11 @@ impl From<CampaignDetail> for CampaignDetailView {
             campaign: (detail.campaign, detail.figures).into(),
             how_to_give: detail.how_to_give,
             entries: detail.entries.into_iter().map(EntryView::from).collect(),
-            expenses: detail.expenses.into_iter().map(ExpenseView::from).collect(),
+            expenses: detail
+                .expenses
+                .into_iter()
+                .map(|expense| ExpenseView::with_receipts(expense, &detail.receipts))
+                .collect(),
             pledges: detail
                 .pledges
                 .map(|pledges| pledges.into_iter().map(PledgeView::from).collect()),

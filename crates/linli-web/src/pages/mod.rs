@@ -94,6 +94,10 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/campaigns/{id}", get(funds::campaign_page))
         .route("/campaigns/{id}/{action}", post(funds::campaign_action))
+        .route(
+            "/campaigns/{id}/expenses/{expense}/receipts",
+            post(funds::add_receipts).layer(DefaultBodyLimit::max(crate::photos::MAX_UPLOAD_BYTES)),
+        )
         .route("/pledges/{id}/slip", get(funds::slip_page))
         .route(
             "/public/communities/{id}/campaigns",

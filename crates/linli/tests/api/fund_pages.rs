@@ -215,8 +215,17 @@ both_engines! {
         assert_redirected(&submit(&mut juwei, &format!("{path}/pay"), &[("expense_id", &expense)]).await, &path);
         let seen = public(app, id).await;
         assert_eq!((figure(&seen, "spent_fen"), figure(&seen, "balance_fen")), (12_000, -2_000));
+        // The clinic's bill, photographed: shown with the expense to anyone.
+        let form = reqwest::multipart::Form::new()
+            .text("csrf", juwei.cookie("linli_csrf"))
+            .part("photos", reqwest::multipart::Part::bytes(crate::photos::phone_photo()).file_name("bill.jpg"));
+        let uploaded = juwei.client.post(app.url(&format!("{path}/expenses/{expense}/receipts")))
+            .header(reqwest::header::COOKIE, juwei.cookie_header()).multipart(form).send().await.unwrap();
+        assert_eq!(uploaded.status(), StatusCode::SEE_OTHER);
         let page = Visitor::new(app).get(&path).await;
         assert!(page.body.contains("爱宠动物医院") && page.body.contains("超额批准理由"), "{}", page.body);
+        assert!(page.body.contains(&format!("src=\"/api/v1/expenses/{expense}/receipts/")) && page.body.contains("alt=\"收据 1\""), "{}", page.body);
+        assert!(!page.body.contains("receipt-form"), "the public adds no receipts");
 
         // A reversal of entry 2 (the expense), from the page's 1-based numbers.
         let page = submit(&mut juwei, &format!("{path}/correct"), &[("entry_seq", "0"), ("reason", "录错")]).await;

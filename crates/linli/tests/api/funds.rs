@@ -312,6 +312,67 @@ both_engines! {
     }
 }
 
+async fn upload_receipt(app: &TestApp, token: &str, expense: i64) -> (StatusCode, Value) {
+    let form = reqwest::multipart::Form::new().part(
+        "photo",
+        reqwest::multipart::Part::bytes(crate::photos::phone_photo()).file_name("bill.jpg"),
+    );
+    let response = app
+        .client
+        .post(app.url(&format!("/api/v1/expenses/{expense}/receipts")))
+        .bearer_auth(token)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+both_engines! {
+    async fn receipts_are_public_with_their_expense_and_keep_no_metadata(app: &TestApp) {
+        let (juwei, shuji, bao) = (app.token("juwei").await, app.token("shuji").await, app.token("bao").await);
+        let id = campaign(app).await;
+        let asked = app.post(&format!("/api/v1/campaigns/{id}/expenses"), &juwei,
+            json!({ "amount_fen": 60_000, "payee": "爱宠动物医院", "purpose": "第一批 6 只绝育", "draft": true })).await;
+        let expense = asked.expect(StatusCode::CREATED)["expenses"][0]["id"].as_i64().unwrap();
+
+        // Only those who may ask for the expense add its receipts.
+        let (status, _) = upload_receipt(app, &bao, expense).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let (status, receipts) = upload_receipt(app, &juwei, expense).await;
+        assert_eq!(status, StatusCode::CREATED, "{receipts}");
+        let url = receipts[0]["url"].as_str().unwrap().to_owned();
+        let thumbnail = receipts[0]["thumbnail_url"].as_str().unwrap().to_owned();
+
+        // A draft's receipt is the office's; once sent for approval, anyone's.
+        let anyone = reqwest::get(app.url(&url)).await.unwrap();
+        assert_eq!(anyone.status(), StatusCode::NOT_FOUND);
+        let office = app.client.get(app.url(&url)).bearer_auth(&shuji).send().await.unwrap();
+        assert_eq!(office.status(), StatusCode::OK);
+        app.post(&format!("/api/v1/expenses/{expense}/submit"), &juwei, json!({})).await.expect(StatusCode::OK);
+        let seen = app.request(Method::GET, &format!("/api/v1/campaigns/{id}"), None, None).await;
+        assert_eq!(seen.expect(StatusCode::OK)["expenses"][0]["receipts"][0]["url"], url.as_str());
+        for address in [&url, &thumbnail] {
+            let photo = reqwest::get(app.url(address)).await.unwrap();
+            assert_eq!(photo.status(), StatusCode::OK);
+            assert_eq!(photo.headers()["content-type"], "image/jpeg");
+            let bytes = photo.bytes().await.unwrap();
+            assert!(!bytes.windows(crate::photos::SECRET.len()).any(|window| window == crate::photos::SECRET), "the phone's position is gone");
+        }
+        // Not an image: refused, nothing added; a receipt of another expense is not found.
+        let form = reqwest::multipart::Form::new().part("photo", reqwest::multipart::Part::bytes(b"%PDF-1.4".to_vec()).file_name("bill.pdf"));
+        let refused = app.client.post(app.url(&format!("/api/v1/expenses/{expense}/receipts"))).bearer_auth(&juwei).multipart(form).send().await.unwrap();
+        assert_eq!(refused.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+        let seen = app.request(Method::GET, &format!("/api/v1/campaigns/{id}"), None, None).await;
+        assert_eq!(seen.expect(StatusCode::OK)["expenses"][0]["receipts"].as_array().unwrap().len(), 1);
+        let wrong = url.replace(&format!("/expenses/{expense}/"), &format!("/expenses/{}/", expense + 1));
+        assert_eq!(reqwest::get(app.url(&wrong)).await.unwrap().status(), StatusCode::NOT_FOUND);
+        // Kept as given: the database refuses to remove one.
+        assert!(raw_execute(app, "DELETE FROM fund_expense_receipts").await.is_err());
+    }
+}
+
 /// Sends the same POST `count` times at once; the statuses.
 async fn futures_join(app: &TestApp, path: &str, token: &str, count: usize) -> Vec<StatusCode> {
     let mut tasks = tokio::task::JoinSet::new();

@@ -3,10 +3,10 @@ use reqwest::StatusCode;
 use reqwest::multipart::{Form, Part};
 use serde_json::{Value, json};
 
-const SECRET: &[u8] = b"GPS 31.2397N 121.4372E";
+pub(crate) const SECRET: &[u8] = b"GPS 31.2397N 121.4372E";
 
 /// A real JPEG with an EXIF segment carrying a (fake) GPS position: what a phone sends.
-fn phone_photo() -> Vec<u8> {
+pub(crate) fn phone_photo() -> Vec<u8> {
     let image = image::DynamicImage::new_rgb8(64, 48);
     let mut jpeg = std::io::Cursor::new(Vec::new());
     image.write_to(&mut jpeg, image::ImageFormat::Jpeg).unwrap();

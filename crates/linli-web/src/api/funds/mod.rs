@@ -4,6 +4,7 @@
 
 pub mod export;
 pub mod money;
+pub mod receipts;
 
 use crate::api::projects::MaybeUser;
 use crate::auth::CurrentUser;

@@ -6,6 +6,7 @@ use crate::error::ApiError;
 use crate::pages::context::{FormErrors, PageResult, Viewer, see_other};
 use crate::pages::meetings::{Fields, caller_of, get};
 use crate::state::AppState;
+use axum::extract::Multipart;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum_extra::extract::Form;
@@ -159,5 +160,37 @@ pub async fn campaign_action(
             render_campaign(&state, &viewer, id, None, Some(refused)).await
         }
         Err(error) => Err(error.into()),
+    }
+}
+
+/// Receipt photos for an expense, from the campaign page (a multipart form).
+pub async fn add_receipts(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((id, expense)): Path<(i64, i64)>,
+    multipart: Multipart,
+) -> PageResult {
+    let (fields, photos) = crate::pages::home::read_multipart(multipart).await?;
+    let caller = caller_of(&viewer, &fields)?;
+    let form = format!("expense-{expense}");
+    match linli_app::funds::receipts::add_receipts(&state, caller, expense, photos).await {
+        Ok(_) => see_other(&format!("/campaigns/{id}?done=receipts#{form}")),
+        Err(error) => {
+            let error = ApiError::from(error);
+            if error.status.is_client_error()
+                && error.status != StatusCode::NOT_FOUND
+                && error.status != StatusCode::FORBIDDEN
+            {
+                let refused = Refused {
+                    form,
+                    errors: FormErrors::from_api_labelled(&error, LABELS),
+                    kept: Vec::new(),
+                    status: error.status,
+                };
+                render_campaign(&state, &viewer, id, None, Some(refused)).await
+            } else {
+                Err(error.into())
+            }
+        }
     }
 }

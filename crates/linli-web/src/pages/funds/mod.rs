@@ -9,7 +9,7 @@ mod list;
 mod page;
 mod slip;
 
-pub use forms::campaign_action;
+pub use forms::{add_receipts, campaign_action};
 pub use list::{campaigns_page, public_campaigns_page, start_campaign};
 pub use page::campaign_page;
 pub use slip::slip_page;

@@ -53,6 +53,9 @@ pub struct ExpenseLine {
     pub may_approve: bool,
     pub may_pay: bool,
     pub may_submit: bool,
+    /// (photo, thumbnail) addresses of the receipts.
+    pub receipts: Vec<(String, String)>,
+    pub may_add_receipts: bool,
 }
 
 #[derive(Template)]
@@ -261,6 +264,25 @@ pub async fn render_campaign(
                 may_approve: runs && !asked_by_caller && expense.status == ExpenseStatus::Pending,
                 may_pay: detail.is_treasurer && expense.status == ExpenseStatus::Approved,
                 may_submit: asked_by_caller && expense.status == ExpenseStatus::Draft,
+                receipts: detail
+                    .receipts
+                    .iter()
+                    .filter(|receipt| receipt.expense_id == expense.id)
+                    .map(|receipt| {
+                        let url =
+                            format!("/api/v1/expenses/{}/receipts/{}", expense.id, receipt.id);
+                        (url.clone(), format!("{url}?size=thumbnail"))
+                    })
+                    .collect(),
+                may_add_receipts: expense.status != ExpenseStatus::Rejected
+                    && caller.is_some_and(|caller| {
+                        may_request_expense(
+                            grants,
+                            community,
+                            caller.person,
+                            PersonId(campaign.treasurer_id),
+                        )
+                    }),
             }
         })
         .collect();
@@ -268,7 +290,7 @@ pub async fn render_campaign(
         .filter(|done| {
             [
                 "start", "pledge", "cash", "confirm", "lapse", "withdraw", "refund", "expense",
-                "approve", "reject", "pay", "submit", "correct", "close",
+                "approve", "reject", "pay", "submit", "correct", "close", "receipts",
             ]
             .contains(done)
         })
