@@ -192,6 +192,63 @@ pub struct ScreenFigures {
     pub by_category: Vec<(CategoryName, i64)>,
     pub buildings: Vec<BuildingOpen>,
     pub latest: Vec<Latest>,
+    /// Projects under way, the most recently moved first, at most three.
+    pub projects: Vec<ScreenProject>,
+}
+
+/// A project under way as the big screen shows it: how far along, and its latest step.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScreenProject {
+    pub title: String,
+    pub percent_done: i64,
+    /// The last batch done, or else the next one planned: (title, done, day).
+    pub milestone: Option<(String, bool, String)>,
+}
+
+/// Projects on a screen.
+const PROJECTS: usize = 3;
+
+/// The projects under way in `communities`, for the screen.
+async fn projects_under_way(app: &App, communities: &[i64]) -> AppResult<Vec<ScreenProject>> {
+    let mut under_way = Vec::new();
+    for community in communities {
+        for project in app.store.projects(CommunityId(*community), 100).await? {
+            if project.status == linli_domain::projects::ProjectStatus::InProgress {
+                under_way.push(project);
+            }
+        }
+    }
+    under_way.sort_by(|a, b| b.updated_at.cmp(&a.updated_at).then(b.id.cmp(&a.id)));
+    let mut shown = Vec::new();
+    for project in under_way.into_iter().take(PROJECTS) {
+        let milestones = app.store.project_milestones(project.id).await?;
+        let done = milestones
+            .iter()
+            .filter_map(|milestone| {
+                let day = milestone.actual_end.clone()?;
+                Some((milestone.title.clone(), true, day))
+            })
+            .max_by(|a, b| a.2.cmp(&b.2));
+        let next = || {
+            milestones
+                .iter()
+                .filter(|milestone| milestone.actual_end.is_none())
+                .min_by(|a, b| a.planned_start.cmp(&b.planned_start))
+                .map(|milestone| {
+                    (
+                        milestone.title.clone(),
+                        false,
+                        milestone.planned_start.clone(),
+                    )
+                })
+        };
+        shown.push(ScreenProject {
+            title: project.title,
+            percent_done: project.percent_done,
+            milestone: done.or_else(next),
+        });
+    }
+    Ok(shown)
 }
 
 impl ScreenFigures {
@@ -327,5 +384,6 @@ pub async fn figures(app: &App, scope: ScreenScope) -> AppResult<ScreenFigures> 
             })
             .collect(),
         latest,
+        projects: projects_under_way(app, &communities).await?,
     })
 }

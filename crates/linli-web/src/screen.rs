@@ -77,6 +77,37 @@ pub struct Snapshot {
     pub by_category: Vec<Count>,
     pub buildings: Vec<BuildingCell>,
     pub ticker: Vec<TickerItem>,
+    pub projects: Vec<ProjectLine>,
+}
+
+/// A project under way: its title, how far along, its latest step in words.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProjectLine {
+    pub title: String,
+    pub percent: i64,
+    pub step: String,
+}
+
+/// "第一批 6 只 · 12月2日完成" or "第一批 6 只 · 12月1日开始".
+fn project_step(milestone: Option<&(String, bool, String)>) -> String {
+    let Some((title, done, day)) = milestone else {
+        return String::new();
+    };
+    let day = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d")
+        .map(|day| {
+            if crate::locale::Locale::current() == crate::locale::Locale::En {
+                day.format("%-d %b").to_string()
+            } else {
+                day.format("%-m月%-d日").to_string()
+            }
+        })
+        .unwrap_or_else(|_| day.clone());
+    let key = if *done {
+        "page.screen.step_done"
+    } else {
+        "page.screen.step_planned"
+    };
+    format!("{title} · {}", text(key, &[("day", day)]))
 }
 
 fn percent(rate: Option<f64>) -> String {
@@ -104,6 +135,15 @@ async fn snapshot(state: &AppState, scope: ScreenScope) -> ApiResult<Snapshot> {
         } else {
             category.name.clone()
         }
+    };
+    // The ticker gives room to the projects (and their heading) in the same panel.
+    let ticker_room = if figures.projects.is_empty() {
+        figures.latest.len()
+    } else {
+        figures
+            .latest
+            .len()
+            .saturating_sub(figures.projects.len() + 1)
     };
     // A street's screen has too many buildings for their names: numbers then.
     let many = figures.buildings.len() > 40;
@@ -152,9 +192,19 @@ async fn snapshot(state: &AppState, scope: ScreenScope) -> ApiResult<Snapshot> {
                 level: level(building.open),
             })
             .collect(),
+        projects: figures
+            .projects
+            .iter()
+            .map(|project| ProjectLine {
+                title: project.title.clone(),
+                percent: project.percent_done.clamp(0, 100),
+                step: project_step(project.milestone.as_ref()),
+            })
+            .collect(),
         ticker: figures
             .latest
             .iter()
+            .take(ticker_room)
             .map(|order| TickerItem {
                 number: order.number,
                 category: named(&order.category),
@@ -310,6 +360,7 @@ struct ScreenLabels {
     by_category: String,
     buildings: String,
     latest: String,
+    projects: String,
     updated: String,
     offline: String,
 }
@@ -329,6 +380,7 @@ impl ScreenLabels {
             by_category: t("by_category"),
             buildings: t("buildings"),
             latest: t("latest"),
+            projects: t("projects"),
             updated: t("updated"),
             offline: t("offline"),
         }

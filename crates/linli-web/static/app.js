@@ -123,6 +123,11 @@
       list("screen-buildings", s.buildings, function (c) {
         return '<li class="level-' + c.level + '" title="' + escape(c.name) + '"><span>' + escape(c.name) + "</span><b>" + c.open + "</b></li>";
       });
+      list("screen-projects", s.projects, function (p) {
+        return "<li><b>" + escape(p.title) + '</b> <span class="badge">' + p.percent + '%</span> <span class="when">' + escape(p.step) + "</span></li>";
+      });
+      var projects = document.getElementById("screen-projects-block");
+      if (projects) projects.hidden = s.projects.length === 0;
       var cells = document.getElementById("screen-buildings");
       if (cells) cells.classList.toggle("many", s.buildings.length > 32);
       var top = s.ticker.length ? s.ticker[0].number + s.ticker[0].status : null;
