@@ -32,5 +32,6 @@ mod sessions;
 mod slip;
 mod statistics;
 mod triage;
+mod vote_pages;
 mod votes;
 mod work_orders;
