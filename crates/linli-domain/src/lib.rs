@@ -9,6 +9,7 @@ pub mod error;
 pub mod funds;
 pub mod ids;
 pub mod meetings;
+pub mod money;
 pub mod notifications;
 pub mod permissions;
 pub mod projects;

@@ -29,10 +29,16 @@ pub enum Topic {
     FundPledged,
     /// Told to a campaign's donors: their money was spent, on what.
     FundSpent,
+    /// Told to a person invited to a joint meeting: when and where.
+    MeetingInvited,
+    /// Told to the people invited to a meeting: it moved (time or place).
+    MeetingMoved,
+    /// Told to the people invited to a meeting: it was called off, and why.
+    MeetingCancelled,
 }
 
 impl Topic {
-    pub const ALL: [Topic; 14] = [
+    pub const ALL: [Topic; 17] = [
         Topic::WorkOrderSubmitted,
         Topic::WorkOrderDispatched,
         Topic::WorkOrderAccepted,
@@ -47,6 +53,9 @@ impl Topic {
         Topic::OfficeAnnouncement,
         Topic::FundPledged,
         Topic::FundSpent,
+        Topic::MeetingInvited,
+        Topic::MeetingMoved,
+        Topic::MeetingCancelled,
     ];
 
     /// The stored and published name (`work_order.dispatched`).
@@ -66,6 +75,9 @@ impl Topic {
             Topic::OfficeAnnouncement => "office.announcement",
             Topic::FundPledged => "fund.pledged",
             Topic::FundSpent => "fund.spent",
+            Topic::MeetingInvited => "meeting.invited",
+            Topic::MeetingMoved => "meeting.moved",
+            Topic::MeetingCancelled => "meeting.cancelled",
         }
     }
 
@@ -81,14 +93,32 @@ impl Topic {
     pub fn is_about_a_work_order(self) -> bool {
         !matches!(
             self,
-            Topic::OfficeAnnouncement | Topic::FundPledged | Topic::FundSpent
+            Topic::OfficeAnnouncement
+                | Topic::FundPledged
+                | Topic::FundSpent
+                | Topic::MeetingInvited
+                | Topic::MeetingMoved
+                | Topic::MeetingCancelled
         )
     }
 
     /// Whether a community chooses who hears of the topic. A campaign's messages go to
-    /// the people the campaign names (its treasurer, its donors), whatever the rules.
+    /// the people the campaign names (its treasurer, its donors), a meeting's to the
+    /// people it invited, whatever the rules.
     pub fn has_rule(self) -> bool {
-        !matches!(self, Topic::FundPledged | Topic::FundSpent)
+        !self.has_fixed_audience()
+    }
+
+    /// The topics whose message names its own recipients.
+    pub fn has_fixed_audience(self) -> bool {
+        matches!(
+            self,
+            Topic::FundPledged
+                | Topic::FundSpent
+                | Topic::MeetingInvited
+                | Topic::MeetingMoved
+                | Topic::MeetingCancelled
+        )
     }
 
     /// The rule a community follows for the topic until it sets its own, after the
@@ -111,7 +141,11 @@ impl Topic {
                 &[Reporter]
             }
             Topic::OfficeAnnouncement => &[DutyOfficers, Supervisors, Receptionists],
-            Topic::FundPledged | Topic::FundSpent => &[],
+            Topic::FundPledged
+            | Topic::FundSpent
+            | Topic::MeetingInvited
+            | Topic::MeetingMoved
+            | Topic::MeetingCancelled => &[],
         }
     }
 }

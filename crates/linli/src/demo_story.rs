@@ -1,7 +1,8 @@
 //! The demo's work orders: a few months of realistic history in 城上城, and the story of
 //! the article — work order 112 (高空抛物, 7号楼, taken at the desk for 包爷叔 and
-//! dispatched to the property company, 待处理) and 唐女士's complaint about cat food
-//! thrown from upstairs in 9号楼.
+//! dispatched to the property company) and 唐女士's complaint about cat food thrown from
+//! upstairs in 9号楼 (113); then the joint meetings that turn both into projects
+//! (`meetings`) and the crowdfunding of the TNR project (`funds`).
 //!
 //! Everything goes through the real HTTP API (in-process, no socket), as the demo people
 //! themselves, on a clock set to each moment: the history is made of the same events a
@@ -23,6 +24,9 @@ use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::sync::Arc;
 use tower::ServiceExt;
+
+mod funds;
+mod meetings;
 
 const STREET: &str = "芷江西路街道";
 const COMMUNITY: &str = "城上城居民区";
@@ -58,6 +62,8 @@ impl Dice {
 
 struct Demo {
     app: axum::Router,
+    store: Store,
+    community: i64,
     clock: ManualClock,
     tokens: HashMap<&'static str, String>,
     organisations: HashMap<String, i64>,
@@ -104,6 +110,15 @@ impl Demo {
 
     fn at(&self, time: DateTime<Utc>) {
         self.clock.set(time);
+    }
+
+    /// A demo person's id, by login.
+    async fn person(&self, login: &str) -> anyhow::Result<i64> {
+        self.store
+            .person_by_login(&Login::parse(login)?)
+            .await?
+            .map(|person| person.id)
+            .ok_or_else(|| anyhow::anyhow!("demo person {login} is missing"))
     }
 }
 
@@ -440,6 +455,8 @@ pub async fn load(
     let jobs = state.clone();
     let demo = Demo {
         app: linli_web::router(state),
+        store: store.clone(),
+        community: community.id,
         tokens: demo_tokens(store, &clock).await?,
         organisations: store
             .organisations(community_id)
@@ -488,10 +505,11 @@ pub async fn load(
     })).await?;
     // 唐女士 of 9号楼 reports from her phone: cat food thrown from upstairs.
     demo.at(story_day + Duration::hours(2));
-    demo.call("tang", Method::POST, "/api/v1/work-orders", json!({
+    let order_113 = demo.call("tang", Method::POST, "/api/v1/work-orders", json!({
         "category": "stray_animals",
         "description": "9号楼有人从楼上往下扔猫粮，楼下全是猫粮和流浪猫，气味很大，晾的衣服也被弄脏。",
     })).await?;
+    let id_113 = order_113["id"].as_i64().unwrap_or_default();
 
     let after_start = story_day + Duration::hours(3);
     let spacing = (today - after_start) / i32::try_from(HISTORY_AFTER + 1).unwrap_or(1);
@@ -500,6 +518,13 @@ pub async fn load(
         let reported = after_start + spacing * i32::try_from(index).unwrap_or_default() + jitter;
         history_order(&demo, &mut dice, reported.min(today), today).await?;
     }
+    // The meetings and projects, then the crowdfunding: told on the clock of their own
+    // days, after the history (the figures count each event on its own day).
+    let projects = meetings::tell(&demo, id_112, id_113, today).await?;
+    if let Some(tnr) = projects.tnr {
+        funds::tell(&demo, tnr, &projects.tnr_vendor, today).await?;
+    }
+    demo.at(today);
     // Everyone's inbox gets the story's messages now, and those older than two days are
     // read already: a person signing in to the demo finds the last days' news, not
     // months of it unread.

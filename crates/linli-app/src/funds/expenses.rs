@@ -125,8 +125,18 @@ pub async fn transition(
             let (entries, lines) = app.store.ledger_entries(campaign.id).await?;
             let available = super::fold(&entries, &lines).available();
             check_expense_within_balance(expense.amount_fen, available, reason)?;
+            // A reason is an override only when the money in hand is short; a remark on
+            // an approval within the balance is not kept as one.
+            let override_reason = reason.filter(|_| expense.amount_fen > available);
             app.store
-                .move_expense(expense_id, expense.status, next, caller.person, reason, now)
+                .move_expense(
+                    expense_id,
+                    expense.status,
+                    next,
+                    caller.person,
+                    override_reason,
+                    now,
+                )
                 .await?;
         }
         ExpenseStatus::Paid => {

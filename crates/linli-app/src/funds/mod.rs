@@ -9,7 +9,7 @@ pub mod ledger;
 pub mod payment;
 pub mod pledges;
 
-use crate::{App, AppResult, Caller};
+use crate::{App, AppError, AppResult, Caller};
 use linli_domain::funds::{Ledger, public_donor_name, sees_donors};
 use linli_domain::ids::CommunityId;
 use linli_store::funds::{CampaignRow, EntryRow, ExpenseRow, PledgeRow};
@@ -227,4 +227,17 @@ pub async fn list(app: &App, community_id: i64) -> AppResult<Vec<(CampaignRow, F
             (campaign, figures)
         })
         .collect())
+}
+
+/// The handlers a supervisor may name treasurer of a new campaign.
+pub async fn treasurer_choices(
+    app: &App,
+    caller: &Caller,
+    community_id: i64,
+) -> AppResult<Vec<linli_store::funds::TreasurerChoice>> {
+    let community = CommunityId(community_id);
+    if !linli_domain::funds::may_run(caller.grants(), community) {
+        return Err(AppError::forbidden());
+    }
+    Ok(app.store.treasurer_choices(community).await?)
 }

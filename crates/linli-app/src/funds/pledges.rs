@@ -155,3 +155,23 @@ pub async fn end(app: &App, caller: &Caller, pledge_id: i64, to: &str) -> AppRes
         .await?;
     Ok(())
 }
+
+/// A pledge with its campaign, for its slip: the donor's own, or any for the office.
+pub async fn slip(
+    app: &App,
+    caller: &Caller,
+    pledge_id: i64,
+) -> AppResult<(
+    linli_store::funds::PledgeRow,
+    linli_store::funds::CampaignRow,
+)> {
+    let pledge = app.store.pledge(pledge_id).await?;
+    let campaign = app.store.campaign(pledge.campaign_id).await?;
+    let community = CommunityId(campaign.community_id);
+    let donor = pledge.donor_id == Some(caller.person.0);
+    if !donor && !linli_domain::funds::sees_donors(caller.grants(), community) {
+        // Someone else's slip is not there at all for a resident.
+        return Err(AppError::NotFound("fund.pledge_not_found"));
+    }
+    Ok((pledge, campaign))
+}

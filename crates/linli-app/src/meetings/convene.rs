@@ -7,8 +7,11 @@ use chrono::{DateTime, Duration, Utc};
 use linli_domain::ids::{CommunityId, PersonId};
 use linli_domain::meetings::schedule::Series;
 use linli_domain::meetings::{may_chair, parse_line};
+use linli_domain::notifications::Topic;
 use linli_domain::work_orders::parse_text;
-use linli_store::meetings::{NewMeeting, NewParticipant, SeriesRow};
+use linli_store::meetings::{MeetingRow, NewMeeting, NewParticipant, SeriesRow};
+use linli_store::outbox::OutboxEntry;
+use serde_json::json;
 
 /// The organisation kinds that sit at every meeting (the "1" and the three carriages).
 const STANDING_KINDS: [&str; 4] = [
@@ -181,10 +184,56 @@ pub async fn move_meeting(
         None => meeting.place.clone(),
     };
     let length = meeting.ends_at - meeting.starts_at;
+    let invited = invited_people(app, id).await?;
+    let moved = MeetingRow {
+        starts_at: start,
+        place: place.clone(),
+        ..meeting
+    };
+    let notices: Vec<OutboxEntry> = notice(app, Topic::MeetingMoved, &moved, invited, None)
+        .into_iter()
+        .collect();
     app.store
-        .move_meeting(id, start, start + length, &place, app.now())
+        .move_meeting(id, start, start + length, &place, &notices, app.now())
         .await?;
     Ok(())
+}
+
+/// The people with an account invited to a meeting (the standing parties hear of it in
+/// the office).
+async fn invited_people(app: &App, meeting: i64) -> AppResult<Vec<i64>> {
+    Ok(app
+        .store
+        .meeting_participants(meeting)
+        .await?
+        .iter()
+        .filter(|participant| !participant.standing)
+        .filter_map(|participant| participant.person_id)
+        .collect())
+}
+
+/// The message a meeting's invited people get, naming them; none when there is no one.
+fn notice(
+    app: &App,
+    topic: Topic,
+    meeting: &MeetingRow,
+    people: Vec<i64>,
+    reason: Option<&str>,
+) -> Option<OutboxEntry> {
+    (!people.is_empty()).then(|| OutboxEntry {
+        topic,
+        community_id: Some(meeting.community_id),
+        work_order_id: None,
+        payload: json!({
+            "meeting_id": meeting.id,
+            "person_ids": people,
+            "title": meeting.title,
+            "starts_at": meeting.starts_at,
+            "place": meeting.place,
+            "reason": reason,
+        }),
+        at: app.now(),
+    })
 }
 
 /// Calls a scheduled meeting off, with the reason: only the chair.
@@ -194,7 +243,19 @@ pub async fn cancel(app: &App, caller: &Caller, id: i64, reason: &str) -> AppRes
         return Err(AppError::forbidden());
     }
     let reason = parse_text(reason, "text")?;
-    app.store.cancel_meeting(id, &reason, app.now()).await?;
+    let invited = invited_people(app, id).await?;
+    let notices: Vec<OutboxEntry> = notice(
+        app,
+        Topic::MeetingCancelled,
+        &meeting,
+        invited,
+        Some(&reason),
+    )
+    .into_iter()
+    .collect();
+    app.store
+        .cancel_meeting(id, &reason, &notices, app.now())
+        .await?;
     Ok(())
 }
 
@@ -264,6 +325,13 @@ pub async fn invite(app: &App, caller: &Caller, id: i64, input: &InviteRequest) 
                 name,
                 represents,
             },
+            notice(
+                app,
+                Topic::MeetingInvited,
+                &meeting,
+                input.person_id.into_iter().collect(),
+                None,
+            ),
             app.now(),
         )
         .await?)

@@ -211,6 +211,9 @@ async fn describe(
         Topic::FundPledged | Topic::FundSpent => {
             describe_fund(app, lookups, topic, &payload, wants_phones).await
         }
+        Topic::MeetingInvited | Topic::MeetingMoved | Topic::MeetingCancelled => {
+            describe_meeting(app, lookups, topic, &payload, wants_phones).await
+        }
         _ => describe_work_order(app, lookups, message, topic, &payload, wants_phones).await,
     }
 }
@@ -384,6 +387,55 @@ async fn describe_fund(
             ],
         ),
     };
+    Ok(Message {
+        number: 0,
+        text: app.texts.text(key, &args).trim().to_owned(),
+        key: key.to_owned(),
+        args,
+        recipients,
+        phones,
+    })
+}
+
+/// A meeting's message to the people it names: invited, moved, called off. The time
+/// is Shanghai's, as people read it ("11月5日 14:00").
+async fn describe_meeting(
+    app: &App,
+    lookups: &mut Lookups,
+    topic: Topic,
+    payload: &Value,
+    wants_phones: bool,
+) -> AppResult<Message> {
+    let recipients: Vec<i64> = payload["person_ids"]
+        .as_array()
+        .map(|people| people.iter().filter_map(Value::as_i64).collect())
+        .unwrap_or_default();
+    let phones = if wants_phones {
+        lookups.phones_of(app, &recipients).await?
+    } else {
+        Vec::new()
+    };
+    let text_of = |name: &str| payload[name].as_str().unwrap_or_default().to_owned();
+    let when = payload["starts_at"]
+        .as_str()
+        .and_then(|at| chrono::DateTime::parse_from_rfc3339(at).ok())
+        .map(|at| {
+            at.with_timezone(&linli_domain::calendar::shanghai())
+                .format("%-m月%-d日 %H:%M")
+                .to_string()
+        })
+        .unwrap_or_default();
+    let key = match topic {
+        Topic::MeetingInvited => "notify.meeting_invited",
+        Topic::MeetingMoved => "notify.meeting_moved",
+        _ => "notify.meeting_cancelled",
+    };
+    let args = vec![
+        ("title", text_of("title")),
+        ("when", when),
+        ("place", text_of("place")),
+        ("reason", text_of("reason")),
+    ];
     Ok(Message {
         number: 0,
         text: app.texts.text(key, &args).trim().to_owned(),

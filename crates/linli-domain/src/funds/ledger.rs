@@ -241,7 +241,9 @@ impl Ledger {
                     .filter(|line| line.account == Account::Funds && line.fen < 0)
                     .map(|line| -line.fen)
                     .sum();
-                if leaving > self.available() {
+                // Undoing an expense brings money back, which an overspent campaign
+                // (an approved override) must still be able to do.
+                if leaving > 0 && leaving > self.available() {
                     return Err(LedgerError::OverBalance);
                 }
                 Entry { kind, lines }

@@ -38,35 +38,18 @@ pub fn amount_fen(fen: i64, field: &'static str) -> Result<i64, ValidationError>
 /// An amount typed in yuan on a form ("50", "12.5", "¥1,200.00") as fen. Fractions of
 /// a fen, signs, letters and anything not a number are refused, not rounded.
 pub fn yuan_to_fen(text: &str, field: &'static str) -> Result<i64, ValidationError> {
-    let not_a_number = || ValidationError::new("fund.amount_not_a_number", field);
-    let cleaned: String = text
-        .trim()
-        .trim_start_matches(['¥', '￥'])
-        .chars()
-        .filter(|c| *c != ',' && *c != '，')
-        .collect();
-    if cleaned.starts_with('-') {
-        return Err(ValidationError::new("fund.amount_not_positive", field));
-    }
-    let (whole, fraction) = cleaned.split_once('.').unwrap_or((cleaned.as_str(), ""));
-    if whole.is_empty() || !whole.chars().all(|c| c.is_ascii_digit()) {
-        return Err(not_a_number());
-    }
-    if !fraction.chars().all(|c| c.is_ascii_digit()) {
-        return Err(not_a_number());
-    }
-    if fraction.len() > 2 {
-        return Err(ValidationError::new("fund.amount_fraction_of_fen", field));
-    }
-    // Longer than any amount taken: refused as too large before it can overflow.
-    if whole.trim_start_matches('0').len() > 7 {
-        return Err(ValidationError::new("fund.amount_too_large", field));
-    }
-    let yuan: i64 = whole.parse().map_err(|_| not_a_number())?;
-    let fen: i64 = format!("{fraction:0<2}")
-        .parse()
-        .map_err(|_| not_a_number())?;
-    amount_fen(yuan * 100 + fen, field)
+    use crate::money::{YuanProblem, fen_from_yuan_text};
+    // Seven digits of whole yuan hold the largest amount taken (¥1,000,000).
+    let fen = fen_from_yuan_text(text, 7).map_err(|problem| {
+        let code = match problem {
+            YuanProblem::Negative => "fund.amount_not_positive",
+            YuanProblem::NotANumber => "fund.amount_not_a_number",
+            YuanProblem::FractionOfFen => "fund.amount_fraction_of_fen",
+            YuanProblem::TooLarge => "fund.amount_too_large",
+        };
+        ValidationError::new(code, field)
+    })?;
+    amount_fen(fen, field)
 }
 
 named_enum!(

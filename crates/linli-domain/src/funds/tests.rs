@@ -90,6 +90,24 @@ fn a_correction_reverses_an_entry_once_and_is_not_itself_reversed() {
     assert_eq!(ledger.entries().len(), 3, "refusals write nothing");
 }
 
+#[test]
+fn an_overspent_campaign_can_still_undo_an_expense() {
+    // ¥120 paid out of ¥100 on the approver's override: the balance is −¥20.
+    let mut ledger = Ledger::default();
+    let donation = ledger.record(EntryKind::Donation, 10_000).unwrap();
+    let expense = ledger.record(EntryKind::Expense, 12_000).unwrap();
+    assert_eq!(ledger.available(), -2_000);
+    assert_eq!(
+        ledger.record(EntryKind::Reversal { of: donation }, 0),
+        Err(LedgerError::OverBalance),
+        "taking the donation back would leave less still"
+    );
+    ledger
+        .record(EntryKind::Reversal { of: expense }, 0)
+        .unwrap();
+    assert_eq!(ledger.available(), 10_000);
+}
+
 #[derive(Debug, Clone)]
 enum Step {
     Give(i64),
@@ -116,12 +134,19 @@ proptest! {
         let mut ledger = Ledger::default();
         for step in steps {
             let before = ledger.entries().to_vec();
-            let _ = match step {
+            // Undoing an expense not undone yet only brings money back: never refused.
+            let undoes_an_expense = matches!(step, Step::Undo(of)
+                if before.get(of).is_some_and(|entry| entry.kind == EntryKind::Expense)
+                    && !before.iter().any(|entry| entry.kind == EntryKind::Reversal { of }));
+            let recorded = match step {
                 Step::Give(fen) => ledger.record(EntryKind::Donation, fen),
                 Step::Refund(fen) => ledger.record(EntryKind::Refund, fen),
                 Step::Spend(fen) => ledger.record(EntryKind::Expense, fen),
                 Step::Undo(of) => ledger.record(EntryKind::Reversal { of }, 0),
             };
+            if undoes_an_expense {
+                prop_assert!(recorded.is_ok(), "{:?}", recorded);
+            }
             prop_assert_eq!(&ledger.entries()[..before.len()], &before[..], "append-only");
             prop_assert!(ledger.entries().len() <= before.len() + 1);
             for entry in ledger.entries() {

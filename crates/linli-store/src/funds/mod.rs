@@ -298,4 +298,35 @@ impl Store {
             .await
         })?)
     }
+
+    /// Who may keep a campaign's money: each handler of one of the community's
+    /// parties, with the party they would keep it for.
+    pub async fn treasurer_choices(
+        &self,
+        community: CommunityId,
+    ) -> StoreResult<Vec<TreasurerChoice>> {
+        Ok(on_pool!(&self.db, |pool| {
+            sqlx::query_as::<_, TreasurerChoice>(
+                "SELECT DISTINCT p.id AS person_id, p.display_name AS name,
+                        o.id AS organisation_id, o.name AS organisation
+                 FROM role_grants g
+                 JOIN people p ON p.id = g.person_id
+                 JOIN organisations o ON o.id = g.organisation_id
+                 WHERE g.role = 'handler' AND o.community_id = $1 AND NOT p.disabled
+                 ORDER BY o.name, p.display_name, p.id",
+            )
+            .bind(community.0)
+            .fetch_all(pool)
+            .await
+        })?)
+    }
+}
+
+/// A handler of one of the community's parties, who may be named treasurer.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TreasurerChoice {
+    pub person_id: i64,
+    pub name: String,
+    pub organisation_id: i64,
+    pub organisation: String,
 }

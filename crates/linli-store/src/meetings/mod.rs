@@ -298,12 +298,16 @@ impl Store {
         })?)
     }
 
+    /// Seats a participant; `notice` (the invitation of a person with an account) is
+    /// written in the same transaction.
     pub async fn add_meeting_participant(
         &self,
         meeting: i64,
         participant: &NewParticipant,
+        notice: Option<crate::outbox::OutboxEntry>,
         now: DateTime<Utc>,
     ) -> StoreResult<i64> {
+        let notices: Vec<crate::outbox::OutboxEntry> = notice.into_iter().collect();
         on_pool!(&self.db, |pool| {
             let mut tx = pool.begin().await?;
             let guard = sqlx::query("UPDATE meetings SET version = version + 1, updated_at = $2 WHERE id = $1 AND status = 'scheduled'")
@@ -325,6 +329,7 @@ impl Store {
             .bind(stored_time(now))
             .fetch_one(&mut *tx)
             .await?;
+            crate::outbox::write_outbox!(tx, &notices);
             tx.commit().await?;
             Ok::<_, StoreError>(id)
         })

@@ -210,17 +210,20 @@ impl Store {
         changed(done, "meeting.version_conflict")
     }
 
-    /// Moves a scheduled meeting (time or place): its SEQUENCE goes up.
+    /// Moves a scheduled meeting (time or place): its SEQUENCE goes up. The invited
+    /// hear of it through `notices`, written in the same transaction.
     pub async fn move_meeting(
         &self,
         meeting: i64,
         starts_at: DateTime<Utc>,
         ends_at: DateTime<Utc>,
         place: &str,
+        notices: &[crate::outbox::OutboxEntry],
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
-        let done = on_pool!(&self.db, |pool| {
-            sqlx::query(
+        on_pool!(&self.db, |pool| {
+            let mut tx = pool.begin().await?;
+            let done = sqlx::query(
                 "UPDATE meetings SET starts_at = $2, ends_at = $3, place = $4, sequence = sequence + 1,
                     version = version + 1, updated_at = $5
                  WHERE id = $1 AND status = 'scheduled'",
@@ -230,22 +233,27 @@ impl Store {
             .bind(stored_time(ends_at))
             .bind(place)
             .bind(stored_time(now))
-            .execute(pool)
-            .await
-            .map(|done| done.rows_affected())
-        })?;
-        changed(done, "meeting.closed")
+            .execute(&mut *tx)
+            .await?;
+            changed(done.rows_affected(), "meeting.closed")?;
+            crate::outbox::write_outbox!(tx, notices);
+            tx.commit().await?;
+            Ok::<_, StoreError>(())
+        })
     }
 
-    /// Calls a scheduled meeting off: CANCELLED in the feeds, SEQUENCE up.
+    /// Calls a scheduled meeting off: CANCELLED in the feeds, SEQUENCE up; the invited
+    /// hear of it through `notices`, written in the same transaction.
     pub async fn cancel_meeting(
         &self,
         meeting: i64,
         reason: &str,
+        notices: &[crate::outbox::OutboxEntry],
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
-        let done = on_pool!(&self.db, |pool| {
-            sqlx::query(
+        on_pool!(&self.db, |pool| {
+            let mut tx = pool.begin().await?;
+            let done = sqlx::query(
                 "UPDATE meetings SET status = 'cancelled', cancel_reason = $2, sequence = sequence + 1,
                     version = version + 1, updated_at = $3
                  WHERE id = $1 AND status = 'scheduled'",
@@ -253,11 +261,13 @@ impl Store {
             .bind(meeting)
             .bind(reason)
             .bind(stored_time(now))
-            .execute(pool)
-            .await
-            .map(|done| done.rows_affected())
-        })?;
-        changed(done, "meeting.closed")
+            .execute(&mut *tx)
+            .await?;
+            changed(done.rows_affected(), "meeting.closed")?;
+            crate::outbox::write_outbox!(tx, notices);
+            tx.commit().await?;
+            Ok::<_, StoreError>(())
+        })
     }
 
     /// Appends a signed, dated correction to closed minutes.

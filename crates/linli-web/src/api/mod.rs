@@ -79,9 +79,10 @@ pub fn routes() -> Router<AppState> {
         .route("/campaigns", get(funds::list).post(funds::create))
         .route("/campaigns/{id}", get(funds::get))
         .route("/campaigns/{id}/close", post(funds::close))
+        .route("/campaigns/{id}/ledger.csv", get(funds::export::ledger_csv))
         .route(
-            "/campaigns/{id}/ledger.csv",
-            get(funds::csv_export::ledger_csv),
+            "/campaigns/{id}/ledger.xlsx",
+            get(funds::export::ledger_xlsx),
         )
         .route("/campaigns/{id}/pledges", post(funds::money::pledge))
         .route("/campaigns/{id}/refunds", post(funds::money::refund))
@@ -151,7 +152,8 @@ pub fn routes() -> Router<AppState> {
         funds::list,
         funds::get,
         funds::close,
-        funds::csv_export::ledger_csv,
+        funds::export::ledger_csv,
+        funds::export::ledger_xlsx,
         funds::money::pledge,
         funds::money::pledge_transition,
         funds::money::refund,

@@ -198,6 +198,10 @@ impl Viewer {
                 link("/meetings", "page.nav.meetings", "meetings");
                 link("/projects", "page.nav.projects", "projects");
             }
+            // Everyone of the community may give; the office takes cash and keeps the books.
+            if roles.resident || roles.desk || roles.supervisor || roles.handler {
+                link("/campaigns", "page.nav.campaigns", "campaigns");
+            }
             // Owners' votes: the residents who vote, the 业委会 and supervisor who run
             // them, the desk that enters paper ballots.
             if roles.resident || roles.supervisor || roles.handler || roles.desk || roles.duty {

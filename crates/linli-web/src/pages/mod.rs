@@ -11,6 +11,7 @@ mod admin;
 mod assets;
 mod context;
 mod desk;
+mod funds;
 mod home;
 mod inbox;
 mod meetings;
@@ -88,6 +89,17 @@ pub fn routes() -> Router<AppState> {
         .route("/meetings/{id}/minutes", post(meetings::save_minutes))
         .route("/meetings/{id}/close", post(meetings::close))
         .route("/meetings/{id}/corrections", post(meetings::correct))
+        .route(
+            "/campaigns",
+            get(funds::campaigns_page).post(funds::start_campaign),
+        )
+        .route("/campaigns/{id}", get(funds::campaign_page))
+        .route("/campaigns/{id}/{action}", post(funds::campaign_action))
+        .route("/pledges/{id}/slip", get(funds::slip_page))
+        .route(
+            "/public/communities/{id}/campaigns",
+            get(funds::public_campaigns_page),
+        )
         .route("/projects", get(projects::projects_page))
         .route("/projects/{id}", get(projects::project_page))
         .route("/projects/{id}/{action}", post(projects::project_action))

@@ -683,7 +683,7 @@ struct SlipPage {
 }
 
 /// The date and time with the year, as a slip kept for months needs it.
-fn dated(at: chrono::DateTime<chrono::Utc>) -> String {
+pub(crate) fn dated(at: chrono::DateTime<chrono::Utc>) -> String {
     let local = at.with_timezone(&linli_domain::calendar::shanghai());
     if crate::locale::Locale::current() == crate::locale::Locale::En {
         local.format("%-d %b %Y %H:%M").to_string()

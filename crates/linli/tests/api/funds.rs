@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use sqlx::Connection;
 
 /// The TNR campaign, kept by 居委会's 刘岭春 (`juwei`): its id.
-async fn campaign(app: &TestApp) -> i64 {
+pub(crate) async fn campaign(app: &TestApp) -> i64 {
     let community = app.chengshangcheng().await;
     let juwei_org = organisation(app, community, "城上城居委会").await;
     let created = app
@@ -288,8 +288,27 @@ both_engines! {
         assert_eq!(reader.headers().unwrap().get(3), Some("金额（元）"));
         let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
         assert_eq!(rows.len(), 1);
-        assert_eq!((rows[0].get(2), rows[0].get(3), rows[0].get(4)), (Some("捐款"), Some("1,234.56"), Some("唐**")));
+        assert_eq!((rows[0].get(0), rows[0].get(2), rows[0].get(3), rows[0].get(4)), (Some("1"), Some("捐款"), Some("1,234.56"), Some("唐**")));
         assert!(!text.contains("唐女士") && !text.contains("刘岭春"));
+
+        // The same as an Excel workbook: the amount a number in yuan, the donor masked.
+        let response = reqwest::get(app.url(&format!("/api/v1/campaigns/{id}/ledger.xlsx"))).await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        assert!(response.headers()["content-type"].to_str().unwrap().contains("spreadsheetml"));
+        let bytes = response.bytes().await.unwrap();
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+        let mut read = |name: &str| {
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut archive.by_name(name).unwrap(), &mut text).unwrap();
+            text
+        };
+        let strings = read("xl/sharedStrings.xml");
+        let sheet = read("xl/worksheets/sheet1.xml");
+        for shown in ["流浪猫绝育众筹", "捐款", "唐**", "金额（元）", "已筹 ¥1,234.56"] {
+            assert!(strings.contains(shown), "{shown} not in the workbook: {strings}");
+        }
+        assert!(!strings.contains("唐女士"));
+        assert!(sheet.contains("<v>1234.56</v>"), "the amount is a number: {sheet}");
     }
 }
 

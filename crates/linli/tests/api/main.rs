@@ -11,8 +11,10 @@
 mod helpers;
 mod browser;
 mod cli;
+mod demo_story;
 mod email_and_rules;
 mod forms;
+mod fund_pages;
 mod funds;
 mod health;
 mod inbox;

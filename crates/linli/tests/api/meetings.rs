@@ -320,6 +320,23 @@ both_engines! {
         assert_eq!(cancelled.get("SEQUENCE").map(|(value, _)| value.as_str()), Some("2"));
         app.post(&format!("/api/v1/meetings/{id}/move"), &duty, json!({ "place": "别处" })).await.expect_error(StatusCode::CONFLICT, "meeting.cancelled");
 
+        // 唐女士 heard of each in her inbox; a resident not invited heard nothing.
+        while linli_app::notifications::fan_out_pending(app.state()).await.unwrap() > 0 {}
+        let inbox = |token: String| async move {
+            let seen = app.get("/api/v1/notifications", &token).await;
+            seen.expect(StatusCode::OK)["items"].as_array().unwrap().iter()
+                .map(|item| item["body"].as_str().unwrap().to_owned()).collect::<Vec<String>>()
+        };
+        let hers = inbox(app.token("tang").await).await;
+        for heard in [
+            "【联席会】您受邀参加共治联席会：10月29日 14:00，合署办公服务中心",
+            "【联席会】共治联席会改到 10月29日 15:00，10号楼 M2, 会议室",
+            "【联席会】原定 10月29日 15:00 的共治联席会已取消：台风停会",
+        ] {
+            assert!(hers.iter().any(|body| body == heard), "{heard} not in {hers:?}");
+        }
+        assert!(!inbox(app.token("li").await).await.iter().any(|body| body.contains("联席会")));
+
         let unknown = app.client.get(app.url("/api/v1/calendar-feeds/0000.ics")).send().await.unwrap();
         assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
     }

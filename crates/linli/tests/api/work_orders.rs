@@ -447,7 +447,9 @@ both_engines! {
         assert!(!linli::demo_story::load(&app.store, app.database.blobs.clone(), today).await.unwrap(), "loading twice adds nothing");
         let community = CommunityId(app.chengshangcheng().await);
         let order = app.store.work_order_by_number(community, 112).await.unwrap();
-        assert_eq!((order.status.as_str(), order.channel.as_str()), ("dispatched", "walk_in"));
+        // Decided at the meeting of 10月29日, cameras up on 11月18日: resolved, waiting
+        // for 包爷叔's word.
+        assert_eq!((order.status.as_str(), order.channel.as_str()), ("resolved", "walk_in"));
         assert_eq!(order.reporter_id, Some(app.person_id("bao").await));
         assert_eq!(order.lead_organisation_id, Some(organisation_id(app, "城上城物业服务中心").await));
         let building = app.store.building(linli_domain::ids::BuildingId(order.building_id.unwrap())).await.unwrap();
@@ -458,7 +460,7 @@ both_engines! {
         assert!(duty_inbox["items"].as_array().unwrap().len() >= 50, "{duty_inbox}");
         assert!(duty_inbox["unread"].as_i64().unwrap() <= 20, "not hundreds unread: {}", duty_inbox["unread"]);
         let tang = app.store.work_order_by_number(community, 113).await.unwrap();
-        assert_eq!((tang.status.as_str(), tang.reporter_id), ("submitted", Some(app.person_id("tang").await)));
+        assert_eq!((tang.status.as_str(), tang.reporter_id), ("on_hold", Some(app.person_id("tang").await)), "awaiting the TNR project");
         assert!(tang.description.contains("猫粮"));
         let last = app.store.work_order_by_number(community, 113 + 140).await.unwrap();
         assert!(last.created_at <= today);
@@ -486,6 +488,7 @@ both_engines! {
             let page = app.get(&format!("/api/v1/work-orders?status={status}&limit=1"), &duty).await;
             assert_eq!(page.expect(StatusCode::OK)["items"].as_array().unwrap().len(), 1, "{status}");
         }
+        crate::demo_story::meetings_projects_and_funds(app, order.id, tang.id).await;
     }
 }
 

@@ -2,7 +2,7 @@
 //! public ledger. Reading a campaign and its ledger needs no sign-in; what the public
 //! sees names no donor but as "唐**" or "匿名".
 
-pub mod csv_export;
+pub mod export;
 pub mod money;
 
 use crate::api::projects::MaybeUser;

@@ -20,30 +20,17 @@ use linli_domain::projects::Fen;
 
 /// An amount typed in yuan ("120", "120.5", "120.50", "¥1,200") as whole fen; a
 /// non-number, a negative amount or a fraction of a fen is refused for `field` (the use
-/// case's name of it), never rounded.
+/// case's name of it), never rounded. Zero is allowed (a free quote).
 pub fn fen_from_yuan(raw: &str, field: &'static str) -> Result<i64, ApiError> {
-    let cleaned: String = raw
-        .trim()
-        .trim_start_matches(['¥', '￥'])
-        .chars()
-        .filter(|c| *c != ',' && *c != '，')
-        .collect();
-    if cleaned.starts_with('-') {
-        return Err(ValidationError::new("page.error.money_negative", field).into());
-    }
-    let invalid = || ApiError::from(ValidationError::new("page.error.money_invalid", field));
-    let (whole, fraction) = cleaned.split_once('.').unwrap_or((cleaned.as_str(), ""));
-    let digits = |part: &str| part.chars().all(|c| c.is_ascii_digit());
-    if whole.is_empty() || !digits(whole) || !digits(fraction) || fraction.len() > 2 {
-        return Err(invalid());
-    }
-    // Longer than any amount a project takes: refused before it could overflow.
-    if whole.trim_start_matches('0').len() > 9 {
-        return Err(invalid());
-    }
-    let yuan: i64 = whole.parse().map_err(|_| invalid())?;
-    let fen: i64 = format!("{fraction:0<2}").parse().map_err(|_| invalid())?;
-    Ok(yuan * 100 + fen)
+    use linli_domain::money::{YuanProblem, fen_from_yuan_text};
+    // Nine digits of whole yuan: more than any project takes.
+    fen_from_yuan_text(raw, 9).map_err(|problem| {
+        let code = match problem {
+            YuanProblem::Negative => "page.error.money_negative",
+            _ => "page.error.money_invalid",
+        };
+        ValidationError::new(code, field).into()
+    })
 }
 
 /// ¥1,234.50 as people read it.

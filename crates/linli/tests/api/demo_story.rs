@@ -1,0 +1,120 @@
+//! The demo's second half, as loaded by `the_demo_tells_the_story_of_112` (up to
+//! 11月25日): two closed joint meetings, the camera project done, the TNR project under
+//! way with three quotes and the ¥100 group price chosen, and its crowdfunding: ¥3,920
+//! from 23 donors, one pledge still on its way, donors masked on the public ledger.
+
+use crate::helpers::TestApp;
+use reqwest::{Method, StatusCode};
+use serde_json::Value;
+
+async fn public(app: &TestApp, path: &str) -> Value {
+    app.request(Method::GET, path, None, None)
+        .await
+        .expect(StatusCode::OK)
+        .clone()
+}
+
+pub async fn meetings_projects_and_funds(app: &TestApp, order_112: i64, order_113: i64) {
+    let community = app.chengshangcheng().await;
+    let shuji = app.token("shuji").await;
+    let meetings = app
+        .get(
+            &format!("/api/v1/meetings?community_id={community}"),
+            &shuji,
+        )
+        .await;
+    let meetings = meetings.expect(StatusCode::OK).clone();
+    let meetings = meetings
+        .as_array()
+        .or(meetings["items"].as_array())
+        .unwrap()
+        .clone();
+    let days: Vec<(&str, &str)> = meetings
+        .iter()
+        .map(|meeting| {
+            (
+                meeting["starts_at"].as_str().unwrap(),
+                meeting["status"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert!(
+        days.contains(&("2026-10-29T06:00:00Z", "closed")),
+        "{days:?}"
+    );
+    assert!(
+        days.contains(&("2026-11-05T06:00:00Z", "closed")),
+        "{days:?}"
+    );
+
+    let projects = public(app, &format!("/api/v1/projects?community_id={community}")).await;
+    let projects = projects.as_array().unwrap();
+    let by_title = |title: &str| {
+        projects
+            .iter()
+            .find(|project| project["title"] == title)
+            .unwrap_or_else(|| panic!("no project {title}: {projects:?}"))
+            .clone()
+    };
+    let cameras = by_title("高空抛物楼栋安装监控");
+    assert_eq!(cameras["status"], "completed");
+    let tnr = by_title("流浪猫绝育（TNR）");
+    assert_eq!(tnr["status"], "in_progress");
+    let tnr = public(app, &format!("/api/v1/projects/{}", tnr["id"])).await;
+    assert_eq!(tnr["quotes"].as_array().unwrap().len(), 3);
+    assert_eq!(tnr["agreed_price_fen"], 400_000);
+    assert_eq!(tnr["milestones"][0]["title"], "第一批 6 只");
+    let his = app
+        .get(
+            &format!("/api/v1/work-orders/{order_112}/projects"),
+            &app.token("bao").await,
+        )
+        .await;
+    assert_eq!(
+        his.expect(StatusCode::OK)[0]["title"],
+        "高空抛物楼栋安装监控"
+    );
+    let hers = app
+        .get(
+            &format!("/api/v1/work-orders/{order_113}/projects"),
+            &app.token("tang").await,
+        )
+        .await;
+    assert_eq!(hers.expect(StatusCode::OK)[0]["title"], "流浪猫绝育（TNR）");
+
+    let campaigns = public(app, &format!("/api/v1/campaigns?community_id={community}")).await;
+    let campaign = &campaigns.as_array().unwrap()[0];
+    assert_eq!(campaign["project_id"], tnr["id"]);
+    let detail = public(app, &format!("/api/v1/campaigns/{}", campaign["id"])).await;
+    let figures = &detail["figures"];
+    assert_eq!(
+        (
+            figures["raised_fen"].as_i64(),
+            figures["pledged_fen"].as_i64(),
+            figures["spent_fen"].as_i64()
+        ),
+        (Some(392_000), Some(5_000), Some(0)),
+        "{figures}"
+    );
+    assert_eq!(figures["consistent"], true);
+    let donors: Vec<&str> = detail["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|entry| entry["donor"].as_str().unwrap())
+        .collect();
+    assert_eq!(donors.len(), 23);
+    assert!(
+        donors.contains(&"唐**") && donors.contains(&"王**"),
+        "{donors:?}"
+    );
+    assert_eq!(
+        donors.iter().filter(|donor| **donor == "匿名").count(),
+        4,
+        "小李 and three at the desk"
+    );
+    let text = detail.to_string();
+    for private in ["唐女士", "小李", "王阿姨", "赵奶奶", "13800000009"] {
+        assert!(!text.contains(private), "{private} on the public ledger");
+    }
+}
