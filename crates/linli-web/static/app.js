@@ -192,6 +192,24 @@
     document.querySelectorAll("[data-print]").forEach(function (button) {
       button.addEventListener("click", function () { window.print(); });
     });
+    // A section marked data-refresh="N" (a vote's live turnout) is read again every N
+    // seconds and replaced, unless the person is in a form.
+    document.querySelectorAll("[data-refresh]").forEach(function (section) {
+      if (!window.DOMParser || !section.id) return;
+      var seconds = Math.max(10, parseInt(section.getAttribute("data-refresh"), 10) || 30);
+      setInterval(function () {
+        var active = document.activeElement;
+        if (active && /INPUT|TEXTAREA|SELECT/.test(active.tagName)) return;
+        fetch(location.href, { credentials: "same-origin" }).then(function (response) {
+          return response.ok ? response.text() : null;
+        }).then(function (html) {
+          if (!html) return;
+          var current = document.getElementById(section.id);
+          var fresh = new DOMParser().parseFromString(html, "text/html").getElementById(section.id);
+          if (current && fresh) current.innerHTML = fresh.innerHTML;
+        });
+      }, seconds * 1000);
+    });
     if (document.querySelector("[data-deadline]")) {
       setInterval(countdown, 30000);
     }

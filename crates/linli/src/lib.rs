@@ -4,6 +4,7 @@
 
 pub mod config;
 pub mod demo_story;
+pub mod demo_votes;
 pub mod holidays_file;
 pub mod registry_file;
 pub mod server;

@@ -202,6 +202,11 @@ impl Viewer {
             if roles.resident || roles.desk || roles.supervisor || roles.handler {
                 link("/campaigns", "page.nav.campaigns", "campaigns");
             }
+            // Owners' votes: the residents who vote, the 业委会 and supervisor who run
+            // them, the desk that enters paper ballots.
+            if roles.resident || roles.supervisor || roles.handler || roles.desk || roles.duty {
+                link("/votes", "page.nav.votes", "votes");
+            }
             if roles.supervisor || roles.duty || roles.overseer || roles.admin {
                 link("/stats", "page.nav.stats", "stats");
             }

@@ -20,6 +20,7 @@ mod projects;
 mod queue;
 mod session;
 mod stats;
+mod votes;
 
 pub(crate) use context::{PageError, Viewer, url_encode};
 
@@ -112,6 +113,18 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/public/projects/{id}", get(projects::public_project_page))
         .route("/public/projects/{id}/recommend", post(projects::recommend))
+        .route("/votes", get(votes::votes_page).post(votes::create_vote))
+        .route("/votes/{id}", get(votes::vote_page))
+        .route("/votes/{id}/result", get(votes::result_page))
+        .route(
+            "/votes/{id}/paper",
+            post(votes::vote_paper).layer(DefaultBodyLimit::max(crate::photos::MAX_UPLOAD_BYTES)),
+        )
+        .route(
+            "/votes/{id}/ballots/{ballot_id}/scan",
+            get(votes::vote_scan),
+        )
+        .route("/votes/{id}/{action}", post(votes::vote_action))
         .route("/static/{name}", get(assets::asset))
         .route("/favicon.ico", get(assets::favicon))
         .route("/live", get(crate::live::page_stream))

@@ -34,5 +34,6 @@ mod sessions;
 mod slip;
 mod statistics;
 mod triage;
+mod vote_pages;
 mod votes;
 mod work_orders;

@@ -499,3 +499,49 @@ both_engines! {
             .expect_error(StatusCode::FORBIDDEN, "auth.forbidden");
     }
 }
+
+both_engines! {
+    async fn the_demo_has_a_closed_vote_on_the_cameras_and_an_open_one(app: &TestApp) {
+        let today = chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 12, 4, 4, 0, 0).unwrap();
+        assert!(linli::demo_votes::load(&app.store, app.database.blobs.clone(), today).await.unwrap());
+        assert!(!linli::demo_votes::load(&app.store, app.database.blobs.clone(), today).await.unwrap(), "loading twice adds nothing");
+        app.clock.set(today);
+        let (yewei, bao, tang) = (app.token("yewei").await, app.token("bao").await, app.token("tang").await);
+        let community = app.chengshangcheng().await;
+        let listed = app.get(&format!("/api/v1/votes?community_id={community}"), &tang).await;
+        let listed = listed.expect(StatusCode::OK).as_array().unwrap().clone();
+        let phases: Vec<&str> = listed.iter().map(|vote| vote["phase"].as_str().unwrap()).collect();
+        assert_eq!(phases, ["open", "closed"]);
+        assert!(listed[1]["title"].as_str().unwrap().contains("探头"));
+
+        let cameras = seen(app, &yewei, &listed[1]).await;
+        assert_eq!(cameras["consistent"], true);
+        assert_eq!(cameras["building_name"], "7号楼");
+        let result = &cameras["result"];
+        assert_eq!((result["decision"].as_str(), result["quorate"].as_bool()), (Some("carried"), Some(true)));
+        assert_eq!(result["carried_option_id"], cameras["options"][0]["id"]);
+        // 144 flats, two owners of two flats each: 142 owners.
+        assert_eq!(result["total_owners"], 142);
+        let roll_rooms: usize = cameras["roll"].as_array().unwrap().iter().map(|entry| entry["rooms"].as_array().unwrap().len()).sum();
+        assert_eq!(roll_rooms, 144);
+        let (taking_part, total) = (result["participating_owners"].as_i64().unwrap(), result["total_owners"].as_i64().unwrap());
+        assert!(taking_part * 3 >= total * 2, "{taking_part} of {total}");
+        assert!(result["participating_area_cm2"].as_i64().unwrap() * 3 >= result["total_area_cm2"].as_i64().unwrap() * 2);
+        let added: i64 = result["options"].as_array().unwrap().iter().map(|option| option["approving_owners"].as_i64().unwrap()).sum();
+        assert_eq!(added, taking_part, "every participant chose one option");
+        let papers = cameras["paper_ballots"].as_array().unwrap();
+        assert!(!papers.is_empty() && papers.iter().all(|paper| paper["entered_by_name"] == "汤守英"));
+        let scan = app.get(papers[0]["scan_url"].as_str().unwrap(), &yewei).await;
+        assert_eq!(scan.status, StatusCode::OK);
+
+        // The lifts: open, about half have voted, 包爷叔 not yet.
+        let lifts = seen(app, &bao, &listed[0]).await;
+        assert_eq!(lifts["phase"], "open");
+        assert_eq!(lifts["mine"][0]["rooms"][0]["label"], "7号楼1单元302");
+        assert_eq!(lifts["mine"][0]["choice_option_id"], Value::Null);
+        let turnout = seen(app, &yewei, &listed[0]).await["turnout"].clone();
+        let voted = turnout["participating_owners"].as_i64().unwrap();
+        assert!(voted > 20 && voted < 142, "{voted}");
+        ballot(app, &bao, &lifts, "同意", None).await.expect(StatusCode::CREATED);
+    }
+}
