@@ -122,6 +122,21 @@ async fn compare_and_choose(
         .unwrap_or_default())
 }
 
+/// Records the days a project's first milestone actually took.
+async fn first_batch_done(demo: &Demo, project: i64, start: &str, end: &str) -> anyhow::Result<()> {
+    let path = format!("/api/v1/projects/{project}");
+    let detail = demo.call("duty", Method::GET, &path, Value::Null).await?;
+    let milestone = detail["milestones"][0]["id"].as_i64().unwrap_or_default();
+    demo.call(
+        "duty",
+        Method::POST,
+        &format!("{path}/milestones/{milestone}"),
+        json!({ "actual_start": start, "actual_end": end }),
+    )
+    .await?;
+    Ok(())
+}
+
 pub(super) async fn tell(
     demo: &Demo,
     order_112: i64,
@@ -323,25 +338,7 @@ pub(super) async fn tell(
     if !reached(demo, local(2026, 11, 18, 17, 0), today) {
         return Ok(told);
     }
-    let milestone = demo
-        .call(
-            "duty",
-            Method::GET,
-            &format!("/api/v1/projects/{cameras}"),
-            Value::Null,
-        )
-        .await?["milestones"][0]["id"]
-        .as_i64()
-        .unwrap_or_default();
-    demo.call(
-        "duty",
-        Method::POST,
-        &format!("/api/v1/projects/{cameras}/milestones/{milestone}"),
-        json!({
-            "actual_start": "2026-11-16", "actual_end": "2026-11-18",
-        }),
-    )
-    .await?;
+    first_batch_done(demo, cameras, "2026-11-16", "2026-11-18").await?;
     if !reached(demo, local(2026, 11, 19, 10, 0), today) {
         return Ok(told);
     }
@@ -373,25 +370,7 @@ pub(super) async fn tell(
     if !reached(demo, local(2026, 12, 2, 17, 0), today) {
         return Ok(told);
     }
-    let milestone = demo
-        .call(
-            "duty",
-            Method::GET,
-            &format!("/api/v1/projects/{tnr}"),
-            Value::Null,
-        )
-        .await?["milestones"][0]["id"]
-        .as_i64()
-        .unwrap_or_default();
-    demo.call(
-        "duty",
-        Method::POST,
-        &format!("/api/v1/projects/{tnr}/milestones/{milestone}"),
-        json!({
-            "actual_start": "2026-12-01", "actual_end": "2026-12-02",
-        }),
-    )
-    .await?;
+    first_batch_done(demo, tnr, "2026-12-01", "2026-12-02").await?;
     demo.call(
         "juwei",
         Method::POST,

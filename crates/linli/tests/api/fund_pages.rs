@@ -5,47 +5,9 @@
 //! page names no donor, and no one sees a form that is not theirs.
 
 use crate::helpers::TestApp;
-use crate::pages::{Page, Visitor};
+use crate::pages::{Visitor, assert_redirected, field_error, signed_in, submit};
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
-
-async fn signed_in<'a>(app: &'a TestApp, login: &str) -> Visitor<'a> {
-    let mut visitor = Visitor::new(app);
-    visitor.sign_in(login).await;
-    visitor
-}
-
-/// Posts a form with the visitor's CSRF token.
-async fn submit(visitor: &mut Visitor<'_>, path: &str, form: &[(&str, &str)]) -> Page {
-    let csrf = visitor.cookie("linli_csrf");
-    let mut fields = vec![("csrf", csrf.as_str())];
-    fields.extend_from_slice(form);
-    visitor.post(path, &fields).await
-}
-
-fn assert_redirected(page: &Page, to: &str) {
-    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
-    assert!(
-        page.location.starts_with(to),
-        "{} is not {to}",
-        page.location
-    );
-}
-
-/// The text of a field's error paragraph on a refused page.
-fn field_error(page: &Page, id: &str) -> String {
-    let marker = format!("id=\"{id}-error\">");
-    let start = page
-        .body
-        .find(&marker)
-        .unwrap_or_else(|| panic!("no error for {id} in {}", page.body))
-        + marker.len();
-    page.body[start..]
-        .split('<')
-        .next()
-        .unwrap_or_default()
-        .to_owned()
-}
 
 async fn public(app: &TestApp, id: i64) -> Value {
     let seen = app
