@@ -1,6 +1,7 @@
 //! The demo's owners' votes (业主表决) in 7号楼 of 城上城: after 包爷叔's complaint about
-//! things thrown from upstairs, the 业委会 asked 7号楼's owners whether to spend the
-//! estate's public income (公共收益) on cameras — closed, approved, its figures published
+//! things thrown from upstairs and the joint meeting's decision, the 业委会 asked 7号楼's
+//! owners whether to spend the estate's public income (公共收益) on cameras (31 October –
+//! 12 November, before they went up) — closed, approved, its figures published
 //! — and now asks them about renewing the lifts with the repair fund (open: 包爷叔 has not
 //! voted yet, so a visitor can vote as him in large-font mode).
 //!
@@ -364,7 +365,7 @@ fn option_id(vote: &Value, label: &str) -> anyhow::Result<i64> {
 }
 
 /// Loads the two votes into 城上城 unless it has votes already. `today` is the real
-/// clock's now; the story of 112 is on 27 October 2026 or yesterday, whichever is first.
+/// clock's now; a demo loaded before the story's days moves the closed vote earlier.
 pub async fn load(
     store: &Store,
     blobs: Arc<dyn BlobStore>,
@@ -391,14 +392,11 @@ pub async fn load(
     else {
         return Ok(false);
     };
-    let story_day = local(2026, 10, 27, 9).min(today - Duration::days(1));
-    // The cameras' vote: set up a week after 112, two weeks of voting, closed by now.
-    let closes = at_hour(
-        (story_day + Duration::days(27)).min(today - Duration::days(2)),
-        20,
-    );
-    let opens = at_hour(closes - Duration::days(14), 8);
-    let set_up = opens - Duration::days(2);
+    // The cameras' vote: the joint meeting of 29 October decided on cameras paid from
+    // the public income, which 7号楼's owners approve before they go up (16–18 November).
+    let closes = local(2026, 11, 12, 20).min(at_hour(today - Duration::days(2), 20));
+    let opens = at_hour(closes - Duration::days(12), 8);
+    let set_up = at_hour(opens - Duration::days(1), 10);
     let clock = ManualClock::new(set_up);
     let state = AppState::new(
         store.clone(),
@@ -429,7 +427,7 @@ pub async fn load(
         .call(yewei, Method::POST, "/api/v1/votes", json!({
             "community_id": community.id, "building_id": building.id,
             "title": "使用公共收益为7号楼安装高空抛物监控探头",
-            "description": "7号楼高空抛物屡禁不止（工单112等）。经联席会议讨论，拟使用小区公共收益约3.6万元，在7号楼两侧外墙安装8个仰拍监控探头，由物业负责日常维护，录像保存30天，仅在发生高空抛物时调取。",
+            "description": "7号楼高空抛物屡禁不止（工单112等）。10月29日共治联席会决定以项目化运作安装监控探头，费用从小区公共收益列支。拟在7号楼外墙安装仰拍监控探头，由物业负责日常维护，录像保存30天，仅在发生高空抛物时调取。",
             "matter": "other", "options": OPTIONS, "opens_at": opens, "closes_at": closes,
         }))
         .await?;
