@@ -124,11 +124,12 @@ impl Store {
         })?)
     }
 
-    /// Messages not delivered yet, oldest first (for tests and the delivery worker).
-    pub async fn pending_outbox(&self, work_order: i64) -> StoreResult<Vec<(String, String)>> {
+    /// Every outbox message written about a work order, delivered or not (the background
+    /// fan-out may have delivered one already): for tests.
+    pub async fn outbox_of(&self, work_order: i64) -> StoreResult<Vec<(String, String)>> {
         Ok(on_pool!(&self.db, |pool| {
             sqlx::query_as::<_, (String, String)>(
-                "SELECT topic, payload FROM outbox WHERE work_order_id = $1 AND delivered_at IS NULL ORDER BY id",
+                "SELECT topic, payload FROM outbox WHERE work_order_id = $1 ORDER BY id",
             )
             .bind(work_order)
             .fetch_all(pool)

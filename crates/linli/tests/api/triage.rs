@@ -81,7 +81,7 @@ both_engines! {
         assert_eq!(overdue_ids(app, &duty).await, vec![id]);
         assert_eq!(overdue_now(app).await, 1);
         assert_eq!(detail(app, &bao, id).await["deadlines"]["overdue"], true);
-        let topics: Vec<String> = app.store.pending_outbox(id).await.unwrap().into_iter().map(|(topic, _)| topic).collect();
+        let topics: Vec<String> = app.store.outbox_of(id).await.unwrap().into_iter().map(|(topic, _)| topic).collect();
         assert!(topics.contains(&"work_order.overdue".to_owned()), "{topics:?}");
         // The reporter sees it on the page of their work order.
         let mut reporter = Visitor::new(app);

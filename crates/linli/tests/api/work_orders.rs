@@ -313,7 +313,7 @@ both_engines! {
         let detail = detail.expect(StatusCode::OK);
         assert_eq!(detail["deadlines"]["overdue"], true);
         assert_eq!(kinds(detail).last().map(String::as_str), Some("overdue_alerted"));
-        let topics: Vec<String> = app.store.pending_outbox(id).await.unwrap().into_iter().map(|(topic, _)| topic).collect();
+        let topics: Vec<String> = app.store.outbox_of(id).await.unwrap().into_iter().map(|(topic, _)| topic).collect();
         assert!(topics.contains(&"work_order.overdue".to_owned()), "{topics:?}");
         let for_bao = app.get(&format!("/api/v1/work-orders/{id}"), &bao).await;
         assert!(!kinds(for_bao.expect(StatusCode::OK)).contains(&"overdue_alerted".to_owned()));
