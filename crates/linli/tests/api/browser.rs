@@ -9,6 +9,7 @@
 
 mod funds;
 mod meetings;
+mod votes;
 
 use crate::helpers::{DEMO_PASSWORD, Engine, TestApp};
 use fantoccini::{Client, ClientBuilder, Locator};
