@@ -6,25 +6,12 @@
 //! result as a notice; another community's resident kept out.
 
 use crate::helpers::TestApp;
-use crate::pages::{Page, Visitor};
+use crate::pages::{Page, Visitor, signed_in, submit};
 use chrono::{TimeZone, Utc};
 use reqwest::StatusCode;
 use reqwest::header::{COOKIE, LOCATION};
 use reqwest::multipart::{Form, Part};
 use serde_json::Value;
-
-async fn signed_in<'a>(app: &'a TestApp, login: &str) -> Visitor<'a> {
-    let mut visitor = Visitor::new(app);
-    visitor.sign_in(login).await;
-    visitor
-}
-
-async fn submit(visitor: &mut Visitor<'_>, path: &str, form: &[(&str, &str)]) -> Page {
-    let csrf = visitor.cookie("linli_csrf");
-    let mut fields = vec![("csrf", csrf.as_str())];
-    fields.extend_from_slice(form);
-    visitor.post(path, &fields).await
-}
 
 /// The demo's votes, loaded and seen on the day after: (the lifts, open; the cameras,
 /// closed), as the API shows them to 包爷叔.
