@@ -139,6 +139,13 @@ both_engines! {
         assert!(page.body.contains("已确认、撤回或失效"), "{}", page.body);
         let seen = public(app, id).await;
         assert_eq!((figure(&seen, "raised_fen"), figure(&seen, "pledged_fen")), (25_050, 0));
+        // 唐女士 cannot withdraw what has arrived: told so beside her own pledges.
+        let hers = app.get(&format!("/api/v1/campaigns/{id}"), &app.token("tang").await).await;
+        let hers = hers.expect(StatusCode::OK)["mine"][0]["id"].as_i64().unwrap().to_string();
+        let page = submit(&mut tang, &format!("{path}/withdraw"), &[("pledge_id", &hers)]).await;
+        assert_eq!(page.status, StatusCode::CONFLICT, "{}", page.body);
+        let mine = &page.body[page.body.find("id=\"mine\"").unwrap()..];
+        assert!(mine.contains("已确认、撤回或失效"), "{mine}");
 
         // The public page: figures and every entry, donors masked, no forms, no pledges.
         let mut anyone = Visitor::new(app);

@@ -44,7 +44,9 @@ fn form_of(action: &str, fields: &Fields) -> String {
         "approve" | "reject" | "pay" | "submit" => {
             format!("expense-{}", get(fields, "expense_id").trim())
         }
-        "confirm" | "lapse" | "withdraw" => "pledges".to_owned(),
+        "confirm" | "lapse" => "pledges".to_owned(),
+        // A donor withdraws from their own list, which the office's table is not.
+        "withdraw" => "mine".to_owned(),
         other => other.to_owned(),
     }
 }
