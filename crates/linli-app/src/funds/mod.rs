@@ -221,27 +221,55 @@ pub async fn read(app: &App, caller: Option<&Caller>, id: i64) -> AppResult<Camp
     })
 }
 
-/// A community's campaigns with their figures; anyone may list them.
+/// A community's campaigns with their figures; anyone may list them. The figures come
+/// from the entries (summed by the database, account by account), and are checked
+/// against the kept totals as a campaign's own page checks them.
 pub async fn list(app: &App, community_id: i64) -> AppResult<Vec<(CampaignRow, Figures)>> {
-    app.store.community(CommunityId(community_id)).await?;
-    Ok(app
-        .store
-        .campaigns(CommunityId(community_id))
-        .await?
-        .into_iter()
-        .map(|campaign| {
-            let figures = Figures {
-                raised_fen: campaign.raised_fen,
-                pledged_fen: campaign.pledged_fen,
-                refunded_fen: campaign.refunded_fen,
-                spent_fen: campaign.spent_fen,
-                balance_fen: campaign.raised_fen - campaign.refunded_fen - campaign.spent_fen,
-                target_fen: campaign.target_fen,
-                consistent: true,
-            };
-            (campaign, figures)
-        })
-        .collect())
+    let community = CommunityId(community_id);
+    app.store.community(community).await?;
+    let sums = app.store.community_account_sums(community).await?;
+    let mut listed = Vec::new();
+    for campaign in app.store.campaigns(community).await? {
+        let ours = || sums.iter().filter(|sum| sum.campaign_id == campaign.id);
+        let account = |name: &str| -> i64 {
+            ours()
+                .filter(|sum| sum.account == name)
+                .map(|sum| sum.fen)
+                .sum()
+        };
+        let (raised, refunded, spent) = (
+            -account("donations"),
+            account("refunds"),
+            account("expenses"),
+        );
+        // Every entry moves the money in hand, so its line count is the entry count.
+        let entries: i64 = ours()
+            .filter(|sum| sum.account == "funds")
+            .map(|sum| sum.entries)
+            .sum();
+        let imbalance: i64 = ours().map(|sum| sum.fen).sum();
+        let figures = Figures {
+            raised_fen: raised,
+            pledged_fen: campaign.pledged_fen,
+            refunded_fen: refunded,
+            spent_fen: spent,
+            balance_fen: account("funds"),
+            target_fen: campaign.target_fen,
+            consistent: imbalance == 0
+                && raised == campaign.raised_fen
+                && refunded == campaign.refunded_fen
+                && spent == campaign.spent_fen
+                && entries == campaign.entry_count,
+        };
+        if !figures.consistent {
+            tracing::error!(
+                campaign = campaign.id,
+                "a campaign's kept totals disagree with its ledger entries"
+            );
+        }
+        listed.push((campaign, figures));
+    }
+    Ok(listed)
 }
 
 /// The handlers a supervisor may name treasurer of a new campaign.

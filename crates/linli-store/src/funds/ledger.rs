@@ -188,3 +188,37 @@ impl Store {
         })?)
     }
 }
+
+/// What the entries of one campaign add up to, account by account, for a list of
+/// campaigns without reading each ledger.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct AccountSum {
+    pub campaign_id: i64,
+    pub account: String,
+    pub fen: i64,
+    /// How many entries of the campaign have a line on this account.
+    pub entries: i64,
+}
+
+impl Store {
+    /// The sums of every account of every campaign of a community, in one query.
+    pub async fn community_account_sums(
+        &self,
+        community: linli_domain::ids::CommunityId,
+    ) -> StoreResult<Vec<AccountSum>> {
+        Ok(on_pool!(&self.db, |pool| {
+            sqlx::query_as::<_, AccountSum>(
+                "SELECT e.campaign_id, l.account, CAST(SUM(l.fen) AS BIGINT) AS fen,
+                        COUNT(DISTINCT e.id) AS entries
+                 FROM fund_entry_lines l
+                 JOIN fund_entries e ON e.id = l.entry_id
+                 JOIN fund_campaigns c ON c.id = e.campaign_id
+                 WHERE c.community_id = $1
+                 GROUP BY e.campaign_id, l.account",
+            )
+            .bind(community.0)
+            .fetch_all(pool)
+            .await
+        })?)
+    }
+}

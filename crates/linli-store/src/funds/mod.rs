@@ -7,7 +7,7 @@ mod ledger;
 mod receipts;
 
 pub use expenses::{ExpenseRow, NewExpense};
-pub use ledger::{EntryLineRow, EntryRow, LedgerWrite, NewEntry};
+pub use ledger::{AccountSum, EntryLineRow, EntryRow, LedgerWrite, NewEntry};
 pub use receipts::ReceiptRow;
 
 use crate::db::{Store, stored_time};

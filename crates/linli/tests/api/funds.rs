@@ -373,6 +373,37 @@ both_engines! {
     }
 }
 
+both_engines! {
+    async fn kept_totals_that_disagree_with_the_entries_are_shown_as_such(app: &TestApp) {
+        let juwei = app.token("juwei").await;
+        let id = campaign(app).await;
+        let pledged = pledge(app, &app.token("tang").await, id, json!({ "amount_fen": 10_000, "channel": "transfer" })).await;
+        let pledge_id = pledged["pledge_id"].as_i64().unwrap();
+        app.post(&format!("/api/v1/pledges/{pledge_id}/confirm"), &juwei, json!({})).await.expect(StatusCode::OK);
+        let community = app.chengshangcheng().await;
+        let figures = listed_figures(app, community).await;
+        assert_eq!((figures["raised_fen"].as_i64(), figures["balance_fen"].as_i64(), figures["consistent"].as_bool()), (Some(10_000), Some(10_000), Some(true)));
+
+        // Someone changes a kept total behind the ledger's back: the entries still win,
+        // and every view says the books disagree.
+        raw_execute(app, "UPDATE fund_campaigns SET raised_fen = raised_fen + 1").await.unwrap();
+        let figures = listed_figures(app, community).await;
+        assert_eq!((figures["raised_fen"].as_i64(), figures["consistent"].as_bool()), (Some(10_000), Some(false)));
+        assert_eq!(public(app, id).await["figures"]["consistent"], false);
+        let page = reqwest::get(app.url(&format!("/campaigns/{id}"))).await.unwrap().text().await.unwrap();
+        assert!(page.contains("id=\"campaign-inconsistent\""), "{page}");
+    }
+}
+
+/// The figures of the community's first campaign, as its public list shows them.
+async fn listed_figures(app: &TestApp, community: i64) -> Value {
+    let path = format!("/api/v1/campaigns?community_id={community}");
+    app.request(Method::GET, &path, None, None)
+        .await
+        .expect(StatusCode::OK)[0]["figures"]
+        .clone()
+}
+
 /// Sends the same POST `count` times at once; the statuses.
 async fn futures_join(app: &TestApp, path: &str, token: &str, count: usize) -> Vec<StatusCode> {
     let mut tasks = tokio::task::JoinSet::new();
