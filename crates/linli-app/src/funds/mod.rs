@@ -49,10 +49,12 @@ impl Figures {
     /// The share of the target raised, in [0, 1] (a campaign may raise more than its
     /// target; the share stops at 1).
     pub fn progress(&self) -> f64 {
-        if self.target_fen <= 0 {
-            return 0.0;
-        }
-        (self.raised_fen.max(0) as f64 / self.target_fen as f64).min(1.0)
+        linli_domain::funds::progress_share(self.raised_fen, self.target_fen)
+    }
+
+    /// Whole percent of the target raised, 0..=100.
+    pub fn progress_percent(&self) -> i64 {
+        linli_domain::funds::progress_percent(self.raised_fen, self.target_fen)
     }
 }
 

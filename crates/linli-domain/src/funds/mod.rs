@@ -52,6 +52,25 @@ pub fn yuan_to_fen(text: &str, field: &'static str) -> Result<i64, ValidationErr
     amount_fen(fen, field)
 }
 
+/// The share of the target raised, in [0, 1]: a campaign may raise more than its target
+/// (the share stops at 1), and a refund-heavy one less than nothing (it stops at 0).
+pub fn progress_share(raised_fen: i64, target_fen: i64) -> f64 {
+    if target_fen <= 0 {
+        return 0.0;
+    }
+    (raised_fen.max(0) as f64 / target_fen as f64).min(1.0)
+}
+
+/// The same as whole percent, 0..=100, rounded down in integers: what a progress bar
+/// and the campaign list show ("6%" is not shown before 6% is reached).
+pub fn progress_percent(raised_fen: i64, target_fen: i64) -> i64 {
+    if target_fen <= 0 {
+        return 0;
+    }
+    let percent = i128::from(raised_fen.max(0)) * 100 / i128::from(target_fen);
+    i64::try_from(percent.min(100)).unwrap_or(100)
+}
+
 named_enum!(
     /// A pledge (认捐) until the treasurer confirms the money arrived.
     PledgeStatus, "fund.pledge_status_unknown", "status" {

@@ -126,6 +126,19 @@ fn step() -> impl Strategy<Value = Step> {
 }
 
 proptest! {
+    /// The progress shown is a share in [0, 1] and a whole percent in 0..=100 that
+    /// agree: the percent is the share rounded down, and 100 only once the target is met.
+    #[test]
+    fn progress_is_a_share_and_a_percent_that_agree(raised in -MAX_AMOUNT_FEN..=10 * MAX_AMOUNT_FEN, target in -10i64..=MAX_AMOUNT_FEN) {
+        let share = progress_share(raised, target);
+        let percent = progress_percent(raised, target);
+        prop_assert!((0.0..=1.0).contains(&share));
+        prop_assert!((0..=100).contains(&percent));
+        prop_assert!(percent as f64 <= share * 100.0 + 1e-9);
+        prop_assert!(share * 100.0 < percent as f64 + 1.0 + 1e-9);
+        prop_assert_eq!(percent == 100, target > 0 && raised >= target);
+    }
+
     /// For any sequence of donations, refunds, expenses and corrections: every entry
     /// balances, money in hand is donations − refunds − paid expenses, nothing written
     /// before changes, and folding the entries again gives the same ledger.

@@ -2,7 +2,6 @@
 //! supervisor starts one, and the public list for the 财务公开 board
 //! (`/public/communities/{id}/campaigns`, no sign-in).
 
-use super::page::progress_percent;
 use crate::error::ApiError;
 use crate::locale::text;
 use crate::pages::context::{FormErrors, PageContext, PageResult, Viewer, render, see_other};
@@ -36,7 +35,7 @@ fn line((campaign, figures): &(CampaignRow, Figures)) -> CampaignLine {
         open: campaign.status == CampaignStatus::Open,
         raised: yuan_text(figures.raised_fen),
         target: yuan_text(figures.target_fen),
-        percent: progress_percent(figures),
+        percent: figures.progress_percent(),
         deadline: campaign.deadline.clone(),
         treasurer: campaign.treasurer_organisation.clone(),
     }

@@ -178,14 +178,6 @@ fn pledge_line(pledge: &linli_store::funds::PledgeRow) -> PledgeLine {
     }
 }
 
-/// The whole percent of the target raised, in 0..=100, in integers: what the bar shows.
-pub fn progress_percent(figures: &linli_app::funds::Figures) -> i64 {
-    if figures.target_fen <= 0 {
-        return 0;
-    }
-    (i128::from(figures.raised_fen.max(0)) * 100 / i128::from(figures.target_fen)).min(100) as i64
-}
-
 pub async fn render_campaign(
     state: &AppState,
     viewer: &Viewer,
@@ -326,7 +318,7 @@ pub async fn render_campaign(
         refunded: yuan_text(figures.refunded_fen),
         balance: yuan_text(figures.balance_fen),
         target: yuan_text(figures.target_fen),
-        progress_percent: progress_percent(&figures),
+        progress_percent: figures.progress_percent(),
         consistent: figures.consistent,
         entries,
         expenses,
