@@ -372,6 +372,18 @@ impl Browser {
 }
 
 /// A small real photo (JPEG) in a temporary file, as a phone's camera would give.
+/// The server with the demo's accounts, on SQLite: what each browser test drives.
+async fn demo_app() -> TestApp {
+    TestApp::spawn(
+        Engine::Sqlite,
+        WebConfig {
+            demo_mode: true,
+            ..WebConfig::default()
+        },
+    )
+    .await
+}
+
 fn photo_file(directory: &Path, name: &str) -> PathBuf {
     let mut image = image::RgbImage::new(640, 480);
     for (x, y, pixel) in image.enumerate_pixels_mut() {
@@ -440,14 +452,7 @@ async fn open_action(browser: &Browser, action: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_whole_loop_as_people_use_it() {
-    let app = TestApp::spawn(
-        Engine::Sqlite,
-        WebConfig {
-            demo_mode: true,
-            ..WebConfig::default()
-        },
-    )
-    .await;
+    let app = demo_app().await;
     let files = tempfile::tempdir().unwrap();
     let Some(browser) = Browser::open(&app).await else {
         return app.stop().await;
@@ -644,14 +649,7 @@ async fn the_whole_loop_as_people_use_it() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn large_text_mode_is_applied_and_remembered() {
-    let app = TestApp::spawn(
-        Engine::Sqlite,
-        WebConfig {
-            demo_mode: true,
-            ..WebConfig::default()
-        },
-    )
-    .await;
+    let app = demo_app().await;
     let Some(browser) = Browser::open(&app).await else {
         return app.stop().await;
     };
@@ -714,14 +712,7 @@ async fn large_text_mode_is_applied_and_remembered() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_role_on_the_demo_data() {
     use chrono::TimeZone;
-    let app = TestApp::spawn(
-        Engine::Sqlite,
-        WebConfig {
-            demo_mode: true,
-            ..WebConfig::default()
-        },
-    )
-    .await;
+    let app = demo_app().await;
     let today = chrono::FixedOffset::east_opt(8 * 3600)
         .unwrap()
         .with_ymd_and_hms(2026, 11, 25, 10, 0, 0)

@@ -2,21 +2,12 @@
 //! visitor's cash and prints the slip, the treasurer confirms on the office's laptop,
 //! and anyone reads the public ledger on a phone; axe-core checks every page.
 
-use super::{Browser, DESKTOP, PHONE};
+use super::{Browser, DESKTOP, PHONE, demo_app};
 use crate::funds::campaign;
-use crate::helpers::{Engine, TestApp};
-use linli_web::WebConfig;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_pledge_cash_at_the_desk_and_the_public_ledger() {
-    let app = TestApp::spawn(
-        Engine::Sqlite,
-        WebConfig {
-            demo_mode: true,
-            ..WebConfig::default()
-        },
-    )
-    .await;
+    let app = demo_app().await;
     let id = campaign(&app).await;
     let path = format!("/campaigns/{id}");
     let Some(browser) = Browser::open(&app).await else {

@@ -4,22 +4,13 @@
 //! what is missing); then the project's page, and its public page on a resident's phone.
 //! axe-core checks every page.
 
-use super::{Browser, DESKTOP, PHONE};
-use crate::helpers::{Engine, TestApp};
+use super::{Browser, DESKTOP, PHONE, demo_app};
 use crate::meetings::escalated_report;
-use linli_web::WebConfig;
 use reqwest::StatusCode;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_party_secretary_runs_a_meeting_that_starts_a_project() {
-    let app = TestApp::spawn(
-        Engine::Sqlite,
-        WebConfig {
-            demo_mode: true,
-            ..WebConfig::default()
-        },
-    )
-    .await;
+    let app = demo_app().await;
     let order = escalated_report(
         &app,
         "bao",

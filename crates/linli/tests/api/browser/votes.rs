@@ -2,10 +2,8 @@
 //! text, taps 同意, changes his mind to 不同意, and reads the camera vote's result;
 //! axe-core checks each page, and the ballot buttons stay large enough for a thumb.
 
-use super::{Browser, PHONE};
-use crate::helpers::{Engine, TestApp};
+use super::{Browser, PHONE, demo_app};
 use chrono::{TimeZone, Utc};
-use linli_web::WebConfig;
 
 /// Taps the ballot button that reads `label`, and waits for the page it leads to.
 async fn tap(browser: &Browser, label: &str) {
@@ -19,14 +17,7 @@ async fn tap(browser: &Browser, label: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_owner_votes_on_a_phone_in_large_text() {
-    let app = TestApp::spawn(
-        Engine::Sqlite,
-        WebConfig {
-            demo_mode: true,
-            ..WebConfig::default()
-        },
-    )
-    .await;
+    let app = demo_app().await;
     let today = Utc.with_ymd_and_hms(2026, 12, 4, 4, 0, 0).unwrap();
     assert!(
         linli::demo_votes::load(&app.store, app.database.blobs.clone(), today)
