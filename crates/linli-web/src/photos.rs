@@ -147,13 +147,18 @@ pub(crate) async fn photo_response(
     thumbnail: bool,
 ) -> ApiResult<Response> {
     let bytes = use_cases::photo_bytes(state, caller, id, photo_id, thumbnail).await?;
+    Ok(jpeg_response(bytes, "private, max-age=86400"))
+}
+
+/// A JPEG we re-encoded ourselves (a photo, a receipt, a scan), with how long a browser
+/// may keep it.
+pub(crate) fn jpeg_response(bytes: Vec<u8>, cache_control: &'static str) -> Response {
     let mut response = bytes.into_response();
-    response
-        .headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static("image/jpeg"));
-    response.headers_mut().insert(
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/jpeg"));
+    headers.insert(
         header::CACHE_CONTROL,
-        HeaderValue::from_static("private, max-age=86400"),
+        HeaderValue::from_static(cache_control),
     );
-    Ok(response)
+    response
 }

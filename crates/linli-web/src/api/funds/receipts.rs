@@ -9,8 +9,8 @@ use crate::extract::{ApiPath, ApiQuery};
 use crate::photos::PhotoQuery;
 use crate::state::AppState;
 use axum::extract::{Multipart, State};
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use linli_app::funds::receipts as use_cases;
 use linli_app::work_orders::photos::MAX_PHOTO_BYTES;
 
@@ -78,13 +78,8 @@ pub async fn get(
     let caller = user.0.as_ref().map(|user| &user.0);
     let thumbnail = query.size.as_deref() == Some("thumbnail");
     let bytes = use_cases::receipt_bytes(&state, caller, id, receipt_id, thumbnail).await?;
-    let mut response = bytes.into_response();
-    response
-        .headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static("image/jpeg"));
-    response.headers_mut().insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, max-age=86400"),
-    );
-    Ok(response)
+    Ok(crate::photos::jpeg_response(
+        bytes,
+        "private, max-age=86400",
+    ))
 }

@@ -9,8 +9,8 @@ use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Multipart, State};
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use linli_app::votes::ballots as use_cases;
 use linli_app::work_orders::photos::MAX_PHOTO_BYTES;
 use serde::{Deserialize, Serialize};
@@ -155,12 +155,6 @@ pub(crate) async fn scan_response(
     thumbnail: bool,
 ) -> ApiResult<Response> {
     let bytes = use_cases::scan(state, caller, id, ballot_id, thumbnail).await?;
-    let mut response = bytes.into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/jpeg"));
-    headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
-    Ok(response)
+    // A ballot's scan says how someone voted: no copy kept anywhere.
+    Ok(crate::photos::jpeg_response(bytes, "private, no-store"))
 }
