@@ -159,25 +159,36 @@ impl Browser {
         })
     }
 
-    /// Sizes the window so that the page's viewport is `width`×`height` (the window's
-    /// frame, if any, is added).
+    /// Sizes the window so that the page's viewport is `width`×`height`. Chromium's
+    /// window may have a frame, and a resize may not show in `innerHeight` at once, so
+    /// the window is corrected from what the page measures until the two agree.
     async fn viewport(&self, (width, height): (u32, u32)) {
+        let target = (i64::from(width), i64::from(height));
         self.client.set_window_size(width, height).await.unwrap();
-        let inner = self.script("return [innerWidth, innerHeight];").await;
-        let (inner_width, inner_height) = (
-            inner[0].as_u64().unwrap_or(0),
-            inner[1].as_u64().unwrap_or(0),
-        );
-        if (inner_width, inner_height) != (u64::from(width), u64::from(height)) && inner_width > 0 {
-            let frame_width =
-                u32::try_from(u64::from(width).saturating_sub(inner_width)).unwrap_or(0);
-            let frame_height =
-                u32::try_from(u64::from(height).saturating_sub(inner_height)).unwrap_or(0);
+        let mut inner = (0, 0);
+        for _ in 0..30 {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            let measured = self.script("return [innerWidth, innerHeight];").await;
+            inner = (
+                measured[0].as_i64().unwrap_or(0),
+                measured[1].as_i64().unwrap_or(0),
+            );
+            if inner == target {
+                return;
+            }
+            let (outer_width, outer_height) = self.client.get_window_size().await.unwrap();
+            let corrected = |outer: u64, want: i64, have: i64| {
+                u32::try_from((i64::try_from(outer).unwrap() + want - have).max(1)).unwrap()
+            };
             self.client
-                .set_window_size(width + frame_width, height + frame_height)
+                .set_window_size(
+                    corrected(outer_width, target.0, inner.0),
+                    corrected(outer_height, target.1, inner.1),
+                )
                 .await
                 .unwrap();
         }
+        panic!("the viewport stays {inner:?}, not {width}×{height}");
     }
 
     async fn go(&self, path: &str) {
