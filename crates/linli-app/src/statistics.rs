@@ -9,7 +9,7 @@ use linli_domain::access;
 use linli_domain::calendar::shanghai;
 use linli_domain::ids::{CommunityId, StreetId};
 use linli_domain::permissions::Place;
-use linli_domain::statistics::{Counts, median_minutes};
+use linli_domain::statistics::{Counts, median_minutes, median_of};
 use linli_store::registry::Community;
 use std::collections::{BTreeMap, HashMap};
 
@@ -55,6 +55,49 @@ pub struct StatisticsReport {
     pub by_status_now: BTreeMap<String, i64>,
     pub open_now: i64,
     pub overdue_now: i64,
+    pub projects: ProjectFigures,
+}
+
+/// What the joint meetings and their projects did in the range.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ProjectFigures {
+    /// Work orders a project's completion resolved.
+    pub resolved_through_projects: i64,
+    /// Escalated work orders a meeting decided on.
+    pub decided_after_escalation: i64,
+    /// The median time from a work order's first escalation to the meeting's decision.
+    pub median_minutes_escalation_to_decision: Option<f64>,
+}
+
+/// The projects' figures for `communities` over the days `from`..=`to` (Shanghai).
+async fn project_figures(
+    app: &App,
+    communities: &[i64],
+    from: NaiveDate,
+    to: NaiveDate,
+) -> AppResult<ProjectFigures> {
+    let start = |day: NaiveDate| {
+        day.and_hms_opt(0, 0, 0)
+            .and_then(|midnight| midnight.and_local_timezone(shanghai()).single())
+            .map(|at| at.with_timezone(&chrono::Utc))
+            .ok_or_else(|| AppError::internal(format!("no Shanghai midnight on {day}")))
+    };
+    let (begin, end) = (start(from)?, start(to + chrono::Days::new(1))?);
+    let mut figures = ProjectFigures::default();
+    let mut minutes = Vec::new();
+    for community in communities {
+        let community = CommunityId(*community);
+        figures.resolved_through_projects += app
+            .store
+            .resolved_through_projects(community, begin, end)
+            .await?;
+        for timing in app.store.decision_timings(community, begin, end).await? {
+            minutes.push((timing.decided_at - timing.escalated_at).num_minutes().max(0));
+        }
+    }
+    figures.decided_after_escalation = i64::try_from(minutes.len()).unwrap_or(i64::MAX);
+    figures.median_minutes_escalation_to_decision = median_of(&minutes);
+    Ok(figures)
 }
 
 /// The communities a request covers, once the caller may see their statistics.
@@ -147,6 +190,7 @@ pub async fn report(
         .filter(|(status, _)| !matches!(status.as_str(), "closed" | "cancelled"))
         .map(|(_, count)| count)
         .sum();
+    let projects = project_figures(app, &ids, from, to).await?;
     Ok(StatisticsReport {
         from,
         to,
@@ -173,5 +217,6 @@ pub async fn report(
             .collect(),
         open_now,
         overdue_now: figures.overdue_now,
+        projects,
     })
 }

@@ -128,6 +128,20 @@ pub fn median_minutes(histogram: &[i64; DURATION_BUCKETS.len()]) -> Option<f64> 
     None
 }
 
+/// The exact median of some durations in minutes (the mean of the middle two for an
+/// even count); none of none.
+pub fn median_of(minutes: &[i64]) -> Option<f64> {
+    let mut sorted = minutes.to_vec();
+    sorted.sort_unstable();
+    let middle = sorted.len() / 2;
+    #[allow(clippy::cast_precision_loss)]
+    match sorted.len() {
+        0 => None,
+        length if length % 2 == 1 => Some(sorted[middle] as f64),
+        _ => Some((sorted[middle - 1] as f64 + sorted[middle] as f64) / 2.0),
+    }
+}
+
 /// What one event adds to the counters.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Delta {
@@ -245,6 +259,36 @@ pub fn delta(
 
 #[cfg(test)]
 mod cohorts;
+
+#[cfg(test)]
+mod median_tests {
+    use super::median_of;
+    use proptest::prelude::*;
+
+    #[test]
+    fn the_median_of_an_even_count_is_between_the_middle_two() {
+        assert_eq!(median_of(&[]), None);
+        assert_eq!(median_of(&[30, 10, 20]), Some(20.0));
+        assert_eq!(median_of(&[40, 10, 20, 30]), Some(25.0));
+    }
+
+    proptest! {
+        /// The median lies between the least and the greatest, and as many durations
+        /// are at or below it as at or above it.
+        #[test]
+        fn the_median_splits_the_durations_in_half(minutes in proptest::collection::vec(0i64..1_000_000, 1..60)) {
+            let median = median_of(&minutes).unwrap();
+            #[allow(clippy::cast_precision_loss)]
+            let (least, greatest) = (*minutes.iter().min().unwrap() as f64, *minutes.iter().max().unwrap() as f64);
+            prop_assert!(least <= median && median <= greatest);
+            #[allow(clippy::cast_precision_loss)]
+            let below = minutes.iter().filter(|m| (**m as f64) <= median).count();
+            #[allow(clippy::cast_precision_loss)]
+            let above = minutes.iter().filter(|m| (**m as f64) >= median).count();
+            prop_assert!(below * 2 >= minutes.len() && above * 2 >= minutes.len());
+        }
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -3,6 +3,7 @@
 //! the closing text; each then waits for its reporter's acceptance as usual.
 
 use crate::meetings::advance_to_resolved;
+use crate::work_orders::photos::{Purpose, store_processed};
 use crate::{App, AppError, AppResult, Caller};
 use linli_domain::ids::{CommunityId, OrganisationId};
 use linli_domain::meetings::{parse_line, parse_long_text};
@@ -208,9 +209,28 @@ pub async fn transition(
                 ("text", text.clone().unwrap_or_default()),
             ],
         );
+        let photos = super::help::completion_photos(app, id).await?;
+        let photos: Vec<_> = photos.into_iter().take(9).collect();
         for work_order in app.store.project_work_orders(id).await? {
             let owner = OrganisationId(project.owner_organisation_id);
             if advance_to_resolved(app, caller.person, work_order, owner, &closing).await? {
+                // The finished work's photos become the work order's resolution photos,
+                // which its reporter sees when asked to accept.
+                // One already holding nine (from an earlier, rejected resolution) keeps its
+                // own: the project's page still shows them.
+                let kept = store_processed(
+                    app,
+                    work_order,
+                    caller.person,
+                    Purpose::Resolution,
+                    photos.clone(),
+                )
+                .await;
+                match kept {
+                    Ok(()) | Err(AppError::Conflict("photo.too_many")) => {}
+                    Err(error) => return Err(error),
+                }
+                app.store.mark_resolved_by_project(id, work_order, app.now()).await?;
                 resolved.push(work_order);
             }
         }

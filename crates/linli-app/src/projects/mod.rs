@@ -3,6 +3,7 @@
 //! completing one resolves its open origin work orders. Anyone may read an approved
 //! project's public page, which carries no resident's personal data.
 
+pub mod help;
 pub mod manage;
 pub mod work;
 
@@ -11,6 +12,7 @@ use linli_domain::access;
 use linli_domain::ids::{CommunityId, OrganisationId};
 use linli_domain::projects::{ProjectStatus, may_manage, may_report};
 use linli_store::meetings::ItemRow;
+use linli_store::projects::help::{ProjectFileRow, VolunteerRow};
 use linli_store::projects::{MilestoneRow, ProjectRow, QuoteRow, UpdateRow};
 
 /// How much of a project the caller sees.
@@ -34,6 +36,12 @@ pub struct ProjectDetail {
     pub quotes: Vec<QuoteRow>,
     pub milestones: Vec<MilestoneRow>,
     pub updates: Vec<UpdateRow>,
+    /// Progress and completion photos, quotes' photos and PDFs.
+    pub files: Vec<ProjectFileRow>,
+    /// Offers of help: every one for the office, the caller's own for anyone else.
+    pub volunteers: Vec<VolunteerRow>,
+    /// Volunteers accepted per batch: (milestone, count), for everyone.
+    pub accepted_per_batch: Vec<(i64, i64)>,
 }
 
 pub(crate) fn view_of(caller: Option<&Caller>, project: &ProjectRow) -> AppResult<ProjectView> {
@@ -61,11 +69,12 @@ pub(crate) fn view_of(caller: Option<&Caller>, project: &ProjectRow) -> AppResul
 pub async fn read(app: &App, caller: Option<&Caller>, id: i64) -> AppResult<ProjectDetail> {
     let project = app.store.project(id).await?;
     let view = view_of(caller, &project)?;
-    detail(app, project, view).await
+    detail(app, caller, project, view).await
 }
 
 pub(crate) async fn detail(
     app: &App,
+    caller: Option<&Caller>,
     project: ProjectRow,
     view: ProjectView,
 ) -> AppResult<ProjectDetail> {
@@ -102,6 +111,15 @@ pub(crate) async fn detail(
             update.author_name = String::new();
         }
     }
+    let volunteers = app.store.project_volunteers(id).await?;
+    let accepted_per_batch = help::accepted_per_batch(&volunteers);
+    let volunteers = match view {
+        ProjectView::Office { .. } => volunteers,
+        ProjectView::Public => volunteers
+            .into_iter()
+            .filter(|volunteer| caller.is_some_and(|caller| caller.person.0 == volunteer.person_id))
+            .collect(),
+    };
     Ok(ProjectDetail {
         project,
         view,
@@ -110,6 +128,9 @@ pub(crate) async fn detail(
         quotes,
         milestones: app.store.project_milestones(id).await?,
         updates,
+        files: app.store.project_files(id).await?,
+        volunteers,
+        accepted_per_batch,
     })
 }
 
@@ -140,7 +161,7 @@ pub async fn of_work_order(
         let Ok(view) = view_of(Some(caller), &project) else {
             continue;
         };
-        details.push(detail(app, project, view).await?);
+        details.push(detail(app, Some(caller), project, view).await?);
     }
     Ok(details)
 }

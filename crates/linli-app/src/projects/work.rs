@@ -2,6 +2,7 @@
 //! recommendations — the choice (中标), milestones or batches, progress updates.
 
 use super::{ProjectView, view_of};
+use crate::work_orders::photos::MAX_PHOTOS_PER_PURPOSE;
 use crate::{App, AppError, AppResult, Caller};
 use chrono::NaiveDate;
 use linli_domain::access;
@@ -182,19 +183,30 @@ pub async fn record_milestone(
     Ok(())
 }
 
-/// Posts a progress update with the percentage done.
+/// Posts a progress update with the percentage done and its photos (none or up to
+/// nine), all or nothing.
 pub async fn add_update(
     app: &App,
     caller: &Caller,
     id: i64,
     text: &str,
     percent_done: i64,
+    photos: Vec<Vec<u8>>,
 ) -> AppResult<i64> {
     project_for(app, caller, id, false).await?;
     let body = parse_text(text, "text")?;
     let percent = parse_percent(percent_done)?;
+    let photos = super::help::prepare_files(app, id, photos, false).await?;
     Ok(app
         .store
-        .add_project_update(id, &body, percent, caller.person, app.now())
+        .add_project_update(
+            id,
+            &body,
+            percent,
+            &photos,
+            MAX_PHOTOS_PER_PURPOSE,
+            caller.person,
+            app.now(),
+        )
         .await?)
 }

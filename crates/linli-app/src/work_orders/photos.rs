@@ -32,7 +32,7 @@ pub enum PhotoError {
 }
 
 /// A photo made safe to keep: upright, re-encoded, metadata gone.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Processed {
     pub jpeg: Vec<u8>,
     pub thumbnail: Vec<u8>,

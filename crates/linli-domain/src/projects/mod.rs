@@ -2,6 +2,7 @@
 //! may run them, money in fen with exact integer arithmetic, vendor quotes (比价), and
 //! milestones or batches. Pure.
 
+pub mod help;
 #[cfg(test)]
 mod tests;
 

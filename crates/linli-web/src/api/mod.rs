@@ -75,6 +75,27 @@ pub fn routes() -> Router<AppState> {
             post(projects::work::record_milestone),
         )
         .route("/projects/{id}/updates", post(projects::work::add_update))
+        .route(
+            "/projects/{id}/updates/{update_id}/photos",
+            post(projects::help::update_photos)
+                .layer(DefaultBodyLimit::max(crate::photos::MAX_UPLOAD_BYTES)),
+        )
+        .route(
+            "/projects/{id}/quotes/{quote_id}/files",
+            post(projects::help::quote_files)
+                .layer(DefaultBodyLimit::max(crate::photos::MAX_UPLOAD_BYTES)),
+        )
+        .route(
+            "/projects/{id}/completion/photos",
+            post(projects::help::completion_photos)
+                .layer(DefaultBodyLimit::max(crate::photos::MAX_UPLOAD_BYTES)),
+        )
+        .route("/projects/{id}/files/{file_id}", get(projects::help::file))
+        .route("/projects/{id}/volunteers", post(projects::help::offer))
+        .route(
+            "/projects/{id}/volunteers/{volunteer_id}/{action}",
+            post(projects::help::volunteer_action),
+        )
         .route("/work-orders/{id}/projects", get(projects::of_work_order))
         .route("/campaigns", get(funds::list).post(funds::create))
         .route("/campaigns/{id}", get(funds::get))
@@ -157,6 +178,12 @@ pub fn routes() -> Router<AppState> {
         projects::work::add_milestone,
         projects::work::record_milestone,
         projects::work::add_update,
+        projects::help::update_photos,
+        projects::help::quote_files,
+        projects::help::completion_photos,
+        projects::help::file,
+        projects::help::offer,
+        projects::help::volunteer_action,
         funds::create,
         funds::list,
         funds::get,

@@ -4,6 +4,8 @@
 use chrono::{DateTime, Utc};
 use linli_app::projects::{ProjectDetail, ProjectView};
 use linli_domain::projects::ProjectStatus;
+use linli_domain::projects::help::{FilePurpose, VolunteerStatus};
+use linli_store::projects::help::{ProjectFileRow, VolunteerRow};
 use linli_store::projects::{MilestoneRow, ProjectRow, QuoteRow, UpdateRow};
 use serde::Serialize;
 
@@ -158,6 +160,79 @@ pub struct ProjectDetailView {
     quotes: Vec<QuoteView>,
     milestones: Vec<MilestoneView>,
     updates: Vec<UpdateView>,
+    files: Vec<ProjectFileView>,
+    /// Offers of help: all for the office, the caller's own for anyone else.
+    volunteers: Vec<VolunteerView>,
+    /// How many volunteers each batch has (no names).
+    volunteers_per_milestone: Vec<BatchVolunteers>,
+}
+
+/// A photo or document of the project's work.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = ProjectFile)]
+pub struct ProjectFileView {
+    id: i64,
+    /// `update`, `quote` or `completion`.
+    purpose: FilePurpose,
+    update_id: Option<i64>,
+    quote_id: Option<i64>,
+    /// `image/jpeg` or `application/pdf`.
+    content_type: String,
+    width: Option<i64>,
+    height: Option<i64>,
+    /// Where to read it (`?size=thumbnail` for a photo's thumbnail).
+    url: String,
+    created_at: DateTime<Utc>,
+}
+
+impl From<ProjectFileRow> for ProjectFileView {
+    fn from(row: ProjectFileRow) -> Self {
+        Self {
+            url: format!("/api/v1/projects/{}/files/{}", row.project_id, row.id),
+            id: row.id,
+            purpose: row.purpose,
+            update_id: row.update_id,
+            quote_id: row.quote_id,
+            content_type: row.content_type,
+            width: row.width,
+            height: row.height,
+            created_at: row.created_at,
+        }
+    }
+}
+
+/// An offer of help (有力出力).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = ProjectVolunteer)]
+pub struct VolunteerView {
+    id: i64,
+    person_id: i64,
+    name: String,
+    skill: String,
+    status: VolunteerStatus,
+    /// The batch it was accepted for.
+    milestone_id: Option<i64>,
+    updated_at: DateTime<Utc>,
+}
+
+impl From<VolunteerRow> for VolunteerView {
+    fn from(row: VolunteerRow) -> Self {
+        Self {
+            id: row.id,
+            person_id: row.person_id,
+            name: row.person_name,
+            skill: row.skill,
+            status: row.status,
+            milestone_id: row.milestone_id,
+            updated_at: row.updated_at,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct BatchVolunteers {
+    milestone_id: i64,
+    volunteers: i64,
 }
 
 impl From<ProjectDetail> for ProjectDetailView {
@@ -200,6 +275,16 @@ impl From<ProjectDetail> for ProjectDetailView {
             quotes,
             milestones: super::from_rows(detail.milestones),
             updates: super::from_rows(detail.updates),
+            files: super::from_rows(detail.files),
+            volunteers: super::from_rows(detail.volunteers),
+            volunteers_per_milestone: detail
+                .accepted_per_batch
+                .into_iter()
+                .map(|(milestone_id, volunteers)| BatchVolunteers {
+                    milestone_id,
+                    volunteers,
+                })
+                .collect(),
             project: detail.project.into(),
         }
     }

@@ -106,13 +106,17 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/projects", get(projects::projects_page))
         .route("/projects/{id}", get(projects::project_page))
-        .route("/projects/{id}/{action}", post(projects::project_action))
+        .route(
+            "/projects/{id}/{action}",
+            post(projects::project_action).layer(DefaultBodyLimit::max(crate::photos::MAX_UPLOAD_BYTES)),
+        )
         .route(
             "/public/communities/{id}/projects",
             get(projects::public_projects_page),
         )
         .route("/public/projects/{id}", get(projects::public_project_page))
         .route("/public/projects/{id}/recommend", post(projects::recommend))
+        .route("/public/projects/{id}/help/{action}", post(projects::offer_help))
         .route("/votes", get(votes::votes_page).post(votes::create_vote))
         .route("/votes/{id}", get(votes::vote_page))
         .route("/votes/{id}/result", get(votes::result_page))

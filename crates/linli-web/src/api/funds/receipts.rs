@@ -16,14 +16,20 @@ use linli_app::work_orders::photos::MAX_PHOTO_BYTES;
 
 /// The `photo` parts of a multipart form (pages and API alike); any other part is an
 /// error.
-pub(crate) async fn photo_parts(mut multipart: Multipart) -> ApiResult<Vec<Vec<u8>>> {
+pub(crate) async fn photo_parts(multipart: Multipart) -> ApiResult<Vec<Vec<u8>>> {
+    named_parts(multipart, "photo").await
+}
+
+/// The parts named `name` of a multipart form, each at most a photo's size; any other
+/// part is an error.
+pub(crate) async fn named_parts(mut multipart: Multipart, name: &str) -> ApiResult<Vec<Vec<u8>>> {
     let mut uploads = Vec::new();
     while let Some(field) = multipart
         .next_field()
         .await
         .map_err(|error| ApiError::invalid_body(error.body_text()))?
     {
-        if field.name() != Some("photo") {
+        if field.name() != Some(name) {
             return Err(ApiError::invalid_body(format!(
                 "unknown part {:?}",
                 field.name().unwrap_or_default()

@@ -1,6 +1,7 @@
 //! `/api/v1/projects…`: projects (项目化运作). Reading an approved project needs no
 //! sign-in (its public shape has no resident's personal data); changing one does.
 
+pub mod help;
 pub mod work;
 
 use crate::auth::CurrentUser;

@@ -140,7 +140,7 @@ pub struct UpdateInput {
     pub(crate) percent_done: i64,
 }
 
-#[utoipa::path(post, path = "/api/v1/projects/{id}/updates", tag = "projects", summary = "Post progress with the percentage done",
+#[utoipa::path(post, path = "/api/v1/projects/{id}/updates", tag = "projects", summary = "Post progress with the percentage done (photos: `/updates/{update_id}/photos`)",
     params(("id" = i64, Path)), request_body = UpdateInput, responses((status = 201, body = ProjectDetailView)), security(("bearer" = [])))]
 pub async fn add_update(
     State(state): State<AppState>,
@@ -148,6 +148,6 @@ pub async fn add_update(
     ApiPath(id): ApiPath<i64>,
     ApiJson(input): ApiJson<UpdateInput>,
 ) -> ApiResult<(StatusCode, Json<ProjectDetailView>)> {
-    work::add_update(&state, &user, id, &input.text, input.percent_done).await?;
+    work::add_update(&state, &user, id, &input.text, input.percent_done, Vec::new()).await?;
     Ok((StatusCode::CREATED, answer(&state, &user, id).await?))
 }

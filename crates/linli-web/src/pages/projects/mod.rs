@@ -11,7 +11,7 @@ mod work;
 
 pub use list::{projects_page, public_projects_page};
 pub use page::{project_page, public_project_page};
-pub use work::{project_action, recommend};
+pub use work::{offer_help, project_action, recommend};
 
 use crate::error::ApiError;
 use crate::locale::text;

@@ -14,10 +14,12 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use linli_app::projects::{self as use_cases, ProjectDetail, ProjectView};
+use linli_app::projects::{self as use_cases, ProjectDetail, ProjectView, help};
 use linli_domain::access;
 use linli_domain::ids::{CommunityId, PersonId};
+use linli_domain::projects::help::{FilePurpose, VolunteerStatus, may_volunteer};
 use linli_domain::projects::{ProjectStatus, Transition, next_status};
+use linli_store::projects::help::ProjectFileRow;
 use serde::Deserialize;
 
 pub struct QuoteView {
@@ -30,6 +32,34 @@ pub struct QuoteView {
     pub terms: String,
     pub recommended_by: String,
     pub chosen: bool,
+    pub files: Vec<FileLink>,
+}
+
+/// A photo (with its thumbnail) or a PDF of the project's work.
+pub struct FileLink {
+    pub url: String,
+    /// Empty for a PDF.
+    pub thumbnail: String,
+    pub label: String,
+}
+
+/// An offer of help as the office sees it.
+pub struct VolunteerLine {
+    pub id: i64,
+    pub name: String,
+    pub skill: String,
+    pub status_label: String,
+    pub batch: String,
+    pub open: bool,
+}
+
+/// The caller's own offer, on the public page.
+pub struct OwnOffer {
+    pub id: i64,
+    pub skill: String,
+    pub status_label: String,
+    pub batch: String,
+    pub may_withdraw: bool,
 }
 
 pub struct MilestoneView {
@@ -39,6 +69,8 @@ pub struct MilestoneView {
     pub actual: String,
     pub quantity: i64,
     pub done: bool,
+    /// How many volunteers were accepted for this batch.
+    pub volunteers: i64,
 }
 
 pub struct UpdateView {
@@ -46,6 +78,7 @@ pub struct UpdateView {
     pub percent: i64,
     pub author: String,
     pub at: String,
+    pub photos: Vec<FileLink>,
 }
 
 pub struct OrderLine {
@@ -93,6 +126,12 @@ pub struct ProjectPage {
     quotes: Vec<QuoteView>,
     milestones: Vec<MilestoneView>,
     updates: Vec<UpdateView>,
+    completion_photos: Vec<FileLink>,
+    volunteers: Vec<VolunteerLine>,
+    /// Batches not yet done, which a volunteer can be accepted for.
+    open_batches: Vec<(i64, String)>,
+    may_offer: bool,
+    own_offer: Option<OwnOffer>,
     moves: Vec<Move>,
     public_url: String,
     sign_in_url: String,
@@ -210,7 +249,7 @@ pub async fn render_project(
     let may_recommend = public
         && open
         && caller.is_some_and(|caller| access::is_resident(caller.grants(), community));
-    let mut quotes = Vec::new();
+    let mut quotes: Vec<QuoteView> = Vec::new();
     for quote in &detail.quotes {
         let recommended_by = match quote.recommended_by {
             Some(person) if office => text(
@@ -236,8 +275,43 @@ pub async fn render_project(
             terms: quote.terms.clone().unwrap_or_default(),
             recommended_by,
             chosen: project.chosen_quote_id == Some(quote.id),
+            files: Vec::new(),
         });
     }
+    let file_link = |file: &ProjectFileRow, index: usize| {
+        let url = format!("/api/v1/projects/{id}/files/{}", file.id);
+        let pdf = file.content_type == "application/pdf";
+        FileLink {
+            thumbnail: if pdf {
+                String::new()
+            } else {
+                format!("{url}?size=thumbnail")
+            },
+            label: text(
+                if pdf {
+                    "page.projects.file_pdf"
+                } else {
+                    "page.projects.file_photo"
+                },
+                &[("n", (index + 1).to_string())],
+            ),
+            url,
+        }
+    };
+    let links_of = |wanted: &dyn Fn(&ProjectFileRow) -> bool| -> Vec<FileLink> {
+        detail
+            .files
+            .iter()
+            .filter(|file| wanted(file))
+            .enumerate()
+            .map(|(index, file)| file_link(file, index))
+            .collect()
+    };
+    for quote in &mut quotes {
+        let quote_id = quote.id;
+        quote.files = links_of(&|file| file.quote_id == Some(quote_id));
+    }
+    let completion_photos = links_of(&|file| file.purpose == FilePurpose::Completion);
     let chosen_vendor = quotes
         .iter()
         .find(|quote| quote.chosen)
@@ -257,8 +331,71 @@ pub async fn render_project(
             },
             quantity: milestone.quantity.unwrap_or_default(),
             done: milestone.actual_end.is_some(),
+            volunteers: detail
+                .accepted_per_batch
+                .iter()
+                .find(|(batch, _)| *batch == milestone.id)
+                .map_or(0, |(_, count)| *count),
         })
         .collect();
+    let batch_title = |milestone: Option<i64>| {
+        detail
+            .milestones
+            .iter()
+            .find(|known| Some(known.id) == milestone)
+            .map(|known| known.title.clone())
+            .unwrap_or_default()
+    };
+    let open_batches = detail
+        .milestones
+        .iter()
+        .filter(|milestone| milestone.actual_end.is_none())
+        .map(|milestone| (milestone.id, milestone.title.clone()))
+        .collect();
+    let volunteer_status = |status: VolunteerStatus| {
+        text(&format!("page.projects.volunteer.{}", status.as_str()), &[])
+    };
+    let volunteers = if office && !public {
+        detail
+            .volunteers
+            .iter()
+            .map(|volunteer| VolunteerLine {
+                id: volunteer.id,
+                name: volunteer.person_name.clone(),
+                skill: volunteer.skill.clone(),
+                status_label: volunteer_status(volunteer.status),
+                batch: batch_title(volunteer.milestone_id),
+                open: open
+                    && matches!(
+                        volunteer.status,
+                        VolunteerStatus::Offered | VolunteerStatus::Accepted
+                    ),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let own = match caller {
+        Some(caller) if public => help::own_offer(state, caller, id)
+            .await
+            .map_err(ApiError::from)?,
+        _ => None,
+    };
+    let may_offer = public
+        && open
+        && caller.is_some_and(|caller| may_volunteer(caller.grants(), community))
+        && own
+            .as_ref()
+            .is_none_or(|offer| offer.status == VolunteerStatus::Withdrawn);
+    let own_offer = own
+        .filter(|offer| offer.status != VolunteerStatus::Withdrawn)
+        .map(|offer| OwnOffer {
+            id: offer.id,
+            skill: offer.skill,
+            status_label: volunteer_status(offer.status),
+            batch: batch_title(offer.milestone_id),
+            may_withdraw: open,
+        });
     let updates = detail
         .updates
         .iter()
@@ -272,6 +409,7 @@ pub async fn render_project(
                 update.author_name.clone()
             },
             at: local_time(update.created_at),
+            photos: links_of(&|file| file.update_id == Some(update.id)),
         })
         .collect();
     let orders = detail
@@ -370,6 +508,11 @@ pub async fn render_project(
         quotes,
         milestones,
         updates,
+        completion_photos,
+        volunteers,
+        open_batches,
+        may_offer,
+        own_offer,
         moves,
         public_url: format!("/public/projects/{id}"),
         sign_in_url: format!("/signin?next={}", crate::pages::url_encode(&viewer.here)),

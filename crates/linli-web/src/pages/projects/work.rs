@@ -8,11 +8,13 @@ use crate::error::ApiError;
 use crate::pages::context::{FormErrors, PageResult, Viewer, see_other};
 use crate::pages::meetings::{Fields, caller_of, get};
 use crate::state::AppState;
-use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use crate::pages::context::PageError;
+use axum::extract::{FromRequest, Multipart, Path, Request, State};
+use axum::http::{StatusCode, header};
 use axum_extra::extract::Form;
 use chrono::NaiveDate;
-use linli_app::projects::{manage, work};
+use linli_app::projects::{help, manage, work};
+use linli_store::projects::help::FileOwner;
 use linli_domain::ValidationError;
 
 /// The fields of the project page's forms as the use cases name them.
@@ -36,6 +38,9 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("actual_end", "actual_end", "projects.actual_end"),
     ("percent_done", "percent_done", "projects.percent"),
     ("text", "text", "projects.text"),
+    ("photo", "photos", "projects.photos"),
+    ("skill", "skill", "projects.skill"),
+    ("milestone_id", "milestone_id", "projects.batch"),
 ];
 
 fn day(raw: &str, field: &'static str, required: bool) -> Result<Option<NaiveDate>, ApiError> {
@@ -91,21 +96,73 @@ async fn answer(
     }
 }
 
+/// A form's fields and its chosen files: the forms that carry photos or documents are
+/// multipart, the others plain.
+async fn fields_and_files(
+    state: &AppState,
+    request: Request,
+) -> Result<(Fields, Vec<Vec<u8>>), PageError> {
+    let multipart = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("multipart/form-data"));
+    if multipart {
+        let multipart = Multipart::from_request(request, state)
+            .await
+            .map_err(|error| PageError::from(ApiError::invalid_body(error.body_text())))?;
+        crate::pages::home::read_multipart(multipart).await
+    } else {
+        let Form(fields) = Form::<Fields>::from_request(request, state)
+            .await
+            .map_err(|error| PageError::from(ApiError::invalid_body(error.body_text())))?;
+        Ok((fields, Vec::new()))
+    }
+}
+
 /// One form of the office's project page.
 pub async fn project_action(
     State(state): State<AppState>,
     viewer: Viewer,
     Path((id, action)): Path<(i64, String)>,
-    Form(fields): Form<Fields>,
+    request: Request,
 ) -> PageResult {
+    let (fields, files) = fields_and_files(&state, request).await?;
     let caller = caller_of(&viewer, &fields)?;
     let result: Result<(), ApiError> = async {
         match action.as_str() {
-            "approve" | "start" | "complete" | "cancel" => {
+            "complete" => {
+                if !files.is_empty() {
+                    help::add_files(&state, caller, id, FileOwner::Completion, files).await?;
+                }
+                manage::transition(&state, caller, id, &action, Some(get(&fields, "text")))
+                    .await
+                    .map(|_| ())
+                    .map_err(ApiError::from)
+            }
+            "approve" | "start" | "cancel" => {
                 let text = get(&fields, "text");
                 manage::transition(&state, caller, id, &action, Some(text))
                     .await
                     .map(|_| ())
+                    .map_err(ApiError::from)
+            }
+            "quote_files" => {
+                let quote = whole(get(&fields, "quote_id"), "quote_id")?;
+                help::add_files(&state, caller, id, FileOwner::Quote(quote), files)
+                    .await
+                    .map(|_| ())
+                    .map_err(ApiError::from)
+            }
+            "volunteer_accept" | "volunteer_decline" => {
+                let volunteer = whole(get(&fields, "volunteer_id"), "volunteer_id")?;
+                let accept = action == "volunteer_accept";
+                let milestone = match get(&fields, "milestone_id").trim() {
+                    "" => None,
+                    raw => Some(whole(raw, "milestone_id")?),
+                };
+                help::decide_offer(&state, caller, id, volunteer, accept, milestone)
+                    .await
                     .map_err(ApiError::from)
             }
             "quote" => {
@@ -150,7 +207,7 @@ pub async fn project_action(
             }
             "update" => {
                 let percent = whole(get(&fields, "percent_done"), "percent_done")?;
-                work::add_update(&state, caller, id, get(&fields, "text"), percent)
+                work::add_update(&state, caller, id, get(&fields, "text"), percent, files)
                     .await
                     .map(|_| ())
                     .map_err(ApiError::from)
@@ -164,6 +221,14 @@ pub async fn project_action(
         "milestone_done" => (
             format!("milestone-{}", get(&fields, "milestone_id").trim()),
             "milestone_done",
+        ),
+        "quote_files" => (
+            format!("quote-{}", get(&fields, "quote_id").trim()),
+            "quote_files",
+        ),
+        "volunteer_accept" | "volunteer_decline" => (
+            format!("volunteer-{}", get(&fields, "volunteer_id").trim()),
+            "volunteer",
         ),
         other => (other.to_owned(), other),
     };
@@ -210,4 +275,29 @@ pub async fn recommend(
         result,
     )
     .await
+}
+
+/// A resident (or staff member) offers help from the public page, or withdraws their
+/// offer.
+pub async fn offer_help(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((id, action)): Path<(i64, String)>,
+    Form(fields): Form<Fields>,
+) -> PageResult {
+    let caller = caller_of(&viewer, &fields)?;
+    let result = match action.as_str() {
+        "offer" => help::offer(&state, caller, id, get(&fields, "skill"))
+            .await
+            .map(|_| ())
+            .map_err(ApiError::from),
+        "withdraw_offer" => match whole(get(&fields, "volunteer_id"), "volunteer_id") {
+            Ok(volunteer) => help::withdraw_offer(&state, caller, id, volunteer)
+                .await
+                .map_err(ApiError::from),
+            Err(error) => Err(error),
+        },
+        _ => Err(ApiError::not_found("request.not_found")),
+    };
+    answer(&state, &viewer, id, true, ("offer", &action), fields, result).await
 }

@@ -8,6 +8,8 @@ use linli_domain::ids::{CommunityId, PersonId};
 use linli_domain::projects::ProjectStatus;
 use sqlx::AssertSqlSafe;
 
+pub mod help;
+
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct ProjectRow {
     pub id: i64,
@@ -377,12 +379,16 @@ impl Store {
         })?)
     }
 
-    /// A progress update, and the project's percentage with it, in one transaction.
+    /// A progress update with its photos (at most `max_photos`), and the project's
+    /// percentage with it, in one transaction.
+    #[allow(clippy::too_many_arguments)]
     pub async fn add_project_update(
         &self,
         project: i64,
         body: &str,
         percent_done: i64,
+        photos: &[help::NewProjectFile],
+        max_photos: i64,
         author: PersonId,
         now: DateTime<Utc>,
     ) -> StoreResult<i64> {
@@ -410,6 +416,15 @@ impl Store {
             .bind(now)
             .fetch_one(&mut *tx)
             .await?;
+            help::insert_project_files!(
+                tx,
+                project,
+                help::FileOwner::Update(id),
+                photos,
+                author,
+                max_photos,
+                now
+            );
             tx.commit().await?;
             Ok::<_, StoreError>(id)
         })
