@@ -92,7 +92,11 @@ async fn project_figures(
             .resolved_through_projects(community, begin, end)
             .await?;
         for timing in app.store.decision_timings(community, begin, end).await? {
-            minutes.push((timing.decided_at - timing.escalated_at).num_minutes().max(0));
+            minutes.push(
+                (timing.decided_at - timing.escalated_at)
+                    .num_minutes()
+                    .max(0),
+            );
         }
     }
     figures.decided_after_escalation = i64::try_from(minutes.len()).unwrap_or(i64::MAX);

@@ -76,6 +76,19 @@ pub struct Statistics {
     pub(crate) by_organisation: Vec<Slice>,
     pub(crate) by_month: Vec<Slice>,
     pub(crate) now: Now,
+    pub(crate) projects: ProjectFigures,
+}
+
+/// What the joint meetings and their projects did in the range.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = StatisticsProjects)]
+pub struct ProjectFigures {
+    /// Work orders a project's completion resolved.
+    pub(crate) resolved_through_projects: i64,
+    /// Escalated work orders a joint meeting decided on.
+    pub(crate) decided_after_escalation: i64,
+    /// Median minutes from a work order's first escalation to the meeting's decision.
+    pub(crate) median_minutes_escalation_to_decision: Option<f64>,
 }
 
 impl From<StatisticsQuery> for StatisticsRequest {
@@ -114,6 +127,13 @@ impl From<StatisticsReport> for Statistics {
                 by_status: report.by_status_now,
                 open: report.open_now,
                 overdue: report.overdue_now,
+            },
+            projects: ProjectFigures {
+                resolved_through_projects: report.projects.resolved_through_projects,
+                decided_after_escalation: report.projects.decided_after_escalation,
+                median_minutes_escalation_to_decision: report
+                    .projects
+                    .median_minutes_escalation_to_decision,
             },
         }
     }

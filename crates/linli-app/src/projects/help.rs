@@ -3,7 +3,9 @@
 //! the finished work, a quote's photos or PDF.
 
 use super::{ProjectView, view_of};
-use crate::work_orders::photos::{MAX_PHOTO_BYTES, MAX_PHOTOS_PER_PURPOSE, Processed, process_uploads};
+use crate::work_orders::photos::{
+    MAX_PHOTO_BYTES, MAX_PHOTOS_PER_PURPOSE, Processed, process_uploads,
+};
 use crate::{App, AppError, AppResult, Caller};
 use linli_domain::ids::CommunityId;
 use linli_domain::projects::help::{
@@ -101,12 +103,24 @@ pub async fn add_files(
     reported_on(app, caller, id).await?;
     match owner {
         FileOwner::Quote(quote) => {
-            if !app.store.project_quotes(id).await?.iter().any(|known| known.id == quote) {
+            if !app
+                .store
+                .project_quotes(id)
+                .await?
+                .iter()
+                .any(|known| known.id == quote)
+            {
                 return Err(AppError::NotFound("project.quote_not_found"));
             }
         }
         FileOwner::Update(update) => {
-            if !app.store.project_updates(id).await?.iter().any(|known| known.id == update) {
+            if !app
+                .store
+                .project_updates(id)
+                .await?
+                .iter()
+                .any(|known| known.id == update)
+            {
                 return Err(AppError::NotFound("project.update_not_found"));
             }
         }
@@ -117,7 +131,14 @@ pub async fn add_files(
     }
     let rows = prepare_files(app, id, uploads, matches!(owner, FileOwner::Quote(_))).await?;
     app.store
-        .add_project_files(id, owner, &rows, caller.person, MAX_PHOTOS_PER_PURPOSE, app.now())
+        .add_project_files(
+            id,
+            owner,
+            &rows,
+            caller.person,
+            MAX_PHOTOS_PER_PURPOSE,
+            app.now(),
+        )
         .await?;
     Ok(app.store.project_files(id).await?)
 }
@@ -218,14 +239,24 @@ pub async fn decide_offer(
             .iter()
             .any(|known| known.id == chosen && known.actual_end.is_none());
         if !open_batch {
-            return Err(AppError::invalid("project.milestone_unknown", "milestone_id"));
+            return Err(AppError::invalid(
+                "project.milestone_unknown",
+                "milestone_id",
+            ));
         }
         Some(chosen)
     } else {
         None
     };
     app.store
-        .set_volunteer_status(volunteer, offer.status, to, milestone, Some(caller.person), app.now())
+        .set_volunteer_status(
+            volunteer,
+            offer.status,
+            to,
+            milestone,
+            Some(caller.person),
+            app.now(),
+        )
         .await?;
     Ok(())
 }
@@ -260,10 +291,14 @@ pub async fn own_offer(
 }
 
 /// How many volunteers are accepted for each batch: (milestone, count).
-pub fn accepted_per_batch(volunteers: &[linli_store::projects::help::VolunteerRow]) -> Vec<(i64, i64)> {
+pub fn accepted_per_batch(
+    volunteers: &[linli_store::projects::help::VolunteerRow],
+) -> Vec<(i64, i64)> {
     let mut counts: Vec<(i64, i64)> = Vec::new();
     for volunteer in volunteers {
-        if let (VolunteerStatus::Accepted, Some(milestone)) = (volunteer.status, volunteer.milestone_id) {
+        if let (VolunteerStatus::Accepted, Some(milestone)) =
+            (volunteer.status, volunteer.milestone_id)
+        {
             match counts.iter_mut().find(|(id, _)| *id == milestone) {
                 Some((_, count)) => *count += 1,
                 None => counts.push((milestone, 1)),

@@ -230,7 +230,9 @@ pub async fn transition(
                     Ok(()) | Err(AppError::Conflict("photo.too_many")) => {}
                     Err(error) => return Err(error),
                 }
-                app.store.mark_resolved_by_project(id, work_order, app.now()).await?;
+                app.store
+                    .mark_resolved_by_project(id, work_order, app.now())
+                    .await?;
                 resolved.push(work_order);
             }
         }

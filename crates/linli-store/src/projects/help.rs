@@ -87,7 +87,8 @@ pub struct DecisionTiming {
 
 const FILE_COLUMNS: &str = "id, project_id, purpose, update_id, quote_id, content_type, storage_key, thumbnail_key, width, height, bytes, created_at";
 
-const VOLUNTEER_COLUMNS: &str = "SELECT v.id, v.project_id, v.person_id, p.display_name AS person_name, v.skill, v.status,
+const VOLUNTEER_COLUMNS: &str =
+    "SELECT v.id, v.project_id, v.person_id, p.display_name AS person_name, v.skill, v.status,
         v.milestone_id, v.created_at, v.updated_at
     FROM project_volunteers v JOIN people p ON p.id = v.person_id";
 
@@ -176,7 +177,8 @@ impl Store {
     }
 
     pub async fn project_files(&self, project: i64) -> StoreResult<Vec<ProjectFileRow>> {
-        let sql = format!("SELECT {FILE_COLUMNS} FROM project_files WHERE project_id = $1 ORDER BY id");
+        let sql =
+            format!("SELECT {FILE_COLUMNS} FROM project_files WHERE project_id = $1 ORDER BY id");
         Ok(on_pool!(&self.db, |pool| {
             sqlx::query_as::<_, ProjectFileRow>(sqlx::AssertSqlSafe(sql.as_str()))
                 .bind(project)

@@ -108,7 +108,8 @@ pub fn routes() -> Router<AppState> {
         .route("/projects/{id}", get(projects::project_page))
         .route(
             "/projects/{id}/{action}",
-            post(projects::project_action).layer(DefaultBodyLimit::max(crate::photos::MAX_UPLOAD_BYTES)),
+            post(projects::project_action)
+                .layer(DefaultBodyLimit::max(crate::photos::MAX_UPLOAD_BYTES)),
         )
         .route(
             "/public/communities/{id}/projects",
@@ -116,7 +117,10 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/public/projects/{id}", get(projects::public_project_page))
         .route("/public/projects/{id}/recommend", post(projects::recommend))
-        .route("/public/projects/{id}/help/{action}", post(projects::offer_help))
+        .route(
+            "/public/projects/{id}/help/{action}",
+            post(projects::offer_help),
+        )
         .route("/votes", get(votes::votes_page).post(votes::create_vote))
         .route("/votes/{id}", get(votes::vote_page))
         .route("/votes/{id}/result", get(votes::result_page))

@@ -308,6 +308,18 @@ pub async fn stats_page(
             label: text("page.stats.median_resolve", &[]),
             value: minutes_in_words(statistics.median_minutes_to_resolve),
         },
+        Figure {
+            label: text("page.stats.resolved_through_projects", &[]),
+            value: statistics.projects.resolved_through_projects.to_string(),
+        },
+        Figure {
+            label: text("page.stats.decided_after_escalation", &[]),
+            value: statistics.projects.decided_after_escalation.to_string(),
+        },
+        Figure {
+            label: text("page.stats.median_escalation_to_decision", &[]),
+            value: minutes_in_words(statistics.projects.median_minutes_escalation_to_decision),
+        },
     ];
     let rates_chart = rate_bars(
         &text("page.stats.rates", &[]),

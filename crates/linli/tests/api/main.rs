@@ -26,6 +26,7 @@ mod outage;
 mod pages;
 mod people;
 mod photos;
+mod project_help;
 mod projects;
 mod registry;
 mod schema;

@@ -92,18 +92,27 @@ pub async fn file(
     let thumbnail = query.size.as_deref() == Some("thumbnail");
     let (bytes, content_type) = help::file_bytes(&state, caller, id, file, thumbnail).await?;
     if content_type == "image/jpeg" {
-        return Ok(crate::photos::jpeg_response(bytes, "private, max-age=86400"));
+        return Ok(crate::photos::jpeg_response(
+            bytes,
+            "private, max-age=86400",
+        ));
     }
     // A PDF as it was given: downloaded, never shown inside our pages.
     let mut response = bytes.into_response();
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/pdf"));
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/pdf"),
+    );
     headers.insert(
         header::CONTENT_DISPOSITION,
         HeaderValue::from_str(&format!("attachment; filename=\"quote-{file}.pdf\""))
             .unwrap_or(HeaderValue::from_static("attachment")),
     );
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, max-age=86400"));
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, max-age=86400"),
+    );
     Ok(response)
 }
 

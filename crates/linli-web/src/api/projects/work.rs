@@ -148,6 +148,14 @@ pub async fn add_update(
     ApiPath(id): ApiPath<i64>,
     ApiJson(input): ApiJson<UpdateInput>,
 ) -> ApiResult<(StatusCode, Json<ProjectDetailView>)> {
-    work::add_update(&state, &user, id, &input.text, input.percent_done, Vec::new()).await?;
+    work::add_update(
+        &state,
+        &user,
+        id,
+        &input.text,
+        input.percent_done,
+        Vec::new(),
+    )
+    .await?;
     Ok((StatusCode::CREATED, answer(&state, &user, id).await?))
 }

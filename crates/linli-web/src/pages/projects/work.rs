@@ -5,17 +5,17 @@
 use super::fen_from_yuan;
 use super::page::{Refused, render_project};
 use crate::error::ApiError;
+use crate::pages::context::PageError;
 use crate::pages::context::{FormErrors, PageResult, Viewer, see_other};
 use crate::pages::meetings::{Fields, caller_of, get};
 use crate::state::AppState;
-use crate::pages::context::PageError;
 use axum::extract::{FromRequest, Multipart, Path, Request, State};
 use axum::http::{StatusCode, header};
 use axum_extra::extract::Form;
 use chrono::NaiveDate;
 use linli_app::projects::{help, manage, work};
-use linli_store::projects::help::FileOwner;
 use linli_domain::ValidationError;
+use linli_store::projects::help::FileOwner;
 
 /// The fields of the project page's forms as the use cases name them.
 const LABELS: &[(&str, &str, &str)] = &[
@@ -299,5 +299,14 @@ pub async fn offer_help(
         },
         _ => Err(ApiError::not_found("request.not_found")),
     };
-    answer(&state, &viewer, id, true, ("offer", &action), fields, result).await
+    answer(
+        &state,
+        &viewer,
+        id,
+        true,
+        ("offer", &action),
+        fields,
+        result,
+    )
+    .await
 }
