@@ -277,9 +277,11 @@ mod median_tests {
         /// are at or below it as at or above it.
         #[test]
         fn the_median_splits_the_durations_in_half(minutes in proptest::collection::vec(0i64..1_000_000, 1..60)) {
-            let median = median_of(&minutes).unwrap();
+            let median = median_of(&minutes).unwrap_or(f64::NAN);
             #[allow(clippy::cast_precision_loss)]
-            let (least, greatest) = (*minutes.iter().min().unwrap() as f64, *minutes.iter().max().unwrap() as f64);
+            let least = minutes.iter().copied().min().unwrap_or_default() as f64;
+            #[allow(clippy::cast_precision_loss)]
+            let greatest = minutes.iter().copied().max().unwrap_or_default() as f64;
             prop_assert!(least <= median && median <= greatest);
             #[allow(clippy::cast_precision_loss)]
             let below = minutes.iter().filter(|m| (**m as f64) <= median).count();
