@@ -5,6 +5,7 @@
 
 use crate::helpers::TestApp;
 use crate::meetings::{escalated_report, next_meeting, organisation};
+use crate::pages::{Visitor, assert_redirected, field_error, signed_in, submit};
 use crate::photos::{SECRET, phone_photo};
 use linli_domain::clock::Clock;
 use reqwest::StatusCode;
@@ -198,5 +199,67 @@ both_engines! {
         assert!((2.0 * 1440.0 - 5.0..=2.0 * 1440.0).contains(&minutes), "{minutes}");
         let before = app.get(&format!("/api/v1/statistics?community_id={community}&from=2026-09-01&to=2026-09-30"), &shuji).await;
         assert_eq!(before.expect(StatusCode::OK)["projects"], json!({ "resolved_through_projects": 0, "decided_after_escalation": 0, "median_minutes_escalation_to_decision": null }));
+    }
+
+    async fn volunteers_and_photos_from_the_project_pages(app: &TestApp) {
+        let project = approved(app, &[]).await;
+        let duty_token = app.token("duty").await;
+        app.post(&format!("/api/v1/projects/{project}/milestones"), &duty_token, json!({ "title": "第一批", "planned_start": "2026-12-01", "planned_end": "2026-12-05", "quantity": 6 })).await.expect(StatusCode::CREATED);
+        let public_path = format!("/public/projects/{project}");
+        let office_path = format!("/projects/{project}");
+
+        // 唐女士 offers help from the public page; an empty skill is refused beside it.
+        let mut tang = signed_in(app, "tang").await;
+        assert!(tang.get(&public_path).await.body.contains("id=\"offer\""));
+        let page = submit(&mut tang, &format!("{public_path}/help/offer"), &[("skill", " ")]).await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(!field_error(&page, "offer-skill").is_empty(), "{}", page.body);
+        assert_redirected(&submit(&mut tang, &format!("{public_path}/help/offer"), &[("skill", "我有抓猫经验")]).await, &public_path);
+        let page = tang.get(&public_path).await;
+        assert!(page.body.contains("我的报名") && page.body.contains("已报名") && !page.body.contains("id=\"offer\""), "{}", page.body);
+
+        // Another community's resident, and a visitor, may not offer; no one sees her name.
+        let mut zhou = signed_in(app, "zhou").await;
+        assert!(!zhou.get(&public_path).await.body.contains("id=\"offer\""));
+        assert_eq!(submit(&mut zhou, &format!("{public_path}/help/offer"), &[("skill", "会抓猫")]).await.status, StatusCode::FORBIDDEN);
+        let mut anonymous = Visitor::new(app);
+        let page = anonymous.get(&public_path).await;
+        assert!(!page.body.contains("id=\"offer\"") && !page.body.contains("唐女士") && !page.body.contains("抓猫"), "{}", page.body);
+
+        // The office accepts her for the first batch; the public page counts one volunteer.
+        let mut duty = signed_in(app, "duty").await;
+        let page = duty.get(&office_path).await;
+        assert!(page.body.contains("唐女士") && page.body.contains("我有抓猫经验"), "{}", page.body);
+        let offer = app.get(&format!("/api/v1/projects/{project}"), &duty_token).await.body["volunteers"][0]["id"].to_string();
+        let batch = app.get(&format!("/api/v1/projects/{project}"), &duty_token).await.body["milestones"][0]["id"].to_string();
+        let page = submit(&mut duty, &format!("{office_path}/volunteer_accept"), &[("volunteer_id", &offer), ("milestone_id", "999999")]).await;
+        assert!(field_error(&page, &format!("batch-{offer}")).contains("批次"), "{}", page.body);
+        assert_redirected(&submit(&mut duty, &format!("{office_path}/volunteer_accept"), &[("volunteer_id", &offer), ("milestone_id", &batch)]).await, &office_path);
+        assert!(duty.get(&office_path).await.body.contains("已接受 · 第一批"));
+        let page = anonymous.get(&public_path).await;
+        assert!(page.body.contains("志愿者 1") && !page.body.contains("唐女士"), "{}", page.body);
+        assert!(tang.get(&public_path).await.body.contains("已接受 · 第一批"));
+
+        // A progress update with a photo, from the office page's multipart form; a file
+        // that is no photo is refused and the update is not kept.
+        let post_update = |visitor: &Visitor<'_>, photo: Vec<u8>| {
+            let form = Form::new()
+                .text("csrf", visitor.cookie("linli_csrf"))
+                .text("text", "第一批已抓到 6 只")
+                .text("percent_done", "30")
+                .part("photos", Part::bytes(photo).file_name("cats.jpg"));
+            visitor.client.post(app.url(&format!("{office_path}/update"))).header(reqwest::header::COOKIE, visitor.cookie_header()).multipart(form).send()
+        };
+        let refused = post_update(&duty, b"not a photo".to_vec()).await.unwrap();
+        assert!(refused.status().is_client_error(), "{}", refused.status());
+        assert!(app.get(&format!("/api/v1/projects/{project}"), &duty_token).await.body["updates"].as_array().unwrap().is_empty());
+        let posted = post_update(&duty, phone_photo()).await.unwrap();
+        assert_eq!(posted.status(), StatusCode::SEE_OTHER);
+        let page = anonymous.get(&public_path).await;
+        assert!(page.body.contains("第一批已抓到 6 只") && page.body.contains(&format!("src=\"/api/v1/projects/{project}/files/")) && page.body.contains("alt=\"照片 1\""), "{}", page.body);
+
+        // She withdraws from the page and may offer again.
+        assert_redirected(&submit(&mut tang, &format!("{public_path}/help/withdraw_offer"), &[("volunteer_id", &offer)]).await, &public_path);
+        assert!(tang.get(&public_path).await.body.contains("id=\"offer\""));
     }
 }
