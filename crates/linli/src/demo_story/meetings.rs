@@ -363,9 +363,27 @@ pub(super) async fn tell(
         json!({}),
     )
     .await?;
-    demo.call("duty", Method::POST, &format!("/api/v1/projects/{tnr}/milestones"), json!({
+    let planned = demo.call("duty", Method::POST, &format!("/api/v1/projects/{tnr}/milestones"), json!({
         "title": "第一批 6 只", "planned_start": "2026-12-01", "planned_end": "2026-12-02", "quantity": 6,
     }))
+    .await?;
+    // 小李 offers help (有力出力) and the residents' committee takes her for the batch.
+    let first_batch = planned["milestones"][0]["id"].as_i64().unwrap_or_default();
+    let offered = demo
+        .call(
+            "li",
+            Method::POST,
+            &format!("/api/v1/projects/{tnr}/volunteers"),
+            json!({ "skill": "会开车，可以送猫去医院" }),
+        )
+        .await?;
+    let offer = offered["volunteers"][0]["id"].as_i64().unwrap_or_default();
+    demo.call(
+        "juwei",
+        Method::POST,
+        &format!("/api/v1/projects/{tnr}/volunteers/{offer}/accept"),
+        json!({ "milestone_id": first_batch }),
+    )
     .await?;
     if !reached(demo, local(2026, 12, 2, 17, 0), today) {
         return Ok(told);

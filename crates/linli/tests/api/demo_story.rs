@@ -5,7 +5,7 @@
 
 use crate::helpers::TestApp;
 use reqwest::{Method, StatusCode};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 async fn public(app: &TestApp, path: &str) -> Value {
     app.request(Method::GET, path, None, None)
@@ -64,6 +64,12 @@ pub async fn meetings_projects_and_funds(app: &TestApp, order_112: i64, order_11
     assert_eq!(tnr["quotes"].as_array().unwrap().len(), 3);
     assert_eq!(tnr["agreed_price_fen"], 400_000);
     assert_eq!(tnr["milestones"][0]["title"], "第一批 6 只");
+    // 小李 helps with the first batch; the public sees how many, not who.
+    assert_eq!(
+        tnr["volunteers_per_milestone"],
+        json!([{ "milestone_id": tnr["milestones"][0]["id"], "volunteers": 1 }])
+    );
+    assert!(!tnr.to_string().contains("小李"));
     let his = app
         .get(
             &format!("/api/v1/work-orders/{order_112}/projects"),

@@ -1,7 +1,8 @@
 //! The Thursday meeting in a real browser, as the party secretary runs it on the office's
 //! laptop: call it, put the escalated work order on the agenda by its number, mark who
 //! came, decide to start a project, write the minutes, close it (refused first, naming
-//! what is missing); then the project's page, and its public page on a resident's phone.
+//! what is missing); then the project's page, and its public page on a resident's phone,
+//! where she offers help.
 //! axe-core checks every page.
 
 use super::{Browser, DESKTOP, PHONE, demo_app};
@@ -139,6 +140,14 @@ async fn the_party_secretary_runs_a_meeting_that_starts_a_project() {
     );
     browser.check_accessibility("public project").await;
     browser.screenshot("project-public").await;
+    // A resident offers help from her phone (有力出力).
+    browser.sign_in("tang").await;
+    browser.go(&format!("/public{project}")).await;
+    browser.fill("#offer-skill", "可以帮忙在楼道里张贴告示").await;
+    browser.click("#offer-button").await;
+    browser.find("#own-offer").await;
+    assert!(browser.text("#own-offer").await.contains("已报名"));
+    browser.check_accessibility("public project, offered help").await;
     browser.close().await;
     app.stop().await;
 }
