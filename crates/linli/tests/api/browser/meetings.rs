@@ -143,11 +143,15 @@ async fn the_party_secretary_runs_a_meeting_that_starts_a_project() {
     // A resident offers help from her phone (有力出力).
     browser.sign_in("tang").await;
     browser.go(&format!("/public{project}")).await;
-    browser.fill("#offer-skill", "可以帮忙在楼道里张贴告示").await;
+    browser
+        .fill("#offer-skill", "可以帮忙在楼道里张贴告示")
+        .await;
     browser.click("#offer-button").await;
     browser.find("#own-offer").await;
     assert!(browser.text("#own-offer").await.contains("已报名"));
-    browser.check_accessibility("public project, offered help").await;
+    browser
+        .check_accessibility("public project, offered help")
+        .await;
     browser.close().await;
     app.stop().await;
 }
