@@ -15,6 +15,7 @@ pub mod notifications;
 pub mod people;
 pub mod projects;
 pub mod registry;
+pub mod roster;
 pub mod screens;
 pub mod sessions;
 pub mod statistics;

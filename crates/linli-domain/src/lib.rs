@@ -15,6 +15,7 @@ pub mod permissions;
 pub mod projects;
 pub mod registry;
 pub mod roles;
+pub mod roster;
 pub mod search;
 pub mod statistics;
 pub mod votes;

@@ -22,6 +22,7 @@ pub mod people;
 pub mod projects;
 mod reference;
 pub mod registry;
+pub mod roster;
 pub mod schema;
 mod search;
 pub mod sessions;

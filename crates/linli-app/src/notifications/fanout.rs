@@ -6,6 +6,7 @@
 use crate::{App, AppResult};
 use linli_domain::ids::{BuildingId, CommunityId, OrganisationId, PersonId};
 use linli_domain::notifications::{Audience, Topic, audiences_from_text};
+use linli_domain::roster::Post;
 use linli_store::notifications::{Channel, FanOut, InboxMessage, OutboxRow};
 use linli_store::work_orders::WorkOrderRow;
 use serde_json::{Value, json};
@@ -187,6 +188,23 @@ impl Lookups {
     }
 }
 
+/// The duty officers the roster has on duty now, when any of them holds the role; all
+/// of them when the roster names none (no one is left unwarned by an empty roster).
+async fn on_duty_among(app: &App, community: i64, officers: Vec<i64>) -> AppResult<Vec<i64>> {
+    let on_duty: Vec<i64> = crate::roster::on_duty_now(app, CommunityId(community))
+        .await?
+        .into_iter()
+        .filter(|shift| shift.post == Post::Duty)
+        .filter_map(|shift| shift.person_id)
+        .filter(|person| officers.contains(person))
+        .collect();
+    Ok(if on_duty.is_empty() {
+        officers
+    } else {
+        on_duty
+    })
+}
+
 /// The describer of each topic. An outbox row whose topic this version does not know
 /// (written by a newer one) is described as nothing and logged, so it does not stop
 /// the others.
@@ -244,7 +262,11 @@ async fn describe_work_order(
     let mut recipients = Vec::new();
     for audience in &audiences {
         recipients.extend(match audience {
-            Audience::DutyOfficers | Audience::Supervisors | Audience::Receptionists => {
+            Audience::DutyOfficers => {
+                let officers = lookups.office(app, *audience, community).await?;
+                on_duty_among(app, community, officers).await?
+            }
+            Audience::Supervisors | Audience::Receptionists => {
                 lookups.office(app, *audience, community).await?
             }
             Audience::LeadParty => match lead {

@@ -4,6 +4,7 @@
 pub mod funds;
 pub mod meetings;
 pub mod projects;
+pub mod roster;
 pub mod votes;
 
 use crate::api_docs::BearerTokens;
@@ -97,6 +98,15 @@ pub fn routes() -> Router<AppState> {
             post(projects::help::volunteer_action),
         )
         .route("/work-orders/{id}/projects", get(projects::of_work_order))
+        .route("/roster", get(roster::week))
+        .route("/roster/now", get(roster::now))
+        .route("/roster/shifts", post(roster::add_shift))
+        .route(
+            "/roster/shifts/{id}",
+            axum::routing::delete(roster::remove_shift),
+        )
+        .route("/roster/shifts/{id}/swaps", post(roster::request_swap))
+        .route("/roster/swaps/{id}/{decision}", post(roster::decide_swap))
         .route("/campaigns", get(funds::list).post(funds::create))
         .route("/campaigns/{id}", get(funds::get))
         .route("/campaigns/{id}/close", post(funds::close))
@@ -184,6 +194,12 @@ pub fn routes() -> Router<AppState> {
         projects::help::file,
         projects::help::offer,
         projects::help::volunteer_action,
+        roster::week,
+        roster::now,
+        roster::add_shift,
+        roster::remove_shift,
+        roster::request_swap,
+        roster::decide_swap,
         funds::create,
         funds::list,
         funds::get,

@@ -12,6 +12,7 @@ pub mod notifications;
 pub mod people;
 pub mod projects;
 pub mod registry;
+pub mod roster;
 pub mod screens;
 pub mod visits;
 pub mod votes;

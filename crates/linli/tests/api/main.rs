@@ -29,6 +29,7 @@ mod photos;
 mod project_help;
 mod projects;
 mod registry;
+mod roster;
 mod schema;
 mod search;
 mod sessions;

@@ -1,0 +1,115 @@
+//! The duty roster through HTTP: the supervisor arranges who holds the desk and the
+//! duty post each half-day; bad input changes nothing; a swap waits for approval and
+//! hands the shift over once; only staff read it; the duty officer on the roster hears
+//! of new reports, and everyone who holds the role when the roster names no one.
+
+use crate::helpers::TestApp;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+async fn inbox(app: &TestApp, token: &str) -> Vec<String> {
+    while linli_app::notifications::fan_out_pending(app.state())
+        .await
+        .unwrap()
+        > 0
+    {}
+    let read = app.get("/api/v1/notifications", token).await;
+    read.expect(StatusCode::OK)["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|item| item["body"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+fn names(shifts: &Value) -> Vec<(String, String, String)> {
+    shifts
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|shift| {
+            (
+                shift["half"].as_str().unwrap().to_owned(),
+                shift["post"].as_str().unwrap().to_owned(),
+                shift["name"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+both_engines! {
+    async fn the_supervisor_arranges_the_week_and_a_swap_hands_a_shift_over(app: &TestApp) {
+        let (shuji, duty, desk, li) = (app.token("shuji").await, app.token("duty").await, app.token("desk").await, app.token("li").await);
+        let (desk_id, duty_id) = (app.person_id("desk").await, app.person_id("duty").await);
+        // Tuesday 10月27日: this week's Wednesday is the 28th.
+        let add = |body: Value| app.post("/api/v1/roster/shifts", &shuji, body);
+        add(json!({ "day": "2026-10-28", "half": "am", "post": "desk", "person_id": desk_id })).await.expect(StatusCode::CREATED);
+        let duty_shift = add(json!({ "day": "2026-10-28", "half": "am", "post": "duty", "person_id": duty_id })).await;
+        let duty_shift = duty_shift.expect(StatusCode::CREATED)["id"].as_i64().unwrap();
+        add(json!({ "day": "2026-10-28", "half": "am", "post": "desk", "name": "王德明", "represents": "党代表" })).await.expect(StatusCode::CREATED);
+
+        // Bad input: each refused with its code, nothing stored.
+        add(json!({ "day": "2026-10-28", "half": "noon", "post": "desk", "name": "某人" })).await.expect_error(StatusCode::UNPROCESSABLE_ENTITY, "roster.half_unknown");
+        add(json!({ "day": "2026-10-28", "half": "pm", "post": "kitchen", "name": "某人" })).await.expect_error(StatusCode::UNPROCESSABLE_ENTITY, "roster.post_unknown");
+        add(json!({ "day": "2026-10-26", "half": "am", "post": "desk", "name": "某人" })).await.expect_error(StatusCode::UNPROCESSABLE_ENTITY, "roster.day_out_of_range");
+        add(json!({ "day": "2026-10-28", "half": "am", "post": "desk", "name": " " })).await.expect_error(StatusCode::UNPROCESSABLE_ENTITY, "validation.required");
+        add(json!({ "day": "2026-10-28", "half": "am", "post": "desk", "person_id": app.person_id("zhou").await })).await.expect_error(StatusCode::UNPROCESSABLE_ENTITY, "roster.person_unknown");
+        add(json!({ "day": "2026-10-28", "half": "am", "post": "desk", "person_id": desk_id })).await.expect_error(StatusCode::CONFLICT, "roster.shift_taken");
+        app.post("/api/v1/roster/shifts", &duty, json!({ "day": "2026-10-29", "half": "am", "post": "desk", "name": "某人" })).await.expect_error(StatusCode::FORBIDDEN, "auth.forbidden");
+        app.get("/api/v1/roster", &li).await.expect_error(StatusCode::FORBIDDEN, "auth.forbidden");
+        let week = app.get("/api/v1/roster?week=2026-10-30", &desk).await;
+        let week = week.expect(StatusCode::OK);
+        assert_eq!(week["monday"], "2026-10-26");
+        assert_eq!(names(&week["shifts"]).len(), 3, "{week}");
+        assert_eq!(week["arranges"], false);
+
+        // Wednesday morning: the roster says who is on.
+        app.clock.set("2026-10-28T01:00:00Z".parse().unwrap());
+        let (shuji, duty, desk) = (app.token("shuji").await, app.token("duty").await, app.token("desk").await);
+        let now = app.get("/api/v1/roster/now", &desk).await;
+        let mut on = names(now.expect(StatusCode::OK));
+        on.sort();
+        assert_eq!(on, [("am".into(), "desk".into(), "汤守英".into()), ("am".into(), "desk".into(), "王德明".into()), ("am".into(), "duty".into(), "张承一".into())]);
+
+        // 张承一 asks to hand his shift to 王建平; one request waits at a time; a resident
+        // cannot see the shift at all.
+        let swaps = format!("/api/v1/roster/shifts/{duty_shift}/swaps");
+        let asked = app.post(&swaps, &duty, json!({ "replacement_name": "王建平", "reason": "社区会议" })).await;
+        let swap = asked.expect(StatusCode::CREATED)["id"].as_i64().unwrap();
+        app.post(&swaps, &duty, json!({ "replacement_name": "李四", "reason": "又有事" })).await.expect_error(StatusCode::CONFLICT, "roster.swap_waiting");
+        app.post(&swaps, &li, json!({ "replacement_name": "小李", "reason": "我来" })).await.expect_error(StatusCode::NOT_FOUND, "roster.shift_not_found");
+        app.post(&swaps, &desk, json!({ "replacement_name": "小李", "reason": "我来" })).await.expect_error(StatusCode::FORBIDDEN, "auth.forbidden");
+        app.post(&format!("/api/v1/roster/swaps/{swap}/approve"), &duty, json!({})).await.expect_error(StatusCode::FORBIDDEN, "auth.forbidden");
+        app.post(&format!("/api/v1/roster/swaps/{swap}/approve"), &shuji, json!({})).await.expect(StatusCode::NO_CONTENT);
+        app.post(&format!("/api/v1/roster/swaps/{swap}/refuse"), &shuji, json!({})).await.expect_error(StatusCode::CONFLICT, "roster.swap_decided");
+        let week = app.get("/api/v1/roster", &shuji).await;
+        let week = week.expect(StatusCode::OK);
+        assert!(names(&week["shifts"]).contains(&("am".into(), "duty".into(), "王建平".into())), "{week}");
+        assert_eq!(week["swaps"][0]["status"], "approved");
+        app.request(Method::DELETE, &format!("/api/v1/roster/shifts/{duty_shift}"), Some(&shuji), None).await.expect(StatusCode::NO_CONTENT);
+        assert_eq!(names(&app.get("/api/v1/roster", &shuji).await.body["shifts"]).len(), 2);
+    }
+
+    async fn the_duty_officer_on_the_roster_hears_of_new_reports(app: &TestApp) {
+        let (admin, shuji) = (app.token("admin").await, app.token("shuji").await);
+        let community = app.chengshangcheng().await;
+        // 王建平 of the 业委会 takes duty shifts too.
+        let yewei_id = app.person_id("yewei").await;
+        app.post(&format!("/api/v1/people/{yewei_id}/roles"), &admin, json!({ "role": "duty_officer", "community_id": community })).await.expect(StatusCode::CREATED);
+        app.post("/api/v1/roster/shifts", &shuji, json!({ "day": "2026-10-28", "half": "pm", "post": "duty", "person_id": yewei_id })).await.expect(StatusCode::CREATED);
+        let (duty, yewei) = (app.token("duty").await, app.token("yewei").await);
+
+        // Tuesday: no one on the roster, so every duty officer hears.
+        let bao = app.token("bao").await;
+        app.post("/api/v1/work-orders", &bao, json!({ "category": "corridor_lighting", "description": "周二楼道灯坏" })).await.expect(StatusCode::CREATED);
+        assert_eq!(inbox(app, &duty).await.len(), 1);
+        assert_eq!(inbox(app, &yewei).await.len(), 1);
+
+        // Wednesday afternoon: only 王建平, who is on duty.
+        app.clock.set("2026-10-28T06:00:00Z".parse().unwrap());
+        let (duty, yewei, bao) = (app.token("duty").await, app.token("yewei").await, app.token("bao").await);
+        app.post("/api/v1/work-orders", &bao, json!({ "category": "corridor_lighting", "description": "周三楼道灯坏" })).await.expect(StatusCode::CREATED);
+        assert_eq!(inbox(app, &duty).await.len(), 1, "张承一 is not on the roster this afternoon");
+        assert_eq!(inbox(app, &yewei).await.len(), 2);
+    }
+}
