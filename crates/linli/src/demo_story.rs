@@ -27,6 +27,7 @@ use tower::ServiceExt;
 
 mod funds;
 mod meetings;
+mod roster;
 
 const STREET: &str = "芷江西路街道";
 const COMMUNITY: &str = "城上城居民区";
@@ -525,6 +526,7 @@ pub async fn load(
         funds::tell(&demo, tnr, &projects.tnr_vendor, today).await?;
     }
     demo.at(today);
+    roster::tell(&demo, today).await?;
     // Everyone's inbox gets the story's messages now, and those older than two days are
     // read already: a person signing in to the demo finds the last days' news, not
     // months of it unread.

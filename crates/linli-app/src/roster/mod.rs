@@ -234,3 +234,25 @@ pub async fn decide(app: &App, caller: &Caller, swap: i64, decision: &str) -> Ap
         .decide_swap(swap, to, caller.person, app.now())
         .await?)
 }
+
+/// The community's staff who can hold a shift, by name: (person, name).
+pub async fn staff(
+    app: &App,
+    caller: &Caller,
+    community: CommunityId,
+) -> AppResult<Vec<(i64, String)>> {
+    require_read(caller, community)?;
+    let mut people = Vec::new();
+    for role in ["receptionist", "duty_officer", "supervisor", "handler"] {
+        for person in app.store.holders_of(role, community.0).await? {
+            if !people.iter().any(|(known, _)| *known == person) {
+                people.push((
+                    person,
+                    app.store.person(PersonId(person)).await?.display_name,
+                ));
+            }
+        }
+    }
+    people.sort_by(|a, b| a.1.cmp(&b.1));
+    Ok(people)
+}

@@ -82,9 +82,10 @@ pub fn week_of(day: NaiveDate) -> NaiveDate {
     day - chrono::Days::new(u64::from(day.weekday().num_days_from_monday()))
 }
 
-/// A shift may be arranged from today on, up to a year ahead.
+/// A shift may be arranged from this week's Monday (the week on the wall may be put
+/// right after the fact) up to a year ahead.
 pub fn check_day(day: NaiveDate, today: NaiveDate) -> Result<(), ValidationError> {
-    if day < today || day > today + chrono::Days::new(366) {
+    if day < week_of(today) || day > today + chrono::Days::new(366) {
         Err(ValidationError::new("roster.day_out_of_range", "day"))
     } else {
         Ok(())
@@ -127,7 +128,9 @@ mod tests {
             NaiveDate::from_ymd_opt(2026, 11, 30).unwrap_or_default()
         );
         assert_eq!(week_of(day(7)), day(7));
-        assert!(check_day(day(2), day(3)).is_err());
-        assert!(check_day(day(3), day(3)).is_ok());
+        let last_sunday = NaiveDate::from_ymd_opt(2026, 11, 29).unwrap_or_default();
+        assert!(check_day(last_sunday, day(3)).is_err());
+        assert!(check_day(day(1), day(3)).is_ok());
+        assert!(check_day(day(3) + chrono::Days::new(367), day(3)).is_err());
     }
 }

@@ -207,6 +207,10 @@ impl Viewer {
             if roles.resident || roles.supervisor || roles.handler || roles.desk || roles.duty {
                 link("/votes", "page.nav.votes", "votes");
             }
+            // The joint office's duty roster: everyone who may hold a shift.
+            if roles.supervisor || roles.duty || roles.desk || roles.handler {
+                link("/roster", "page.nav.roster", "roster");
+            }
             if roles.supervisor || roles.duty || roles.overseer || roles.admin {
                 link("/stats", "page.nav.stats", "stats");
             }

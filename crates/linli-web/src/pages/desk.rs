@@ -39,6 +39,8 @@ pub struct VisitRow {
 #[template(path = "desk.html")]
 struct DeskPage {
     page: PageContext,
+    /// Who is on duty now, from the roster.
+    on_duty: String,
     q: String,
     searched: bool,
     matches: Vec<ResidentMatch>,
@@ -169,7 +171,9 @@ async fn desk_form_page(
     } else {
         StatusCode::OK
     };
+    let on_duty = crate::pages::roster::on_duty_line(&state, &viewer).await?;
     let page = DeskPage {
+        on_duty,
         page: viewer.context(text("page.desk.title", &[]), "desk"),
         q,
         searched,

@@ -18,6 +18,7 @@ mod meetings;
 mod orders;
 mod projects;
 mod queue;
+pub(crate) mod roster;
 mod session;
 mod stats;
 mod votes;
@@ -104,6 +105,8 @@ pub fn routes() -> Router<AppState> {
             "/public/communities/{id}/campaigns",
             get(funds::public_campaigns_page),
         )
+        .route("/roster", get(roster::roster_page))
+        .route("/roster/{action}", post(roster::roster_action))
         .route("/projects", get(projects::projects_page))
         .route("/projects/{id}", get(projects::project_page))
         .route(

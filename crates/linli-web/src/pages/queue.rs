@@ -38,6 +38,8 @@ pub struct Tab {
 #[template(path = "queue.html")]
 struct QueuePage {
     page: PageContext,
+    /// Who is on duty now, from the roster.
+    on_duty: String,
     tabs: Vec<Tab>,
     sections: Vec<Section>,
     show_filters: bool,
@@ -306,7 +308,9 @@ pub async fn queue(
         })
         .collect();
     let show_filters = view != "triage" && view != "mine";
+    let on_duty = crate::pages::roster::on_duty_line(&state, &viewer).await?;
     Ok(render(&QueuePage {
+        on_duty,
         page: viewer
             .context(text("page.queue.title", &[]), "queue")
             .live(None),

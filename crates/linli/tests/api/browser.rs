@@ -9,6 +9,7 @@
 
 mod funds;
 mod meetings;
+mod roster;
 mod votes;
 
 use crate::helpers::{DEMO_PASSWORD, Engine, TestApp};

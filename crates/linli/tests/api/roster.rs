@@ -51,7 +51,7 @@ both_engines! {
         // Bad input: each refused with its code, nothing stored.
         add(json!({ "day": "2026-10-28", "half": "noon", "post": "desk", "name": "某人" })).await.expect_error(StatusCode::UNPROCESSABLE_ENTITY, "roster.half_unknown");
         add(json!({ "day": "2026-10-28", "half": "pm", "post": "kitchen", "name": "某人" })).await.expect_error(StatusCode::UNPROCESSABLE_ENTITY, "roster.post_unknown");
-        add(json!({ "day": "2026-10-26", "half": "am", "post": "desk", "name": "某人" })).await.expect_error(StatusCode::UNPROCESSABLE_ENTITY, "roster.day_out_of_range");
+        add(json!({ "day": "2026-10-25", "half": "am", "post": "desk", "name": "某人" })).await.expect_error(StatusCode::UNPROCESSABLE_ENTITY, "roster.day_out_of_range");
         add(json!({ "day": "2026-10-28", "half": "am", "post": "desk", "name": " " })).await.expect_error(StatusCode::UNPROCESSABLE_ENTITY, "validation.required");
         add(json!({ "day": "2026-10-28", "half": "am", "post": "desk", "person_id": app.person_id("zhou").await })).await.expect_error(StatusCode::UNPROCESSABLE_ENTITY, "roster.person_unknown");
         add(json!({ "day": "2026-10-28", "half": "am", "post": "desk", "person_id": desk_id })).await.expect_error(StatusCode::CONFLICT, "roster.shift_taken");
