@@ -123,4 +123,21 @@ pub async fn meetings_projects_and_funds(app: &TestApp, order_112: i64, order_11
     for private in ["唐女士", "小李", "王阿姨", "赵奶奶", "13800000009"] {
         assert!(!text.contains(private), "{private} on the public ledger");
     }
+    // The roster of the demo's last week (it ends on 11月25日): 汤守英 at the desk and
+    // 张承一 on duty each working half-day.
+    let roster = app
+        .get("/api/v1/roster?week=2026-11-25", &app.token("shuji").await)
+        .await;
+    let shifts = roster.expect(StatusCode::OK)["shifts"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let held = |post: &str, name: &str| {
+        shifts
+            .iter()
+            .filter(|shift| shift["post"] == post && shift["name"] == name)
+            .count()
+    };
+    assert_eq!((held("desk", "汤守英"), held("duty", "张承一")), (10, 10));
+    assert_eq!(held("desk", "王德明"), 1, "a party representative sits in");
 }

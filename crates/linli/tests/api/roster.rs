@@ -4,6 +4,7 @@
 //! of new reports, and everyone who holds the role when the roster names no one.
 
 use crate::helpers::TestApp;
+use crate::pages::{assert_redirected, field_error, signed_in, submit};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -111,5 +112,42 @@ both_engines! {
         app.post("/api/v1/work-orders", &bao, json!({ "category": "corridor_lighting", "description": "周三楼道灯坏" })).await.expect(StatusCode::CREATED);
         assert_eq!(inbox(app, &duty).await.len(), 1, "张承一 is not on the roster this afternoon");
         assert_eq!(inbox(app, &yewei).await.len(), 2);
+    }
+
+    async fn the_roster_page_for_each_role(app: &TestApp) {
+        let shuji_token = app.token("shuji").await;
+        let duty_id = app.person_id("duty").await.to_string();
+        let mut shuji = signed_in(app, "shuji").await;
+        // A day before this week is refused beside the day; then 张承一 on duty.
+        let page = submit(&mut shuji, "/roster/add", &[("day", "2026-10-20"), ("half", "am"), ("post", "duty"), ("person_id", &duty_id)]).await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(field_error(&page, "shift-day").contains("一年内"), "{}", page.body);
+        assert_redirected(&submit(&mut shuji, "/roster/add", &[("day", "2026-10-27"), ("half", "am"), ("post", "duty"), ("person_id", &duty_id)]).await, "/roster");
+        let shift = app.get("/api/v1/roster", &shuji_token).await.body["shifts"][0]["id"].to_string();
+
+        // He asks for a swap from the page; a missing reason is refused beside it.
+        let mut duty = signed_in(app, "duty").await;
+        let page = duty.get("/roster").await;
+        assert!(page.body.contains("张承一") && page.body.contains("申请换班") && !page.body.contains("id=\"add-shift\""), "{}", page.body);
+        let page = submit(&mut duty, "/roster/swap", &[("shift_id", &shift), ("replacement_name", "王建平"), ("reason", "")]).await;
+        assert!(!field_error(&page, &format!("reason-{shift}")).is_empty(), "{}", page.body);
+        assert_redirected(&submit(&mut duty, "/roster/swap", &[("shift_id", &shift), ("replacement_name", "王建平"), ("reason", "带孩子看病")]).await, "/roster");
+
+        // The secretary approves it; the week shows 王建平.
+        let swap = app.get("/api/v1/roster", &shuji_token).await.body["swaps"][0]["id"].to_string();
+        assert!(shuji.get("/roster").await.body.contains("带孩子看病"));
+        assert_redirected(&submit(&mut shuji, "/roster/approve", &[("swap_id", &swap)]).await, "/roster");
+        let page = shuji.get("/roster?week=2026-10-27").await;
+        assert!(page.body.contains("王建平") && page.body.contains("已同意"), "{}", page.body);
+
+        // A resident has no roster; the desk reads it without the forms of the secretary.
+        let mut bao = signed_in(app, "bao").await;
+        assert_eq!(bao.get("/roster").await.status, StatusCode::FORBIDDEN);
+        assert_eq!(submit(&mut bao, "/roster/add", &[("day", "2026-10-27"), ("half", "am"), ("post", "desk"), ("name", "包爷叔")]).await.status, StatusCode::FORBIDDEN);
+        let mut desk = signed_in(app, "desk").await;
+        let page = desk.get("/roster").await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(!page.body.contains("id=\"add-shift\"") && !page.body.contains("/roster/remove"));
+        assert!(desk.get("/desk").await.body.contains("值班 王建平"));
     }
 }
