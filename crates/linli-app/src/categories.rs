@@ -41,6 +41,8 @@ pub struct CategoryRequest {
     pub active: Option<bool>,
     /// The party that usually leads it: `Some(None)` clears it.
     pub default_lead_organisation_id: Option<Option<i64>>,
+    /// The parties that usually co-handle it (the charter); an empty list clears them.
+    pub default_co_handler_ids: Option<Vec<i64>>,
 }
 
 /// The longest limit a category may have: a year of working time.
@@ -57,20 +59,31 @@ fn check_limit(limit: TimeLimit, field: &'static str) -> AppResult<(&'static str
     Ok(limit.to_parts())
 }
 
-/// A default lead party must be an organisation of the category's own community.
+/// The charter's parties — the usual lead and co-handlers — must be organisations of
+/// the category's own community, and the lead does not co-handle its own work.
 async fn check_default_lead(app: &App, category: &Category) -> AppResult<()> {
-    if let Some(lead) = category.default_lead_organisation_id {
-        let organisations = app
-            .store
-            .organisations(CommunityId(category.community_id))
-            .await?;
-        if !organisations
+    let organisations = app
+        .store
+        .organisations(CommunityId(category.community_id))
+        .await?;
+    let known = |id: i64| {
+        organisations
             .iter()
-            .any(|organisation| organisation.id == lead)
-        {
+            .any(|organisation| organisation.id == id)
+    };
+    if let Some(lead) = category.default_lead_organisation_id
+        && !known(lead)
+    {
+        return Err(AppError::invalid(
+            "work_order.organisation_unknown",
+            "default_lead_organisation_id",
+        ));
+    }
+    for co in category.default_co_handlers() {
+        if !known(co) || Some(co) == category.default_lead_organisation_id {
             return Err(AppError::invalid(
                 "work_order.organisation_unknown",
-                "default_lead_organisation_id",
+                "default_co_handler_ids",
             ));
         }
     }
@@ -107,6 +120,13 @@ fn apply(category: &mut Category, input: &CategoryRequest) -> AppResult<()> {
     }
     if let Some(lead) = input.default_lead_organisation_id {
         category.default_lead_organisation_id = lead;
+    }
+    if let Some(co_handlers) = &input.default_co_handler_ids {
+        let mut ids = co_handlers.clone();
+        ids.sort_unstable();
+        ids.dedup();
+        category.default_co_handler_ids =
+            ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
     }
     Ok(())
 }
@@ -158,6 +178,7 @@ pub async fn create(app: &App, caller: &Caller, input: &CategoryRequest) -> AppR
         position: 0,
         active: true,
         default_lead_organisation_id: None,
+        default_co_handler_ids: String::new(),
     };
     apply(&mut category, input)?;
     if input.triage_limit.is_none() {

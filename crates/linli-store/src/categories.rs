@@ -27,9 +27,20 @@ pub struct Category {
     /// The party that usually leads this category's work orders; the dispatch form
     /// starts from it.
     pub default_lead_organisation_id: Option<i64>,
+    /// The parties that usually co-handle them (comma-separated ids), from the
+    /// responsibility charter.
+    pub default_co_handler_ids: String,
 }
 
 impl Category {
+    /// The charter's co-handling parties.
+    pub fn default_co_handlers(&self) -> Vec<i64> {
+        self.default_co_handler_ids
+            .split(',')
+            .filter_map(|id| id.trim().parse().ok())
+            .collect()
+    }
+
     pub fn limits(&self) -> Limits {
         Limits {
             triage: TimeLimit::from_parts(&self.triage_limit_kind, self.triage_limit_minutes)
@@ -44,7 +55,8 @@ impl Category {
 
 const CATEGORY_COLUMNS: &str =
     "id, community_id, code, name, name_en, icon, triage_limit_kind, triage_limit_minutes, sign_limit_kind, sign_limit_minutes,
-    resolve_limit_kind, resolve_limit_minutes, complex, position, active, default_lead_organisation_id";
+    resolve_limit_kind, resolve_limit_minutes, complex, position, active, default_lead_organisation_id,
+    default_co_handler_ids";
 
 /// Gives a new community the default categories, inside the caller's transaction (the
 /// one that creates the community, so a community never exists without them).
@@ -106,9 +118,9 @@ impl Store {
         let sql = format!(
             "INSERT INTO categories (community_id, code, name, name_en, icon, sign_limit_kind, sign_limit_minutes,
                 resolve_limit_kind, resolve_limit_minutes, complex, position, active, default_lead_organisation_id,
-                triage_limit_kind, triage_limit_minutes)
+                triage_limit_kind, triage_limit_minutes, default_co_handler_ids)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,
-                (SELECT COALESCE(MAX(position), -1) + 1 FROM categories WHERE community_id = $1), $11, $12, $13, $14)
+                (SELECT COALESCE(MAX(position), -1) + 1 FROM categories WHERE community_id = $1), $11, $12, $13, $14, $15)
              RETURNING {CATEGORY_COLUMNS}"
         );
         let row = on_pool!(&self.db, |pool| {
@@ -127,6 +139,7 @@ impl Store {
                 .bind(category.default_lead_organisation_id)
                 .bind(&category.triage_limit_kind)
                 .bind(category.triage_limit_minutes)
+                .bind(&category.default_co_handler_ids)
                 .fetch_one(pool)
                 .await
         });
@@ -141,7 +154,8 @@ impl Store {
         let sql = format!(
             "UPDATE categories SET name = $1, name_en = $2, icon = $3, sign_limit_kind = $4, sign_limit_minutes = $5,
                 resolve_limit_kind = $6, resolve_limit_minutes = $7, complex = $8, active = $9,
-                default_lead_organisation_id = $10, triage_limit_kind = $12, triage_limit_minutes = $13
+                default_lead_organisation_id = $10, triage_limit_kind = $12, triage_limit_minutes = $13,
+                default_co_handler_ids = $14
              WHERE id = $11 RETURNING {CATEGORY_COLUMNS}"
         );
         let updated = on_pool!(&self.db, |pool| {
@@ -159,6 +173,7 @@ impl Store {
                 .bind(category.id)
                 .bind(&category.triage_limit_kind)
                 .bind(category.triage_limit_minutes)
+                .bind(&category.default_co_handler_ids)
                 .fetch_optional(pool)
                 .await
         })?

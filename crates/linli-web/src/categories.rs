@@ -57,6 +57,9 @@ pub struct CategoryInput {
     /// from it.
     #[serde(default, deserialize_with = "present")]
     pub(crate) default_lead_organisation_id: Option<Option<i64>>,
+    /// The parties that usually co-handle it (the responsibility charter); `[]` clears
+    /// them.
+    pub(crate) default_co_handler_ids: Option<Vec<i64>>,
 }
 
 /// A field that may be absent (no change), `null` (cleared) or a value.
@@ -80,6 +83,7 @@ impl From<CategoryInput> for CategoryRequest {
             complex: input.complex,
             active: input.active,
             default_lead_organisation_id: input.default_lead_organisation_id,
+            default_co_handler_ids: input.default_co_handler_ids,
         }
     }
 }

@@ -527,6 +527,7 @@ pub async fn load(
     }
     demo.at(today);
     roster::tell(&demo, today).await?;
+    roster::charter(&demo).await?;
     // Everyone's inbox gets the story's messages now, and those older than two days are
     // read already: a person signing in to the demo finds the last days' news, not
     // months of it unread.

@@ -19,10 +19,13 @@ pub struct CategoryView {
     complex: bool,
     /// The party that usually leads it: the dispatch form starts from it.
     default_lead_organisation_id: Option<i64>,
+    /// The parties that usually co-handle it (the responsibility charter).
+    default_co_handler_ids: Vec<i64>,
 }
 
 impl From<Category> for CategoryView {
     fn from(category: Category) -> Self {
+        let co_handlers = category.default_co_handlers();
         Self {
             triage_limit: TimeLimit::from_parts(
                 &category.triage_limit_kind,
@@ -42,6 +45,7 @@ impl From<Category> for CategoryView {
             name_en: category.name_en,
             icon: category.icon,
             complex: category.complex,
+            default_co_handler_ids: co_handlers,
             default_lead_organisation_id: category.default_lead_organisation_id,
         }
     }
@@ -67,10 +71,12 @@ pub struct CategorySettings {
     position: i64,
     active: bool,
     default_lead_organisation_id: Option<i64>,
+    default_co_handler_ids: Vec<i64>,
 }
 
 impl From<Category> for CategorySettings {
     fn from(category: Category) -> Self {
+        let co_handlers = category.default_co_handlers();
         Self {
             id: category.id,
             community_id: category.community_id,
@@ -87,6 +93,7 @@ impl From<Category> for CategorySettings {
             complex: category.complex,
             position: category.position,
             active: category.active,
+            default_co_handler_ids: co_handlers,
             default_lead_organisation_id: category.default_lead_organisation_id,
         }
     }

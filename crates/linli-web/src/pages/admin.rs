@@ -40,6 +40,8 @@ pub struct CategoryRow {
     pub id: i64,
     /// The organisation that usually leads it (0: none).
     pub default_lead: i64,
+    /// The organisations that usually co-handle it (the charter).
+    pub co_handlers: Vec<i64>,
     pub icon: String,
     pub name: String,
     pub active: bool,
@@ -229,6 +231,7 @@ async fn admin_view(
             CategoryRow {
                 id: category.id,
                 default_lead: category.default_lead_organisation_id.unwrap_or(0),
+                co_handlers: category.default_co_handlers(),
                 icon: category.icon,
                 name: category.name,
                 active: category.active,
@@ -563,6 +566,13 @@ pub async fn update_category(
             )?),
             active: Some(get(&fields, "active") == "on"),
             default_lead_organisation_id: Some(get(&fields, "default_lead").trim().parse().ok()),
+            default_co_handler_ids: Some(
+                fields
+                    .iter()
+                    .filter(|(name, _)| name == "co_handler_ids")
+                    .filter_map(|(_, value)| value.trim().parse().ok())
+                    .collect(),
+            ),
             ..CategoryRequest::default()
         };
         linli_app::categories::update(&state, &signed_in.user, id, &input)

@@ -106,6 +106,7 @@ pub fn routes() -> Router<AppState> {
             get(funds::public_campaigns_page),
         )
         .route("/roster", get(roster::roster_page))
+        .route("/charter", get(roster::charter::charter_page))
         .route("/roster/{action}", post(roster::roster_action))
         .route("/projects", get(projects::projects_page))
         .route("/projects/{id}", get(projects::project_page))

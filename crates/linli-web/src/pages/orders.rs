@@ -260,6 +260,8 @@ struct DetailPage {
     organisations: Vec<Choice>,
     /// The organisation the dispatch form starts from (0: none, choose).
     suggested_lead: i64,
+    /// The charter's co-handlers, checked on a first dispatch.
+    suggested_co_handlers: Vec<i64>,
     /// Who leads it now, named in the re-dispatch confirmation ("" before dispatch).
     current_lead: String,
     /// When the reporter may urge again, if they urged too recently to now.
@@ -403,6 +405,11 @@ async fn detail_page(
         .lead_organisation_id
         .or(read.category.default_lead_organisation_id)
         .unwrap_or(0);
+    let suggested_co_handlers = if read.order.lead_organisation_id.is_none() {
+        read.category.default_co_handlers()
+    } else {
+        Vec::new()
+    };
     let photo = |photo: &PhotoView| PhotoView {
         id: photo.id,
         purpose: photo.purpose.clone(),
@@ -510,6 +517,7 @@ async fn detail_page(
         forms,
         organisations,
         suggested_lead,
+        suggested_co_handlers,
         current_lead: current_lead.unwrap_or_default(),
         urge_again,
         notice,

@@ -150,4 +150,39 @@ both_engines! {
         assert!(!page.body.contains("id=\"add-shift\"") && !page.body.contains("/roster/remove"));
         assert!(desk.get("/desk").await.body.contains("值班 王建平"));
     }
+
+    async fn the_charter_suggests_who_leads_and_who_co_handles(app: &TestApp) {
+        let (admin, bao) = (app.token("admin").await, app.token("bao").await);
+        let community = app.chengshangcheng().await;
+        let organisation = |name: &'static str| crate::meetings::organisation(app, community, name);
+        let (property, committee) = (organisation("城上城物业服务中心").await, organisation("城上城居委会").await);
+        let categories = app.get(&format!("/api/v1/categories?community_id={community}"), &admin).await;
+        let throwing = categories.expect(StatusCode::OK).as_array().unwrap().iter().find(|c| c["code"] == "high_altitude_throwing").unwrap()["id"].as_i64().unwrap();
+        let path = format!("/api/v1/categories/{throwing}");
+        let patch = |body: Value| app.request(Method::PATCH, &path, Some(&admin), Some(body));
+
+        // The lead does not co-handle its own work; a party of another community is unknown.
+        patch(json!({ "default_lead_organisation_id": property, "default_co_handler_ids": [property] })).await.expect_error(StatusCode::UNPROCESSABLE_ENTITY, "work_order.organisation_unknown");
+        let zhixin = app.zhixin().await;
+        let foreign = app.store.organisations(linli_domain::ids::CommunityId(zhixin)).await.unwrap()[0].id;
+        let refused = patch(json!({ "default_co_handler_ids": [foreign] })).await;
+        refused.expect_error(StatusCode::UNPROCESSABLE_ENTITY, "work_order.organisation_unknown");
+        assert_eq!(refused.body["error"]["field"], "default_co_handler_ids");
+        let set = patch(json!({ "default_lead_organisation_id": property, "default_co_handler_ids": [committee, committee] })).await;
+        let set = set.expect(StatusCode::OK);
+        assert_eq!((set["default_lead_organisation_id"].as_i64(), set["default_co_handler_ids"].clone()), (Some(property), json!([committee])));
+
+        // The charter page lists it; the dispatch form of a new report starts from it.
+        let mut duty = signed_in(app, "duty").await;
+        let page = duty.get("/charter").await;
+        assert!(page.body.contains("高空抛物") && page.body.contains("<td>城上城物业服务中心</td><td>城上城居委会</td>"), "{}", page.body);
+        let created = app.post("/api/v1/work-orders", &bao, json!({ "category": "high_altitude_throwing", "description": "楼上扔垃圾" })).await;
+        let order = created.expect(StatusCode::CREATED)["id"].as_i64().unwrap();
+        let page = duty.get(&format!("/orders/{order}")).await;
+        assert!(page.body.contains(&format!(r#"<option value="{property}" selected>"#)), "{}", page.body);
+        assert!(page.body.contains(&format!(r#"name="co_handler_ids" value="{committee}" checked>"#)), "{}", page.body);
+        assert!(!page.body.contains(&format!(r#"name="co_handler_ids" value="{property}" checked>"#)));
+        let mut resident = signed_in(app, "bao").await;
+        assert_eq!(resident.get("/charter").await.status, StatusCode::FORBIDDEN);
+    }
 }

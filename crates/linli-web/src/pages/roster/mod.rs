@@ -2,6 +2,8 @@
 //! and the duty post, printable for the joint office's wall; the supervisor arranges and
 //! approves swaps from it, whoever holds a shift asks to hand it over.
 
+pub mod charter;
+
 use crate::error::ApiError;
 use crate::locale::text;
 use crate::pages::context::{FormErrors, PageContext, PageResult, Viewer, render, see_other};
