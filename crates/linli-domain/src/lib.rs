@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod calendar;
+pub mod content;
 pub mod categories;
 pub mod clock;
 pub mod error;
