@@ -3,9 +3,9 @@
 
 pub mod access;
 pub mod calendar;
-pub mod content;
 pub mod categories;
 pub mod clock;
+pub mod content;
 pub mod error;
 pub mod funds;
 pub mod ids;

@@ -31,11 +31,7 @@ fn audience_of(item: &ContentRow, buildings: &[(i64, i64)]) -> Audience {
                 .collect(),
         ),
         "roles" => {
-            let names: Vec<String> = item
-                .audience_roles
-                .split(',')
-                .map(str::to_owned)
-                .collect();
+            let names: Vec<String> = item.audience_roles.split(',').map(str::to_owned).collect();
             Audience::Roles(parse_roles(&names).unwrap_or_default())
         }
         _ => Audience::Everyone,
@@ -175,10 +171,7 @@ pub struct ContentDetail {
 /// denominator of read receipts).
 pub async fn audience_people(app: &App, item: &ContentRow) -> AppResult<Vec<i64>> {
     let community = item.community_id;
-    let buildings = app
-        .store
-        .content_buildings(CommunityId(community))
-        .await?;
+    let buildings = app.store.content_buildings(CommunityId(community)).await?;
     let roles = match audience_of(item, &buildings) {
         Audience::Buildings(_) => return Ok(app.store.content_building_residents(item.id).await?),
         Audience::Roles(roles) => roles,

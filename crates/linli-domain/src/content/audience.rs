@@ -38,7 +38,11 @@ impl Audience {
 /// The roles of an audience: one or more of [`ROLES_IN_AUDIENCE`], each once.
 pub fn parse_roles(raw: &[String]) -> Result<Vec<Role>, ValidationError> {
     let mut roles = Vec::new();
-    for name in raw.iter().map(|name| name.trim()).filter(|name| !name.is_empty()) {
+    for name in raw
+        .iter()
+        .map(|name| name.trim())
+        .filter(|name| !name.is_empty())
+    {
         let role = ROLES_IN_AUDIENCE
             .into_iter()
             .find(|role| role.as_str() == name)

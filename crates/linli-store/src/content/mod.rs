@@ -103,11 +103,13 @@ macro_rules! replace_buildings {
             .execute(&mut *$tx)
             .await?;
         for building in $buildings {
-            sqlx::query("INSERT INTO content_audience_buildings (item_id, building_id) VALUES ($1, $2)")
-                .bind($item)
-                .bind(*building)
-                .execute(&mut *$tx)
-                .await?;
+            sqlx::query(
+                "INSERT INTO content_audience_buildings (item_id, building_id) VALUES ($1, $2)",
+            )
+            .bind($item)
+            .bind(*building)
+            .execute(&mut *$tx)
+            .await?;
         }
     }};
 }

@@ -181,10 +181,12 @@ impl Store {
     /// How many images a community holds (for tests and the demo's idempotence).
     pub async fn content_image_count(&self, community: CommunityId) -> StoreResult<i64> {
         Ok(on_pool!(&self.db, |pool| {
-            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM content_images WHERE community_id = $1")
-                .bind(community.0)
-                .fetch_one(pool)
-                .await
+            sqlx::query_scalar::<_, i64>(
+                "SELECT COUNT(*) FROM content_images WHERE community_id = $1",
+            )
+            .bind(community.0)
+            .fetch_one(pool)
+            .await
         })?)
     }
 }

@@ -125,6 +125,10 @@ pub fn routes() -> Router<AppState> {
             get(votes::vote_scan),
         )
         .route("/votes/{id}/{action}", post(votes::vote_action))
+        .route(
+            "/content/images/{file}",
+            get(crate::api::content::images::image),
+        )
         .route("/static/{name}", get(assets::asset))
         .route("/favicon.ico", get(assets::favicon))
         .route("/live", get(crate::live::page_stream))

@@ -11,6 +11,7 @@
 mod helpers;
 mod browser;
 mod cli;
+mod content;
 mod demo_story;
 mod email_and_rules;
 mod forms;
