@@ -207,6 +207,10 @@ impl Viewer {
             if roles.resident || roles.supervisor || roles.handler || roles.desk || roles.duty {
                 link("/votes", "page.nav.votes", "votes");
             }
+            // News, notices and disclosures: everyone of the community reads, the office writes.
+            if roles.resident || roles.is_staff() {
+                link("/content", "page.nav.content", "content");
+            }
             if roles.supervisor || roles.duty || roles.overseer || roles.admin {
                 link("/stats", "page.nav.stats", "stats");
             }
