@@ -23,9 +23,8 @@ pub fn content_html(source: &str) -> String {
     ammonia::Builder::default()
         .link_rel(Some("noopener noreferrer nofollow"))
         .attribute_filter(|element, attribute, value| {
-            let foreign_image = element == "img"
-                && attribute == "src"
-                && !(value.starts_with(CONTENT_IMAGES) && !value.contains(".."));
+            let ours = value.starts_with(CONTENT_IMAGES) && !value.contains("..");
+            let foreign_image = element == "img" && attribute == "src" && !ours;
             (!foreign_image).then(|| value.into())
         })
         .clean(&rendered(source))
