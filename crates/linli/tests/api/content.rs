@@ -396,4 +396,20 @@ both_engines! {
         let unknown = app.client.get(app.url(&format!("/api/v1/content/feeds/{community}/gossip"))).send().await.unwrap();
         assert_eq!(unknown.status(), StatusCode::UNPROCESSABLE_ENTITY);
     }
+
+    async fn the_demo_tells_the_news_once(app: &TestApp) {
+        let community = app.chengshangcheng().await;
+        let today = app.clock.now() + Duration::days(40);
+        assert!(linli::demo_content::load(&app.store, app.database.blobs.clone(), today).await.unwrap());
+        assert!(!linli::demo_content::load(&app.store, app.database.blobs.clone(), today).await.unwrap(), "loading twice adds nothing");
+        app.clock.set(today);
+        let public = titles(app, community, None).await;
+        // The pinned notice first; the expired one and the staff notice are not public.
+        assert_eq!(public[0], "关于7号楼等楼栋加装高空抛物监控探头的通知");
+        assert!(public.contains(&"流浪猫绝育众筹收支公开".to_owned()), "{public:?}");
+        assert!(!public.iter().any(|title| title.contains("国庆") || title.contains("联席会")), "{public:?}");
+        assert_eq!(public.len(), 4);
+        let office = titles(app, community, Some(&app.token("juwei").await)).await;
+        assert_eq!(office.len(), 6);
+    }
 }
