@@ -7,6 +7,7 @@
 pub mod calendar;
 pub mod caller;
 pub mod categories;
+pub mod content;
 pub mod error;
 pub mod funds;
 pub mod live;

@@ -5,6 +5,7 @@ pub mod access;
 pub mod calendar;
 pub mod categories;
 pub mod clock;
+pub mod content;
 pub mod error;
 pub mod funds;
 pub mod ids;

@@ -35,10 +35,12 @@ pub enum Topic {
     MeetingMoved,
     /// Told to the people invited to a meeting: it was called off, and why.
     MeetingCancelled,
+    /// Told to a notice's audience when an urgent notice is published (紧急通知).
+    ContentUrgentNotice,
 }
 
 impl Topic {
-    pub const ALL: [Topic; 17] = [
+    pub const ALL: [Topic; 18] = [
         Topic::WorkOrderSubmitted,
         Topic::WorkOrderDispatched,
         Topic::WorkOrderAccepted,
@@ -56,6 +58,7 @@ impl Topic {
         Topic::MeetingInvited,
         Topic::MeetingMoved,
         Topic::MeetingCancelled,
+        Topic::ContentUrgentNotice,
     ];
 
     /// The stored and published name (`work_order.dispatched`).
@@ -78,6 +81,7 @@ impl Topic {
             Topic::MeetingInvited => "meeting.invited",
             Topic::MeetingMoved => "meeting.moved",
             Topic::MeetingCancelled => "meeting.cancelled",
+            Topic::ContentUrgentNotice => "content.urgent_notice",
         }
     }
 
@@ -99,6 +103,7 @@ impl Topic {
                 | Topic::MeetingInvited
                 | Topic::MeetingMoved
                 | Topic::MeetingCancelled
+                | Topic::ContentUrgentNotice
         )
     }
 
@@ -118,6 +123,7 @@ impl Topic {
                 | Topic::MeetingInvited
                 | Topic::MeetingMoved
                 | Topic::MeetingCancelled
+                | Topic::ContentUrgentNotice
         )
     }
 
@@ -145,7 +151,8 @@ impl Topic {
             | Topic::FundSpent
             | Topic::MeetingInvited
             | Topic::MeetingMoved
-            | Topic::MeetingCancelled => &[],
+            | Topic::MeetingCancelled
+            | Topic::ContentUrgentNotice => &[],
         }
     }
 }

@@ -11,6 +11,7 @@ pub mod bulk;
 pub mod calendar;
 mod callers;
 pub mod categories;
+pub mod content;
 mod error;
 pub mod funds;
 pub mod live;

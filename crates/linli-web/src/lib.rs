@@ -16,6 +16,7 @@ mod extract;
 mod health;
 mod live;
 mod locale;
+mod markdown;
 mod metrics;
 pub(crate) mod notification_rules;
 pub mod notify;

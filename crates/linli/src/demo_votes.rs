@@ -63,11 +63,11 @@ impl Dice {
 
 /// The demo's callers: the router over a clock of the story, and the people's sessions
 /// (each started on the story's clock, renewed before it would end for lack of use).
-struct Caller {
-    app: axum::Router,
-    store: Store,
-    clock: ManualClock,
-    tokens: std::sync::Mutex<HashMap<i64, (String, DateTime<Utc>)>>,
+pub(crate) struct Caller {
+    pub(crate) app: axum::Router,
+    pub(crate) store: Store,
+    pub(crate) clock: ManualClock,
+    pub(crate) tokens: std::sync::Mutex<HashMap<i64, (String, DateTime<Utc>)>>,
 }
 
 impl Caller {
@@ -104,7 +104,7 @@ impl Caller {
         Ok(token)
     }
 
-    async fn call(
+    pub(crate) async fn call(
         &self,
         person: i64,
         method: Method,
@@ -208,7 +208,7 @@ fn local(year: i32, month: u32, day: u32, hour: u32) -> DateTime<Utc> {
 }
 
 /// A Shanghai clock hour on the day of `time`.
-fn at_hour(time: DateTime<Utc>, hour: u32) -> DateTime<Utc> {
+pub(crate) fn at_hour(time: DateTime<Utc>, hour: u32) -> DateTime<Utc> {
     let day = time.with_timezone(&shanghai()).date_naive();
     shanghai()
         .from_local_datetime(&day.and_hms_opt(hour, 0, 0).unwrap_or_default())
@@ -234,7 +234,7 @@ async fn session(store: &Store, person: i64, now: DateTime<Utc>) -> anyhow::Resu
     Ok(token)
 }
 
-async fn person_of(store: &Store, login: &str) -> anyhow::Result<i64> {
+pub(crate) async fn person_of(store: &Store, login: &str) -> anyhow::Result<i64> {
     Ok(store
         .person_by_login(&Login::parse(login)?)
         .await?
@@ -349,7 +349,7 @@ impl Caller {
         linli_domain::clock::Clock::now(&self.clock)
     }
 
-    fn at(&self, time: DateTime<Utc>) {
+    pub(crate) fn at(&self, time: DateTime<Utc>) {
         self.clock.set(time);
     }
 }

@@ -3,6 +3,7 @@
 //! same server the binary starts.
 
 pub mod config;
+pub mod demo_content;
 pub mod demo_story;
 pub mod demo_votes;
 pub mod holidays_file;

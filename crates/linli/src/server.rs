@@ -46,13 +46,15 @@ pub async fn load_demo(
     let file = registry_file::parse(registry_file::DEMO_REGISTRY)?;
     let report = registry_file::import(store, &file, true, clock.now()).await?;
     let story_loaded = crate::demo_story::load(store, Arc::clone(&blobs), clock.now()).await?;
-    let votes_loaded = crate::demo_votes::load(store, blobs, clock.now()).await?;
+    let votes_loaded = crate::demo_votes::load(store, Arc::clone(&blobs), clock.now()).await?;
+    let content_loaded = crate::demo_content::load(store, blobs, clock.now()).await?;
     tracing::info!(
         people_created = report.people_created,
         people_kept = report.people_kept,
         rooms_created = report.rooms_created,
         story_loaded,
         votes_loaded,
+        content_loaded,
         "demo data loaded (城上城); sign in as admin, desk, duty, wuye, juwei, yewei, shuji, jiedao, bao, tang or li with password linli-demo"
     );
     Ok(())

@@ -232,6 +232,9 @@ async fn describe(
         Topic::MeetingInvited | Topic::MeetingMoved | Topic::MeetingCancelled => {
             describe_meeting(app, lookups, topic, &payload, wants_phones).await
         }
+        Topic::ContentUrgentNotice => {
+            describe_urgent_notice(app, lookups, &payload, wants_phones).await
+        }
         _ => describe_work_order(app, lookups, message, topic, &payload, wants_phones).await,
     }
 }
@@ -457,6 +460,44 @@ async fn describe_meeting(
         ("when", when),
         ("place", text_of("place")),
         ("reason", text_of("reason")),
+    ];
+    Ok(Message {
+        number: 0,
+        text: app.texts.text(key, &args).trim().to_owned(),
+        key: key.to_owned(),
+        args,
+        recipients,
+        phones,
+    })
+}
+
+/// An urgent notice, to the people of its audience as they are when it goes out (the
+/// audience is read from the notice, so a resident who moved in meanwhile hears of it).
+async fn describe_urgent_notice(
+    app: &App,
+    lookups: &mut Lookups,
+    payload: &Value,
+    wants_phones: bool,
+) -> AppResult<Message> {
+    let id = payload["content_id"].as_i64().unwrap_or_default();
+    let item = match app.store.content_item(id).await {
+        Ok(item) => item,
+        Err(linli_store::StoreError::NotFound(_)) => {
+            tracing::error!(content = id, "an urgent notice that is not there");
+            return Ok(Message::nothing());
+        }
+        Err(error) => return Err(error.into()),
+    };
+    let recipients = crate::content::audience_people(app, &item).await?;
+    let phones = if wants_phones {
+        lookups.phones_of(app, &recipients).await?
+    } else {
+        Vec::new()
+    };
+    let key = "notify.content_urgent_notice";
+    let args = vec![
+        ("organisation", item.organisation_name.clone()),
+        ("title", item.title.clone()),
     ];
     Ok(Message {
         number: 0,

@@ -1,6 +1,7 @@
 //! JSON handlers of the slices that have one folder per layer (`meetings`, `projects`,
-//! `funds`, `votes`).
+//! `funds`, `votes`, `content`).
 
+pub mod content;
 pub mod funds;
 pub mod meetings;
 pub mod projects;
@@ -139,6 +140,20 @@ pub fn routes() -> Router<AppState> {
             "/expenses/{id}/receipts/{receipt_id}",
             get(funds::receipts::get),
         )
+        .route("/content", get(content::list).post(content::create))
+        .route(
+            "/content/images",
+            post(content::images::upload).layer(DefaultBodyLimit::max(
+                content::images::MAX_IMAGE_REQUEST_BYTES,
+            )),
+        )
+        .route(
+            "/content/feeds/{community_id}/{kind}",
+            get(content::feed::feed),
+        )
+        .route("/content/{id}", get(content::get).put(content::update))
+        .route("/content/{id}/corrections", post(content::correct))
+        .route("/content/{id}/actions/{action}", post(content::act))
         .route("/votes", get(votes::list).post(votes::create))
         .route("/votes/{id}", get(votes::get))
         .route("/votes/{id}/open", post(votes::open))
@@ -221,6 +236,14 @@ pub fn routes() -> Router<AppState> {
         votes::ballots::cast,
         votes::ballots::enter_paper,
         votes::ballots::scan,
+        content::create,
+        content::list,
+        content::get,
+        content::update,
+        content::correct,
+        content::act,
+        content::images::upload,
+        content::feed::feed,
     ),
     modifiers(&BearerTokens)
 )]

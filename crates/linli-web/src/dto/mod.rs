@@ -6,6 +6,7 @@
 
 pub mod calendar;
 pub mod categories;
+pub mod content;
 pub mod funds;
 pub mod meetings;
 pub mod notifications;

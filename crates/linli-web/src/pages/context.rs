@@ -207,6 +207,10 @@ impl Viewer {
             if roles.resident || roles.supervisor || roles.handler || roles.desk || roles.duty {
                 link("/votes", "page.nav.votes", "votes");
             }
+            // News, notices and disclosures: everyone of the community reads, the office writes.
+            if roles.resident || roles.is_staff() {
+                link("/content", "page.nav.content", "content");
+            }
             // The joint office's duty roster: everyone who may hold a shift.
             if roles.supervisor || roles.duty || roles.desk || roles.handler {
                 link("/roster", "page.nav.roster", "roster");

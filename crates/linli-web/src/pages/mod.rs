@@ -9,6 +9,7 @@
 
 mod admin;
 mod assets;
+mod content;
 mod context;
 mod desk;
 mod funds;
@@ -137,6 +138,29 @@ pub fn routes() -> Router<AppState> {
             get(votes::vote_scan),
         )
         .route("/votes/{id}/{action}", post(votes::vote_action))
+        .route("/content", get(content::content_page))
+        .route(
+            "/content/new",
+            get(content::content_form_page)
+                .post(content::create_content)
+                .layer(DefaultBodyLimit::max(crate::photos::MAX_UPLOAD_BYTES)),
+        )
+        .route("/content/{id}", get(content::item_page))
+        .route(
+            "/content/{id}/edit",
+            get(content::edit_content_page)
+                .post(content::edit_content)
+                .layer(DefaultBodyLimit::max(crate::photos::MAX_UPLOAD_BYTES)),
+        )
+        .route("/content/{id}/{action}", post(content::content_action))
+        .route(
+            "/public/communities/{id}/content",
+            get(content::public_content_page),
+        )
+        .route(
+            "/content/images/{file}",
+            get(crate::api::content::images::image),
+        )
         .route("/static/{name}", get(assets::asset))
         .route("/favicon.ico", get(assets::favicon))
         .route("/live", get(crate::live::page_stream))

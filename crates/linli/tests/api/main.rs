@@ -11,6 +11,8 @@
 mod helpers;
 mod browser;
 mod cli;
+mod content;
+mod content_pages;
 mod demo_story;
 mod email_and_rules;
 mod forms;

@@ -6,14 +6,13 @@
 
 mod agenda;
 mod list;
-mod markdown;
 mod minutes;
 mod page;
 mod table;
 
+pub(crate) use crate::markdown::markdown_html;
 pub use agenda::{add_item, item_action};
 pub use list::{call_meeting, meetings_page, set_series};
-pub(crate) use markdown::markdown_html;
 pub use minutes::{close, correct, save_minutes};
 pub use page::meeting_page;
 pub use table::{invite, record_attendance};
