@@ -2,7 +2,7 @@
 
 use crate::db::{Store, stored_time};
 use crate::error::{StoreError, StoreResult};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use linli_domain::ids::{CommunityId, PersonId};
 use linli_domain::roster::{Half, Post, SwapStatus};
 
@@ -10,7 +10,7 @@ use linli_domain::roster::{Half, Post, SwapStatus};
 pub struct ShiftRow {
     pub id: i64,
     pub community_id: i64,
-    pub day: String,
+    pub day: NaiveDate,
     #[sqlx(try_from = "String")]
     pub half: Half,
     #[sqlx(try_from = "String")]
@@ -34,7 +34,7 @@ pub struct SwapRow {
 }
 
 pub struct NewShift<'a> {
-    pub day: &'a str,
+    pub day: NaiveDate,
     pub half: Half,
     pub post: Post,
     pub person_id: Option<PersonId>,
@@ -116,8 +116,8 @@ impl Store {
     pub async fn shifts(
         &self,
         community: CommunityId,
-        from: &str,
-        to: &str,
+        from: NaiveDate,
+        to: NaiveDate,
     ) -> StoreResult<Vec<ShiftRow>> {
         let sql = format!(
             "{SHIFT_COLUMNS} WHERE community_id = $1 AND day >= $2 AND day <= $3 ORDER BY day, half, post, id"
@@ -190,8 +190,8 @@ impl Store {
     pub async fn swaps(
         &self,
         community: CommunityId,
-        from: &str,
-        to: &str,
+        from: NaiveDate,
+        to: NaiveDate,
     ) -> StoreResult<Vec<SwapRow>> {
         let sql = format!(
             "{SWAP_COLUMNS} WHERE s.community_id = $1 AND s.day >= $2 AND s.day <= $3 ORDER BY w.id DESC"

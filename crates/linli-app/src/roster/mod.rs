@@ -48,12 +48,11 @@ pub async fn week(
     require_read(caller, community)?;
     let monday = week_of(day.unwrap_or_else(|| today(app)));
     let sunday = monday + chrono::Days::new(6);
-    let (from, to) = (monday.to_string(), sunday.to_string());
     Ok(RosterWeek {
         community,
         monday,
-        shifts: app.store.shifts(community, &from, &to).await?,
-        swaps: app.store.swaps(community, &from, &to).await?,
+        shifts: app.store.shifts(community, monday, sunday).await?,
+        swaps: app.store.swaps(community, monday, sunday).await?,
         arranges: may_arrange(caller.grants(), community),
     })
 }
@@ -61,11 +60,11 @@ pub async fn week(
 /// Who holds each post now (this half-day), for the triage pages and the notices.
 pub async fn on_duty_now(app: &App, community: CommunityId) -> AppResult<Vec<ShiftRow>> {
     let now = app.now().with_timezone(&shanghai());
-    let day = now.date_naive().to_string();
+    let day = now.date_naive();
     let half = half_of(now.time());
     Ok(app
         .store
-        .shifts(community, &day, &day)
+        .shifts(community, day, day)
         .await?
         .into_iter()
         .filter(|shift| shift.half == half)
@@ -149,7 +148,7 @@ pub async fn add_shift(
         .add_shift(
             community,
             &NewShift {
-                day: &day.to_string(),
+                day,
                 half,
                 post,
                 person_id: person,

@@ -7,7 +7,7 @@
 CREATE TABLE roster_shifts (
     id            BIGSERIAL PRIMARY KEY,
     community_id  BIGINT NOT NULL REFERENCES communities (id),
-    day           TEXT NOT NULL,
+    day           DATE NOT NULL,
     half          TEXT NOT NULL CHECK (half IN ('am', 'pm')),
     post          TEXT NOT NULL CHECK (post IN ('desk', 'duty')),
     person_id     BIGINT REFERENCES people (id),

@@ -9,7 +9,7 @@ use serde::Serialize;
 #[schema(as = RosterShift)]
 pub struct ShiftView {
     id: i64,
-    day: String,
+    day: NaiveDate,
     half: Half,
     post: Post,
     person_id: Option<i64>,

@@ -163,7 +163,7 @@ async fn render_roster(
             let day = roster.monday + chrono::Days::new(offset);
             let key = day.to_string();
             let mut cells: [Vec<Holder>; 4] = Default::default();
-            for shift in roster.shifts.iter().filter(|shift| shift.day == key) {
+            for shift in roster.shifts.iter().filter(|shift| shift.day == day) {
                 let column = match (shift.half, shift.post) {
                     (Half::Am, Post::Desk) => 0,
                     (Half::Am, Post::Duty) => 1,
@@ -214,7 +214,7 @@ async fn render_roster(
                 text: text(
                     "page.roster.swap_line",
                     &[
-                        ("day", shift.day.clone()),
+                        ("day", shift.day.to_string()),
                         (
                             "half",
                             text(&format!("page.roster.{}", shift.half.as_str()), &[]),
