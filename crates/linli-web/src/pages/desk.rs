@@ -171,7 +171,7 @@ async fn desk_form_page(
     } else {
         StatusCode::OK
     };
-    let on_duty = crate::pages::roster::on_duty_line(&state, &viewer).await?;
+    let on_duty = crate::pages::roster::on_duty_line(state, viewer).await?;
     let page = DeskPage {
         on_duty,
         page: viewer.context(text("page.desk.title", &[]), "desk"),
