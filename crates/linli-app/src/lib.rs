@@ -4,6 +4,7 @@
 //! jobs, a command-line report — calls these functions, so a rule holds on all of them
 //! or on none. Knows nothing of HTTP: failures are one typed [`AppError`].
 
+pub mod board;
 pub mod calendar;
 pub mod caller;
 pub mod categories;

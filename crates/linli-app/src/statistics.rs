@@ -140,6 +140,16 @@ pub async fn report(
     request: &StatisticsRequest,
 ) -> AppResult<StatisticsReport> {
     let communities = covered(app, caller, request).await?;
+    figures_of(app, &communities, request).await
+}
+
+/// The figures of communities the caller was cleared for (or the public board's, whose
+/// figures carry no one's personal data).
+pub(crate) async fn figures_of(
+    app: &App,
+    communities: &[Community],
+    request: &StatisticsRequest,
+) -> AppResult<StatisticsReport> {
     let now = app.clock.now();
     let today = now.with_timezone(&shanghai()).date_naive();
     let to = request.to.unwrap_or(today);
@@ -153,7 +163,7 @@ pub async fn report(
     let mut categories = HashMap::new();
     let mut buildings = HashMap::new();
     let mut organisations = HashMap::new();
-    for community in &communities {
+    for community in communities {
         let id = CommunityId(community.id);
         // A street's buildings carry their community's name: every community has a 1号楼.
         let prefix = if communities.len() > 1 {

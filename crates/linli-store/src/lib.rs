@@ -7,6 +7,7 @@
 #[macro_use]
 mod db;
 pub mod blobs;
+pub mod board;
 pub mod bulk;
 pub mod calendar;
 mod callers;

@@ -1,6 +1,7 @@
 //! JSON handlers of the slices that have one folder per layer (`meetings`, `projects`,
 //! `funds`, `votes`, `content`).
 
+pub mod board;
 pub mod content;
 pub mod funds;
 pub mod meetings;
@@ -99,6 +100,8 @@ pub fn routes() -> Router<AppState> {
             post(projects::help::volunteer_action),
         )
         .route("/work-orders/{id}/projects", get(projects::of_work_order))
+        .route("/board/{community_id}", get(board::read))
+        .route("/work-orders/{id}/hide-from-board", post(board::hide))
         .route("/roster", get(roster::week))
         .route("/roster/now", get(roster::now))
         .route("/roster/shifts", post(roster::add_shift))
@@ -209,6 +212,8 @@ pub fn routes() -> Router<AppState> {
         projects::help::file,
         projects::help::offer,
         projects::help::volunteer_action,
+        board::read,
+        board::hide,
         roster::week,
         roster::now,
         roster::add_shift,

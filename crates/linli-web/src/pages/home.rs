@@ -25,6 +25,8 @@ struct HomePage {
     neighbours: Vec<CardView>,
     /// The joint meetings the resident is invited to, still to come (我的会议).
     meetings: Vec<MeetingInvite>,
+    /// The community's public board (公开栏), "" without a community.
+    board_url: String,
 }
 
 pub struct MeetingInvite {
@@ -89,8 +91,14 @@ pub async fn home(State(state): State<AppState>, viewer: Viewer) -> PageResult {
             ),
         })
         .collect();
+    let board_url = signed_in
+        .community
+        .as_ref()
+        .map(|community| format!("/public/communities/{}/board", community.id))
+        .unwrap_or_default();
     Ok(render(&HomePage {
         meetings,
+        board_url,
         page: viewer
             .context(text("page.home.title", &[]), "home")
             .live(None),

@@ -9,6 +9,7 @@
 
 mod admin;
 mod assets;
+mod board;
 mod content;
 mod context;
 mod desk;
@@ -21,7 +22,7 @@ mod projects;
 mod queue;
 pub(crate) mod roster;
 mod session;
-mod stats;
+pub(crate) mod stats;
 mod votes;
 
 pub(crate) use context::{PageError, Viewer, url_encode};
@@ -121,6 +122,8 @@ pub fn routes() -> Router<AppState> {
             get(projects::public_projects_page),
         )
         .route("/public/projects/{id}", get(projects::public_project_page))
+        .route("/public/communities/{id}/board", get(board::board_page))
+        .route("/orders/{id}/hide-from-board", post(board::hide))
         .route("/public/projects/{id}/recommend", post(projects::recommend))
         .route(
             "/public/projects/{id}/help/{action}",

@@ -266,6 +266,8 @@ struct DetailPage {
     current_lead: String,
     /// When the reporter may urge again, if they urged too recently to now.
     urge_again: String,
+    /// The reporter may keep their public work order off the public board.
+    may_hide_from_board: bool,
     notice: String,
     created: bool,
     error_action: String,
@@ -478,8 +480,11 @@ async fn detail_page(
         Some(kind) if ActionKind::parse(kind).is_some() => {
             text(&format!("page.action.{kind}.done"), &[])
         }
+        Some(hidden) if hidden == "hidden" => text("page.board.hidden", &[]),
         _ => String::new(),
     };
+    let may_hide_from_board =
+        read.order.is_public && read.order.reporter_id == Some(signed_in.user.person.0);
     let (error_action, errors, kept_text, status) = match refusal {
         Some(refusal) => (
             refusal.action.to_owned(),
@@ -520,6 +525,7 @@ async fn detail_page(
         suggested_co_handlers,
         current_lead: current_lead.unwrap_or_default(),
         urge_again,
+        may_hide_from_board,
         notice,
         created: query.created == Some(1),
         error_action,

@@ -30,7 +30,7 @@ fn escape(raw: &str) -> String {
     out
 }
 
-fn percent(rate: Option<f64>) -> String {
+pub(crate) fn percent(rate: Option<f64>) -> String {
     rate.map_or_else(|| "—".to_owned(), |rate| format!("{:.0}%", rate * 100.0))
 }
 
@@ -40,7 +40,7 @@ const BAR: &str = "#0b5cad";
 const RATE_COLOURS: [&str; 3] = ["#0b5cad", "#1a7f37", "#9a3412"];
 
 /// Horizontal bars, one per row, labelled with the name and the value.
-fn horizontal_bars(title: &str, rows: &[(String, i64)]) -> String {
+pub(crate) fn horizontal_bars(title: &str, rows: &[(String, i64)]) -> String {
     let row_height = 30;
     let height = 10 + row_height * i32::try_from(rows.len()).unwrap_or(0);
     let max = rows
@@ -69,7 +69,7 @@ fn horizontal_bars(title: &str, rows: &[(String, i64)]) -> String {
 }
 
 /// The three rates as bars out of 100%.
-fn rate_bars(title: &str, rates: &[(String, Option<f64>)]) -> String {
+pub(crate) fn rate_bars(title: &str, rates: &[(String, Option<f64>)]) -> String {
     let mut svg = format!(
         r#"<svg class="chart" viewBox="0 0 640 130" role="img" aria-label="{title}" xmlns="http://www.w3.org/2000/svg"><title>{title}</title>"#,
         title = escape(title)
@@ -90,7 +90,7 @@ fn rate_bars(title: &str, rates: &[(String, Option<f64>)]) -> String {
 }
 
 /// Work orders per month as columns, with the three rates as lines over them.
-fn monthly_trend(title: &str, months: &[Slice], legend: &[String; 3]) -> String {
+pub(crate) fn monthly_trend(title: &str, months: &[Slice], legend: &[String; 3]) -> String {
     let (left, top, plot_width, plot_height) = (50.0, 20.0, 560.0, 200.0);
     let count = months.len().max(1) as f64;
     let step = plot_width / count;
@@ -169,7 +169,7 @@ pub struct TableRow {
     pub satisfaction: String,
 }
 
-fn table(slices: &[Slice]) -> Vec<TableRow> {
+pub(crate) fn table(slices: &[Slice]) -> Vec<TableRow> {
     slices
         .iter()
         .map(|slice| TableRow {

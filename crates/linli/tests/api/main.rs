@@ -9,6 +9,7 @@
 
 #[macro_use]
 mod helpers;
+mod board;
 mod browser;
 mod cli;
 mod content;
