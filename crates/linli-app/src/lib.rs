@@ -19,6 +19,7 @@ pub mod projects;
 pub mod registry;
 pub mod roster;
 pub mod screens;
+pub mod services;
 pub mod sessions;
 pub mod statistics;
 pub mod visits;

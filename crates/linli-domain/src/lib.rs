@@ -19,6 +19,7 @@ pub mod registry;
 pub mod roles;
 pub mod roster;
 pub mod search;
+pub mod services;
 pub mod statistics;
 pub mod votes;
 pub mod work_orders;

@@ -25,6 +25,7 @@ pub mod projects;
 mod reference;
 pub mod registry;
 pub mod roster;
+pub mod services;
 pub mod schema;
 mod search;
 pub mod sessions;

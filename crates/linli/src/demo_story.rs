@@ -28,6 +28,7 @@ use tower::ServiceExt;
 mod funds;
 mod meetings;
 mod roster;
+mod services;
 
 const STREET: &str = "芷江西路街道";
 const COMMUNITY: &str = "城上城居民区";
@@ -528,6 +529,7 @@ pub async fn load(
     demo.at(today);
     roster::tell(&demo, today).await?;
     roster::charter(&demo).await?;
+    services::tell(&demo).await?;
     // Everyone's inbox gets the story's messages now, and those older than two days are
     // read already: a person signing in to the demo finds the last days' news, not
     // months of it unread.

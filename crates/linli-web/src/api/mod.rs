@@ -7,6 +7,7 @@ pub mod funds;
 pub mod meetings;
 pub mod projects;
 pub mod roster;
+pub mod services;
 pub mod votes;
 
 use crate::api_docs::BearerTokens;
@@ -102,6 +103,11 @@ pub fn routes() -> Router<AppState> {
         .route("/work-orders/{id}/projects", get(projects::of_work_order))
         .route("/board/{community_id}", get(board::read))
         .route("/work-orders/{id}/hide-from-board", post(board::hide))
+        .route("/services", get(services::list).post(services::create))
+        .route(
+            "/services/{id}",
+            axum::routing::put(services::update).delete(services::remove),
+        )
         .route("/roster", get(roster::week))
         .route("/roster/now", get(roster::now))
         .route("/roster/shifts", post(roster::add_shift))
@@ -214,6 +220,10 @@ pub fn routes() -> Router<AppState> {
         projects::help::volunteer_action,
         board::read,
         board::hide,
+        services::list,
+        services::create,
+        services::update,
+        services::remove,
         roster::week,
         roster::now,
         roster::add_shift,

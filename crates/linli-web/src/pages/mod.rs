@@ -19,6 +19,7 @@ mod inbox;
 mod meetings;
 mod orders;
 mod projects;
+mod services;
 mod queue;
 pub(crate) mod roster;
 mod session;
@@ -123,6 +124,11 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/public/projects/{id}", get(projects::public_project_page))
         .route("/public/communities/{id}/board", get(board::board_page))
+        .route("/public/communities/{id}/services", get(services::services_page))
+        .route(
+            "/public/communities/{id}/services/{action}",
+            post(services::services_action),
+        )
         .route("/orders/{id}/hide-from-board", post(board::hide))
         .route("/public/projects/{id}/recommend", post(projects::recommend))
         .route(
