@@ -25,8 +25,62 @@ struct HomePage {
     neighbours: Vec<CardView>,
     /// The joint meetings the resident is invited to, still to come (我的会议).
     meetings: Vec<MeetingInvite>,
-    /// The community's public board (公开栏), "" without a community.
-    board_url: String,
+    /// The community's life beyond work orders (社区服务): news, the board, the directory…
+    community_links: Vec<HomeLink>,
+}
+
+/// A tile of the home's 社区服务 grid.
+pub struct HomeLink {
+    pub id: &'static str,
+    pub href: String,
+    pub icon: &'static str,
+    pub label: String,
+}
+
+/// The tiles of the resident's home: every public part of the platform for their community.
+fn community_links(community: i64) -> Vec<HomeLink> {
+    let public = |page: &str| format!("/public/communities/{community}/{page}");
+    [
+        (
+            "content-link",
+            "/content".to_owned(),
+            "📰",
+            "page.home.links.content",
+        ),
+        ("board-link", public("board"), "📋", "page.home.links.board"),
+        (
+            "services-link",
+            public("services"),
+            "🧭",
+            "page.home.links.services",
+        ),
+        (
+            "projects-link",
+            public("projects"),
+            "🛠️",
+            "page.home.links.projects",
+        ),
+        (
+            "campaigns-link",
+            "/campaigns".to_owned(),
+            "❤️",
+            "page.home.links.campaigns",
+        ),
+        (
+            "votes-link",
+            "/votes".to_owned(),
+            "🗳️",
+            "page.home.links.votes",
+        ),
+    ]
+    .into_iter()
+    .map(|(id, href, icon, key)| HomeLink {
+        id,
+        href,
+        icon,
+        label: text(key, &[]),
+    })
+    .collect()
 }
 
 pub struct MeetingInvite {
@@ -91,14 +145,9 @@ pub async fn home(State(state): State<AppState>, viewer: Viewer) -> PageResult {
             ),
         })
         .collect();
-    let board_url = signed_in
-        .community
-        .as_ref()
-        .map(|community| format!("/public/communities/{}/board", community.id))
-        .unwrap_or_default();
     Ok(render(&HomePage {
         meetings,
-        board_url,
+        community_links: community_links(community.id),
         page: viewer
             .context(text("page.home.title", &[]), "home")
             .live(None),
