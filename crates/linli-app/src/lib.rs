@@ -11,6 +11,7 @@ pub mod categories;
 pub mod content;
 pub mod error;
 pub mod funds;
+pub mod grids;
 pub mod live;
 pub mod meetings;
 pub mod notifications;

@@ -50,6 +50,8 @@ pub struct StatisticsReport {
     pub by_category: Vec<Breakdown>,
     pub by_building: Vec<Breakdown>,
     pub by_organisation: Vec<Breakdown>,
+    /// The buildings regrouped by grid (网格); buildings in no grid under "not assigned".
+    pub by_grid: Vec<Breakdown>,
     pub by_month: Vec<Breakdown>,
     /// Work orders per status now (none with zero).
     pub by_status_now: BTreeMap<String, i64>,
@@ -134,6 +136,34 @@ async fn covered(
     }
 }
 
+/// The building rows regrouped by grid, named; rows of none come last.
+fn by_grid(
+    names: &HashMap<i64, String>,
+    grid_of: &HashMap<i64, i64>,
+    by_building: &[(i64, Counts)],
+) -> Vec<Breakdown> {
+    if names.is_empty() {
+        return Vec::new();
+    }
+    let rows: Vec<(Option<i64>, Counts)> = by_building
+        .iter()
+        .map(|(building, counts)| ((*building != 0).then_some(*building), *counts))
+        .collect();
+    let mut grouped: Vec<Breakdown> = linli_domain::grids::by_grid(&rows, grid_of)
+        .into_iter()
+        .filter(|(_, counts)| !counts.is_zero())
+        .map(|(grid, counts)| Breakdown {
+            id: grid,
+            key: None,
+            name: grid.and_then(|grid| names.get(&grid).cloned()),
+            counts,
+        })
+        .collect();
+    // BTreeMap puts None first; "not in a grid" reads best last.
+    grouped.sort_by_key(|row| row.id.is_none());
+    grouped
+}
+
 pub async fn report(
     app: &App,
     caller: &Caller,
@@ -163,6 +193,8 @@ pub(crate) async fn figures_of(
     let mut categories = HashMap::new();
     let mut buildings = HashMap::new();
     let mut organisations = HashMap::new();
+    let mut grids = HashMap::new();
+    let mut grid_of = HashMap::new();
     for community in communities {
         let id = CommunityId(community.id);
         // A street's buildings carry their community's name: every community has a 1号楼.
@@ -180,6 +212,10 @@ pub(crate) async fn figures_of(
         for organisation in app.store.organisations(id).await? {
             organisations.insert(organisation.id, organisation.name);
         }
+        for grid in app.store.grids(id).await? {
+            grids.insert(grid.id, format!("{prefix}{}", grid.name));
+        }
+        grid_of.extend(app.store.grid_of_buildings(id).await?);
     }
     let named = |names: &HashMap<i64, String>, rows: &[(i64, Counts)]| -> Vec<Breakdown> {
         rows.iter()
@@ -215,6 +251,7 @@ pub(crate) async fn figures_of(
         by_category: named(&categories, &figures.by_category),
         by_building: named(&buildings, &figures.by_building),
         by_organisation: named(&organisations, &figures.by_organisation),
+        by_grid: by_grid(&grids, &grid_of, &figures.by_building),
         by_month: months
             .into_iter()
             .map(|(month, counts)| Breakdown {

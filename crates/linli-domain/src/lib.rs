@@ -9,6 +9,7 @@ pub mod clock;
 pub mod content;
 pub mod error;
 pub mod funds;
+pub mod grids;
 pub mod ids;
 pub mod meetings;
 pub mod money;

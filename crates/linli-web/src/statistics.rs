@@ -74,6 +74,8 @@ pub struct Statistics {
     pub(crate) by_category: Vec<Slice>,
     pub(crate) by_building: Vec<Slice>,
     pub(crate) by_organisation: Vec<Slice>,
+    /// By grid (网格), when the community has drawn grids; buildings in none last.
+    pub(crate) by_grid: Vec<Slice>,
     pub(crate) by_month: Vec<Slice>,
     pub(crate) now: Now,
     pub(crate) projects: ProjectFigures,
@@ -103,9 +105,12 @@ impl From<StatisticsQuery> for StatisticsRequest {
 }
 
 fn slice(breakdown: Breakdown) -> Slice {
-    let name = breakdown
-        .name
-        .unwrap_or_else(|| text("statistics.unassigned", &[]));
+    named_slice(breakdown, "statistics.unassigned")
+}
+
+/// A row named, or called by `none_key`'s text when it is of none.
+fn named_slice(breakdown: Breakdown, none_key: &str) -> Slice {
+    let name = breakdown.name.unwrap_or_else(|| text(none_key, &[]));
     Slice::new(breakdown.id, breakdown.key, name, breakdown.counts)
 }
 
@@ -122,6 +127,11 @@ impl From<StatisticsReport> for Statistics {
             by_category: slices(report.by_category),
             by_building: slices(report.by_building),
             by_organisation: slices(report.by_organisation),
+            by_grid: report
+                .by_grid
+                .into_iter()
+                .map(|row| named_slice(row, "statistics.no_grid"))
+                .collect(),
             by_month: slices(report.by_month),
             now: Now {
                 by_status: report.by_status_now,

@@ -95,22 +95,25 @@ pub async fn add(
     let checked = check(input)?;
     Ok(app
         .store
-        .add_service(CommunityId(community), &checked.text(), caller.person, app.now())
+        .add_service(
+            CommunityId(community),
+            &checked.text(),
+            caller.person,
+            app.now(),
+        )
         .await?)
 }
 
-pub async fn update(
-    app: &App,
-    caller: &Caller,
-    id: i64,
-    input: &ServiceRequest,
-) -> AppResult<()> {
+pub async fn update(app: &App, caller: &Caller, id: i64, input: &ServiceRequest) -> AppResult<()> {
     let row = app.store.service(id).await?;
     if !edits(caller, row.community_id) {
         return Err(AppError::forbidden());
     }
     let checked = check(input)?;
-    Ok(app.store.update_service(id, &checked.text(), app.now()).await?)
+    Ok(app
+        .store
+        .update_service(id, &checked.text(), app.now())
+        .await?)
 }
 
 pub async fn remove(app: &App, caller: &Caller, id: i64) -> AppResult<()> {

@@ -172,6 +172,8 @@ pub struct ListRequest {
     pub status: Option<String>,
     pub category_id: Option<i64>,
     pub building_id: Option<i64>,
+    /// Only the buildings of this grid (网格) of the community.
+    pub grid_id: Option<i64>,
     pub lead_organisation_id: Option<i64>,
     pub overdue: bool,
     /// Only those the supervisor has supervised (督办).
@@ -251,6 +253,16 @@ pub async fn list(app: &App, caller: &Caller, request: &ListRequest) -> AppResul
     if !(1..=PAGE_MAX).contains(&limit) {
         return Err(AppError::invalid("validation.out_of_range", "limit"));
     }
+    if let Some(grid) = request.grid_id {
+        let grid = app
+            .store
+            .grid(grid)
+            .await
+            .map_err(|error| AppError::from(error).named_in("grid.unknown", "grid_id"))?;
+        if grid.community_id != community.id {
+            return Err(AppError::invalid("grid.unknown", "grid_id"));
+        }
+    }
     let statuses = match &request.status {
         Some(raw) => raw
             .split(',')
@@ -282,6 +294,7 @@ pub async fn list(app: &App, caller: &Caller, request: &ListRequest) -> AppResul
         statuses,
         category_id: request.category_id,
         building_id: request.building_id,
+        grid_id: request.grid_id,
         lead_organisation_id: request.lead_organisation_id,
         overdue_at: request.overdue.then_some(now),
         supervised_only: request.supervised,

@@ -48,6 +48,12 @@ impl Store {
             if let Some(building) = filter.building_id {
                 query.push(" AND building_id = ").push_bind(building);
             }
+            if let Some(grid) = filter.grid_id {
+                query
+                    .push(" AND building_id IN (SELECT building_id FROM grid_buildings WHERE grid_id = ")
+                    .push_bind(grid)
+                    .push(")");
+            }
             if let Some(lead) = filter.lead_organisation_id {
                 query.push(" AND lead_organisation_id = ").push_bind(lead);
             }

@@ -183,6 +183,8 @@ pub struct WorkOrderFilter {
     pub statuses: Vec<Status>,
     pub category_id: Option<i64>,
     pub building_id: Option<i64>,
+    /// Only the buildings of this grid.
+    pub grid_id: Option<i64>,
     pub lead_organisation_id: Option<i64>,
     /// Overdue at this instant: dispatched or in progress, past the resolve deadline.
     pub overdue_at: Option<DateTime<Utc>>,

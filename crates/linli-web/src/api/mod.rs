@@ -4,6 +4,7 @@
 pub mod board;
 pub mod content;
 pub mod funds;
+pub mod grids;
 pub mod meetings;
 pub mod projects;
 pub mod roster;
@@ -107,6 +108,12 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/services/{id}",
             axum::routing::put(services::update).delete(services::remove),
+        )
+        .route("/grids", get(grids::list).post(grids::create))
+        .route("/grids/mine", get(grids::mine))
+        .route(
+            "/grids/{id}",
+            axum::routing::put(grids::update).delete(grids::remove),
         )
         .route("/roster", get(roster::week))
         .route("/roster/now", get(roster::now))
@@ -224,6 +231,11 @@ pub fn routes() -> Router<AppState> {
         services::create,
         services::update,
         services::remove,
+        grids::list,
+        grids::mine,
+        grids::create,
+        grids::update,
+        grids::remove,
         roster::week,
         roster::now,
         roster::add_shift,

@@ -19,9 +19,9 @@ mod inbox;
 mod meetings;
 mod orders;
 mod projects;
-mod services;
 mod queue;
 pub(crate) mod roster;
+mod services;
 mod session;
 pub(crate) mod stats;
 mod votes;
@@ -124,7 +124,10 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/public/projects/{id}", get(projects::public_project_page))
         .route("/public/communities/{id}/board", get(board::board_page))
-        .route("/public/communities/{id}/services", get(services::services_page))
+        .route(
+            "/public/communities/{id}/services",
+            get(services::services_page),
+        )
         .route(
             "/public/communities/{id}/services/{action}",
             post(services::services_action),

@@ -203,6 +203,7 @@ struct StatsPage {
     months: Vec<TableRow>,
     categories: Vec<TableRow>,
     buildings: Vec<TableRow>,
+    grids: Vec<TableRow>,
     organisations: Vec<TableRow>,
 }
 
@@ -361,6 +362,7 @@ pub async fn stats_page(
         months: table(&statistics.by_month),
         categories: table(&statistics.by_category),
         buildings: table(&statistics.by_building),
+        grids: table(&statistics.by_grid),
         organisations: table(&statistics.by_organisation),
     }))
 }

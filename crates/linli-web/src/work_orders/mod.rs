@@ -108,6 +108,8 @@ pub struct ListQuery {
     pub(crate) status: Option<String>,
     pub(crate) category_id: Option<i64>,
     pub(crate) building_id: Option<i64>,
+    /// Only the buildings of this grid (网格).
+    pub(crate) grid_id: Option<i64>,
     pub(crate) lead_organisation_id: Option<i64>,
     pub(crate) overdue: Option<bool>,
     /// Only those the supervisor has supervised (督办).
@@ -132,6 +134,7 @@ impl From<ListQuery> for ListRequest {
             status: query.status,
             category_id: query.category_id,
             building_id: query.building_id,
+            grid_id: query.grid_id,
             lead_organisation_id: query.lead_organisation_id,
             overdue: query.overdue.unwrap_or(false),
             supervised: query.supervised.unwrap_or(false),
