@@ -12,7 +12,6 @@ use linli_domain::work_orders::parse_text;
 use linli_store::passwords::token_hash;
 use linli_store::volunteers::ActivityRow;
 use linli_store::volunteers::ShiftRow;
-use linli_store::volunteers::sign_ups::CorrectionRow;
 
 /// A shift the caller may see, with its activity (else not found).
 async fn visible_shift(app: &App, caller: &Caller, id: i64) -> AppResult<(ShiftRow, ActivityRow)> {
@@ -120,18 +119,4 @@ pub async fn correct(
             app.now(),
         )
         .await?)
-}
-
-/// A sign-up's corrections, oldest first (the supervisor and those who check in).
-pub async fn corrections(
-    app: &App,
-    caller: &Caller,
-    sign_up: i64,
-) -> AppResult<Vec<CorrectionRow>> {
-    let row = app.store.sign_up(sign_up).await?;
-    let (_, activity) = visible_shift(app, caller, row.shift_id).await?;
-    if !may_check_in(caller.grants(), CommunityId(activity.community_id)) {
-        return Err(AppError::forbidden());
-    }
-    Ok(app.store.volunteer_corrections(sign_up).await?)
 }
