@@ -42,5 +42,6 @@ mod slip;
 mod statistics;
 mod triage;
 mod vote_pages;
+mod volunteers;
 mod votes;
 mod work_orders;
