@@ -41,7 +41,7 @@ mod sessions;
 mod slip;
 mod statistics;
 mod triage;
-mod vote_pages;
 mod volunteers;
+mod vote_pages;
 mod votes;
 mod work_orders;

@@ -23,10 +23,19 @@ pub async fn activity(app: &TestApp, login: &str, capacity: i64, extra: Value) -
     if let (Some(body), Some(extra)) = (body.as_object_mut(), extra.as_object()) {
         body.extend(extra.clone());
     }
-    let created = app.post("/api/v1/volunteers/activities", &token, body).await;
+    let created = app
+        .post("/api/v1/volunteers/activities", &token, body)
+        .await;
     let id = created.expect(StatusCode::CREATED)["id"].as_i64().unwrap();
-    let read = app.get(&format!("/api/v1/volunteers/activities/{id}"), &token).await;
-    (id, read.expect(StatusCode::OK)["shifts"][0]["id"].as_i64().unwrap())
+    let read = app
+        .get(&format!("/api/v1/volunteers/activities/{id}"), &token)
+        .await;
+    (
+        id,
+        read.expect(StatusCode::OK)["shifts"][0]["id"]
+            .as_i64()
+            .unwrap(),
+    )
 }
 
 fn shift_path(shift: i64, action: &str) -> String {
@@ -46,13 +55,23 @@ async fn residents(app: &TestApp, count: usize) -> Vec<String> {
         .await
         .expect(StatusCode::CREATED);
         let signed_in = app.sign_in(&login, "volunteer-password-2026").await;
-        tokens.push(signed_in.expect(StatusCode::CREATED)["token"].as_str().unwrap().to_owned());
+        tokens.push(
+            signed_in.expect(StatusCode::CREATED)["token"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        );
     }
     tokens
 }
 
 /// Sets up a haircut day with one shift and `extra` fields.
-async fn post_activity(app: &TestApp, token: &str, shift: Value, extra: Value) -> crate::helpers::Response {
+async fn post_activity(
+    app: &TestApp,
+    token: &str,
+    shift: Value,
+    extra: Value,
+) -> crate::helpers::Response {
     let mut body = json!({ "title": "理发日", "description": "为高龄老人上门理发", "cut_off_minutes": 60, "shifts": [shift] });
     if let (Some(body), Some(extra)) = (body.as_object_mut(), extra.as_object()) {
         body.extend(extra.clone());
@@ -61,7 +80,12 @@ async fn post_activity(app: &TestApp, token: &str, shift: Value, extra: Value) -
 }
 
 async fn check_in(app: &TestApp, shift: i64, token: &str, person: i64) -> crate::helpers::Response {
-    app.post(&shift_path(shift, "check-in"), token, json!({ "person_id": person })).await
+    app.post(
+        &shift_path(shift, "check-in"),
+        token,
+        json!({ "person_id": person }),
+    )
+    .await
 }
 
 both_engines! {
