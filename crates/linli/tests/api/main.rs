@@ -41,6 +41,7 @@ mod sessions;
 mod slip;
 mod statistics;
 mod triage;
+mod volunteer_pages;
 mod volunteers;
 mod vote_pages;
 mod votes;
