@@ -126,6 +126,10 @@ pub fn routes() -> Router<AppState> {
             "/volunteers/activities/{id}/{action}",
             post(volunteers::activity::activity_action),
         )
+        .route(
+            "/volunteers/shifts/{id}/check-in",
+            get(volunteers::qr::check_in_by_code),
+        )
         .route("/volunteers/{action}", post(volunteers::volunteers_action))
         .route("/projects", get(projects::projects_page))
         .route("/projects/{id}", get(projects::project_page))

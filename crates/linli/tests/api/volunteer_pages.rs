@@ -3,7 +3,7 @@
 //! office publishes an activity, the desk checks a volunteer in and out from the
 //! activity's page and sees only display names, the certificate and the league add up.
 
-use crate::pages::{assert_redirected, field_error, signed_in, submit};
+use crate::pages::{Visitor, assert_redirected, field_error, signed_in, submit};
 use crate::volunteers::activity;
 use reqwest::StatusCode;
 use serde_json::json;
@@ -81,5 +81,45 @@ both_engines! {
         let mut zhou = signed_in(app, "zhou").await;
         assert_eq!(zhou.get(&path).await.status, StatusCode::NOT_FOUND);
         assert!(desk.get("/volunteers").await.body.contains("href=\"/volunteers\" aria-current=\"page\""));
+    }
+
+    async fn a_volunteer_checks_in_by_the_shifts_qr_code(app: &TestApp) {
+        let (activity_id, shift) = activity(app, "shuji", 5, json!({})).await;
+        let bao_token = app.token("bao").await;
+        app.post(&format!("/api/v1/volunteers/shifts/{shift}/sign-up"), &bao_token, json!({})).await.expect(StatusCode::CREATED);
+        // The staff's page shows the QR code of the shift's address with its secret.
+        let desk_token = app.token("desk").await;
+        let read = app.get(&format!("/api/v1/volunteers/activities/{activity_id}"), &desk_token).await;
+        let code = read.expect(StatusCode::OK)["shifts"][0]["check_in_code"].as_str().unwrap().to_owned();
+        let mut desk = signed_in(app, "desk").await;
+        let page = desk.get(&format!("/volunteers/activities/{activity_id}")).await;
+        let address = format!("/volunteers/shifts/{shift}/check-in?code={code}");
+        assert!(page.body.contains("<svg") && page.body.contains(&format!("http://{}{address}", app.address)), "{}", page.body);
+        let mut bao = signed_in(app, "bao").await;
+        assert!(!bao.get(&format!("/volunteers/activities/{activity_id}")).await.body.contains(&code), "a resident never sees the code");
+
+        // Too early on Tuesday: refused, with the window in Chinese.
+        let early = bao.get(&address).await;
+        assert_eq!(early.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(early.body.contains("只能在班次开始前 1 小时到结束之间签到"), "{}", early.body);
+        // Saturday 9:10: a wrong code, someone not signed up, then 包爷叔 himself, once.
+        app.clock.set("2026-10-31T01:10:00Z".parse().unwrap());
+        let (bao_token, tang_token) = (app.token("bao").await, app.token("tang").await);
+        let by_code = |code: &str| json!({ "code": code });
+        let path = format!("/api/v1/volunteers/shifts/{shift}/check-in");
+        app.post(&path, &bao_token, by_code("not-the-code")).await.expect_error(StatusCode::UNPROCESSABLE_ENTITY, "volunteer.code_invalid");
+        app.post(&path, &tang_token, by_code(&code)).await.expect_error(StatusCode::CONFLICT, "volunteer.not_signed_up");
+        let mut stranger = Visitor::new(app);
+        let page = stranger.get(&address).await;
+        assert!(page.location.starts_with("/signin?next=/volunteers/shifts/"), "{}", page.location);
+        let mut bao = signed_in(app, "bao").await;
+        let page = bao.get(&address).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("签到成功"), "{}", page.body);
+        let twice = bao.get(&address).await;
+        assert_eq!(twice.status, StatusCode::CONFLICT);
+        assert!(twice.body.contains("已经签到过了"));
+        let read = app.get(&format!("/api/v1/volunteers/activities/{activity_id}"), &app.token("desk").await).await;
+        assert_eq!(read.expect(StatusCode::OK)["shifts"][0]["sign_ups"][0]["checked_in_at"], "2026-10-31T01:10:00Z");
     }
 }

@@ -15,7 +15,7 @@ use crate::pages::meetings::{Fields, caller_of, get};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use axum_extra::extract::Form;
 use linli_app::Caller;
@@ -42,6 +42,9 @@ pub struct SignUpLine {
 
 pub struct StaffShift {
     pub line: ShiftLine,
+    /// The QR code of the shift's check-in address (inline SVG) and the address.
+    pub qr: String,
+    pub check_in_url: String,
     pub sign_ups: Vec<SignUpLine>,
 }
 
@@ -68,10 +71,12 @@ pub async fn activity_page(
     viewer: Viewer,
     Path(id): Path<i64>,
     Query(query): Query<DoneQuery>,
+    headers: HeaderMap,
 ) -> PageResult {
     render_activity(
         &state,
         &viewer,
+        &headers,
         id,
         done_notice(query.done.as_deref()),
         None,
@@ -82,6 +87,7 @@ pub async fn activity_page(
 async fn render_activity(
     state: &AppState,
     viewer: &Viewer,
+    headers: &HeaderMap,
     id: i64,
     notice: String,
     refused: Option<Refused>,
@@ -94,45 +100,58 @@ async fn render_activity(
     let staff_shifts = view
         .shifts
         .iter()
-        .map(|shift| StaffShift {
-            line: super::shift_line(shift),
-            sign_ups: shift
-                .sign_ups
-                .iter()
-                .flatten()
-                .map(|row| {
-                    let signed_up = row.status == "signed_up";
-                    SignUpLine {
-                        id: row.id,
-                        person_id: row.person_id,
-                        name: row.display_name.clone(),
-                        status: text(
-                            if signed_up {
-                                "page.volunteers.signed_up"
-                            } else {
-                                "page.volunteers.cancelled"
-                            },
-                            &[],
-                        ),
-                        checked_in: row.checked_in_at.map(local_time).unwrap_or_default(),
-                        checked_out: row.checked_out_at.map(local_time).unwrap_or_default(),
-                        minutes: row.corrected_minutes.unwrap_or_else(|| {
-                            served_minutes(
-                                shift.shift.starts_at,
-                                shift.shift.ends_at,
-                                row.checked_in_at,
-                                row.checked_out_at,
-                            )
-                        }),
-                        corrected: row.corrected_minutes.is_some(),
-                        active: signed_up,
-                        may_check_in: signed_up && row.checked_in_at.is_none(),
-                        may_check_out: signed_up
-                            && row.checked_in_at.is_some()
-                            && row.checked_out_at.is_none(),
-                    }
-                })
-                .collect(),
+        .map(|shift| {
+            let check_in_url = if view.staff_view {
+                super::qr::check_in_url(headers, shift.shift.id, &shift.shift.check_in_code)
+            } else {
+                String::new()
+            };
+            StaffShift {
+                qr: if check_in_url.is_empty() {
+                    String::new()
+                } else {
+                    super::qr::qr_svg(&check_in_url)
+                },
+                check_in_url,
+                line: super::shift_line(shift),
+                sign_ups: shift
+                    .sign_ups
+                    .iter()
+                    .flatten()
+                    .map(|row| {
+                        let signed_up = row.status == "signed_up";
+                        SignUpLine {
+                            id: row.id,
+                            person_id: row.person_id,
+                            name: row.display_name.clone(),
+                            status: text(
+                                if signed_up {
+                                    "page.volunteers.signed_up"
+                                } else {
+                                    "page.volunteers.cancelled"
+                                },
+                                &[],
+                            ),
+                            checked_in: row.checked_in_at.map(local_time).unwrap_or_default(),
+                            checked_out: row.checked_out_at.map(local_time).unwrap_or_default(),
+                            minutes: row.corrected_minutes.unwrap_or_else(|| {
+                                served_minutes(
+                                    shift.shift.starts_at,
+                                    shift.shift.ends_at,
+                                    row.checked_in_at,
+                                    row.checked_out_at,
+                                )
+                            }),
+                            corrected: row.corrected_minutes.is_some(),
+                            active: signed_up,
+                            may_check_in: signed_up && row.checked_in_at.is_none(),
+                            may_check_out: signed_up
+                                && row.checked_in_at.is_some()
+                                && row.checked_out_at.is_none(),
+                        }
+                    })
+                    .collect(),
+            }
         })
         .collect();
     let community = CommunityId(view.activity.community_id);
@@ -191,6 +210,7 @@ pub async fn activity_action(
     State(state): State<AppState>,
     viewer: Viewer,
     Path((id, action)): Path<(i64, String)>,
+    headers: HeaderMap,
     Form(fields): Form<Fields>,
 ) -> PageResult {
     let caller = caller_of(&viewer, &fields)?;
@@ -211,7 +231,7 @@ pub async fn activity_action(
                 kept: fields.clone(),
                 status: error.status,
             };
-            render_activity(&state, &viewer, id, String::new(), Some(refused)).await
+            render_activity(&state, &viewer, &headers, id, String::new(), Some(refused)).await
         }
         Err(error) => Err(error.into()),
     }

@@ -5,6 +5,7 @@
 
 pub mod activity;
 pub mod hours;
+pub mod qr;
 
 use crate::error::ApiError;
 use crate::locale::text;

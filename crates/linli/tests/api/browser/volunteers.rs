@@ -1,6 +1,7 @@
 //! Volunteering in a real browser, on a phone: 包爷叔 opens 志愿服务 from his home's tile,
 //! signs up for Saturday's trapping, sees himself signed up, and saves his skills (too
-//! many is refused beside the field); axe-core checks each page.
+//! many is refused beside the field); the desk then opens the activity with its check-in
+//! QR code; axe-core checks each page.
 
 use super::{Browser, PHONE, demo_app};
 use serde_json::json;
@@ -8,7 +9,7 @@ use serde_json::json;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_resident_signs_up_for_a_shift_on_a_phone() {
     let app = demo_app().await;
-    let (_, shift) = crate::volunteers::activity(&app, "shuji", 5, json!({})).await;
+    let (activity, shift) = crate::volunteers::activity(&app, "shuji", 5, json!({})).await;
     let Some(browser) = Browser::open(&app).await else {
         return app.stop().await;
     };
@@ -57,6 +58,23 @@ async fn a_resident_signs_up_for_a_shift_on_a_phone() {
             .contains("档案已保存")
     );
     browser.screenshot("volunteers").await;
+    browser.sign_out().await;
+
+    // The desk's page of the activity: who signed up and the check-in QR code.
+    browser.sign_in("desk").await;
+    browser
+        .go(&format!("/volunteers/activities/{activity}"))
+        .await;
+    assert!(
+        browser
+            .text(&format!("#sign-ups-{shift}"))
+            .await
+            .contains("包爷叔")
+    );
+    assert!(browser.exists(&format!("#qr-{shift} svg")).await);
+    browser
+        .check_accessibility("the desk's page of an activity")
+        .await;
     browser.close().await;
     app.stop().await;
 }
