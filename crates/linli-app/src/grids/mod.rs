@@ -156,10 +156,10 @@ pub async fn save(
             members.push(member);
         }
     }
-    if let Some(id) = id {
-        if app.store.grid(id).await?.community_id != community.0 {
-            return Err(AppError::NotFound("grid.not_found"));
-        }
+    if let Some(id) = id
+        && app.store.grid(id).await?.community_id != community.0
+    {
+        return Err(AppError::NotFound("grid.not_found"));
     }
     let text = GridText {
         name: &name,
