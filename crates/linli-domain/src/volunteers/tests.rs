@@ -1,3 +1,5 @@
+#![allow(clippy::unwrap_used)]
+
 use super::*;
 use chrono::TimeZone;
 use proptest::prelude::*;
