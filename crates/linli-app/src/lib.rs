@@ -24,6 +24,7 @@ pub mod services;
 pub mod sessions;
 pub mod statistics;
 pub mod visits;
+pub mod volunteers;
 pub mod votes;
 pub mod work_orders;
 

@@ -22,6 +22,7 @@ pub mod roster;
 pub mod search;
 pub mod services;
 pub mod statistics;
+pub mod volunteers;
 pub mod votes;
 pub mod work_orders;
 

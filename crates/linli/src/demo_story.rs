@@ -29,6 +29,7 @@ mod funds;
 mod meetings;
 mod roster;
 mod services;
+mod volunteers;
 
 const STREET: &str = "芷江西路街道";
 const COMMUNITY: &str = "城上城居民区";
@@ -94,7 +95,10 @@ impl Demo {
         let status = response.status();
         let bytes = axum::body::to_bytes(response.into_body(), 1024 * 1024).await?;
         let value: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-        if !(status == StatusCode::OK || status == StatusCode::CREATED) {
+        if !(status == StatusCode::OK
+            || status == StatusCode::CREATED
+            || status == StatusCode::NO_CONTENT)
+        {
             anyhow::bail!("demo step {method} {path} as {login} failed: {status} {value}");
         }
         Ok(value)
@@ -530,6 +534,7 @@ pub async fn load(
     roster::tell(&demo, today).await?;
     roster::charter(&demo).await?;
     services::tell(&demo).await?;
+    volunteers::tell(&demo, today).await?;
     // Everyone's inbox gets the story's messages now, and those older than two days are
     // read already: a person signing in to the demo finds the last days' news, not
     // months of it unread.

@@ -9,6 +9,7 @@ pub mod meetings;
 pub mod projects;
 pub mod roster;
 pub mod services;
+pub mod volunteers;
 pub mod votes;
 
 use crate::api_docs::BearerTokens;
@@ -115,6 +116,44 @@ pub fn routes() -> Router<AppState> {
             "/grids/{id}",
             axum::routing::put(grids::update).delete(grids::remove),
         )
+        .route(
+            "/volunteers/teams",
+            get(volunteers::teams).post(volunteers::add_team),
+        )
+        .route(
+            "/volunteers/profile",
+            get(volunteers::profile).put(volunteers::save_profile),
+        )
+        .route(
+            "/volunteers/activities",
+            get(volunteers::activities).post(volunteers::add_activity),
+        )
+        .route("/volunteers/activities/{id}", get(volunteers::activity))
+        .route(
+            "/volunteers/shifts/{id}/sign-up",
+            post(volunteers::shifts::sign_up),
+        )
+        .route(
+            "/volunteers/shifts/{id}/cancel",
+            post(volunteers::shifts::cancel),
+        )
+        .route(
+            "/volunteers/shifts/{id}/check-in",
+            post(volunteers::shifts::check_in),
+        )
+        .route(
+            "/volunteers/shifts/{id}/check-out",
+            post(volunteers::shifts::check_out),
+        )
+        .route(
+            "/volunteers/sign-ups/{id}/corrections",
+            post(volunteers::shifts::correct),
+        )
+        .route(
+            "/volunteers/certificate",
+            get(volunteers::shifts::certificate),
+        )
+        .route("/volunteers/league", get(volunteers::shifts::league))
         .route("/roster", get(roster::week))
         .route("/roster/now", get(roster::now))
         .route("/roster/shifts", post(roster::add_shift))
@@ -236,6 +275,20 @@ pub fn routes() -> Router<AppState> {
         grids::create,
         grids::update,
         grids::remove,
+        volunteers::teams,
+        volunteers::add_team,
+        volunteers::profile,
+        volunteers::save_profile,
+        volunteers::activities,
+        volunteers::add_activity,
+        volunteers::activity,
+        volunteers::shifts::sign_up,
+        volunteers::shifts::cancel,
+        volunteers::shifts::check_in,
+        volunteers::shifts::check_out,
+        volunteers::shifts::correct,
+        volunteers::shifts::certificate,
+        volunteers::shifts::league,
         roster::week,
         roster::now,
         roster::add_shift,

@@ -211,6 +211,10 @@ impl Viewer {
             if roles.resident || roles.is_staff() {
                 link("/content", "page.nav.content", "content");
             }
+            // Volunteering: residents sign up, the office runs activities and checks in.
+            if roles.resident || roles.desk || roles.duty || roles.supervisor || roles.handler {
+                link("/volunteers", "page.nav.volunteers", "volunteers");
+            }
             // The joint office's duty roster: everyone who may hold a shift.
             if roles.supervisor || roles.duty || roles.desk || roles.handler {
                 link("/roster", "page.nav.roster", "roster");

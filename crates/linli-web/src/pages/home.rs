@@ -67,6 +67,12 @@ fn community_links(community: i64) -> Vec<HomeLink> {
             "page.home.links.campaigns",
         ),
         (
+            "volunteers-link",
+            "/volunteers".to_owned(),
+            "🙋",
+            "page.home.links.volunteers",
+        ),
+        (
             "votes-link",
             "/votes".to_owned(),
             "🗳️",

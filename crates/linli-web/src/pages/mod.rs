@@ -24,6 +24,7 @@ pub(crate) mod roster;
 mod services;
 mod session;
 pub(crate) mod stats;
+mod volunteers;
 mod votes;
 
 pub(crate) use context::{PageError, Viewer, url_encode};
@@ -111,6 +112,25 @@ pub fn routes() -> Router<AppState> {
         .route("/roster", get(roster::roster_page))
         .route("/charter", get(roster::charter::charter_page))
         .route("/roster/{action}", post(roster::roster_action))
+        .route("/volunteers", get(volunteers::volunteers_page))
+        .route(
+            "/volunteers/certificate",
+            get(volunteers::hours::certificate_page),
+        )
+        .route("/volunteers/league", get(volunteers::hours::league_page))
+        .route(
+            "/volunteers/activities/{id}",
+            get(volunteers::activity::activity_page),
+        )
+        .route(
+            "/volunteers/activities/{id}/{action}",
+            post(volunteers::activity::activity_action),
+        )
+        .route(
+            "/volunteers/shifts/{id}/check-in",
+            get(volunteers::qr::check_in_by_code),
+        )
+        .route("/volunteers/{action}", post(volunteers::volunteers_action))
         .route("/projects", get(projects::projects_page))
         .route("/projects/{id}", get(projects::project_page))
         .route(

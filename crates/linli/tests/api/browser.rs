@@ -12,6 +12,7 @@ mod content;
 mod funds;
 mod meetings;
 mod roster;
+mod volunteers;
 mod votes;
 
 use crate::helpers::{DEMO_PASSWORD, Engine, TestApp};

@@ -141,3 +141,42 @@ pub async fn meetings_projects_and_funds(app: &TestApp, order_112: i64, order_11
     assert_eq!((held("desk", "汤守英"), held("duty", "张承一")), (10, 10));
     assert_eq!(held("desk", "王德明"), 1, "a party representative sits in");
 }
+
+/// The demo's volunteers: 城悦志愿者工作室 and last week's trapping, checked in and out at
+/// the desk; November's league adds up (包爷叔 160 minutes, 唐女士 145, 小李 70 without a team).
+pub async fn volunteers(app: &TestApp) {
+    let tang = app.token("tang").await;
+    let league = app
+        .get("/api/v1/volunteers/league?month=2026-11", &tang)
+        .await;
+    let league = league.expect(StatusCode::OK);
+    assert_eq!(league["total_minutes"], 375, "{league}");
+    assert_eq!(league["teams"][0]["name"], "城悦志愿者工作室");
+    assert_eq!(
+        (
+            league["teams"][0]["minutes"].as_i64(),
+            league["teams"][1]["minutes"].as_i64()
+        ),
+        (Some(305), Some(70))
+    );
+    assert_eq!(
+        league["top"][0],
+        json!({ "display_name": "包爷叔", "minutes": 160 })
+    );
+    let activities = app.get("/api/v1/volunteers/activities", &tang).await;
+    let titles: Vec<&str> = activities
+        .expect(StatusCode::OK)
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|activity| activity["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(titles, ["敬老理发日", "流浪猫诱捕（TNR 第一批）"]);
+    let certificate = app
+        .get("/api/v1/volunteers/certificate", &app.token("bao").await)
+        .await;
+    assert_eq!(
+        certificate.expect(StatusCode::OK)["team_name"],
+        "城悦志愿者工作室"
+    );
+}

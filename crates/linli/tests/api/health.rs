@@ -67,7 +67,7 @@ both_engines! {
                 }
             }
         }
-        assert_eq!(operations, 133, "every operation of the API is in the document");
+        assert_eq!(operations, 147, "every operation of the API is in the document");
         assert!(document["components"]["schemas"]["WorkOrderDetail"].is_object());
         assert!(document["components"]["securitySchemes"]["bearer"].is_object());
         let page = app.client.get(app.url("/api/docs")).send().await.unwrap();

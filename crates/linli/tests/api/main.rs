@@ -41,6 +41,8 @@ mod sessions;
 mod slip;
 mod statistics;
 mod triage;
+mod volunteer_pages;
+mod volunteers;
 mod vote_pages;
 mod votes;
 mod work_orders;

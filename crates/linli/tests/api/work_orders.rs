@@ -489,6 +489,7 @@ both_engines! {
             assert_eq!(page.expect(StatusCode::OK)["items"].as_array().unwrap().len(), 1, "{status}");
         }
         crate::demo_story::meetings_projects_and_funds(app, order.id, tang.id).await;
+        crate::demo_story::volunteers(app).await;
     }
 }
 
