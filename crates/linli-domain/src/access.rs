@@ -27,6 +27,13 @@ pub fn holds(grants: &[Grant], role: Role, community: CommunityId) -> bool {
         .any(|grant| grant.role == role && grant.scope == Scope::Community(community))
 }
 
+/// Whether the caller administers the community's own affairs (its grids, its partner
+/// units): the community's admin or the system's. A street's admin acts through the
+/// registry, which knows the street; these rules know only the community.
+pub fn administers(grants: &[Grant], community: CommunityId) -> bool {
+    holds(grants, Role::Admin, community) || crate::permissions::is_global_admin(grants)
+}
+
 /// Whether the caller handles work for `organisation`.
 pub fn member_of(grants: &[Grant], organisation: OrganisationId) -> bool {
     grants

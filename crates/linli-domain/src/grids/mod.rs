@@ -2,7 +2,7 @@
 //! (网格长), a building leader (楼组长) per building and the party members serving it, so
 //! that a resident knows whom to call. Pure.
 
-use crate::access::holds;
+use crate::access::{administers, holds};
 use crate::error::ValidationError;
 use crate::ids::CommunityId;
 use crate::meetings::parse_line;
@@ -16,7 +16,7 @@ mod tests;
 
 /// Who draws the grids: the party branch's supervisor and the community's admin.
 pub fn may_edit(grants: &[Grant], community: CommunityId) -> bool {
-    holds(grants, Role::Supervisor, community) || holds(grants, Role::Admin, community)
+    holds(grants, Role::Supervisor, community) || administers(grants, community)
 }
 
 /// A grid's name: one line, 1–30 characters (第一网格, 1–7号楼网格).

@@ -219,6 +219,11 @@ impl Viewer {
             if roles.supervisor || roles.duty || roles.desk || roles.handler {
                 link("/roster", "page.nav.roster", "roster");
             }
+            // Grids: the office calls on grid and building leaders; residents reach
+            // theirs from the home's tile.
+            if roles.desk || roles.duty || roles.handler || roles.supervisor || roles.admin {
+                link("/grids", "page.nav.grids", "grids");
+            }
             if roles.supervisor || roles.duty || roles.overseer || roles.admin {
                 link("/stats", "page.nav.stats", "stats");
             }

@@ -4,6 +4,7 @@
 
 use crate::helpers::TestApp;
 use crate::meetings::building;
+use crate::pages::{assert_redirected, field_error, signed_in, submit};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -145,5 +146,66 @@ both_engines! {
         let sum: i64 = rows.iter().map(|row| row["created"].as_i64().unwrap()).sum();
         assert_eq!(sum, statistics["totals"]["created"].as_i64().unwrap());
         assert!(elsewhere > 0);
+    }
+
+    async fn the_grid_pages_for_residents_staff_and_the_supervisor(app: &TestApp) {
+        let community = app.chengshangcheng().await;
+        let (first, _) = two_grids(app).await;
+        let seven = building(app, community, "7").await.to_string();
+        let nine = building(app, community, "9").await.to_string();
+
+        // 包爷叔 of 7号楼 finds his grid from the home's tile, with the phones to call.
+        let mut bao = signed_in(app, "bao").await;
+        assert!(bao.get("/").await.body.contains("href=\"/grids\""));
+        let page = bao.get("/grids").await;
+        assert_eq!(page.status, StatusCode::OK);
+        let mine = &page.body[page.body.find("id=\"my-grid\"").unwrap()..page.body.find("id=\"all-grids\"").unwrap()];
+        for shown in ["第一网格", "陈网格", "tel:13800000010", "王阿姨", "tel:13800000011", "李党员"] {
+            assert!(mine.contains(shown), "{shown}: {mine}");
+        }
+        assert!(!mine.contains("赵老师"), "only his own building's leader");
+        // Other grids: names only; no form.
+        assert!(page.body.contains("孙网格") && !page.body.contains("021-55550000"));
+        assert!(!page.body.contains("id=\"add-grid\"") && !page.body.contains("/grids/{first}"));
+        assert_eq!(bao.get(&format!("/grids/{first}")).await.status, StatusCode::FORBIDDEN);
+        // The desk sees every phone, without the form.
+        let mut desk = signed_in(app, "desk").await;
+        let page = desk.get("/grids").await;
+        assert!(page.body.contains("021-55550000") && !page.body.contains("id=\"add-grid\""));
+
+        // The supervisor draws a grid: a building of another grid is refused beside the
+        // buildings, with what was typed kept.
+        let mut shuji = signed_in(app, "shuji").await;
+        let page = shuji.get("/grids").await;
+        assert!(page.body.contains("id=\"add-grid\"") && page.body.contains("已在：第一网格"));
+        let leader_field = format!("building_leader_name_{nine}");
+        let refused = submit(&mut shuji, "/grids/add", &[("name", "第三网格"), ("buildings", &seven), ("buildings", &nine), (&leader_field, "钱阿姨"), ("party_members", "吴党员 13800000020")]).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(field_error(&refused, "grid-buildings").contains("另一个网格"), "{}", field_error(&refused, "grid-buildings"));
+        assert!(refused.body.contains("value=\"第三网格\"") && refused.body.contains("value=\"钱阿姨\"") && refused.body.contains("吴党员 13800000020"));
+        let refused = submit(&mut shuji, "/grids/add", &[("name", "第三网格"), ("buildings", &nine), ("party_members", "吴党员 12345")]).await;
+        assert!(!field_error(&refused, "grid-party-members").is_empty());
+        let added = submit(&mut shuji, "/grids/add", &[("name", "第三网格"), ("buildings", &nine), (&leader_field, "钱阿姨"), ("party_members", "吴党员 13800000020\n郑党员")]).await;
+        assert_redirected(&added, "/grids?done=add");
+        let third = grids(app, "shuji").await.into_iter().find(|grid| grid["name"] == "第三网格").unwrap();
+        assert_eq!(third["buildings"][0]["leader"]["name"], "钱阿姨");
+        assert_eq!(third["party_members"][0], json!({ "name": "吴党员", "phone": "13800000020" }));
+        assert_eq!(third["party_members"][1], json!({ "name": "郑党员", "phone": null }));
+
+        // Its page shows the form filled in; a redraw keeps what is not changed.
+        let path = format!("/grids/{first}");
+        let edit = shuji.get(&path).await;
+        assert!(edit.body.contains("value=\"陈网格\"") && edit.body.contains("value=\"王阿姨\"") && edit.body.contains("李党员 13800000013"));
+        assert!(edit.body.contains(&format!("value=\"{seven}\" checked")));
+        let eight = building(app, community, "8").await.to_string();
+        let redrawn = submit(&mut shuji, &format!("{path}/edit"), &[("name", "第一网格"), ("leader_name", "陈网格"), ("leader_phone", "13800000010"), ("buildings", &seven), ("buildings", &eight), (&format!("building_leader_name_{seven}"), "王阿姨")]).await;
+        assert_redirected(&redrawn, "/grids?done=edit");
+        let first_grid = grids(app, "shuji").await.into_iter().find(|grid| grid["id"] == first).unwrap();
+        assert_eq!(first_grid["buildings"].as_array().unwrap().len(), 2);
+        assert!(first_grid["party_members"].as_array().unwrap().is_empty());
+        let removed = submit(&mut shuji, &format!("{path}/remove"), &[]).await;
+        assert_redirected(&removed, "/grids?done=remove");
+        assert_eq!(grids(app, "shuji").await.len(), 2);
+        assert_eq!(shuji.get(&path).await.status, StatusCode::NOT_FOUND);
     }
 }

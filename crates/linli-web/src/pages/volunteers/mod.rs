@@ -28,51 +28,7 @@ use linli_domain::ids::CommunityId;
 use linli_domain::volunteers::{hours_text, may_organise, split_skills};
 use serde::Deserialize;
 
-/// A form refused on a volunteers page: which form, why, and what was typed.
-pub struct Refused {
-    pub form: String,
-    pub errors: FormErrors,
-    pub kept: Fields,
-    pub status: StatusCode,
-}
-
-/// What the refused-form helpers of every volunteers page need.
-pub struct Forms {
-    pub refused: Option<Refused>,
-}
-
-impl Forms {
-    pub fn kept(&self, form: &str, field: &str) -> String {
-        match &self.refused {
-            Some(refused) if refused.form == form => get(&refused.kept, field).to_owned(),
-            _ => String::new(),
-        }
-    }
-
-    pub fn error(&self, form: &str, field: &str) -> String {
-        match &self.refused {
-            Some(refused) if refused.form == form => refused.errors.of(field),
-            _ => String::new(),
-        }
-    }
-
-    /// A refusal not about one field (a full shift), or the note that fields are wrong.
-    pub fn general(&self, form: &str) -> String {
-        match &self.refused {
-            Some(refused) if refused.form == form => match &refused.errors.general {
-                Some(general) => general.clone(),
-                None => text("page.form.refused", &[]),
-            },
-            _ => String::new(),
-        }
-    }
-
-    pub fn is(&self, form: &str) -> bool {
-        self.refused
-            .as_ref()
-            .is_some_and(|refused| refused.form == form)
-    }
-}
+pub use crate::pages::form_state::{Forms, Refused};
 
 /// A shift as a line of a page.
 pub struct ShiftLine {
