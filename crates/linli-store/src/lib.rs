@@ -20,6 +20,7 @@ pub mod live;
 pub mod meetings;
 pub mod notifications;
 pub mod outbox;
+pub mod partners;
 pub mod passwords;
 pub mod people;
 pub mod projects;

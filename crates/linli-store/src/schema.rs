@@ -258,7 +258,7 @@ fn schema_error(message: String) -> StoreError {
 
 /// SQLite stores times and days as TEXT, so its declared type alone cannot say which
 /// TEXT columns hold them; the migrations' names do, without exception: `at` and
-/// `…_at`, `…_deadline`, `…_until` are instants, `day` and `month` are days. A column
+/// `…_at`, `…_deadline`, `…_until` are instants, `day`, `month` and `…_on` are days. A column
 /// that breaks the rule shows as a type difference, never as a pass.
 fn sqlite_text_type(column: &str) -> LogicalType {
     let is_time = column == "at"
@@ -267,7 +267,7 @@ fn sqlite_text_type(column: &str) -> LogicalType {
             .any(|suffix| column.ends_with(suffix));
     if is_time {
         LogicalType::Time
-    } else if column == "day" || column == "month" {
+    } else if column == "day" || column == "month" || column.ends_with("_on") {
         LogicalType::Date
     } else {
         LogicalType::Text
@@ -1110,6 +1110,7 @@ mod tests {
             LogicalType::Time
         );
         assert_eq!(sqlite_text_type("month"), LogicalType::Date);
+        assert_eq!(sqlite_text_type("held_on"), LogicalType::Date);
         assert_eq!(sqlite_text_type("status"), LogicalType::Text);
         assert_eq!(sqlite_text_type("category"), LogicalType::Text);
     }

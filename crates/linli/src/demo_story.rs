@@ -27,6 +27,7 @@ use tower::ServiceExt;
 
 mod funds;
 mod meetings;
+mod partners;
 mod roster;
 mod services;
 mod volunteers;
@@ -530,6 +531,7 @@ pub async fn load(
     if let Some(tnr) = projects.tnr {
         funds::tell(&demo, tnr, &projects.tnr_vendor, today).await?;
     }
+    partners::tell(&demo, &projects, today).await?;
     demo.at(today);
     roster::tell(&demo, today).await?;
     roster::charter(&demo).await?;

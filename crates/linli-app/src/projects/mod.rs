@@ -58,11 +58,16 @@ pub(crate) fn view_of(caller: Option<&Caller>, project: &ProjectRow) -> AppResul
             reports: may_report(caller.grants(), community, owner_member),
         });
     }
-    if project.status == ProjectStatus::Proposed {
-        // A proposal is the office's draft until approved.
+    if !publicly_visible(project.status) {
         return Err(AppError::NotFound("project.not_found"));
     }
     Ok(ProjectView::Public)
+}
+
+/// Whether a project in this status shows outside the office: a proposal is the office's
+/// draft until approved.
+pub(crate) fn publicly_visible(status: ProjectStatus) -> bool {
+    status != ProjectStatus::Proposed
 }
 
 /// A project as the caller (or an anonymous visitor) may see it.

@@ -6,6 +6,7 @@ pub mod content;
 pub mod funds;
 pub mod grids;
 pub mod meetings;
+pub mod partners;
 pub mod projects;
 pub mod roster;
 pub mod services;
@@ -112,6 +113,24 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/grids", get(grids::list).post(grids::create))
         .route("/grids/mine", get(grids::mine))
+        .route("/partners", get(partners::list).post(partners::create))
+        .route("/partners/{id}", get(partners::get).put(partners::update))
+        .route(
+            "/partner-activities",
+            get(partners::activities).post(partners::record_activity),
+        )
+        .route(
+            "/partner-activities/{id}",
+            axum::routing::delete(partners::remove_activity),
+        )
+        .route(
+            "/projects/{id}/partners",
+            get(partners::of_project).post(partners::add_to_project),
+        )
+        .route(
+            "/projects/{id}/partners/{partner_id}",
+            axum::routing::delete(partners::remove_from_project),
+        )
         .route(
             "/grids/{id}",
             axum::routing::put(grids::update).delete(grids::remove),
@@ -275,6 +294,16 @@ pub fn routes() -> Router<AppState> {
         grids::create,
         grids::update,
         grids::remove,
+        partners::list,
+        partners::get,
+        partners::create,
+        partners::update,
+        partners::activities,
+        partners::record_activity,
+        partners::remove_activity,
+        partners::of_project,
+        partners::add_to_project,
+        partners::remove_from_project,
         volunteers::teams,
         volunteers::add_team,
         volunteers::profile,

@@ -55,6 +55,18 @@ fn community_links(community: i64) -> Vec<HomeLink> {
             "page.home.links.services",
         ),
         (
+            "grids-link",
+            "/grids".to_owned(),
+            "🏘️",
+            "page.home.links.grids",
+        ),
+        (
+            "partners-link",
+            public("partners"),
+            "🤝",
+            "page.home.links.partners",
+        ),
+        (
             "projects-link",
             public("projects"),
             "🛠️",

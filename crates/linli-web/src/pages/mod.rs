@@ -13,11 +13,14 @@ mod board;
 mod content;
 mod context;
 mod desk;
+mod form_state;
 mod funds;
+mod grids;
 mod home;
 mod inbox;
 mod meetings;
 mod orders;
+mod partners;
 mod projects;
 mod queue;
 pub(crate) mod roster;
@@ -152,6 +155,26 @@ pub fn routes() -> Router<AppState> {
             "/public/communities/{id}/services/{action}",
             post(services::services_action),
         )
+        .route(
+            "/public/communities/{id}/partners",
+            get(partners::partners_page),
+        )
+        .route(
+            "/public/communities/{id}/partners/{action}",
+            post(partners::partners_action),
+        )
+        .route(
+            "/public/partners/{id}",
+            get(partners::partner::partner_page),
+        )
+        .route(
+            "/public/partners/{id}/{action}",
+            post(partners::partner::partner_action),
+        )
+        .route("/grids", get(grids::grids_page))
+        .route("/grids/add", post(grids::grids_action))
+        .route("/grids/{id}", get(grids::edit::grid_page))
+        .route("/grids/{id}/{action}", post(grids::edit::grid_action))
         .route("/orders/{id}/hide-from-board", post(board::hide))
         .route("/public/projects/{id}/recommend", post(projects::recommend))
         .route(

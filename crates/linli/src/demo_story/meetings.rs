@@ -16,6 +16,7 @@ use serde_json::{Value, json};
 
 /// The ids the crowdfunding story needs.
 pub(super) struct Projects {
+    pub cameras: Option<i64>,
     pub tnr: Option<i64>,
     pub tnr_vendor: String,
 }
@@ -144,6 +145,7 @@ pub(super) async fn tell(
     today: DateTime<Utc>,
 ) -> anyhow::Result<Projects> {
     let mut told = Projects {
+        cameras: None,
         tnr: None,
         tnr_vendor: String::new(),
     };
@@ -210,6 +212,7 @@ pub(super) async fn tell(
         }))
         .await?;
     let cameras = decided["project_id"].as_i64().unwrap_or_default();
+    told.cameras = Some(cameras);
     minutes_and_close(demo, first, "## 共治联席会 10月29日\n\n- 议题：7号楼等楼栋高空抛物（工单 112）\n- 决定：以项目化运作安装监控探头，物业牵头、业委会配合，费用从公共收益列支\n- 下一步：物业本周内比价，报业委会确认").await?;
 
     // 11月2日–3日: three quotes for the cameras, the choice, the work starts.

@@ -55,11 +55,12 @@ both_engines! {
                 assert_ne!(answer.code(), "request.not_found", "{method} {path} is documented but not routed");
                 // Signing in, a calendar feed (its secret is in the address) and the
                 // public project (with its files) and campaign pages, public content and its
-                // feeds, the public board and the directory of services need no token.
+                // feeds, the public board, the directory of services and the partner units need no token.
                 let public = ["/api/v1/sessions", "/api/v1/calendar-feeds/{file}", "/api/v1/projects", "/api/v1/projects/{id}",
                     "/api/v1/campaigns", "/api/v1/campaigns/{id}", "/api/v1/campaigns/{id}/ledger.csv", "/api/v1/campaigns/{id}/ledger.xlsx",
                     "/api/v1/expenses/{id}/receipts/{receipt_id}", "/api/v1/projects/{id}/files/{file_id}", "/api/v1/content",
-                    "/api/v1/content/{id}", "/api/v1/content/feeds/{community_id}/{kind}", "/api/v1/board/{community_id}", "/api/v1/services"];
+                    "/api/v1/content/{id}", "/api/v1/content/feeds/{community_id}/{kind}", "/api/v1/board/{community_id}", "/api/v1/services",
+                    "/api/v1/partners", "/api/v1/partners/{id}", "/api/v1/partner-activities", "/api/v1/projects/{id}/partners"];
                 if public.contains(&path.as_str()) && method == Method::GET || path == "/api/v1/sessions" {
                     assert_ne!(answer.status, StatusCode::UNAUTHORIZED, "{method} {path} is public");
                 } else {
@@ -67,7 +68,7 @@ both_engines! {
                 }
             }
         }
-        assert_eq!(operations, 147, "every operation of the API is in the document");
+        assert_eq!(operations, 157, "every operation of the API is in the document");
         assert!(document["components"]["schemas"]["WorkOrderDetail"].is_object());
         assert!(document["components"]["securitySchemes"]["bearer"].is_object());
         let page = app.client.get(app.url("/api/docs")).send().await.unwrap();

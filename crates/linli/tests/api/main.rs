@@ -28,6 +28,7 @@ mod meetings;
 mod notifications;
 mod outage;
 mod pages;
+mod partners;
 mod people;
 mod photos;
 mod project_help;

@@ -36,7 +36,7 @@ impl FromRequestParts<AppState> for MaybeUser {
 }
 
 impl MaybeUser {
-    fn caller(&self) -> Option<&linli_app::Caller> {
+    pub(crate) fn caller(&self) -> Option<&linli_app::Caller> {
         self.0.as_ref().map(|user| &user.0)
     }
 }

@@ -128,6 +128,12 @@ pub struct ProjectPage {
     updates: Vec<UpdateView>,
     completion_photos: Vec<FileLink>,
     volunteers: Vec<VolunteerLine>,
+    /// Partner units that are co-parties (共建单位): (id, name, contribution).
+    partners: Vec<(i64, String, String)>,
+    /// The office member may add or remove co-parties.
+    edits_partners: bool,
+    /// The community's partner units not yet co-parties.
+    partner_choices: Vec<(i64, String)>,
     /// Batches not yet done, which a volunteer can be accepted for.
     open_batches: Vec<(i64, String)>,
     may_offer: bool,
@@ -472,6 +478,28 @@ pub async fn render_project(
         }
         _ => String::new(),
     };
+    let co_parties = linli_app::partners::of_project(state, caller.filter(|_| !public), id)
+        .await
+        .map_err(ApiError::from)?;
+    let edits_partners = office
+        && !public
+        && caller
+            .is_some_and(|caller| linli_app::partners::edits_project(caller, project.community_id));
+    let partner_choices = if edits_partners {
+        linli_app::partners::list(state, caller, project.community_id)
+            .await
+            .map_err(ApiError::from)?
+            .into_iter()
+            .filter(|partner| {
+                !co_parties
+                    .iter()
+                    .any(|row| row.organisation_id == partner.id)
+            })
+            .map(|partner| (partner.id, partner.name))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let page = ProjectPage {
         page: viewer.context(
             project.title.clone(),
@@ -510,6 +538,12 @@ pub async fn render_project(
         updates,
         completion_photos,
         volunteers,
+        partners: co_parties
+            .into_iter()
+            .map(|row| (row.organisation_id, row.name, row.contribution))
+            .collect(),
+        edits_partners,
+        partner_choices,
         open_batches,
         may_offer,
         own_offer,

@@ -41,6 +41,8 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("photo", "photos", "projects.photos"),
     ("skill", "skill", "projects.skill"),
     ("milestone_id", "milestone_id", "projects.batch"),
+    ("contribution", "contribution", "partners.contribution"),
+    ("partner_id", "partner_id", "partners.partner"),
 ];
 
 fn day(raw: &str, field: &'static str, required: bool) -> Result<Option<NaiveDate>, ApiError> {
@@ -212,6 +214,19 @@ pub async fn project_action(
                     .map(|_| ())
                     .map_err(ApiError::from)
             }
+            "partner_add" => {
+                let partner = whole(get(&fields, "partner_id"), "partner_id")?;
+                let contribution = get(&fields, "contribution");
+                linli_app::partners::add_to_project(&state, caller, id, partner, contribution)
+                    .await
+                    .map_err(ApiError::from)
+            }
+            "partner_remove" => {
+                let partner = whole(get(&fields, "partner_id"), "partner_id")?;
+                linli_app::partners::remove_from_project(&state, caller, id, partner)
+                    .await
+                    .map_err(ApiError::from)
+            }
             _ => Err(ApiError::not_found("request.not_found")),
         }
     }
@@ -230,6 +245,7 @@ pub async fn project_action(
             format!("volunteer-{}", get(&fields, "volunteer_id").trim()),
             "volunteer",
         ),
+        "partner_add" | "partner_remove" => ("partners".to_owned(), action.as_str()),
         other => (other.to_owned(), other),
     };
     answer(&state, &viewer, id, false, (&form, done), fields, result).await
