@@ -191,6 +191,10 @@ pub struct ScreenFigures {
     /// This month's reports per category, most first, at most eight.
     pub by_category: Vec<(CategoryName, i64)>,
     pub buildings: Vec<BuildingOpen>,
+    /// A community's grids with the work orders open in their buildings, then those open
+    /// in buildings of no grid (`None`) when there are any; empty on a street's screen
+    /// and where no grids are drawn.
+    pub by_grid: Vec<(Option<String>, i64)>,
     pub latest: Vec<Latest>,
     /// Projects under way, the most recently moved first, at most three.
     pub projects: Vec<ScreenProject>,
@@ -367,6 +371,12 @@ pub async fn figures(app: &App, scope: ScreenScope) -> AppResult<ScreenFigures> 
             created_at: order.created_at,
         })
         .collect();
+    let by_grid = match scope {
+        ScreenScope::Community(community) => {
+            open_by_grid(app, community, &buildings, &open_by_building).await?
+        }
+        ScreenScope::Street(_) => Vec::new(),
+    };
     Ok(ScreenFigures {
         title,
         at: now,
@@ -383,7 +393,43 @@ pub async fn figures(app: &App, scope: ScreenScope) -> AppResult<ScreenFigures> 
                 number: building.number,
             })
             .collect(),
+        by_grid,
         latest,
         projects: projects_under_way(app, &communities).await?,
     })
+}
+
+/// The open work orders of a community's buildings added up by grid; the buildings of
+/// no grid make the last row, so the rows add up to the buildings' cells.
+async fn open_by_grid(
+    app: &App,
+    community: i64,
+    buildings: &[linli_store::registry::Building],
+    open_by_building: &HashMap<i64, i64>,
+) -> AppResult<Vec<(Option<String>, i64)>> {
+    let grids = app.store.grids(CommunityId(community)).await?;
+    if grids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let open = |building: i64| open_by_building.get(&building).copied().unwrap_or(0);
+    let mut rows: Vec<(Option<String>, i64)> = grids
+        .iter()
+        .map(|grid| {
+            let count = grid.buildings.iter().map(|b| open(b.building_id)).sum();
+            (Some(grid.name.clone()), count)
+        })
+        .collect();
+    let in_a_grid: std::collections::HashSet<i64> = grids
+        .iter()
+        .flat_map(|grid| grid.buildings.iter().map(|b| b.building_id))
+        .collect();
+    let elsewhere: i64 = buildings
+        .iter()
+        .filter(|building| !in_a_grid.contains(&building.id))
+        .map(|building| open(building.id))
+        .sum();
+    if elsewhere > 0 {
+        rows.push((None, elsewhere));
+    }
+    Ok(rows)
 }

@@ -770,7 +770,7 @@ mod tests {
         CREATE TABLE shops (
             id          BIGSERIAL PRIMARY KEY,
             name        TEXT NOT NULL UNIQUE,
-            opened_on   TEXT,
+            opened_on   DATE,
             day         DATE NOT NULL
         );
         CREATE TABLE orders (

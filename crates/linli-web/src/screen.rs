@@ -76,6 +76,8 @@ pub struct Snapshot {
     pub by_status: Vec<Count>,
     pub by_category: Vec<Count>,
     pub buildings: Vec<BuildingCell>,
+    /// Open work orders by grid (a community's screen with grids drawn).
+    pub by_grid: Vec<Count>,
     pub ticker: Vec<TickerItem>,
     pub projects: Vec<ProjectLine>,
 }
@@ -190,6 +192,17 @@ async fn snapshot(state: &AppState, scope: ScreenScope) -> ApiResult<Snapshot> {
                 },
                 open: building.open,
                 level: level(building.open),
+            })
+            .collect(),
+        by_grid: figures
+            .by_grid
+            .iter()
+            .map(|(grid, count)| Count {
+                key: String::new(),
+                label: grid
+                    .clone()
+                    .unwrap_or_else(|| text("page.screen.no_grid", &[])),
+                count: *count,
             })
             .collect(),
         projects: figures
@@ -359,6 +372,7 @@ struct ScreenLabels {
     by_status: String,
     by_category: String,
     buildings: String,
+    by_grid: String,
     latest: String,
     projects: String,
     updated: String,
@@ -379,6 +393,7 @@ impl ScreenLabels {
             by_status: t("by_status"),
             by_category: t("by_category"),
             buildings: t("buildings"),
+            by_grid: t("by_grid"),
             latest: t("latest"),
             projects: t("projects"),
             updated: t("updated"),

@@ -123,6 +123,11 @@
       list("screen-buildings", s.buildings, function (c) {
         return '<li class="level-' + c.level + '" title="' + escape(c.name) + '"><span>' + escape(c.name) + "</span><b>" + c.open + "</b></li>";
       });
+      list("screen-by-grid", s.by_grid, function (i) {
+        return "<li><span>" + escape(i.label) + "</span> <b>" + i.count + "</b></li>";
+      });
+      var grids = document.getElementById("screen-grids-block");
+      if (grids) grids.hidden = s.by_grid.length === 0;
       list("screen-projects", s.projects, function (p) {
         return "<li><b>" + escape(p.title) + '</b> <span class="badge">' + p.percent + '%</span> <span class="when">' + escape(p.step) + "</span></li>";
       });

@@ -26,6 +26,7 @@ use std::sync::Arc;
 use tower::ServiceExt;
 
 mod funds;
+mod grids;
 mod meetings;
 mod partners;
 mod roster;
@@ -536,6 +537,7 @@ pub async fn load(
     roster::tell(&demo, today).await?;
     roster::charter(&demo).await?;
     services::tell(&demo).await?;
+    grids::tell(&demo).await?;
     volunteers::tell(&demo, today).await?;
     // Everyone's inbox gets the story's messages now, and those older than two days are
     // read already: a person signing in to the demo finds the last days' news, not

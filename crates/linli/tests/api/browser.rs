@@ -8,6 +8,7 @@
 //! With `LINLI_SCREENSHOTS=DIR` the tests save the screenshots the README shows.
 
 mod board;
+mod community;
 mod content;
 mod funds;
 mod meetings;
@@ -888,6 +889,13 @@ async fn every_role_on_the_demo_data() {
         "流浪猫绝育（TNR） 0% 第一批 6 只 · 12月1日开始"
     );
     screen_fits(&browser, (1920, 1080)).await;
+    // The demo's three grids, each with its open work orders, above the buildings.
+    assert_eq!(
+        browser
+            .script("return document.querySelectorAll('#screen-by-grid li').length;")
+            .await,
+        json!(3)
+    );
     browser.script("window.notReloaded = true;").await;
     let open_before: i64 = browser.text("#screen-open").await.parse().unwrap();
     let desk = app.token("desk").await;

@@ -115,9 +115,11 @@ both_engines! {
         let url = created["url"].as_str().unwrap().to_owned();
         let token = created["token"].as_str().unwrap().to_owned();
 
+        crate::grids::two_grids(app).await;
         let page = app.client.get(app.url(&url)).send().await.unwrap();
         assert_eq!(page.status(), StatusCode::OK);
-        assert!(page.text().await.unwrap().contains("城上城居民区"));
+        let html = page.text().await.unwrap();
+        assert!(html.contains("城上城居民区") && html.contains("id=\"screen-by-grid\"") && html.contains("第二网格"));
         let mut screen = Events::open(app.address, &format!("/screen/community/{community}/stream?token={token}"), None).await;
         let (event, first) = screen.next(Duration::from_secs(5)).await.unwrap();
         assert_eq!(event, "snapshot");
@@ -131,6 +133,12 @@ both_engines! {
         assert_eq!(next["ticker"][0]["status_label"], "待受理");
         let seven = next["buildings"].as_array().unwrap().iter().find(|cell| cell["name"] == "7号楼").unwrap();
         assert_eq!(seven["open"], 1);
+        // The grids add up to the buildings: 7号楼 is in 第一网格.
+        let grids = next["by_grid"].as_array().unwrap();
+        assert_eq!((grids[0]["label"].as_str(), grids[0]["count"].as_i64()), (Some("第一网格"), Some(1)));
+        let by_grid: i64 = grids.iter().map(|row| row["count"].as_i64().unwrap()).sum();
+        let by_building: i64 = next["buildings"].as_array().unwrap().iter().map(|cell| cell["open"].as_i64().unwrap()).sum();
+        assert_eq!(by_grid, by_building);
 
         // A wrong token, a token of another community, a revoked token: refused.
         let answer = app.client.get(app.url(&format!("/screen/community/{community}?token=nonsense"))).send().await.unwrap();

@@ -22,6 +22,7 @@ mod funds;
 mod grids;
 mod health;
 mod inbox;
+mod install;
 mod live;
 mod meeting_pages;
 mod meetings;
