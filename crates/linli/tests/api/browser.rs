@@ -400,6 +400,24 @@ async fn demo_app() -> TestApp {
     .await
 }
 
+/// The demo server with the whole story told, as on 25 November 2026 at 10:00.
+async fn demo_story_app() -> TestApp {
+    use chrono::TimeZone;
+    let app = demo_app().await;
+    let today = chrono::FixedOffset::east_opt(8 * 3600)
+        .unwrap()
+        .with_ymd_and_hms(2026, 11, 25, 10, 0, 0)
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+    assert!(
+        linli::demo_story::load(&app.store, app.database.blobs.clone(), today)
+            .await
+            .unwrap()
+    );
+    app.clock.set(today);
+    app
+}
+
 fn photo_file(directory: &Path, name: &str) -> PathBuf {
     let mut image = image::RgbImage::new(640, 480);
     for (x, y, pixel) in image.enumerate_pixels_mut() {
@@ -727,19 +745,7 @@ async fn large_text_mode_is_applied_and_remembered() {
 /// amounts of data, pass the accessibility check, and give the README its screenshots.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_role_on_the_demo_data() {
-    use chrono::TimeZone;
-    let app = demo_app().await;
-    let today = chrono::FixedOffset::east_opt(8 * 3600)
-        .unwrap()
-        .with_ymd_and_hms(2026, 11, 25, 10, 0, 0)
-        .unwrap()
-        .with_timezone(&chrono::Utc);
-    assert!(
-        linli::demo_story::load(&app.store, app.database.blobs.clone(), today)
-            .await
-            .unwrap()
-    );
-    app.clock.set(today);
+    let app = demo_story_app().await;
     let Some(browser) = Browser::open(&app).await else {
         return app.stop().await;
     };

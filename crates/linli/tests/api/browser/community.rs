@@ -4,24 +4,12 @@
 //! the party secretary opens the grid form and a partner's edit form. axe-core checks
 //! every page.
 
-use super::{Browser, PHONE, demo_app};
+use super::{Browser, PHONE, demo_story_app};
 use serde_json::json;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_resident_finds_the_community_from_the_home_tiles() {
-    use chrono::TimeZone;
-    let app = demo_app().await;
-    let today = chrono::FixedOffset::east_opt(8 * 3600)
-        .unwrap()
-        .with_ymd_and_hms(2026, 11, 25, 10, 0, 0)
-        .unwrap()
-        .with_timezone(&chrono::Utc);
-    assert!(
-        linli::demo_story::load(&app.store, app.database.blobs.clone(), today)
-            .await
-            .unwrap()
-    );
-    app.clock.set(today);
+    let app = demo_story_app().await;
     let Some(browser) = Browser::open(&app).await else {
         return app.stop().await;
     };
