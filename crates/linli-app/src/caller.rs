@@ -19,6 +19,8 @@ pub struct Caller {
     pub stored_grants: Vec<StoredGrant>,
     grants: Vec<Grant>,
     token_hash: String,
+    /// The Open311 client this caller stands for, if it is one (not a signed-in person).
+    open311_client: Option<i64>,
 }
 
 impl std::fmt::Debug for Caller {
@@ -52,7 +54,31 @@ impl Caller {
             stored_grants: caller.grants,
             grants,
             token_hash,
+            open311_client: None,
         })
+    }
+
+    /// An Open311 client reporting into its community: it takes reports for others, as
+    /// the desk does, and nothing else. It holds no session and no stored grant; the
+    /// person standing for it (in timelines, as `created_by`) cannot sign in.
+    pub(crate) fn open311_client(client: i64, account: Person, community: CommunityId) -> Self {
+        Self {
+            person: PersonId(account.id),
+            account,
+            stored_grants: Vec::new(),
+            grants: vec![Grant {
+                role: Role::Receptionist,
+                scope: Scope::Community(community),
+                organisation: None,
+            }],
+            token_hash: String::new(),
+            open311_client: Some(client),
+        }
+    }
+
+    /// Whether this is an Open311 client rather than a person.
+    pub fn is_open311_client(&self) -> bool {
+        self.open311_client.is_some()
     }
 
     pub fn grants(&self) -> &[Grant] {

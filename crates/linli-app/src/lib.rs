@@ -15,6 +15,7 @@ pub mod grids;
 pub mod live;
 pub mod meetings;
 pub mod notifications;
+pub mod open311;
 pub mod partners;
 pub mod people;
 pub mod projects;

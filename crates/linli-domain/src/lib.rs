@@ -14,6 +14,7 @@ pub mod ids;
 pub mod meetings;
 pub mod money;
 pub mod notifications;
+pub mod open311;
 pub mod partners;
 pub mod permissions;
 pub mod projects;

@@ -87,16 +87,19 @@ pub enum Channel {
     App,
     WalkIn,
     Phone,
+    /// Through the Open311 GeoReport v2 interface, from a client the admin registered.
+    Open311,
 }
 
 impl Channel {
-    pub const ALL: [Self; 3] = [Self::App, Self::WalkIn, Self::Phone];
+    pub const ALL: [Self; 4] = [Self::App, Self::WalkIn, Self::Phone, Self::Open311];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Self::App => "app",
             Self::WalkIn => "walk_in",
             Self::Phone => "phone",
+            Self::Open311 => "open311",
         }
     }
 

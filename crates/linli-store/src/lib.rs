@@ -19,6 +19,7 @@ pub mod grids;
 pub mod live;
 pub mod meetings;
 pub mod notifications;
+pub mod open311;
 pub mod outbox;
 pub mod partners;
 pub mod passwords;

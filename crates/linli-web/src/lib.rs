@@ -146,6 +146,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .nest("/api/v1", api)
         .merge(pages::routes())
+        .merge(api::open311::routes())
         .route("/api/openapi.json", get(api_docs::openapi_json))
         .route("/api/docs", get(api_docs::docs_page))
         .route("/healthz", get(health::healthz))

@@ -79,6 +79,9 @@ pub struct AppState {
     pub(crate) screens: Arc<ScreenFeeds>,
     /// Whether this instance is the one running background jobs.
     jobs_leader: Arc<std::sync::atomic::AtomicBool>,
+    /// How many times this instance has checked the time limits (a test waits for the
+    /// first check after start-up, so that its own runs are the only ones it sees).
+    due_rule_runs: Arc<std::sync::atomic::AtomicU64>,
     /// Set when the server stops, so that endless streams end and let it.
     stopping: Arc<tokio::sync::watch::Sender<bool>>,
 }
@@ -113,6 +116,7 @@ impl AppState {
             metrics: Arc::new(Metrics::new()),
             screens: Arc::new(ScreenFeeds::default()),
             jobs_leader: Arc::default(),
+            due_rule_runs: Arc::default(),
             stopping: Arc::new(tokio::sync::watch::channel(false).0),
         }
     }
@@ -137,5 +141,15 @@ impl AppState {
     pub fn set_leads_jobs(&self, leads: bool) {
         self.jobs_leader
             .store(leads, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    pub fn due_rule_runs(&self) -> u64 {
+        self.due_rule_runs
+            .load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    pub fn count_due_rule_run(&self) {
+        self.due_rule_runs
+            .fetch_add(1, std::sync::atomic::Ordering::Release);
     }
 }

@@ -163,6 +163,7 @@ async fn housekeeping(state: AppState) {
             Ok(_) => {}
             Err(error) => tracing::warn!(%error, "checking time limits failed"),
         }
+        state.count_due_rule_run();
         if runs.is_multiple_of(60) {
             let now = state.clock.now();
             match state

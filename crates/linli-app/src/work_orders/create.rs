@@ -216,6 +216,10 @@ async fn report_after(
         (None, true) => Some(Channel::WalkIn),
         (None, false) => Some(Channel::App),
     };
+    // Only an Open311 client reports through Open311, and it reports only so.
+    if (channel == Some(Channel::Open311)) != caller.is_open311_client() {
+        checks.refuse(AppError::invalid("work_order.channel_reserved", "channel"))?;
+    }
     if on_behalf && channel == Some(Channel::App) {
         checks.refuse(AppError::invalid("work_order.channel_for_staff", "channel"))?;
     }

@@ -6,6 +6,7 @@ pub mod content;
 pub mod funds;
 pub mod grids;
 pub mod meetings;
+pub mod open311;
 pub mod partners;
 pub mod projects;
 pub mod roster;
@@ -113,6 +114,14 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/grids", get(grids::list).post(grids::create))
         .route("/grids/mine", get(grids::mine))
+        .route(
+            "/open311-clients",
+            get(open311::clients::list).post(open311::clients::issue),
+        )
+        .route(
+            "/open311-clients/{id}",
+            axum::routing::delete(open311::clients::revoke),
+        )
         .route("/partners", get(partners::list).post(partners::create))
         .route("/partners/{id}", get(partners::get).put(partners::update))
         .route(
@@ -294,6 +303,9 @@ pub fn routes() -> Router<AppState> {
         grids::create,
         grids::update,
         grids::remove,
+        open311::clients::issue,
+        open311::clients::list,
+        open311::clients::revoke,
         partners::list,
         partners::get,
         partners::create,

@@ -227,6 +227,17 @@ impl TestApp {
             app.database.blobs.clone(),
         );
         let address = app.start_instance(config).await;
+        // The server checks the time limits as soon as it starts: wait for that check,
+        // so that a test which loads work orders and runs the rules itself sees only
+        // its own runs (the next background check is a minute away).
+        let waiting = std::time::Instant::now();
+        while app.instances()[0].due_rule_runs() == 0 {
+            assert!(
+                waiting.elapsed() < std::time::Duration::from_secs(10),
+                "the server checks the time limits when it starts"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
         Self {
             address,
             state: Some(state),

@@ -27,6 +27,7 @@ mod live;
 mod meeting_pages;
 mod meetings;
 mod notifications;
+mod open311;
 mod outage;
 mod pages;
 mod partners;
