@@ -19,6 +19,7 @@ mod grids;
 mod home;
 mod inbox;
 mod meetings;
+mod open311;
 mod orders;
 mod partners;
 mod projects;
@@ -171,6 +172,11 @@ pub fn routes() -> Router<AppState> {
             "/public/partners/{id}/{action}",
             post(partners::partner::partner_action),
         )
+        .route(
+            "/admin/open311",
+            get(open311::clients_page).post(open311::issue),
+        )
+        .route("/admin/open311/{id}/revoke", post(open311::revoke))
         .route("/grids", get(grids::grids_page))
         .route("/grids/add", post(grids::grids_action))
         .route("/grids/{id}", get(grids::edit::grid_page))

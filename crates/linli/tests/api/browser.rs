@@ -799,6 +799,7 @@ async fn every_role_on_the_demo_data() {
         ("shuji", "/campaigns", "campaigns"),
         ("juwei", "/campaigns/1", "campaign-treasurer"),
         ("admin", "/admin", "admin"),
+        ("admin", "/admin/open311", "admin-open311"),
     ];
     let mut signed_in = "";
     for (login, path, name) in pages {

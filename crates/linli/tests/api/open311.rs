@@ -6,6 +6,7 @@
 
 use crate::helpers::TestApp;
 use crate::meetings::organisation;
+use crate::pages::{assert_redirected, field_error, signed_in, submit};
 use crate::photos::phone_photo;
 use chrono::Duration;
 use reqwest::StatusCode;
@@ -329,5 +330,39 @@ both_engines! {
         issued.expect_error(StatusCode::FORBIDDEN, "auth.forbidden");
 
         assert_eq!(work_order_count(app).await, before, "nothing refused was stored");
+    }
+
+    async fn the_admin_issues_and_revokes_keys_on_a_page(app: &TestApp) {
+        let mut admin = signed_in(app, "admin").await;
+        let empty = admin.get("/admin/open311").await;
+        assert_eq!(empty.status, StatusCode::OK);
+        assert!(empty.body.contains("/admin/open311"), "the issue form");
+
+        // Refused beside the field, in Chinese, nothing issued.
+        let refused = submit(&mut admin, "/admin/open311", &[("name", "  ")]).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(!field_error(&refused, "client-name").is_empty());
+
+        // The key is on the answer, once; the list shows its last four characters.
+        let issued = submit(&mut admin, "/admin/open311", &[("name", "城市随手拍")]).await;
+        assert_eq!(issued.status, StatusCode::OK);
+        let start = issued.body.find("o311_").expect("the key is shown");
+        let key: String = issued.body[start..].chars().take_while(|c: &char| c.is_ascii_alphanumeric() || *c == '_').collect();
+        let again = admin.get("/admin/open311").await;
+        assert!(!again.body.contains(&key), "shown only once");
+        assert!(again.body.contains(&key[key.len() - 4..]));
+        let (status, accepted) = post_form(app, &[("api_key", &key), ("service_code", "noise"), ("description", "夜里施工")]).await;
+        assert_eq!(status, StatusCode::CREATED, "{accepted}");
+
+        // Revoked from the page: the key stops at once.
+        let clients = app.store.open311_clients(None).await.unwrap();
+        let revoked = submit(&mut admin, &format!("/admin/open311/{}/revoke", clients[0].id), &[]).await;
+        assert_redirected(&revoked, "/admin/open311?done=revoke");
+        let (status, _) = post_form(app, &[("api_key", &key), ("service_code", "noise"), ("description", "夜里施工")]).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+
+        // Nobody else opens the page.
+        let mut resident = signed_in(app, "bao").await;
+        assert_eq!(resident.get("/admin/open311").await.status, StatusCode::FORBIDDEN);
     }
 }
