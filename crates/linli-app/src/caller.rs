@@ -76,6 +76,30 @@ impl Caller {
         }
     }
 
+    /// The operator at the command line (`linli report`): whoever runs `linli` with the
+    /// database's address holds its data already, so it reads as the system's admin. No
+    /// person stands for it; it makes no change.
+    pub fn operator() -> Self {
+        Self {
+            person: PersonId(0),
+            account: Person {
+                id: 0,
+                login: "operator".to_owned(),
+                display_name: "命令行".to_owned(),
+                phone: None,
+                disabled: false,
+            },
+            stored_grants: Vec::new(),
+            grants: vec![Grant {
+                role: Role::Admin,
+                scope: Scope::Global,
+                organisation: None,
+            }],
+            token_hash: String::new(),
+            open311_client: None,
+        }
+    }
+
     /// Whether this is an Open311 client rather than a person.
     pub fn is_open311_client(&self) -> bool {
         self.open311_client.is_some()

@@ -20,6 +20,7 @@ pub mod partners;
 pub mod people;
 pub mod projects;
 pub mod registry;
+pub mod reports;
 pub mod roster;
 pub mod screens;
 pub mod services;

@@ -27,6 +27,7 @@ pub mod people;
 pub mod projects;
 mod reference;
 pub mod registry;
+pub mod reports;
 pub mod roster;
 pub mod schema;
 mod search;

@@ -50,6 +50,7 @@ use utoipa::{Modify, OpenApi};
         crate::visits::create,
         crate::visits::list,
         crate::statistics::get,
+        crate::reports::monthly_xlsx,
         crate::screen::create_screen,
         crate::screen::revoke_screen,
         crate::notify::create_channel,

@@ -24,6 +24,7 @@ mod pages;
 mod people;
 mod photos;
 mod registry;
+pub mod reports;
 mod screen;
 mod state;
 mod statistics;
@@ -114,6 +115,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/visits", get(visits::list).post(visits::create))
         .route("/statistics", get(statistics::get))
+        .route("/reports/monthly.xlsx", get(reports::monthly_xlsx))
         .route("/screens", post(screen::create_screen))
         .route(
             "/channels",

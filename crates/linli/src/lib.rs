@@ -8,4 +8,5 @@ pub mod demo_story;
 pub mod demo_votes;
 pub mod holidays_file;
 pub mod registry_file;
+pub mod report_command;
 pub mod server;

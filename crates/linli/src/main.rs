@@ -52,6 +52,24 @@ enum Command {
     /// Show configuration.
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Write the monthly report of a community or a street as an Excel workbook.
+    Report(ReportArgs),
+}
+
+#[derive(Debug, Args)]
+struct ReportArgs {
+    /// The community (by id).
+    #[arg(long, conflicts_with = "street", required_unless_present = "street")]
+    community: Option<i64>,
+    /// The street (by id): its communities side by side.
+    #[arg(long)]
+    street: Option<i64>,
+    /// The month, `2026-11`.
+    #[arg(long)]
+    month: String,
+    /// Where to write the workbook.
+    #[arg(short, long)]
+    output: std::path::PathBuf,
 }
 
 #[derive(Debug, Subcommand)]
@@ -175,6 +193,14 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Config(ConfigCommand::Example) => Ok(()),
+        Command::Report(args) => {
+            let request = linli_app::reports::MonthlyRequest {
+                community_id: args.community,
+                street_id: args.street,
+                month: args.month,
+            };
+            linli::report_command::write_monthly(&settings, &request, &args.output).await
+        }
     }
 }
 

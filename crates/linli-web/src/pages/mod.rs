@@ -67,6 +67,7 @@ pub fn routes() -> Router<AppState> {
         .route("/supervise", get(queue::supervise))
         .route("/desk", get(desk::desk_page).post(desk::log_visit))
         .route("/stats", get(stats::stats_page))
+        .route("/stats/monthly.xlsx", get(stats::monthly_report))
         .route("/admin", get(admin::admin_page))
         .route("/admin/buildings", post(admin::add_buildings))
         .route("/admin/organisations", post(admin::add_organisation))

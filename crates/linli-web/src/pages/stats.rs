@@ -9,6 +9,7 @@ use crate::state::AppState;
 use crate::statistics::{Slice, Statistics};
 use askama::Template;
 use axum::extract::{Query, State};
+use axum::response::IntoResponse;
 use chrono::{Datelike, NaiveDate};
 use linli_app::statistics::StatisticsRequest;
 use serde::Deserialize;
@@ -205,6 +206,8 @@ struct StatsPage {
     buildings: Vec<TableRow>,
     grids: Vec<TableRow>,
     organisations: Vec<TableRow>,
+    /// The month under way, `2026-11`: the latest the monthly report may be asked for.
+    this_month: String,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -344,6 +347,7 @@ pub async fn stats_page(
         page: viewer.context(text("page.stats.title", &[]), "stats"),
         from: from.to_string(),
         to: to.to_string(),
+        this_month: today.format("%Y-%m").to_string(),
         figures,
         rates_chart,
         trend_chart: monthly_trend(
@@ -384,4 +388,31 @@ mod tests {
         assert!(svg.contains(r#"width="400""#));
         assert!(svg.contains(r#"width="200""#));
     }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct MonthQuery {
+    month: Option<String>,
+}
+
+/// `/stats/monthly.xlsx?month=2026-11`: the monthly report of the viewer's community.
+pub async fn monthly_report(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Query(query): Query<MonthQuery>,
+) -> PageResult {
+    let signed_in = viewer.require()?;
+    let community = signed_in
+        .community
+        .as_ref()
+        .ok_or_else(ApiError::forbidden)?
+        .id;
+    let request = linli_app::reports::MonthlyRequest {
+        community_id: Some(community),
+        street_id: None,
+        month: query.month.unwrap_or_default(),
+    };
+    Ok(crate::reports::download(&state, &signed_in.user, &request)
+        .await?
+        .into_response())
 }

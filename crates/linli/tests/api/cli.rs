@@ -120,3 +120,34 @@ fn migrate_creates_the_embedded_database_and_config_example_prints() {
     assert!(ok);
     assert!(out.contains("database_url"));
 }
+
+#[test]
+fn the_monthly_report_is_written_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let example =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/registry.example.toml");
+    let (ok, _, err) = run(linli(dir.path())
+        .args(["community", "import"])
+        .arg(&example));
+    assert!(ok, "{err}");
+    let month = chrono::Utc::now()
+        .with_timezone(&linli_domain::calendar::shanghai())
+        .format("%Y-%m")
+        .to_string();
+    let output = dir.path().join("report.xlsx");
+    let (ok, out, err) = run(linli(dir.path())
+        .args(["report", "--community", "1", "--month", &month, "-o"])
+        .arg(&output));
+    assert!(ok, "{err}");
+    assert!(out.contains("0 件受理"), "{out}");
+    let workbook: calamine::Xlsx<_> = calamine::open_workbook(&output).unwrap();
+    use calamine::Reader;
+    assert_eq!(workbook.sheet_names().len(), 9);
+
+    // A month to come is refused with its code, and nothing is written.
+    let (ok, _, err) = run(linli(dir.path())
+        .args(["report", "--community", "1", "--month", "2999-01", "-o"])
+        .arg(dir.path().join("never.xlsx")));
+    assert!(!ok && err.contains("report.month_in_future"), "{err}");
+    assert!(!dir.path().join("never.xlsx").exists());
+}

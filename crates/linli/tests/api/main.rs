@@ -36,6 +36,7 @@ mod photos;
 mod project_help;
 mod projects;
 mod registry;
+mod reports;
 mod roster;
 mod schema;
 mod search;
