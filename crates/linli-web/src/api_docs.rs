@@ -51,6 +51,8 @@ use utoipa::{Modify, OpenApi};
         crate::visits::list,
         crate::statistics::get,
         crate::reports::monthly_xlsx,
+        crate::work_orders::export::work_orders_csv,
+        crate::work_orders::export::visits_csv,
         crate::screen::create_screen,
         crate::screen::revoke_screen,
         crate::notify::create_channel,

@@ -114,6 +114,11 @@ pub fn router(state: AppState) -> Router {
             get(calendar::list).put(calendar::replace),
         )
         .route("/visits", get(visits::list).post(visits::create))
+        .route("/visits.csv", get(work_orders::export::visits_csv))
+        .route(
+            "/work-orders.csv",
+            get(work_orders::export::work_orders_csv),
+        )
         .route("/statistics", get(statistics::get))
         .route("/reports/monthly.xlsx", get(reports::monthly_xlsx))
         .route("/screens", post(screen::create_screen))

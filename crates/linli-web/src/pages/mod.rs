@@ -64,6 +64,7 @@ pub fn routes() -> Router<AppState> {
         .route("/orders/{id}/photos/{photo_id}", get(orders::photo))
         .route("/orders/{id}/slip", get(orders::slip))
         .route("/queue", get(queue::queue))
+        .route("/queue/export.csv", get(queue::export))
         .route("/supervise", get(queue::supervise))
         .route("/desk", get(desk::desk_page).post(desk::log_visit))
         .route("/stats", get(stats::stats_page))

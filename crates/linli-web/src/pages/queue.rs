@@ -11,6 +11,7 @@ use crate::state::AppState;
 use crate::work_orders::{ListQuery, Page};
 use askama::Template;
 use axum::extract::{Query, State};
+use axum::response::IntoResponse;
 use linli_domain::ids::CommunityId;
 use linli_domain::work_orders::Status;
 use serde::Deserialize;
@@ -51,6 +52,8 @@ struct QueuePage {
     chosen_organisation: i64,
     q: String,
     overdue: bool,
+    /// The same filters as CSV.
+    export: String,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -238,33 +241,15 @@ pub async fn queue(
                 ))
                 .into());
             }
-            let mut more = "/queue?view=all".to_owned();
-            for (name, value) in [
-                ("status", &query.status),
-                ("category_id", &query.category_id),
-                ("building_id", &query.building_id),
-                ("lead_organisation_id", &query.lead_organisation_id),
-                ("q", &query.q),
-                ("overdue", &query.overdue),
-            ] {
-                if let Some(value) = value.as_deref().filter(|value| !value.is_empty()) {
-                    more.push_str(&format!("&{name}={}", url_encode(value)));
-                }
-            }
+            let more = format!("/queue?view=all{}", filter_params(&query));
             sections.push(
                 section(
                     &state,
                     &viewer,
                     &names,
                     ListQuery {
-                        status,
-                        category_id: chosen(&query.category_id),
-                        building_id: chosen(&query.building_id),
-                        lead_organisation_id: chosen(&query.lead_organisation_id),
-                        q: query.q.clone().filter(|q| !q.trim().is_empty()),
-                        overdue: Some(query.overdue.is_some()),
                         cursor: query.cursor.clone(),
-                        ..base
+                        ..filtered(&query, base)?
                     },
                     "page.queue.all",
                     "page.queue.all_hint",
@@ -323,9 +308,77 @@ pub async fn queue(
         buildings: choices_of_buildings(&names.buildings, chosen(&query.building_id)),
         organisations,
         chosen_organisation: chosen(&query.lead_organisation_id).unwrap_or_default(),
+        export: format!("/queue/export.csv?view=all{}", filter_params(&query)),
         q: query.q.unwrap_or_default(),
         overdue: query.overdue.is_some(),
     }))
+}
+
+/// The filters of the list of all work orders, as an address's parameters.
+fn filter_params(query: &QueueQuery) -> String {
+    let mut params = String::new();
+    for (name, value) in [
+        ("status", &query.status),
+        ("category_id", &query.category_id),
+        ("building_id", &query.building_id),
+        ("lead_organisation_id", &query.lead_organisation_id),
+        ("q", &query.q),
+        ("overdue", &query.overdue),
+    ] {
+        if let Some(value) = value.as_deref().filter(|value| !value.is_empty()) {
+            params.push_str(&format!("&{name}={}", url_encode(value)));
+        }
+    }
+    params
+}
+
+/// The list of all work orders as the filters narrow it.
+fn filtered(query: &QueueQuery, base: ListQuery) -> Result<ListQuery, ApiError> {
+    let status = query.status.clone().filter(|status| !status.is_empty());
+    if let Some(status) = &status
+        && Status::parse(status).is_err()
+    {
+        return Err(ApiError::from(linli_domain::ValidationError::new(
+            "work_order.status_unknown",
+            "status",
+        )));
+    }
+    Ok(ListQuery {
+        status,
+        category_id: chosen(&query.category_id),
+        building_id: chosen(&query.building_id),
+        lead_organisation_id: chosen(&query.lead_organisation_id),
+        q: query.q.clone().filter(|q| !q.trim().is_empty()),
+        overdue: Some(query.overdue.is_some()),
+        ..base
+    })
+}
+
+/// `/queue/export.csv`: the filtered list of all work orders as CSV for Excel.
+pub async fn export(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Query(query): Query<QueueQuery>,
+) -> PageResult {
+    let signed_in = viewer.require()?;
+    if !signed_in.roles.is_staff() {
+        return Err(ApiError::forbidden().into());
+    }
+    let community = signed_in
+        .community
+        .as_ref()
+        .ok_or_else(ApiError::forbidden)?
+        .id;
+    let list = filtered(
+        &query,
+        ListQuery {
+            community_id: Some(community),
+            ..ListQuery::default()
+        },
+    )?;
+    let body = crate::work_orders::export::work_orders_csv_of(&state, &signed_in.user, list.into())
+        .await?;
+    Ok(crate::work_orders::export::csv_answer("work-orders.csv", body).into_response())
 }
 
 #[derive(Template)]

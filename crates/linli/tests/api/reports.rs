@@ -229,5 +229,66 @@ both_engines! {
         assert!(report.body.starts_with("PK"), "a zip container: an xlsx workbook");
         let mut bao = signed_in(app, "bao").await;
         assert_eq!(bao.get("/stats/monthly.xlsx?month=2026-10").await.status, StatusCode::FORBIDDEN);
+
+        // The queue's filters export as they are.
+        let mut duty = signed_in(app, "duty").await;
+        let queue = duty.get("/queue?view=all&status=submitted").await;
+        let body = queue.body.replace("&#38;", "&").replace("&amp;", "&");
+        assert!(body.contains("href=\"/queue/export.csv?view=all&status=submitted\""), "the export keeps the filters");
+        let exported = duty.get("/queue/export.csv?view=all&status=submitted").await;
+        assert_eq!(exported.status, StatusCode::OK);
+        assert!(exported.body.starts_with('\u{feff}'));
+        assert_eq!(bao.get("/queue/export.csv?view=all").await.status, StatusCode::FORBIDDEN);
+    }
+
+    async fn lists_and_visits_come_out_as_csv_for_excel(app: &TestApp) {
+        let (bao, tang, desk, duty) = (app.token("bao").await, app.token("tang").await, app.token("desk").await, app.token("duty").await);
+        for (token, text) in [(&bao, "7号楼楼道灯坏了，电话13812345678"), (&tang, "9号楼门口有积水, \"很深\""), (&tang, "垃圾没人收\n第二行")] {
+            app.post("/api/v1/work-orders", token, json!({ "category": "noise", "description": text })).await.expect(StatusCode::CREATED);
+        }
+        let csv_of = |token: String, path: String| async move {
+            let response = app.client.get(app.url(&path)).bearer_auth(&token).send().await.unwrap();
+            let status = response.status();
+            let content_type = response.headers().get("content-type").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
+            (status, content_type, response.bytes().await.unwrap().to_vec())
+        };
+        let records = |bytes: &[u8]| -> Vec<Vec<String>> {
+            assert!(bytes.starts_with("\u{feff}".as_bytes()), "UTF-8 with a byte-order mark");
+            let mut reader = csv::ReaderBuilder::new().has_headers(false).from_reader(&bytes[3..]);
+            reader.records().map(|record| record.unwrap().iter().map(str::to_owned).collect()).collect()
+        };
+
+        // The duty officer's list, the same rows as the JSON list with the same filter.
+        let (status, content_type, bytes) = csv_of(duty.clone(), "/api/v1/work-orders.csv?status=submitted".to_owned()).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(content_type.starts_with("text/csv"));
+        let rows = records(&bytes);
+        assert_eq!(rows[0][0], "编号");
+        let listed = app.get("/api/v1/work-orders?status=submitted&limit=200", &duty).await;
+        let listed = listed.expect(StatusCode::OK)["items"].as_array().unwrap().clone();
+        assert_eq!(rows.len() - 1, listed.len());
+        let numbers: Vec<String> = listed.iter().map(|item| item["number"].to_string()).collect();
+        assert_eq!(rows[1..].iter().map(|row| row[0].clone()).collect::<Vec<_>>(), numbers);
+        assert!(rows.iter().any(|row| row[13] == "9号楼门口有积水, \"很深\""), "quotes and commas survive");
+        assert!(rows.iter().any(|row| row[13] == "垃圾没人收\n第二行"), "line breaks survive");
+        assert!(rows.iter().any(|row| row[13].contains("13812345678")), "staff read the whole text");
+        assert!(rows.iter().all(|row| row[1] == "状态" || row[1] == "待受理"));
+
+        // A resident's neighbours' reports come as the public sees them.
+        let (_, _, bytes) = csv_of(tang.clone(), "/api/v1/work-orders.csv".to_owned()).await;
+        let theirs = records(&bytes);
+        assert!(theirs.iter().all(|row| !row[13].contains("13812345678")), "another resident's phone is masked");
+
+        // The desk's visits, by a span of days.
+        app.post("/api/v1/visits", &desk, json!({ "visitor_name": "王阿婆", "visitor_phone": "13700001234", "matter": "楼道灯坏了" }))
+            .await.expect(StatusCode::CREATED);
+        let (status, _, bytes) = csv_of(desk.clone(), "/api/v1/visits.csv?from=2026-10-01&to=2026-10-31".to_owned()).await;
+        assert_eq!(status, StatusCode::OK);
+        let visits = records(&bytes);
+        assert_eq!(visits.len(), 2);
+        assert_eq!((visits[1][1].as_str(), visits[1][2].as_str(), visits[1][5].as_str()), ("王阿婆", "13700001234", "楼道灯坏了"));
+        app.get("/api/v1/visits.csv?from=2026-01-01&to=2026-10-31", &desk).await
+            .expect_error(StatusCode::UNPROCESSABLE_ENTITY, "export.range_invalid");
+        app.get("/api/v1/visits.csv", &bao).await.expect_error(StatusCode::FORBIDDEN, "auth.forbidden");
     }
 }
