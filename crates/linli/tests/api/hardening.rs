@@ -28,4 +28,47 @@ both_engines! {
         app.get(&format!("/api/v1/visits?community_id={community}"), &bao).await
             .expect_error(StatusCode::FORBIDDEN, "auth.forbidden");
     }
+
+    async fn a_report_names_only_the_reporters_own_flat(app: &TestApp) {
+        let (bao, tang, desk) = (app.token("bao").await, app.token("tang").await, app.token("desk").await);
+        let (bao_room, tang_room) = (own_room(app, &bao).await, own_room(app, &tang).await);
+        let orders_before = order_count(app).await;
+        // 包爷叔 cannot make his report look as if it came from 唐女士's flat.
+        let refused = app.post("/api/v1/work-orders", &bao, json!({
+            "category": "noise", "description": "楼上太吵", "room_id": tang_room,
+        })).await;
+        refused.expect_error(StatusCode::UNPROCESSABLE_ENTITY, "work_order.room_not_reporters");
+        assert_eq!(refused.body["error"]["field"], "room_id");
+        assert_eq!(order_count(app).await, orders_before, "nothing was stored");
+        // His own flat is his to name.
+        let own = app.post("/api/v1/work-orders", &bao, json!({
+            "category": "noise", "description": "楼上太吵", "room_id": bao_room,
+        })).await;
+        assert!(own.expect(StatusCode::CREATED)["reporter"]["room"].is_string());
+        // The desk, reporting for 唐女士, names her flat, not someone else's.
+        let tang_id = app.person_id("tang").await;
+        app.post("/api/v1/work-orders", &desk, json!({
+            "category": "noise", "description": "楼上太吵", "reporter_id": tang_id, "room_id": bao_room,
+        })).await.expect_error(StatusCode::UNPROCESSABLE_ENTITY, "work_order.room_not_reporters");
+        app.post("/api/v1/work-orders", &desk, json!({
+            "category": "noise", "description": "楼上太吵", "reporter_id": tang_id, "room_id": tang_room,
+        })).await.expect(StatusCode::CREATED);
+    }
+}
+
+/// The first room of the signed-in person.
+async fn own_room(app: &TestApp, token: &str) -> i64 {
+    let me = app.get("/api/v1/me", token).await;
+    me.expect(StatusCode::OK)["rooms"][0]["room_id"]
+        .as_i64()
+        .unwrap()
+}
+
+async fn order_count(app: &TestApp) -> usize {
+    let duty = app.token("duty").await;
+    let orders = app.get("/api/v1/work-orders", &duty).await;
+    orders.expect(StatusCode::OK)["items"]
+        .as_array()
+        .unwrap()
+        .len()
 }
