@@ -220,6 +220,32 @@ impl Store {
         Ok(())
     }
 
+    /// The server's secret key called `name`: the one stored, or `fresh` stored now if
+    /// there is none yet. Instances that start together agree on one (the first insert
+    /// wins; the others read it).
+    pub async fn server_key(
+        &self,
+        name: &str,
+        fresh: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<String> {
+        Ok(on_pool!(&self.db, |pool| {
+            sqlx::query(
+                "INSERT INTO server_keys (name, value, created_at) VALUES ($1, $2, $3)
+                 ON CONFLICT (name) DO NOTHING",
+            )
+            .bind(name)
+            .bind(fresh)
+            .bind(stored_time(now))
+            .execute(pool)
+            .await?;
+            sqlx::query_scalar::<_, String>("SELECT value FROM server_keys WHERE name = $1")
+                .bind(name)
+                .fetch_one(pool)
+                .await
+        })?)
+    }
+
     /// Failed sign-ins since `since`: (for this login, from this address).
     pub async fn login_failures_since(
         &self,

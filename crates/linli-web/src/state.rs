@@ -75,6 +75,8 @@ impl linli_app::Texts for Translations {
 pub struct AppState {
     pub app: App,
     pub config: Arc<WebConfig>,
+    /// The key CSRF tokens are derived with, read from the database once.
+    csrf_key: Arc<tokio::sync::OnceCell<Vec<u8>>>,
     pub(crate) metrics: Arc<Metrics>,
     pub(crate) screens: Arc<ScreenFeeds>,
     /// Whether this instance is the one running background jobs.
@@ -110,11 +112,28 @@ impl AppState {
         Self {
             app,
             config: Arc::new(config),
+            csrf_key: Arc::default(),
             metrics: Arc::new(Metrics::new()),
             screens: Arc::new(ScreenFeeds::default()),
             jobs_leader: Arc::default(),
             stopping: Arc::new(tokio::sync::watch::channel(false).0),
         }
+    }
+
+    /// The key the pages' CSRF tokens are derived with: shared by every instance
+    /// through the database, made by the first that needs it.
+    pub(crate) async fn csrf_key(&self) -> Result<&[u8], linli_store::StoreError> {
+        self.csrf_key
+            .get_or_try_init(|| async {
+                let fresh = linli_store::passwords::new_session_token()?;
+                let key = self
+                    .store
+                    .server_key("csrf", &fresh, self.clock.now())
+                    .await?;
+                Ok(key.into_bytes())
+            })
+            .await
+            .map(Vec::as_slice)
     }
 
     /// Ends every live stream: the server is stopping.

@@ -4,8 +4,9 @@
 //! the JSON API, so a rule holds on both or on neither.
 //!
 //! Signed-in pages know the person by a session cookie holding the same kind of token the
-//! API takes as a bearer token. Every form carries a CSRF token that must equal the one in
-//! a separate cookie (double submit); a cross-site `Origin` is refused before that.
+//! API takes as a bearer token. Every form carries a CSRF token derived from the session
+//! with the server's key (`session::csrf_token`); a cross-site `Origin` is refused before
+//! that.
 
 mod admin;
 mod assets;

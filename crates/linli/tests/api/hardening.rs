@@ -2,8 +2,11 @@
 //! test that failed before its fix, on both engines.
 
 use crate::helpers::TestApp;
+use crate::pages::signed_in;
 use reqwest::StatusCode;
-use serde_json::json;
+use reqwest::header::COOKIE;
+use reqwest::multipart::Form;
+use serde_json::{Value, json};
 
 both_engines! {
     async fn administrators_read_the_visit_log_but_only_the_desk_writes_it(app: &TestApp) {
@@ -54,6 +57,38 @@ both_engines! {
             "category": "noise", "description": "楼上太吵", "reporter_id": tang_id, "room_id": tang_room,
         })).await.expect(StatusCode::CREATED);
     }
+
+    async fn a_csrf_token_is_the_sessions_own(app: &TestApp) {
+        let bao_token = app.token("bao").await;
+        let order = app.post("/api/v1/work-orders", &bao_token, json!({ "category": "noise", "description": "楼上太吵" })).await;
+        let id = order.expect(StatusCode::CREATED)["id"].as_i64().unwrap();
+        let cancel = app.url(&format!("/orders/{id}/actions/cancel"));
+        let mut bao = signed_in(app, "bao").await;
+        let session = bao.cookie("linli_session");
+        // A pair the client made up — the same value in the cookie and the field — with
+        // neither Origin nor Referer, as a form from a careless browser would come.
+        let made_up = bao.client.post(&cancel)
+            .header(COOKIE, format!("linli_session={session}; linli_csrf=aaaa"))
+            .multipart(Form::new().text("csrf", "aaaa").text("text", "不用了"))
+            .send().await.unwrap();
+        assert_eq!(made_up.status(), StatusCode::FORBIDDEN);
+        // Another person's real token is not this session's.
+        let tang = signed_in(app, "tang").await;
+        let borrowed = bao.client.post(&cancel)
+            .header(COOKIE, bao.cookie_header())
+            .multipart(Form::new().text("csrf", tang.csrf()).text("text", "不用了"))
+            .send().await.unwrap();
+        assert_eq!(borrowed.status(), StatusCode::FORBIDDEN);
+        assert_eq!(order_status(app, &bao_token, id).await, "submitted", "nothing changed");
+        // The session's own token works, Origin or not.
+        bao.get(&format!("/orders/{id}")).await;
+        let real = bao.client.post(&cancel)
+            .header(COOKIE, bao.cookie_header())
+            .multipart(Form::new().text("csrf", bao.csrf()).text("text", "不用了"))
+            .send().await.unwrap();
+        assert_eq!(real.status(), StatusCode::SEE_OTHER);
+        assert_eq!(order_status(app, &bao_token, id).await, "cancelled");
+    }
 }
 
 /// The first room of the signed-in person.
@@ -62,6 +97,11 @@ async fn own_room(app: &TestApp, token: &str) -> i64 {
     me.expect(StatusCode::OK)["rooms"][0]["room_id"]
         .as_i64()
         .unwrap()
+}
+
+async fn order_status(app: &TestApp, token: &str, id: i64) -> Value {
+    let order = app.get(&format!("/api/v1/work-orders/{id}"), token).await;
+    order.expect(StatusCode::OK)["status"].clone()
 }
 
 async fn order_count(app: &TestApp) -> usize {
