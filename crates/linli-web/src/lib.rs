@@ -14,6 +14,7 @@ mod dto;
 mod error;
 mod extract;
 mod health;
+mod input_text;
 mod live;
 mod locale;
 mod markdown;
@@ -152,6 +153,9 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(health::metrics))
         .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn(
+            input_text::refuse_control_characters,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             metrics::record,

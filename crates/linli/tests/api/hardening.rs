@@ -89,6 +89,75 @@ both_engines! {
         assert_eq!(real.status(), StatusCode::SEE_OTHER);
         assert_eq!(order_status(app, &bao_token, id).await, "cancelled");
     }
+
+    async fn no_text_of_any_operation_takes_a_control_character(app: &TestApp) {
+        let admin = app.token("admin").await;
+        let document = app.request(reqwest::Method::GET, "/api/openapi.json", None, None).await;
+        let document = document.expect(StatusCode::OK).clone();
+        let mut tried = 0;
+        for (path, item) in document["paths"].as_object().unwrap() {
+            let path = concrete_path(path);
+            for (method, operation) in item.as_object().unwrap() {
+                let method: reqwest::Method = method.to_uppercase().parse().unwrap();
+                // Every string of a JSON body…
+                if let Some(schema) = operation["requestBody"]["content"]["application/json"]["schema"].as_object() {
+                    let schema = resolve(&document, &Value::Object(schema.clone()));
+                    for field in string_properties(&document, &schema) {
+                        let mut body = plausible_body(&document, &schema);
+                        body[&field] = json!("正常的字\u{0}后面");
+                        let answer = app.request(method.clone(), &path, Some(&admin), Some(body)).await;
+                        assert_control_characters_refused(&answer, &field, &format!("{method} {path}"));
+                        tried += 1;
+                    }
+                }
+                // …and every string of a query.
+                for parameter in operation["parameters"].as_array().into_iter().flatten() {
+                    let schema = resolve(&document, &parameter["schema"]);
+                    if parameter["in"] != "query" || !is_string(&document, &schema) {
+                        continue;
+                    }
+                    let name = parameter["name"].as_str().unwrap();
+                    let answer = app.request(method.clone(), &format!("{path}?{name}=%E7%8C%AB%00"), Some(&admin), None).await;
+                    assert_control_characters_refused(&answer, name, &format!("{method} {path}?{name}"));
+                    tried += 1;
+                }
+            }
+        }
+        assert!(tried > 100, "the document has the operations' texts ({tried} tried)");
+    }
+
+    async fn sign_in_search_and_forms_refuse_control_characters_and_keep_line_breaks(app: &TestApp) {
+        // Signing in, before any account is known.
+        let answer = app.sign_in("ba\u{0}o", "linli-demo").await;
+        assert_control_characters_refused(&answer, "login", "sign-in");
+        // Any other control character, and a query's.
+        let bao = app.token("bao").await;
+        let answer = app.post("/api/v1/work-orders", &bao, json!({ "category": "noise", "description": "吵\u{1b}[31m" })).await;
+        assert_control_characters_refused(&answer, "description", "escape");
+        let answer = app.get("/api/v1/work-orders?q=%00", &bao).await;
+        assert_control_characters_refused(&answer, "q", "search");
+        assert_eq!(order_count(app).await, 0, "nothing was stored");
+        // A multi-line text keeps its line breaks and tabs.
+        let kept = app.post("/api/v1/work-orders", &bao, json!({ "category": "noise", "description": "第一行\r\n第二行\t完" })).await;
+        assert_eq!(kept.expect(StatusCode::CREATED)["description"], "第一行\r\n第二行\t完");
+
+        // The pages: a urlencoded form (signing in) and a multipart one (reporting).
+        let mut visitor = crate::pages::Visitor::new(app);
+        visitor.get("/signin").await;
+        let csrf = visitor.csrf();
+        let page = visitor.post("/signin", &[("csrf", &csrf), ("login", "bao\u{0}"), ("password", "linli-demo")]).await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(page.body.contains("「账号」含有不可见字符"), "{}", page.body);
+        let bao_pages = signed_in(app, "bao").await;
+        let category = app.store.categories(linli_domain::ids::CommunityId(app.chengshangcheng().await)).await.unwrap()[0].id.to_string();
+        let response = bao_pages.client.post(app.url("/report"))
+            .header(COOKIE, bao_pages.cookie_header())
+            .multipart(Form::new().text("csrf", bao_pages.csrf()).text("category_id", category).text("description", "灯坏了\u{0}"))
+            .send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(response.text().await.unwrap().contains("含有不可见字符"));
+        assert_eq!(order_count(app).await, 1, "nothing more was stored");
+    }
 }
 
 /// The first room of the signed-in person.
@@ -111,4 +180,102 @@ async fn order_count(app: &TestApp) -> usize {
         .as_array()
         .unwrap()
         .len()
+}
+
+#[track_caller]
+fn assert_control_characters_refused(answer: &crate::helpers::Response, field: &str, what: &str) {
+    assert_eq!(
+        (
+            answer.status,
+            answer.code(),
+            answer.body["error"]["field"].as_str()
+        ),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation.control_characters",
+            Some(field)
+        ),
+        "{what}: {}",
+        answer.body
+    );
+}
+
+/// A path of the document with every `{parameter}` made `1`.
+fn concrete_path(template: &str) -> String {
+    let mut path = String::new();
+    let mut inside = false;
+    for character in template.chars() {
+        match character {
+            '{' => inside = true,
+            '}' => {
+                inside = false;
+                path.push('1');
+            }
+            _ if !inside => path.push(character),
+            _ => {}
+        }
+    }
+    path
+}
+
+/// A schema with its `$ref` followed.
+fn resolve(document: &Value, schema: &Value) -> Value {
+    match schema["$ref"].as_str() {
+        Some(reference) => {
+            let name = reference.trim_start_matches("#/components/schemas/");
+            resolve(document, &document["components"]["schemas"][name])
+        }
+        None => schema.clone(),
+    }
+}
+
+/// Whether a schema is text (`string`, optional or not, or a `$ref` to one).
+fn is_string(document: &Value, schema: &Value) -> bool {
+    let schema = resolve(document, schema);
+    let typed = |kind: &Value| {
+        kind == "string"
+            || kind
+                .as_array()
+                .is_some_and(|kinds| kinds.iter().any(|k| k == "string"))
+    };
+    (typed(&schema["type"]) && schema["format"] != "binary")
+        || schema["oneOf"].as_array().is_some_and(|options| {
+            options
+                .iter()
+                .any(|option| option["type"] != "null" && is_string(document, option))
+        })
+}
+
+fn string_properties(document: &Value, schema: &Value) -> Vec<String> {
+    schema["properties"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter(|(_, property)| is_string(document, property))
+        .map(|(name, _)| name.clone())
+        .collect()
+}
+
+/// A body with each required property given a value of its type, so that only the
+/// text under test is wrong.
+fn plausible_body(document: &Value, schema: &Value) -> Value {
+    let mut body = json!({});
+    for name in schema["required"].as_array().into_iter().flatten() {
+        let name = name.as_str().unwrap();
+        let property = resolve(document, &schema["properties"][name]);
+        let kind = property["type"]
+            .as_array()
+            .and_then(|kinds| kinds.first().cloned())
+            .unwrap_or_else(|| property["type"].clone());
+        body[name] = match kind.as_str() {
+            _ if is_string(document, &property) => {
+                json!(property["enum"].get(0).cloned().unwrap_or(json!("测试")))
+            }
+            Some("integer" | "number") => json!(1),
+            Some("boolean") => json!(false),
+            Some("array") => json!([]),
+            _ => json!({}),
+        };
+    }
+    body
 }
