@@ -13,6 +13,7 @@ mod categories;
 mod dto;
 mod error;
 mod extract;
+mod headers;
 mod health;
 mod input_text;
 mod live;
@@ -165,6 +166,13 @@ pub fn router(state: AppState) -> Router {
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),
+        ))
+        .layer(axum::middleware::from_fn(
+            headers::no_store_for_personal_answers,
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(headers::CONTENT_SECURITY_POLICY),
         ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,

@@ -95,7 +95,11 @@ pub async fn guard_forms(mut request: Request, next: Next) -> Response {
                     .is_none_or(|(_, origin_host)| origin_host != host)
             });
         if cross_site {
-            return (StatusCode::FORBIDDEN, text("page.error.cross_site", &[])).into_response();
+            return PageError::Shown(crate::ApiError::new(
+                StatusCode::FORBIDDEN,
+                "page.error.cross_site",
+            ))
+            .into_response();
         }
     }
     let jar = CookieJar::from_headers(request.headers());

@@ -4,7 +4,7 @@
 use crate::helpers::TestApp;
 use crate::pages::signed_in;
 use reqwest::StatusCode;
-use reqwest::header::COOKIE;
+use reqwest::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, COOKIE};
 use reqwest::multipart::Form;
 use serde_json::{Value, json};
 
@@ -157,6 +157,46 @@ both_engines! {
         assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
         assert!(response.text().await.unwrap().contains("含有不可见字符"));
         assert_eq!(order_count(app).await, 1, "nothing more was stored");
+    }
+
+    async fn pages_carry_a_strict_policy_and_personal_answers_are_not_cached(app: &TestApp) {
+        let anonymous = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        let policy = |response: &reqwest::Response| {
+            response.headers().get(CONTENT_SECURITY_POLICY).map(|value| value.to_str().unwrap().to_owned()).unwrap_or_default()
+        };
+        let cache = |response: &reqwest::Response| {
+            response.headers().get(CACHE_CONTROL).map(|value| value.to_str().unwrap().to_owned()).unwrap_or_default()
+        };
+        let sign_in = anonymous.get(app.url("/signin")).send().await.unwrap();
+        assert!(policy(&sign_in).starts_with("default-src 'self'"), "{}", policy(&sign_in));
+        assert!(policy(&sign_in).contains("frame-ancestors 'none'"));
+        let docs = anonymous.get(app.url("/api/docs")).send().await.unwrap();
+        assert!(policy(&docs).starts_with("default-src 'self'"));
+        assert!(!docs.text().await.unwrap().contains("<script>"), "no inline script for the policy to block");
+        // Signed-in pages and the API's answers are kept by no cache; static files are.
+        let bao = signed_in(app, "bao").await;
+        for path in ["/", "/inbox", "/signin"] {
+            let page = bao.client.get(app.url(path)).header(COOKIE, bao.cookie_header()).send().await.unwrap();
+            assert_eq!(cache(&page), "no-store", "{path}");
+            assert!(policy(&page).starts_with("default-src 'self'"), "{path}");
+        }
+        let token = app.token("bao").await;
+        let me = anonymous.get(app.url("/api/v1/me")).bearer_auth(&token).send().await.unwrap();
+        assert_eq!(cache(&me), "no-store");
+        let signing_in = app.sign_in("bao", "linli-demo").await;
+        assert_eq!(signing_in.headers[CACHE_CONTROL], "no-store", "the answer holds a token");
+        let script = anonymous.get(app.url("/static/app.js")).send().await.unwrap();
+        assert!(cache(&script).starts_with("public"));
+        // An address that is not UTF-8 gets the app's own error page.
+        for path in ["/orders/%FF", "/orders/abc", "/work-orders/%FF"] {
+            let page = bao.client.get(app.url(path)).header(COOKIE, bao.cookie_header()).send().await.unwrap();
+            let status = page.status();
+            assert!(status.is_client_error(), "{path}: {status}");
+            assert!(page.headers()[CONTENT_TYPE].to_str().unwrap().starts_with("text/html"), "{path}");
+            assert!(page.text().await.unwrap().contains("<title>出错了"), "{path}");
+        }
+        let unreadable = bao.client.get(app.url("/orders/%FF")).header(COOKIE, bao.cookie_header()).send().await.unwrap();
+        assert_eq!(unreadable.status(), StatusCode::BAD_REQUEST);
     }
 }
 
