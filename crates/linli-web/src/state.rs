@@ -19,7 +19,10 @@ pub struct WebConfig {
     pub trust_forwarded_for: bool,
     /// Failed sign-ins counted over this window.
     pub throttle_window: Duration,
-    pub max_failures_per_login: i64,
+    /// Failures for one login from one address before that address must wait.
+    pub free_failures_per_login_and_address: i64,
+    /// The first wait after those; it doubles with each further failure.
+    pub first_sign_in_wait: Duration,
     pub max_failures_per_address: i64,
     /// Mark the pages' cookies `Secure` (served over HTTPS, directly or behind a proxy).
     pub secure_cookies: bool,
@@ -37,7 +40,8 @@ impl Default for WebConfig {
             session_idle_timeout: app.session_idle_timeout,
             trust_forwarded_for: false,
             throttle_window: app.throttle_window,
-            max_failures_per_login: app.max_failures_per_login,
+            free_failures_per_login_and_address: app.free_failures_per_login_and_address,
+            first_sign_in_wait: app.first_sign_in_wait,
             max_failures_per_address: app.max_failures_per_address,
             secure_cookies: false,
             delivery_retry_base: app.delivery_retry_base,
@@ -52,7 +56,8 @@ impl WebConfig {
             demo_mode: self.demo_mode,
             session_idle_timeout: self.session_idle_timeout,
             throttle_window: self.throttle_window,
-            max_failures_per_login: self.max_failures_per_login,
+            free_failures_per_login_and_address: self.free_failures_per_login_and_address,
+            first_sign_in_wait: self.first_sign_in_wait,
             max_failures_per_address: self.max_failures_per_address,
             delivery_retry_base: self.delivery_retry_base,
             mail: self.mail.clone(),

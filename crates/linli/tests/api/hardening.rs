@@ -3,6 +3,7 @@
 
 use crate::helpers::TestApp;
 use crate::pages::signed_in;
+use linli_web::WebConfig;
 use reqwest::StatusCode;
 use reqwest::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, COOKIE};
 use reqwest::multipart::Form;
@@ -197,6 +198,47 @@ both_engines! {
         }
         let unreadable = bao.client.get(app.url("/orders/%FF")).header(COOKIE, bao.cookie_header()).send().await.unwrap();
         assert_eq!(unreadable.status(), StatusCode::BAD_REQUEST);
+    }
+
+    async fn an_attackers_failures_do_not_keep_the_owner_out(app: &TestApp) {
+        // Behind a proxy, the client's address is the one the proxy added last.
+        let proxied = app.start_instance(WebConfig { demo_mode: true, trust_forwarded_for: true, ..WebConfig::default() }).await;
+        let sign_in_from = |forwarded_for: &'static str, password: &'static str| {
+            app.client.post(format!("http://{proxied}/api/v1/sessions"))
+                .header("x-forwarded-for", forwarded_for)
+                .json(&json!({ "login": "tang", "password": password }))
+                .send()
+        };
+        let mut slowed = 0;
+        for attempt in 0..10 {
+            // Made-up addresses in front of the proxy's do not buy fresh attempts.
+            let forwarded_for = if attempt % 2 == 0 { "203.0.113.9" } else { "10.9.8.7, 203.0.113.9" };
+            let answer = sign_in_from(forwarded_for, "guessing").await.unwrap();
+            match answer.status() {
+                StatusCode::UNAUTHORIZED => {}
+                StatusCode::TOO_MANY_REQUESTS => {
+                    slowed += 1;
+                    assert!(answer.headers().contains_key("retry-after"));
+                }
+                other => panic!("attempt {attempt}: {other}"),
+            }
+        }
+        assert_eq!(slowed, 5, "after five failures the attacker's address waits");
+        // The attacker's address waits even with the right password…
+        let attacker = sign_in_from("203.0.113.9", "linli-demo").await.unwrap();
+        assert_eq!(attacker.status(), StatusCode::TOO_MANY_REQUESTS);
+        // …while the owner, from an address with no failures, signs in.
+        let owner = sign_in_from("198.51.100.7", "linli-demo").await.unwrap();
+        assert_eq!(owner.status(), StatusCode::CREATED);
+        // The owner's success does not forgive the attacker's failures.
+        let attacker = sign_in_from("203.0.113.9", "guessing").await.unwrap();
+        assert_eq!(attacker.status(), StatusCode::TOO_MANY_REQUESTS);
+        let wait: i64 = attacker.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+        assert!((1..=900).contains(&wait), "slowed, not locked: {wait}");
+        // Having waited as told, the address may try again.
+        app.clock.advance(chrono::Duration::seconds(wait));
+        let again = sign_in_from("203.0.113.9", "guessing").await.unwrap();
+        assert_eq!(again.status(), StatusCode::UNAUTHORIZED);
     }
 }
 
