@@ -240,6 +240,44 @@ both_engines! {
         let again = sign_in_from("203.0.113.9", "guessing").await.unwrap();
         assert_eq!(again.status(), StatusCode::UNAUTHORIZED);
     }
+
+    async fn concurrent_uploads_of_huge_images_stay_within_the_decode_budget(app: &TestApp) {
+        // 49 megapixels in a small file: inside the 10 MB and 50-megapixel limits.
+        let png = {
+            let image = image::RgbImage::from_fn(7000, 7000, |x, y| image::Rgb([u8::try_from((x / 700 + y / 700) % 4).unwrap() * 60, 120, 200]));
+            let mut png = Vec::new();
+            image.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png).unwrap();
+            png
+        };
+        assert!(png.len() < 1024 * 1024, "a small file: {} bytes", png.len());
+        let bao = app.token("bao").await;
+        let order = app.post("/api/v1/work-orders", &bao, json!({ "category": "noise", "description": "楼上很吵" })).await;
+        let id = order.expect(StatusCode::CREATED)["id"].as_i64().unwrap();
+        // Each test has its process under nextest (as CI runs them): its peak memory is
+        // this server's. Under `cargo test` the tests share one process, and the peak
+        // says nothing about this one.
+        let measured = std::env::var("NEXTEST_EXECUTION_MODE").is_ok_and(|mode| mode == "process-per-test");
+        let before = resident_mib("VmRSS:");
+        if measured {
+            // The kernel's high-water mark starts again from here.
+            std::fs::write("/proc/self/clear_refs", "5").unwrap();
+        }
+        let uploads = (0..4).map(|_| {
+            let part = reqwest::multipart::Part::bytes(png.clone()).file_name("big.png").mime_str("image/png").unwrap();
+            app.client.post(app.url(&format!("/api/v1/work-orders/{id}/photos"))).bearer_auth(&bao).multipart(Form::new().part("photo", part)).send()
+        });
+        for answer in futures_util::future::join_all(uploads).await {
+            assert_eq!(answer.unwrap().status(), StatusCode::CREATED);
+        }
+        let peak_above_start = resident_mib("VmHWM:") - before;
+        eprintln!("four concurrent 49-megapixel uploads: peak {peak_above_start:.0} MiB above the start");
+        if measured {
+            let allowed = f64::from(linli_app::work_orders::photos::DECODE_BUDGET_MIB) + 100.0;
+            assert!(peak_above_start < allowed, "decoding took {peak_above_start:.0} MiB, more than {allowed:.0}");
+        } else {
+            eprintln!("the decode memory is measured under nextest only (tests share this process)");
+        }
+    }
 }
 
 /// The first room of the signed-in person.
@@ -360,4 +398,19 @@ fn plausible_body(document: &Value, schema: &Value) -> Value {
         };
     }
     body
+}
+
+/// A figure of this process's memory from `/proc/self/status`, in MiB.
+fn resident_mib(field: &str) -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    let kib: f64 = status
+        .lines()
+        .find_map(|line| line.strip_prefix(field))
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    kib / 1024.0
 }
