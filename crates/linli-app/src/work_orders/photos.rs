@@ -205,10 +205,15 @@ pub async fn process_uploads(uploads: Vec<Vec<u8>>) -> AppResult<Vec<Processed>>
             .acquire_many(cost)
             .await
             .map_err(|error| AppError::internal(format!("the decode budget: {error}")))?;
-        let photo = tokio::task::spawn_blocking(move || process(&bytes))
-            .await
-            .map_err(|error| AppError::internal(format!("processing photos: {error}")))?;
-        drop(share);
+        // The share goes with the decode, not with this request: a request that times
+        // out leaves its decode running, and the memory stays counted until it ends.
+        let photo = tokio::task::spawn_blocking(move || {
+            let photo = process(&bytes);
+            drop(share);
+            photo
+        })
+        .await
+        .map_err(|error| AppError::internal(format!("processing photos: {error}")))?;
         processed.push(photo.map_err(refusal)?);
     }
     Ok(processed)
