@@ -25,8 +25,10 @@ pub fn is_refused(character: char) -> bool {
     character.is_control() && !matches!(character, '\n' | '\r' | '\t')
 }
 
-/// Bodies longer than this are not read here; the route's own limit refuses them.
-const LARGEST_BODY_READ: usize = crate::photos::MAX_UPLOAD_BYTES;
+/// JSON and urlencoded bodies are small on every route (only multipart uploads may be
+/// larger), so a longer one is refused here as it would be by the extractor, before it
+/// is held in memory.
+const LARGEST_BODY_READ: usize = crate::JSON_BODY_LIMIT;
 
 pub async fn refuse_control_characters(request: Request, next: Next) -> Response {
     let api = request.uri().path().starts_with("/api/");

@@ -124,6 +124,7 @@ both_engines! {
                 }
             }
         }
+        eprintln!("{tried} texts of the API document tried");
         assert!(tried > 100, "the document has the operations' texts ({tried} tried)");
     }
 
@@ -138,6 +139,9 @@ both_engines! {
         let answer = app.get("/api/v1/work-orders?q=%00", &bao).await;
         assert_control_characters_refused(&answer, "q", "search");
         assert_eq!(order_count(app).await, 0, "nothing was stored");
+        // The check reads no more of a body than the route would take.
+        let too_long = app.post("/api/v1/work-orders", &bao, json!({ "category": "noise", "description": "长".repeat(400_000) })).await;
+        too_long.expect_error(StatusCode::PAYLOAD_TOO_LARGE, "request.too_large");
         // A multi-line text keeps its line breaks and tabs.
         let kept = app.post("/api/v1/work-orders", &bao, json!({ "category": "noise", "description": "第一行\r\n第二行\t完" })).await;
         assert_eq!(kept.expect(StatusCode::CREATED)["description"], "第一行\r\n第二行\t完");
