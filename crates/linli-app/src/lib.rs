@@ -51,7 +51,11 @@ pub struct Settings {
     pub session_idle_timeout: Duration,
     /// Failed sign-ins counted over this window.
     pub throttle_window: Duration,
-    pub max_failures_per_login: i64,
+    /// Failures for one login from one address before that address must wait.
+    pub free_failures_per_login_and_address: i64,
+    /// The first wait after those; it doubles with each further failure.
+    pub first_sign_in_wait: Duration,
+    /// Failures from one address, whatever the login, before it waits out the window.
     pub max_failures_per_address: i64,
     /// The first wait before a failed delivery is tried again; it doubles each time.
     pub delivery_retry_base: std::time::Duration,
@@ -65,7 +69,8 @@ impl Default for Settings {
             demo_mode: false,
             session_idle_timeout: Duration::days(14),
             throttle_window: Duration::minutes(15),
-            max_failures_per_login: 5,
+            free_failures_per_login_and_address: 5,
+            first_sign_in_wait: Duration::seconds(30),
             max_failures_per_address: 30,
             delivery_retry_base: std::time::Duration::from_secs(10),
             mail: None,

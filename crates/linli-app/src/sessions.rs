@@ -9,7 +9,7 @@ use linli_store::passwords::{
     decoy_hash, hash_password_async, new_session_token, token_hash, verify_password_async,
 };
 use linli_store::people::{Person, PersonRoom, StoredGrant};
-use linli_store::sessions::NewSession;
+use linli_store::sessions::{LoginFailures, NewSession};
 
 /// A session just begun; the token is shown to its owner once and stored only hashed.
 pub struct StartedSession {
@@ -33,8 +33,48 @@ pub async fn me(app: &App, person: PersonId) -> AppResult<Me> {
     })
 }
 
-/// Checks a login and password (throttled per account and per address) and starts a
-/// session: the one way in, for the API and the pages alike.
+/// How long an address must wait before its next sign-in, if at all (in seconds).
+///
+/// Failures are weighed per login *and* address, so someone guessing a login from one
+/// address slows down only themselves there: the owner, from an address with no
+/// failures, still signs in. After `free_failures_per_login_and_address` the address
+/// waits `first_sign_in_wait` after its last failure for that login, doubled with each
+/// further failure, up to the throttle window: a slowing, never a lock-out of the login
+/// everywhere. An address failing across many logins (credential stuffing) waits out
+/// the window after `max_failures_per_address`.
+fn sign_in_wait(
+    settings: &crate::Settings,
+    failures: &LoginFailures,
+    now: DateTime<Utc>,
+) -> Option<u64> {
+    let window = settings.throttle_window;
+    let wait_until = if failures.from_address >= settings.max_failures_per_address {
+        Some(now + window)
+    } else {
+        let beyond_free =
+            failures.for_login_from_address - settings.free_failures_per_login_and_address;
+        failures
+            .last_for_login_from_address
+            .filter(|_| beyond_free >= 0)
+            .map(|last| {
+                let doublings = u32::try_from(beyond_free.min(20)).unwrap_or(20);
+                let wait = settings
+                    .first_sign_in_wait
+                    .checked_mul(1 << doublings)
+                    .map_or(window, |wait| wait.min(window));
+                last + wait
+            })
+    };
+    let seconds = wait_until
+        .filter(|until| *until > now)?
+        .signed_duration_since(now);
+    // Whole seconds, rounded up, so a client that waits as told is let in.
+    let milliseconds = u64::try_from(seconds.num_milliseconds()).unwrap_or(0);
+    Some(milliseconds.div_ceil(1000).max(1))
+}
+
+/// Checks a login and password (throttled per login and address, see [`sign_in_wait`])
+/// and starts a session: the one way in, for the API and the pages alike.
 pub async fn start_session(
     app: &App,
     client_ip: &str,
@@ -45,21 +85,18 @@ pub async fn start_session(
     let now = app.clock.now();
     let settings = &app.settings;
     let login_key = raw_login.trim().to_lowercase();
-    let (login_failures, address_failures) = app
+    let failures = app
         .store
         .login_failures_since(&login_key, client_ip, now - settings.throttle_window)
         .await?;
-    if login_failures >= settings.max_failures_per_login
-        || address_failures >= settings.max_failures_per_address
-    {
-        let seconds = u64::try_from(settings.throttle_window.num_seconds()).unwrap_or(900);
+    if let Some(retry_after_seconds) = sign_in_wait(settings, &failures, now) {
         return Err(AppError::refused(
             "auth.too_many_attempts",
             Refusal::TooSoon {
-                retry_after_seconds: Some(seconds),
+                retry_after_seconds: Some(retry_after_seconds),
             },
         )
-        .with_arg("minutes", seconds.div_ceil(60).to_string()));
+        .with_arg("minutes", retry_after_seconds.div_ceil(60).to_string()));
     }
     let login = Login::parse(raw_login).ok();
     let credentials = match &login {
@@ -91,7 +128,7 @@ pub async fn start_session(
             Refusal::Forbidden,
         ));
     }
-    app.store.clear_login_failures(&login).await?;
+    app.store.clear_login_failures(&login, client_ip).await?;
     let token = new_session_token()?;
     let expires_at = now + settings.session_idle_timeout;
     let user_agent = user_agent.map(|agent| agent.chars().take(200).collect::<String>());
@@ -182,4 +219,59 @@ pub async fn frame(app: &App, caller: &Caller) -> AppResult<Frame> {
 pub async fn keep_large_text(app: &App, person: PersonId) -> AppResult<()> {
     app.store.set_large_text(person, true).await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{Duration, TimeZone};
+
+    fn failures(
+        for_login: i64,
+        seconds_ago: i64,
+        from_address: i64,
+        now: DateTime<Utc>,
+    ) -> LoginFailures {
+        LoginFailures {
+            for_login_from_address: for_login,
+            last_for_login_from_address: (for_login > 0)
+                .then(|| now - Duration::seconds(seconds_ago)),
+            from_address,
+        }
+    }
+
+    #[test]
+    fn failures_slow_the_address_down_ever_more_and_never_beyond_the_window() {
+        let settings = crate::Settings::default();
+        let now = Utc
+            .with_ymd_and_hms(2026, 10, 27, 1, 30, 0)
+            .single()
+            .unwrap_or_default();
+        let wait = |for_login, seconds_ago| {
+            sign_in_wait(
+                &settings,
+                &failures(for_login, seconds_ago, for_login, now),
+                now,
+            )
+        };
+        assert_eq!(wait(0, 0), None);
+        assert_eq!(wait(4, 0), None, "the first failures are free");
+        assert_eq!(wait(5, 0), Some(30));
+        assert_eq!(wait(5, 20), Some(10));
+        assert_eq!(wait(5, 30), None, "waited enough: one more try");
+        assert_eq!(wait(6, 0), Some(60));
+        assert_eq!(wait(7, 0), Some(120));
+        assert_eq!(wait(29, 0), Some(900), "at most the window");
+    }
+
+    #[test]
+    fn an_address_failing_across_many_logins_waits_out_the_window() {
+        let settings = crate::Settings::default();
+        let now = Utc
+            .with_ymd_and_hms(2026, 10, 27, 1, 30, 0)
+            .single()
+            .unwrap_or_default();
+        let spread = failures(0, 0, 30, now);
+        assert_eq!(sign_in_wait(&settings, &spread, now), Some(900));
+    }
 }

@@ -12,12 +12,34 @@ use linli_store::visits::{NewVisit, Visit};
 
 /// The community whose desk the caller keeps: the one named, or their only one.
 async fn desk_community(app: &App, caller: &Caller, named: Option<i64>) -> AppResult<Community> {
+    community_where(app, caller, named, access::may_report_for_others).await
+}
+
+/// The community whose visit log the caller reads: the desk's own staff, and its
+/// administrators (the community's or the system's), who audit the log but do not
+/// write in it.
+async fn log_reader_community(
+    app: &App,
+    caller: &Caller,
+    named: Option<i64>,
+) -> AppResult<Community> {
+    community_where(app, caller, named, |grants, community| {
+        access::may_report_for_others(grants, community) || access::administers(grants, community)
+    })
+    .await
+}
+
+/// The community named, or the caller's only one, among those where `allowed` holds.
+async fn community_where(
+    app: &App,
+    caller: &Caller,
+    named: Option<i64>,
+    allowed: impl Fn(&[linli_domain::roles::Grant], CommunityId) -> bool,
+) -> AppResult<Community> {
     let communities: Vec<Community> = crate::registry::visible_communities(app, caller)
         .await?
         .into_iter()
-        .filter(|community| {
-            access::may_report_for_others(caller.grants(), CommunityId(community.id))
-        })
+        .filter(|community| allowed(caller.grants(), CommunityId(community.id)))
         .collect();
     match named {
         Some(id) => communities
@@ -138,7 +160,7 @@ pub async fn visits_of_day(
     community_id: Option<i64>,
     date: Option<NaiveDate>,
 ) -> AppResult<Vec<Visit>> {
-    let community = desk_community(app, caller, community_id).await?;
+    let community = log_reader_community(app, caller, community_id).await?;
     let day = date.unwrap_or_else(|| app.clock.now().with_timezone(&shanghai()).date_naive());
     let start = shanghai()
         .from_local_datetime(&day.and_hms_opt(0, 0, 0).unwrap_or_default())

@@ -17,6 +17,14 @@ pub struct NewSession<'a> {
     pub user_agent: Option<&'a str>,
 }
 
+/// Recent failed sign-ins that throttling weighs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoginFailures {
+    pub for_login_from_address: i64,
+    pub last_for_login_from_address: Option<DateTime<Utc>>,
+    pub from_address: i64,
+}
+
 /// A session is touched at most this often, so a busy client does not write on every read.
 const TOUCH_INTERVAL_MINUTES: i64 = 5;
 
@@ -220,31 +228,75 @@ impl Store {
         Ok(())
     }
 
-    /// Failed sign-ins since `since`: (for this login, from this address).
+    /// The server's secret key called `name`: the one stored, or `fresh` stored now if
+    /// there is none yet. Instances that start together agree on one (the first insert
+    /// wins; the others read it).
+    pub async fn server_key(
+        &self,
+        name: &str,
+        fresh: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<String> {
+        Ok(on_pool!(&self.db, |pool| {
+            sqlx::query(
+                "INSERT INTO server_keys (name, value, created_at) VALUES ($1, $2, $3)
+                 ON CONFLICT (name) DO NOTHING",
+            )
+            .bind(name)
+            .bind(fresh)
+            .bind(stored_time(now))
+            .execute(pool)
+            .await?;
+            sqlx::query_scalar::<_, String>("SELECT value FROM server_keys WHERE name = $1")
+                .bind(name)
+                .fetch_one(pool)
+                .await
+        })?)
+    }
+
+    /// Failed sign-ins since `since`: for this login from this address (with the last
+    /// one's time), and from this address for any login.
     pub async fn login_failures_since(
         &self,
         login: &str,
         client_ip: &str,
         since: DateTime<Utc>,
-    ) -> StoreResult<(i64, i64)> {
-        Ok(on_pool!(&self.db, |pool| {
-            sqlx::query_as::<_, (i64, i64)>(
-                "SELECT (SELECT COUNT(*) FROM login_failures WHERE login = $1 AND failed_at > $3),
-                        (SELECT COUNT(*) FROM login_failures WHERE client_ip = $2 AND failed_at > $3)",
+    ) -> StoreResult<LoginFailures> {
+        let since = stored_time(since);
+        let (for_login_times, from_address) = on_pool!(&self.db, |pool| {
+            let for_login_times = sqlx::query_scalar::<_, DateTime<Utc>>(
+                "SELECT failed_at FROM login_failures
+                 WHERE login = $1 AND client_ip = $2 AND failed_at > $3
+                 ORDER BY failed_at DESC",
             )
             .bind(login)
             .bind(client_ip)
-            .bind(stored_time(since))
+            .bind(since)
+            .fetch_all(pool)
+            .await?;
+            let from_address = sqlx::query_scalar::<_, i64>(
+                "SELECT COUNT(*) FROM login_failures WHERE client_ip = $1 AND failed_at > $2",
+            )
+            .bind(client_ip)
+            .bind(since)
             .fetch_one(pool)
-            .await
-        })?)
+            .await?;
+            Ok::<_, sqlx::Error>((for_login_times, from_address))
+        })?;
+        Ok(LoginFailures {
+            for_login_from_address: i64::try_from(for_login_times.len()).unwrap_or(i64::MAX),
+            last_for_login_from_address: for_login_times.first().copied(),
+            from_address,
+        })
     }
 
-    /// A successful sign-in forgives the account's earlier failures (not the address's).
-    pub async fn clear_login_failures(&self, login: &Login) -> StoreResult<()> {
+    /// A successful sign-in forgives the failures for this login from this address; those
+    /// from other addresses (someone else guessing) still count against them.
+    pub async fn clear_login_failures(&self, login: &Login, client_ip: &str) -> StoreResult<()> {
         on_pool!(&self.db, |pool| {
-            sqlx::query("DELETE FROM login_failures WHERE login = $1")
+            sqlx::query("DELETE FROM login_failures WHERE login = $1 AND client_ip = $2")
                 .bind(login.as_str())
+                .bind(client_ip)
                 .execute(pool)
                 .await
                 .map(|done| done.rows_affected())

@@ -57,6 +57,14 @@ impl ApiError {
             .with_arg("detail", detail)
     }
 
+    /// A refused input value, named by its field.
+    pub fn invalid_field(code: &'static str, field: &'static str) -> Self {
+        Self {
+            field: Some(field),
+            ..Self::new(StatusCode::UNPROCESSABLE_ENTITY, code)
+        }
+    }
+
     pub fn internal() -> Self {
         Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal.error")
     }

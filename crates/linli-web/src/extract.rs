@@ -80,7 +80,10 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
 }
 
 /// The client's address, for throttling and the session record. Behind a reverse proxy
-/// (`trust_forwarded_for`) it is the first address of `X-Forwarded-For`.
+/// (`trust_forwarded_for`) it is the last address of `X-Forwarded-For`: the one the
+/// proxy itself added. The ones before it are whatever the client sent, and a client
+/// that could choose its address would get a fresh allowance of sign-in attempts with
+/// each made-up one.
 pub struct ClientAddress(pub String);
 
 impl FromRequestParts<AppState> for ClientAddress {
@@ -92,7 +95,7 @@ impl FromRequestParts<AppState> for ClientAddress {
                 .headers
                 .get("x-forwarded-for")
                 .and_then(|value| value.to_str().ok())
-                .and_then(|value| value.split(',').next())
+                .and_then(|value| value.rsplit(',').next())
                 .map(str::trim)
                 .filter(|value| !value.is_empty())
         {

@@ -19,7 +19,10 @@ pub struct WebConfig {
     pub trust_forwarded_for: bool,
     /// Failed sign-ins counted over this window.
     pub throttle_window: Duration,
-    pub max_failures_per_login: i64,
+    /// Failures for one login from one address before that address must wait.
+    pub free_failures_per_login_and_address: i64,
+    /// The first wait after those; it doubles with each further failure.
+    pub first_sign_in_wait: Duration,
     pub max_failures_per_address: i64,
     /// Mark the pages' cookies `Secure` (served over HTTPS, directly or behind a proxy).
     pub secure_cookies: bool,
@@ -37,7 +40,8 @@ impl Default for WebConfig {
             session_idle_timeout: app.session_idle_timeout,
             trust_forwarded_for: false,
             throttle_window: app.throttle_window,
-            max_failures_per_login: app.max_failures_per_login,
+            free_failures_per_login_and_address: app.free_failures_per_login_and_address,
+            first_sign_in_wait: app.first_sign_in_wait,
             max_failures_per_address: app.max_failures_per_address,
             secure_cookies: false,
             delivery_retry_base: app.delivery_retry_base,
@@ -52,7 +56,8 @@ impl WebConfig {
             demo_mode: self.demo_mode,
             session_idle_timeout: self.session_idle_timeout,
             throttle_window: self.throttle_window,
-            max_failures_per_login: self.max_failures_per_login,
+            free_failures_per_login_and_address: self.free_failures_per_login_and_address,
+            first_sign_in_wait: self.first_sign_in_wait,
             max_failures_per_address: self.max_failures_per_address,
             delivery_retry_base: self.delivery_retry_base,
             mail: self.mail.clone(),
@@ -75,6 +80,8 @@ impl linli_app::Texts for Translations {
 pub struct AppState {
     pub app: App,
     pub config: Arc<WebConfig>,
+    /// The key CSRF tokens are derived with, read from the database once.
+    csrf_key: Arc<tokio::sync::OnceCell<Vec<u8>>>,
     pub(crate) metrics: Arc<Metrics>,
     pub(crate) screens: Arc<ScreenFeeds>,
     /// Whether this instance is the one running background jobs.
@@ -113,12 +120,29 @@ impl AppState {
         Self {
             app,
             config: Arc::new(config),
+            csrf_key: Arc::default(),
             metrics: Arc::new(Metrics::new()),
             screens: Arc::new(ScreenFeeds::default()),
             jobs_leader: Arc::default(),
             due_rule_runs: Arc::default(),
             stopping: Arc::new(tokio::sync::watch::channel(false).0),
         }
+    }
+
+    /// The key the pages' CSRF tokens are derived with: shared by every instance
+    /// through the database, made by the first that needs it.
+    pub(crate) async fn csrf_key(&self) -> Result<&[u8], linli_store::StoreError> {
+        self.csrf_key
+            .get_or_try_init(|| async {
+                let fresh = linli_store::passwords::new_session_token()?;
+                let key = self
+                    .store
+                    .server_key("csrf", &fresh, self.clock.now())
+                    .await?;
+                Ok(key.into_bytes())
+            })
+            .await
+            .map(Vec::as_slice)
     }
 
     /// Ends every live stream: the server is stopping.

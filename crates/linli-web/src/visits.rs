@@ -47,6 +47,7 @@ impl From<NewVisitInput> for VisitRequest {
     path = "/api/v1/visits",
     tag = "reception",
     summary = "Log a walk-in visit",
+    description = "The desk's staff only: receptionist, duty officer, supervisor.",
     request_body = NewVisitInput,
     responses((status = 201, body = VisitView)),
     security(("bearer" = []))
@@ -75,6 +76,9 @@ pub struct VisitQuery {
     path = "/api/v1/visits",
     tag = "reception",
     summary = "The visit log of a day",
+    description = "The desk's staff (receptionist, duty officer, supervisor) read the log they \
+                   keep; the community's administrator and the system's administrator read it \
+                   too, for auditing, but only the desk's staff log visits.",
     params(VisitQuery),
     responses((status = 200, body = Vec<VisitView>)),
     security(("bearer" = []))

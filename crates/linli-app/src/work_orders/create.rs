@@ -230,6 +230,26 @@ async fn report_after(
         mut building,
         room_label: mut room_label_text,
     } = named_place(app, &input, community.id, &mut checks).await?;
+    // A flat named is the reporter's own: a resident cannot put a report in a
+    // neighbour's name by naming their room, and staff reporting for a resident name
+    // that resident's rooms. Staff reporting themselves, or for a visitor without an
+    // account, may name any room of the community (the desk sees the visitor).
+    let reports_as_resident = !on_behalf && !for_others;
+    if let (Some(named_room), Some(person)) = (room_id, reporter.as_ref().and_then(|r| r.person))
+        && (on_behalf || reports_as_resident)
+    {
+        let their_rooms = if person == caller.person {
+            &own_rooms
+        } else {
+            &app.store.rooms_of(person).await?
+        };
+        if !their_rooms.iter().any(|room| room.room_id == named_room) {
+            checks.refuse(AppError::invalid(
+                "work_order.room_not_reporters",
+                "room_id",
+            ))?;
+        }
+    }
     // Unless told otherwise, the problem is at the reporter's home: its building, and its
     // room when the building is the reporter's own.
     if let (Some(person), None) = (reporter.as_ref().and_then(|r| r.person), room_id) {

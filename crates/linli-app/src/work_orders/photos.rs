@@ -48,8 +48,27 @@ fn encode_jpeg(image: &DynamicImage, quality: u8) -> Result<Vec<u8>, PhotoError>
     Ok(out)
 }
 
-/// Checks and re-encodes an uploaded image. CPU-heavy: run it off the async threads.
-pub fn process(bytes: &[u8]) -> Result<Processed, PhotoError> {
+/// Most memory all the photo decodes of this process hold at once, in MiB: the decoded
+/// pixels of each image being processed and what is made from them. A 49-megapixel PNG
+/// of 143 KB decodes to ~140 MiB, so without a bound a handful of concurrent uploads
+/// took gigabytes. Decodes wait for their share of this budget (a small phone photo
+/// needs ~85 MiB, so three run at once; a 49-megapixel one ~190 MiB, so one at a time),
+/// and the decoder itself may allocate no more than [`MAX_DECODE_ALLOC`]. See
+/// docs/benchmarks.md for the peak measured with 16 concurrent 49-megapixel uploads.
+pub const DECODE_BUDGET_MIB: u32 = 320;
+/// The most one decode may allocate (the pixels of 50 megapixels with an alpha channel,
+/// plus the decoder's own buffers); a 16-bit image that large is refused as too large.
+const MAX_DECODE_ALLOC: u64 = MAX_PIXELS * 4 + 16 * 1024 * 1024;
+/// What a decode needs beyond its decoded pixels: the stored copy (at most
+/// `STORED_EDGE`² pixels of 4 bytes) and its RGB copy for the encoder.
+const AFTER_DECODE_BYTES: u64 = 2 * (STORED_EDGE as u64) * (STORED_EDGE as u64) * 4;
+
+static DECODE_BUDGET: std::sync::LazyLock<tokio::sync::Semaphore> =
+    std::sync::LazyLock::new(|| tokio::sync::Semaphore::new(DECODE_BUDGET_MIB as usize));
+
+/// Checks an upload's header: a JPEG, PNG or WebP within the size and pixel limits.
+/// Answers the memory its processing needs, in MiB.
+fn decode_cost_mib(bytes: &[u8]) -> Result<u32, PhotoError> {
     if bytes.len() > MAX_PHOTO_BYTES {
         return Err(PhotoError::TooLarge);
     }
@@ -62,32 +81,49 @@ pub fn process(bytes: &[u8]) -> Result<Processed, PhotoError> {
     ) {
         return Err(PhotoError::NotAnImage);
     }
-    let (width, height) = reader
-        .into_dimensions()
-        .map_err(|_| PhotoError::NotAnImage)?;
+    let decoder = reader.into_decoder().map_err(|_| PhotoError::NotAnImage)?;
+    let (width, height) = decoder.dimensions();
     if u64::from(width) * u64::from(height) > MAX_PIXELS {
         return Err(PhotoError::TooLarge);
     }
+    let decoded = decoder.total_bytes();
+    if decoded > MAX_DECODE_ALLOC {
+        return Err(PhotoError::TooLarge);
+    }
+    let mib = (decoded + AFTER_DECODE_BYTES).div_ceil(1024 * 1024);
+    // Never more than the whole budget, so the largest image still gets its turn.
+    Ok(u32::try_from(mib).map_or(DECODE_BUDGET_MIB, |mib| mib.min(DECODE_BUDGET_MIB)))
+}
+
+/// Checks and re-encodes an uploaded image. CPU-heavy: run it off the async threads,
+/// within the decode budget ([`process_uploads`] does both).
+pub fn process(bytes: &[u8]) -> Result<Processed, PhotoError> {
+    decode_cost_mib(bytes)?;
     let mut reader = ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
         .map_err(|_| PhotoError::NotAnImage)?;
     let mut limits = Limits::default();
-    limits.max_alloc = Some(MAX_PIXELS * 4 + 64 * 1024 * 1024);
+    limits.max_alloc = Some(MAX_DECODE_ALLOC);
     reader.limits(limits);
     let mut decoder = reader.into_decoder().map_err(|_| PhotoError::NotAnImage)?;
     // Unreadable EXIF only costs the rotation, not the photo.
     let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
-    let mut image = DynamicImage::from_decoder(decoder).map_err(|_| PhotoError::NotAnImage)?;
-    image.apply_orientation(orientation);
-    let stored = if image.width() > STORED_EDGE || image.height() > STORED_EDGE {
-        image.resize(
-            STORED_EDGE,
-            STORED_EDGE,
-            image::imageops::FilterType::Triangle,
-        )
+    let image = DynamicImage::from_decoder(decoder).map_err(|error| match error {
+        image::ImageError::Limits(_) => PhotoError::TooLarge,
+        _ => PhotoError::NotAnImage,
+    })?;
+    // Made smaller first, then turned upright: the box it must fit is square, so the
+    // order does not change the result, and turning the small one costs little. The
+    // area-averaging `thumbnail` allocates only its result; a filtered `resize` of a
+    // 49-megapixel image held a float copy of ~290 MB on the way.
+    let mut stored = if image.width() > STORED_EDGE || image.height() > STORED_EDGE {
+        let smaller = image.thumbnail(STORED_EDGE, STORED_EDGE);
+        drop(image);
+        smaller
     } else {
         image
     };
+    stored.apply_orientation(orientation);
     let thumbnail = stored.thumbnail(THUMBNAIL_EDGE, THUMBNAIL_EDGE);
     Ok(Processed {
         jpeg: encode_jpeg(&stored, 85)?,
@@ -152,18 +188,35 @@ pub async fn process_uploads(uploads: Vec<Vec<u8>>) -> AppResult<Vec<Processed>>
     if uploads.len() > usize::try_from(MAX_PHOTOS_PER_PURPOSE).unwrap_or(9) {
         return Err(AppError::invalid("photo.too_many", "photo"));
     }
-    tokio::task::spawn_blocking(move || {
-        uploads
-            .iter()
-            .map(|bytes| process(bytes))
-            .collect::<Result<Vec<_>, _>>()
-    })
-    .await
-    .map_err(|error| AppError::internal(format!("processing photos: {error}")))?
-    .map_err(|error| match error {
+    let refusal = |error: PhotoError| match error {
         PhotoError::NotAnImage => AppError::Unsupported("photo.not_an_image"),
         PhotoError::TooLarge => AppError::TooLarge("photo.too_large"),
-    })
+    };
+    // Every header first, so a bad part refuses the lot before any decoding.
+    let costs = uploads
+        .iter()
+        .map(|bytes| decode_cost_mib(bytes))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(refusal)?;
+    // One part at a time, each within the process's decode budget.
+    let mut processed = Vec::with_capacity(uploads.len());
+    for (bytes, cost) in uploads.into_iter().zip(costs) {
+        let share = DECODE_BUDGET
+            .acquire_many(cost)
+            .await
+            .map_err(|error| AppError::internal(format!("the decode budget: {error}")))?;
+        // The share goes with the decode, not with this request: a request that times
+        // out leaves its decode running, and the memory stays counted until it ends.
+        let photo = tokio::task::spawn_blocking(move || {
+            let photo = process(&bytes);
+            drop(share);
+            photo
+        })
+        .await
+        .map_err(|error| AppError::internal(format!("processing photos: {error}")))?;
+        processed.push(photo.map_err(refusal)?);
+    }
+    Ok(processed)
 }
 
 /// [`process_uploads`] for photos chosen in a form beside other fields: a refusal is

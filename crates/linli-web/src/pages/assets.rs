@@ -6,7 +6,7 @@ use axum::extract::Path;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-const ASSETS: [(&str, &str, &[u8]); 8] = [
+const ASSETS: [(&str, &str, &[u8]); 10] = [
     (
         "app.css",
         "text/css; charset=utf-8",
@@ -16,6 +16,18 @@ const ASSETS: [(&str, &str, &[u8]); 8] = [
         "app.js",
         "text/javascript; charset=utf-8",
         include_bytes!("../../static/app.js"),
+    ),
+    // The API's docs page, kept out of its HTML so the one Content-Security-Policy
+    // (`default-src 'self'`, no inline code) covers it too.
+    (
+        "api-docs.css",
+        "text/css; charset=utf-8",
+        include_bytes!("../../static/api-docs.css"),
+    ),
+    (
+        "api-docs.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../../static/api-docs.js"),
     ),
     (
         "favicon.svg",

@@ -2,7 +2,7 @@
 //! its content: the header, the navigation for their roles, the language and 长辈版
 //! switches, the CSRF token for its forms.
 
-use super::session::{CSRF_COOKIE, LARGE_TEXT_COOKIE, SESSION_COOKIE};
+use super::session::{CSRF_COOKIE, CsrfBinding, LARGE_TEXT_COOKIE, SESSION_COOKIE, csrf_token};
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, problem_message};
 use crate::locale::{Locale, field_label, text};
@@ -99,7 +99,7 @@ impl FromRequestParts<AppState> for Viewer {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageError> {
         let jar = CookieJar::from_headers(&parts.headers);
-        let csrf = jar
+        let browser_nonce = jar
             .get(CSRF_COOKIE)
             .map(|cookie| cookie.value().to_owned())
             .unwrap_or_default();
@@ -113,18 +113,19 @@ impl FromRequestParts<AppState> for Viewer {
         let token = jar
             .get(SESSION_COOKIE)
             .map(|cookie| cookie.value().to_owned());
-        let user = match token {
-            Some(token) => match CurrentUser::from_session_token(state, &token).await {
+        let user = match &token {
+            Some(token) => match CurrentUser::from_session_token(state, token).await {
                 Ok(user) => Some(user),
                 Err(error) if error.status == StatusCode::UNAUTHORIZED => None,
                 Err(error) => return Err(error.into()),
             },
             None => None,
         };
+        let key = state.csrf_key().await.map_err(ApiError::from)?;
         let Some(user) = user else {
             return Ok(Self {
                 signed_in: None,
-                csrf,
+                csrf: csrf_token(key, CsrfBinding::Browser(&browser_nonce)),
                 large_text: cookie_large_text,
                 here,
             });
@@ -133,6 +134,10 @@ impl FromRequestParts<AppState> for Viewer {
         let person = user.account.clone();
         let frame = linli_app::sessions::frame(state, &user).await?;
         let roles = Roles::of(&user, frame.community.as_ref());
+        let csrf = csrf_token(
+            key,
+            CsrfBinding::Session(token.as_deref().unwrap_or_default()),
+        );
         Ok(Self {
             signed_in: Some(SignedIn {
                 unread: frame.unread,
@@ -156,7 +161,8 @@ impl Viewer {
         })
     }
 
-    /// Refuses a form whose CSRF token is not the one in this browser's cookie.
+    /// Refuses a form whose CSRF token is not the one derived from this session (or,
+    /// before signing in, from this browser's nonce).
     pub fn check_csrf(&self, submitted: &str) -> Result<(), PageError> {
         use linli_store::passwords::token_hash;
         // Compared by hash so the time taken says nothing about the secret.

@@ -342,6 +342,7 @@ pub async fn read_multipart(
             }
         } else {
             let value = field.text().await.map_err(|e| bad_body(&e))?;
+            crate::input_text::check_form_part(&name, &value)?;
             fields.push((name, value));
         }
     }

@@ -4,8 +4,9 @@
 //! the JSON API, so a rule holds on both or on neither.
 //!
 //! Signed-in pages know the person by a session cookie holding the same kind of token the
-//! API takes as a bearer token. Every form carries a CSRF token that must equal the one in
-//! a separate cookie (double submit); a cross-site `Origin` is refused before that.
+//! API takes as a bearer token. Every form carries a CSRF token derived from the session
+//! with the server's key (`session::csrf_token`); a cross-site `Origin` is refused before
+//! that.
 
 mod admin;
 mod assets;
@@ -32,15 +33,41 @@ mod volunteers;
 mod votes;
 
 pub(crate) use context::{PageError, Viewer, url_encode};
+pub(crate) use session::SESSION_COOKIE;
 
+use crate::error::ApiError;
 use crate::state::AppState;
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::{StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
 /// An address that leads nowhere: the app's own page, in the reader's language.
 pub async fn not_found() -> PageError {
-    PageError::Shown(crate::error::ApiError::not_found("request.not_found"))
+    PageError::Shown(ApiError::not_found("request.not_found"))
+}
+
+/// axum's own refusals of what it cannot read — a path that is not UTF-8
+/// (`/orders/%FF`) or not a number, a query or form of the wrong shape — are plain
+/// text; on the pages they become the app's error page, with their status.
+async fn refusals_as_pages(request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    let plain_text = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|content_type| content_type.starts_with("text/plain"));
+    if !(plain_text && response.status().is_client_error()) {
+        return response;
+    }
+    let code = match response.status() {
+        StatusCode::NOT_FOUND => "request.not_found",
+        StatusCode::PAYLOAD_TOO_LARGE => "request.too_large",
+        _ => "page.error.unreadable_request",
+    };
+    PageError::Shown(ApiError::new(response.status(), code)).into_response()
 }
 
 pub fn routes() -> Router<AppState> {
@@ -232,5 +259,6 @@ pub fn routes() -> Router<AppState> {
             "/screen/{kind}/{id}/stream",
             get(crate::screen::screen_stream),
         )
+        .layer(axum::middleware::from_fn(refusals_as_pages))
         .layer(axum::middleware::from_fn(session::guard_forms))
 }

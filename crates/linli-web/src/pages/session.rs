@@ -48,8 +48,36 @@ fn local_path(candidate: Option<&str>) -> Option<String> {
         .map(str::to_owned)
 }
 
-/// Refuses forms posted from other sites, and gives every browser the CSRF cookie its
-/// forms must repeat.
+/// What a CSRF token is bound to: the session of a signed-in person, or, before
+/// signing in, the random nonce in this browser's `linli_csrf` cookie.
+pub enum CsrfBinding<'a> {
+    Session(&'a str),
+    Browser(&'a str),
+}
+
+/// The CSRF token the forms of a page carry: an HMAC, with the server's key, of the
+/// session it is bound to (by the hash of its token, the session's id in the database).
+/// A token made up by another site, or taken from another session, does not match;
+/// nothing but the server can make one. Empty when there is nothing to bind to, so
+/// every form is refused.
+pub fn csrf_token(key: &[u8], binding: CsrfBinding<'_>) -> String {
+    use hmac::{KeyInit, Mac};
+    let message = match binding {
+        CsrfBinding::Session(token) if !token.is_empty() => {
+            format!("session:{}", linli_store::passwords::token_hash(token))
+        }
+        CsrfBinding::Browser(nonce) if !nonce.is_empty() => format!("browser:{nonce}"),
+        _ => return String::new(),
+    };
+    let Ok(mut mac) = <hmac::Hmac<sha2::Sha256> as KeyInit>::new_from_slice(key) else {
+        return String::new();
+    };
+    mac.update(message.as_bytes());
+    hex::encode(mac.finalize().into_bytes())
+}
+
+/// Refuses forms posted from other sites, and gives every browser the nonce that its
+/// CSRF tokens are bound to before it signs in.
 pub async fn guard_forms(mut request: Request, next: Next) -> Response {
     if !matches!(*request.method(), Method::GET | Method::HEAD) {
         let host = request
@@ -67,7 +95,11 @@ pub async fn guard_forms(mut request: Request, next: Next) -> Response {
                     .is_none_or(|(_, origin_host)| origin_host != host)
             });
         if cross_site {
-            return (StatusCode::FORBIDDEN, text("page.error.cross_site", &[])).into_response();
+            return PageError::Shown(crate::ApiError::new(
+                StatusCode::FORBIDDEN,
+                "page.error.cross_site",
+            ))
+            .into_response();
         }
     }
     let jar = CookieJar::from_headers(request.headers());
@@ -77,7 +109,7 @@ pub async fn guard_forms(mut request: Request, next: Next) -> Response {
     let Ok(token) = new_session_token() else {
         return PageError::Refused(crate::ApiError::internal()).into_response();
     };
-    // The page being answered already needs the token for its forms.
+    // The page being answered already needs the nonce for its forms' tokens.
     if let Ok(value) = HeaderValue::from_str(&format!("{CSRF_COOKIE}={token}")) {
         request.headers_mut().append(header::COOKIE, value);
     }

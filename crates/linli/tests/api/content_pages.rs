@@ -17,7 +17,7 @@ async fn post_form(
     path: &str,
     fields: &[(&str, String)],
 ) -> (StatusCode, String, String) {
-    let mut form = Form::new().text("csrf", visitor.cookie("linli_csrf"));
+    let mut form = Form::new().text("csrf", visitor.csrf());
     for (name, value) in fields {
         form = form.text(name.to_string(), value.clone());
     }

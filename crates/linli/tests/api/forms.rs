@@ -88,7 +88,7 @@ both_engines! {
         let mut desk = Visitor::new(app);
         desk.sign_in("desk").await;
         desk.get("/desk").await;
-        let csrf = desk.cookie("linli_csrf");
+        let csrf = desk.csrf();
         let (orders, visits) = (count_orders(app).await, count_visits(app).await);
         let page = desk
             .post("/desk", &[
@@ -135,7 +135,7 @@ both_engines! {
         let before = count_orders(app).await;
         let category = app.store.categories(CommunityId(app.chengshangcheng().await)).await.unwrap()[0].id.to_string();
         let form = reqwest::multipart::Form::new()
-            .text("csrf", bao.cookie("linli_csrf"))
+            .text("csrf", bao.csrf())
             .text("description", "灯".repeat(2001))
             .text("place", "楼".repeat(201));
         let response = bao.client.post(app.url("/report")).header(COOKIE, bao.cookie_header()).multipart(form).send().await.unwrap();
@@ -149,7 +149,7 @@ both_engines! {
 
         // A photo that is not one is named with the other fields, not alone.
         let form = reqwest::multipart::Form::new()
-            .text("csrf", bao.cookie("linli_csrf"))
+            .text("csrf", bao.csrf())
             .text("category_id", category)
             .text("description", "  ")
             .part("photos", reqwest::multipart::Part::bytes(b"%PDF-1.7 not a photo".to_vec()).file_name("scan.pdf"));
@@ -169,7 +169,7 @@ both_engines! {
         duty.sign_in("duty").await;
         duty.get(&format!("/orders/{id}")).await;
         let form = reqwest::multipart::Form::new()
-            .text("csrf", duty.cookie("linli_csrf"))
+            .text("csrf", duty.csrf())
             .text("text", "长".repeat(2001));
         let response = duty.client.post(app.url(&format!("/orders/{id}/actions/note"))).header(COOKIE, duty.cookie_header()).multipart(form).send().await.unwrap();
         assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);

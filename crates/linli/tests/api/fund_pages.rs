@@ -186,7 +186,7 @@ both_engines! {
         assert_eq!((figure(&seen, "spent_fen"), figure(&seen, "balance_fen")), (12_000, -2_000));
         // The clinic's bill, photographed: shown with the expense to anyone.
         let form = reqwest::multipart::Form::new()
-            .text("csrf", juwei.cookie("linli_csrf"))
+            .text("csrf", juwei.csrf())
             .part("photos", reqwest::multipart::Part::bytes(crate::photos::phone_photo()).file_name("bill.jpg"));
         let uploaded = juwei.client.post(app.url(&format!("{path}/expenses/{expense}/receipts")))
             .header(reqwest::header::COOKIE, juwei.cookie_header()).multipart(form).send().await.unwrap();

@@ -20,6 +20,7 @@ mod forms;
 mod fund_pages;
 mod funds;
 mod grids;
+mod hardening;
 mod health;
 mod inbox;
 mod install;

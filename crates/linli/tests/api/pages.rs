@@ -11,6 +11,8 @@ pub(crate) struct Visitor<'a> {
     app: &'a TestApp,
     pub(crate) client: reqwest::Client,
     cookies: Vec<(String, String)>,
+    /// The CSRF token of the last page that had forms, as a browser would submit it.
+    csrf: String,
 }
 
 pub(crate) struct Page {
@@ -28,7 +30,13 @@ impl<'a> Visitor<'a> {
                 .build()
                 .unwrap(),
             cookies: Vec::new(),
+            csrf: String::new(),
         }
+    }
+
+    /// The CSRF token the last page's forms carried.
+    pub(crate) fn csrf(&self) -> String {
+        self.csrf.clone()
     }
 
     pub(crate) fn cookie(&self, name: &str) -> String {
@@ -65,7 +73,7 @@ impl<'a> Visitor<'a> {
     async fn finish(&mut self, request: reqwest::RequestBuilder) -> Page {
         let response = request.send().await.unwrap();
         self.keep_cookies(&response);
-        Page {
+        let page = Page {
             status: response.status(),
             location: response
                 .headers()
@@ -73,7 +81,11 @@ impl<'a> Visitor<'a> {
                 .map(|value| value.to_str().unwrap().to_owned())
                 .unwrap_or_default(),
             body: response.text().await.unwrap(),
+        };
+        if let Some(token) = form_token(&page.body) {
+            self.csrf = token;
         }
+        page
     }
 
     pub(crate) async fn get(&mut self, path: &str) -> Page {
@@ -95,7 +107,7 @@ impl<'a> Visitor<'a> {
 
     pub(crate) async fn sign_in(&mut self, login: &str) {
         self.get("/signin").await;
-        let csrf = self.cookie("linli_csrf");
+        let csrf = self.csrf();
         let page = self
             .post(
                 "/signin",
@@ -108,7 +120,17 @@ impl<'a> Visitor<'a> {
             .await;
         assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
         assert!(!self.cookie("linli_session").is_empty());
+        // The forms' token is bound to the new session: read it as the next page has it.
+        self.get("/inbox").await;
     }
+}
+
+/// The CSRF token in a page's forms.
+pub(crate) fn form_token(body: &str) -> Option<String> {
+    let marker = "name=\"csrf\" value=\"";
+    let start = body.find(marker)? + marker.len();
+    let end = body[start..].find('"')? + start;
+    Some(body[start..end].to_owned())
 }
 
 /// The id of 城上城's property company, the usual lead party.
@@ -141,9 +163,9 @@ both_engines! {
         let csrf_cookie = set_cookies.iter().find(|c| c.starts_with("linli_csrf=")).unwrap();
         assert!(csrf_cookie.contains("HttpOnly") && csrf_cookie.contains("SameSite=Strict"));
         let body = response.text().await.unwrap();
-        assert!(body.contains(&format!("value=\"{}\"", visitor.cookie("linli_csrf"))), "forms carry the token");
+        let csrf = form_token(&body).expect("forms carry the token");
+        assert_ne!(csrf, visitor.cookie("linli_csrf"), "the token is derived, not the cookie repeated");
 
-        let csrf = visitor.cookie("linli_csrf");
         let response = visitor
             .client
             .post(app.url("/signin"))
@@ -165,6 +187,11 @@ both_engines! {
 
         // Signing out ends the session on the server, not just in the browser.
         let token = visitor.cookie("linli_session");
+        // The token before signing in was bound to the browser; now it is the session's.
+        let page = visitor.post("/signout", &[("csrf", &csrf)]).await;
+        assert_eq!(page.status, StatusCode::FORBIDDEN, "a token of before signing in is refused");
+        visitor.get("/inbox").await;
+        let csrf = visitor.csrf();
         let page = visitor.post("/signout", &[("csrf", &csrf)]).await;
         assert_eq!(page.location, "/signin");
         app.get("/api/v1/me", &token).await.expect_error(StatusCode::UNAUTHORIZED, "auth.session_invalid");
@@ -185,7 +212,7 @@ both_engines! {
 
         // The right token, but posted from another site.
         let form = reqwest::multipart::Form::new()
-            .text("csrf", visitor.cookie("linli_csrf"))
+            .text("csrf", visitor.csrf())
             .text("category_id", category.clone())
             .text("description", "楼道灯坏了");
         let response = visitor.client.post(app.url("/report")).header(COOKIE, visitor.cookie_header()).header(ORIGIN, "https://evil.example").multipart(form).send().await.unwrap();
@@ -200,7 +227,7 @@ both_engines! {
 
         // A fake photo refuses the whole report, with the reason next to the field.
         let form = reqwest::multipart::Form::new()
-            .text("csrf", visitor.cookie("linli_csrf"))
+            .text("csrf", visitor.csrf())
             .text("category_id", category)
             .text("description", "楼道灯坏了")
             .text("place", "3单元")
@@ -217,7 +244,7 @@ both_engines! {
     async fn a_refused_sign_in_says_why_and_keeps_the_login(app: &TestApp) {
         let mut visitor = Visitor::new(app);
         visitor.get("/signin").await;
-        let csrf = visitor.cookie("linli_csrf");
+        let csrf = visitor.csrf();
         let page = visitor.post("/signin", &[("csrf", &csrf), ("login", "bao"), ("password", "wrong password")]).await;
         assert_eq!(page.status, StatusCode::UNAUTHORIZED);
         assert!(page.body.contains("账号或密码不正确"));
@@ -277,7 +304,7 @@ both_engines! {
         let id = order["id"].as_i64().unwrap();
         let mut duty = Visitor::new(app);
         duty.sign_in("duty").await;
-        let csrf = duty.cookie("linli_csrf");
+        let csrf = duty.csrf();
         // Someone else acted meanwhile: the version the page showed is stale.
         let form = reqwest::multipart::Form::new()
             .text("csrf", csrf.clone())
@@ -306,7 +333,7 @@ both_engines! {
         let page = admin.get("/admin").await;
         assert_eq!(page.status, StatusCode::OK);
         assert!(page.body.contains("派单（来新单了）") && page.body.contains("尚未设置通知渠道"), "{}", page.body);
-        let csrf = admin.cookie("linli_csrf");
+        let csrf = admin.csrf();
         let path = "/admin/notification-rules/work_order.dispatched";
 
         // An audience the page never offers: refused in Chinese, nothing changed.
@@ -422,7 +449,7 @@ both_engines! {
         assert!(page.body.contains(r#"<option value="" selected>请选择承办单位</option>"#), "nothing chosen: {}", page.body);
         assert!(page.body.contains(r#"id="action-dispatch" open"#), "the usual next step is open: {}", page.body);
         // Sent without choosing: refused beside the field, nothing changes.
-        let csrf = duty.cookie("linli_csrf");
+        let csrf = duty.csrf();
         let dispatch = |lead: &str, confirm: bool| {
             let mut form = reqwest::multipart::Form::new()
                 .text("csrf", csrf.clone())
@@ -535,7 +562,7 @@ pub(crate) async fn signed_in<'a>(app: &'a TestApp, login: &str) -> Visitor<'a> 
 
 /// Posts a form with the visitor's CSRF token.
 pub(crate) async fn submit(visitor: &mut Visitor<'_>, path: &str, form: &[(&str, &str)]) -> Page {
-    let csrf = visitor.cookie("linli_csrf");
+    let csrf = visitor.csrf();
     let mut fields = vec![("csrf", csrf.as_str())];
     fields.extend_from_slice(form);
     visitor.post(path, &fields).await

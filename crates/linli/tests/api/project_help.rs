@@ -244,7 +244,7 @@ both_engines! {
         // that is no photo is refused and the update is not kept.
         let post_update = |visitor: &Visitor<'_>, photo: Vec<u8>| {
             let form = Form::new()
-                .text("csrf", visitor.cookie("linli_csrf"))
+                .text("csrf", visitor.csrf())
                 .text("text", "第一批已抓到 6 只")
                 .text("percent_done", "30")
                 .part("photos", Part::bytes(photo).file_name("cats.jpg"));

@@ -218,7 +218,7 @@ both_engines! {
         let room = lifts["mine"][0]["rooms"][0]["room_id"].to_string();
         let post = |scan: Option<Vec<u8>>| {
             let mut form = Form::new()
-                .text("csrf", desk.cookie("linli_csrf"))
+                .text("csrf", desk.csrf())
                 .text("room_id", room.clone())
                 .text("option_id", option(&lifts, "同意"));
             if let Some(bytes) = scan {

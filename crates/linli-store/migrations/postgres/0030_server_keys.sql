@@ -1,0 +1,10 @@
+-- Secret keys of the server, made once by whichever instance first needs one and then
+-- shared by every instance through the database: the key the pages' CSRF tokens are
+-- derived with (an HMAC of the session), so a token one instance gave is good on all.
+-- Twin of ../sqlite/0030_server_keys.sql.
+
+CREATE TABLE server_keys (
+    name        TEXT PRIMARY KEY,
+    value       TEXT NOT NULL,
+    created_at  TIMESTAMPTZ NOT NULL
+);
