@@ -31,6 +31,11 @@ pub fn is_refused(character: char) -> bool {
 const LARGEST_BODY_READ: usize = crate::JSON_BODY_LIMIT;
 
 pub async fn refuse_control_characters(request: Request, next: Next) -> Response {
+    // Open311 answers in the standard's own error format (JSON or XML by the path's
+    // suffix) and checks its parameters itself (`api::open311`).
+    if request.uri().path().starts_with("/open311") {
+        return next.run(request).await;
+    }
     let api = request.uri().path().starts_with("/api/");
     let refuse = |field: &str| refusal(api, field);
     if let Some(query) = request.uri().query()
@@ -160,7 +165,7 @@ fn non_empty(text: &str, otherwise: &str) -> String {
 /// a few hundred at most; a client that sends made-up names fills at most
 /// `MAX_FIELD_NAMES` of at most `MAX_FIELD_NAME_LENGTH` bytes, and after that its
 /// refusals name the whole `body`.
-fn field_name(name: &str) -> &'static str {
+pub(crate) fn field_name(name: &str) -> &'static str {
     const MAX_FIELD_NAMES: usize = 2048;
     const MAX_FIELD_NAME_LENGTH: usize = 64;
     static NAMES: OnceLock<Mutex<HashSet<&'static str>>> = OnceLock::new();
@@ -179,6 +184,14 @@ fn field_name(name: &str) -> &'static str {
     let kept: &'static str = Box::leak(name.to_owned().into_boxed_str());
     names.insert(kept);
     kept
+}
+
+/// The first parameter whose name or text holds a refused character.
+pub fn refused_parameter(params: &[(String, String)]) -> Option<&'static str> {
+    params
+        .iter()
+        .find(|(name, value)| name.chars().any(is_refused) || value.chars().any(is_refused))
+        .map(|(name, _)| field_name(name))
 }
 
 /// A multipart form's text part, checked as the urlencoded forms are.

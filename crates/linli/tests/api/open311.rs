@@ -293,6 +293,21 @@ both_engines! {
         refused(with(&[("description", &"吵".repeat(4001))]), StatusCode::BAD_REQUEST, "validation.too_long").await;
         refused(with(&[("media_url", "javascript:alert(1)")]), StatusCode::BAD_REQUEST, "open311.media_url_invalid").await;
 
+        // Control characters, in a form, in JSON, in a multipart part and in a query:
+        // the standard's error, naming the field, on both engines alike.
+        refused(with(&[("description", "太吵\u{0}")]), StatusCode::BAD_REQUEST, "validation.control_characters").await;
+        let response = app.client.post(app.url("/open311/v2/requests.xml"))
+            .json(&json!({ "api_key": key, "service_code": "noise", "description": "太吵", "first_name": "包\u{0}" }))
+            .send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+        let xml = response.text().await.unwrap();
+        assert!(xml_records(&xml, "errors", "error", &["code", "description"])[0]["description"].starts_with("first_name"), "{xml}");
+        let form = Form::new().text("api_key", key.clone()).text("service_code", "noise").text("description", "太吵\u{1b}");
+        let response = app.client.post(app.url("/open311/v2/requests.json")).multipart(form).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+        let (status, body) = get_json(app, "/open311/v2/requests.json?service_code=%00").await;
+        assert_eq!((status, body[0]["code"].as_u64()), (StatusCode::BAD_REQUEST, Some(400)));
+
         // A media part that is not a photo.
         let form = Form::new().text("api_key", key.clone()).text("service_code", "noise").text("description", "太吵")
             .part("media", Part::bytes(b"not a photo at all".to_vec()).file_name("x.jpg"));

@@ -72,6 +72,9 @@ pub async fn new_request(
         }
     }
     params.extend(query);
+    if let Some(field) = crate::input_text::refused_parameter(&params) {
+        return Err(AppError::invalid("validation.control_characters", field));
+    }
     Ok(read(params, media))
 }
 

@@ -136,6 +136,10 @@ async fn dispatch(State(state): State<AppState>, request: Request) -> Response {
     };
     let method = request.method().clone();
     let query = query_of(&request);
+    if let Some(field) = crate::input_text::refused_parameter(&query) {
+        let refused = AppError::invalid("validation.control_characters", field);
+        return error_answer(format, refused).into_response();
+    }
     let jurisdiction = param(&query, "jurisdiction_id").map(str::to_owned);
     let answered = match (endpoint, method) {
         (Endpoint::Discovery, Method::GET) => Ok(records::discovery(&state, &request, format)),
