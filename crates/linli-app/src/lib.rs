@@ -23,6 +23,7 @@ pub mod registry;
 pub mod reports;
 pub mod roster;
 pub mod screens;
+pub mod search;
 pub mod services;
 pub mod sessions;
 pub mod statistics;

@@ -177,3 +177,41 @@ pub async fn visits_of_day(
         )
         .await?)
 }
+
+/// The visits of the log the caller reads whose text holds `phrase` (Latin letters in
+/// any case), newest first; `None` for a caller who does not read the log.
+pub async fn containing(
+    app: &App,
+    caller: &Caller,
+    community: i64,
+    phrase: &str,
+    limit: usize,
+) -> AppResult<Option<Vec<Visit>>> {
+    let grants = caller.grants();
+    let id = CommunityId(community);
+    if !(access::may_report_for_others(grants, id) || access::administers(grants, id)) {
+        return Ok(None);
+    }
+    // The database narrows generously; the phrase decides, as for every other kind.
+    let candidates = app
+        .store
+        .visits_possibly_containing(id, phrase, i64::try_from(limit * 4).unwrap_or(i64::MAX))
+        .await?;
+    Ok(Some(
+        candidates
+            .into_iter()
+            .filter(|visit| {
+                [
+                    Some(visit.visitor_name.as_str()),
+                    visit.room_text.as_deref(),
+                    Some(visit.matter.as_str()),
+                    visit.outcome.as_deref(),
+                ]
+                .into_iter()
+                .flatten()
+                .any(|text| linli_domain::highlight::contains(text, phrase))
+            })
+            .take(limit)
+            .collect(),
+    ))
+}

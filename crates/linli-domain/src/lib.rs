@@ -10,6 +10,7 @@ pub mod content;
 pub mod error;
 pub mod funds;
 pub mod grids;
+pub mod highlight;
 pub mod ids;
 pub mod meetings;
 pub mod money;

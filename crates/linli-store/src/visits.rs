@@ -79,6 +79,37 @@ impl Store {
         .ok_or(crate::StoreError::NotFound("visit.not_found"))
     }
 
+    /// A community's visits whose visitor, room, matter or outcome may hold `phrase`,
+    /// newest first: `LIKE` narrows (wildcards escaped, ASCII folded on both engines),
+    /// the caller confirms the phrase, so both engines answer alike.
+    pub async fn visits_possibly_containing(
+        &self,
+        community: CommunityId,
+        phrase: &str,
+        limit: i64,
+    ) -> StoreResult<Vec<Visit>> {
+        let escaped: String = phrase
+            .to_ascii_lowercase()
+            .chars()
+            .flat_map(|c| match c {
+                '%' | '_' | '\\' => vec!['\\', c],
+                c => vec![c],
+            })
+            .collect();
+        let sql = format!(
+            "{VISIT_COLUMNS} WHERE v.community_id = $1 AND LOWER(v.visitor_name || ' ' || COALESCE(v.room_text, '') || ' '
+                 || v.matter || ' ' || COALESCE(v.outcome, '')) LIKE $2 ESCAPE '\\' ORDER BY v.id DESC LIMIT $3"
+        );
+        Ok(on_pool!(&self.db, |pool| {
+            sqlx::query_as::<_, Visit>(sqlx::AssertSqlSafe(sql.as_str()))
+                .bind(community.0)
+                .bind(format!("%{escaped}%"))
+                .bind(limit)
+                .fetch_all(pool)
+                .await
+        })?)
+    }
+
     /// A community's visits between two instants, newest first.
     pub async fn visits(
         &self,

@@ -10,6 +10,7 @@ pub mod open311;
 pub mod partners;
 pub mod projects;
 pub mod roster;
+pub mod search;
 pub mod services;
 pub mod volunteers;
 pub mod votes;
@@ -122,6 +123,7 @@ pub fn routes() -> Router<AppState> {
             "/open311-clients/{id}",
             axum::routing::delete(open311::clients::revoke),
         )
+        .route("/search", get(search::search))
         .route("/partners", get(partners::list).post(partners::create))
         .route("/partners/{id}", get(partners::get).put(partners::update))
         .route(
@@ -303,6 +305,7 @@ pub fn routes() -> Router<AppState> {
         grids::create,
         grids::update,
         grids::remove,
+        search::search,
         open311::clients::issue,
         open311::clients::list,
         open311::clients::revoke,

@@ -230,6 +230,10 @@ impl Viewer {
             if roles.desk || roles.duty || roles.handler || roles.supervisor || roles.admin {
                 link("/grids", "page.nav.grids", "grids");
             }
+            // One search box over what each may see.
+            if roles.resident || roles.is_staff() {
+                link("/search", "page.nav.search", "search");
+            }
             if roles.supervisor || roles.duty || roles.overseer || roles.admin {
                 link("/stats", "page.nav.stats", "stats");
             }

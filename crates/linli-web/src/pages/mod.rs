@@ -26,6 +26,7 @@ mod partners;
 mod projects;
 mod queue;
 pub(crate) mod roster;
+mod search;
 mod services;
 mod session;
 pub(crate) mod stats;
@@ -206,6 +207,7 @@ pub fn routes() -> Router<AppState> {
             get(open311::clients_page).post(open311::issue),
         )
         .route("/admin/open311/{id}/revoke", post(open311::revoke))
+        .route("/search", get(search::search_page))
         .route("/grids", get(grids::grids_page))
         .route("/grids/add", post(grids::grids_action))
         .route("/grids/{id}", get(grids::edit::grid_page))

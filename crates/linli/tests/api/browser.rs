@@ -794,6 +794,7 @@ async fn every_role_on_the_demo_data() {
         ("wuye", "/inbox", "handler-inbox"),
         ("shuji", "/supervise", "supervisor"),
         ("shuji", "/stats", "supervisor-stats"),
+        ("shuji", "/search?q=%E7%8C%AB", "search"),
         ("shuji", "/meetings", "meetings"),
         ("shuji", "/projects", "projects"),
         ("shuji", "/campaigns", "campaigns"),

@@ -41,6 +41,7 @@ mod reports;
 mod roster;
 mod schema;
 mod search;
+mod search_everywhere;
 mod services;
 mod sessions;
 mod slip;
