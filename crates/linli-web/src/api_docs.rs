@@ -52,6 +52,8 @@ use utoipa::{Modify, OpenApi};
         crate::statistics::get,
         crate::reports::monthly_xlsx,
         crate::work_orders::export::work_orders_csv,
+        crate::work_orders::duplicates::similar,
+        crate::work_orders::duplicates::duplicates,
         crate::work_orders::export::visits_csv,
         crate::screen::create_screen,
         crate::screen::revoke_screen,

@@ -142,6 +142,14 @@ pub fn router(state: AppState) -> Router {
             "/work-orders",
             get(work_orders::list).post(work_orders::create),
         )
+        .route(
+            "/work-orders/similar",
+            get(work_orders::duplicates::similar),
+        )
+        .route(
+            "/work-orders/{id}/duplicates",
+            get(work_orders::duplicates::duplicates),
+        )
         .route("/work-orders/{id}", get(work_orders::get))
         .route("/work-orders/{id}/actions/{action}", post(work_orders::act))
         .route(

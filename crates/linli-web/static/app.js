@@ -215,6 +215,46 @@
         });
       }, seconds * 1000);
     });
+    // The report form: what neighbours already raised in the same building and
+    // category, offered while the resident types ("已有邻居反映过").
+    var similar = document.getElementById("similar");
+    var reportForm = document.getElementById("report-form");
+    if (similar && reportForm && window.fetch) {
+      var asked = "";
+      var timer = null;
+      var ask = function () {
+        var data = new FormData(reportForm);
+        var description = String(data.get("description") || "").trim();
+        var category = String(data.get("category_id") || "");
+        if (description.length < 4 || !category) return;
+        var query = "category_id=" + encodeURIComponent(category) +
+          "&building_id=" + encodeURIComponent(String(data.get("building_id") || "")) +
+          "&description=" + encodeURIComponent(description);
+        if (query === asked) return;
+        asked = query;
+        fetch("/report/similar?" + query, { credentials: "same-origin" }).then(function (response) {
+          return response.ok ? response.json() : [];
+        }).then(function (found) {
+          var list = document.getElementById("similar-list");
+          list.textContent = "";
+          found.forEach(function (order) {
+            var item = document.createElement("li");
+            var link = document.createElement("a");
+            link.href = "/orders/" + order.id;
+            link.textContent = order.number + " · " + order.status_label;
+            item.appendChild(link);
+            item.appendChild(document.createTextNode(" " + order.description));
+            list.appendChild(item);
+          });
+          similar.hidden = found.length === 0;
+        }).catch(function () {});
+      };
+      reportForm.addEventListener("input", function () {
+        clearTimeout(timer);
+        timer = setTimeout(ask, 600);
+      });
+      reportForm.addEventListener("change", ask);
+    }
     if (document.querySelector("[data-deadline]")) {
       setInterval(countdown, 30000);
     }

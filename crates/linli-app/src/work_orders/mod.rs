@@ -4,6 +4,7 @@
 pub mod act;
 pub mod batching;
 pub mod create;
+pub mod duplicates;
 pub mod jobs;
 pub mod photos;
 pub mod read;

@@ -208,6 +208,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/admin/open311/{id}/revoke", post(open311::revoke))
         .route("/search", get(search::search_page))
+        .route("/report/similar", get(search::similar_to_draft))
         .route("/grids", get(grids::grids_page))
         .route("/grids/add", post(grids::grids_action))
         .route("/grids/{id}", get(grids::edit::grid_page))

@@ -278,6 +278,8 @@ struct DetailPage {
     rating_stars: String,
     /// The projects this work order led to (所属项目), with their latest step.
     projects: Vec<ProjectNote>,
+    /// Likely duplicates, for the office that may merge it.
+    duplicates: Vec<crate::work_orders::duplicates::LikelyDuplicate>,
 }
 
 pub struct ProjectNote {
@@ -500,7 +502,18 @@ async fn detail_page(
         ),
     };
     let projects = project_notes(state, &signed_in.user, id, signed_in.roles.is_staff()).await?;
+    let duplicates = if order.allowed_actions.contains(&ActionKind::Merge) {
+        linli_app::work_orders::duplicates::of_work_order(state, &signed_in.user, id)
+            .await
+            .map_err(ApiError::from)?
+            .into_iter()
+            .map(crate::work_orders::duplicates::view)
+            .collect()
+    } else {
+        Vec::new()
+    };
     let page = DetailPage {
+        duplicates,
         projects,
         page: viewer
             .context(

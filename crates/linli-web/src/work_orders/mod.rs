@@ -6,6 +6,7 @@ pub(crate) mod views;
 
 pub use actions::act;
 
+pub mod duplicates;
 pub mod export;
 use crate::auth::CurrentUser;
 use crate::error::ApiResult;

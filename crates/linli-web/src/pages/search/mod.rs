@@ -98,3 +98,39 @@ pub async fn search_page(
         }
     }
 }
+
+#[derive(Debug, Default, Deserialize)]
+pub struct DraftQuery {
+    category_id: Option<String>,
+    building_id: Option<String>,
+    description: Option<String>,
+}
+
+/// `/report/similar`: what the report being typed likely repeats, for the report page's
+/// script to offer "已有邻居反映过" before the resident sends it (the page works without).
+pub async fn similar_to_draft(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Query(query): Query<DraftQuery>,
+) -> PageResult {
+    let signed_in = viewer.require()?;
+    let number = |raw: &Option<String>| {
+        raw.as_deref()
+            .and_then(|raw| raw.trim().parse::<i64>().ok())
+    };
+    let draft = linli_app::work_orders::duplicates::Draft {
+        community_id: signed_in.community.as_ref().map(|community| community.id),
+        category_id: number(&query.category_id),
+        building_id: number(&query.building_id),
+        description: query.description.unwrap_or_default(),
+        ..Default::default()
+    };
+    let likely = linli_app::work_orders::duplicates::for_draft(&state, &signed_in.user, &draft)
+        .await
+        .map_err(ApiError::from)?;
+    let views: Vec<_> = likely
+        .into_iter()
+        .map(crate::work_orders::duplicates::view)
+        .collect();
+    Ok(axum::Json(views).into_response())
+}
