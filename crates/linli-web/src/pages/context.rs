@@ -234,6 +234,9 @@ impl Viewer {
             if roles.resident || roles.is_staff() {
                 link("/search", "page.nav.search", "search");
             }
+            if roles.desk || roles.duty || roles.supervisor || roles.admin {
+                link("/posters", "page.nav.posters", "posters");
+            }
             if roles.supervisor || roles.duty || roles.overseer || roles.admin {
                 link("/stats", "page.nav.stats", "stats");
             }

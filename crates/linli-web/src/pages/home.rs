@@ -8,11 +8,12 @@ use crate::locale::text;
 use crate::state::AppState;
 use crate::work_orders::Page;
 use askama::Template;
-use axum::extract::{Multipart, State};
+use axum::extract::{Multipart, Query, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use linli_app::work_orders::{self as use_cases, ListRequest, Report};
 use linli_store::categories::Category;
+use serde::Deserialize;
 
 const OPEN: &str = "submitted,dispatched,in_progress,on_hold,resolved";
 
@@ -310,13 +311,27 @@ async fn report_form_page(
     Ok((status, render(&page)).into_response())
 }
 
-pub async fn report_page(State(state): State<AppState>, viewer: Viewer) -> PageResult {
+/// `/report?building_id=`: a poster's QR code chooses the building.
+#[derive(Debug, Default, Deserialize)]
+pub struct ReportPreset {
+    building_id: Option<String>,
+}
+
+pub async fn report_page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Query(preset): Query<ReportPreset>,
+) -> PageResult {
     let signed_in = viewer.require()?;
     if !signed_in.roles.resident {
         return see_other(if signed_in.roles.desk { "/desk" } else { "/" });
     }
     let form = ReportForm {
         is_public: true,
+        building_id: preset
+            .building_id
+            .as_deref()
+            .and_then(|id| id.trim().parse().ok()),
         ..ReportForm::default()
     };
     report_form_page(&state, &viewer, &form, FormErrors::default()).await

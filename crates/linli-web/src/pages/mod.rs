@@ -23,6 +23,7 @@ mod meetings;
 mod open311;
 mod orders;
 mod partners;
+mod posters;
 mod projects;
 mod queue;
 pub(crate) mod roster;
@@ -208,6 +209,9 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/admin/open311/{id}/revoke", post(open311::revoke))
         .route("/search", get(search::search_page))
+        .route("/posters", get(posters::posters_page))
+        .route("/posters/office", get(posters::office_poster))
+        .route("/posters/buildings/{id}", get(posters::building_poster))
         .route("/report/similar", get(search::similar_to_draft))
         .route("/grids", get(grids::grids_page))
         .route("/grids/add", post(grids::grids_action))

@@ -35,6 +35,7 @@ mod pages;
 mod partners;
 mod people;
 mod photos;
+mod posters;
 mod project_help;
 mod projects;
 mod registry;
