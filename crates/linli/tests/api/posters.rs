@@ -1,7 +1,6 @@
 //! Posters with QR codes: the office prints one per building and one for the joint
 //! office; the code opens the report page with the building chosen.
 
-use crate::helpers::TestApp;
 use crate::pages::signed_in;
 use reqwest::StatusCode;
 
