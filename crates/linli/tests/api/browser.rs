@@ -387,7 +387,6 @@ impl Browser {
     }
 }
 
-/// A small real photo (JPEG) in a temporary file, as a phone's camera would give.
 /// The server with the demo's accounts, on SQLite: what each browser test drives.
 async fn demo_app() -> TestApp {
     TestApp::spawn(
@@ -402,22 +401,10 @@ async fn demo_app() -> TestApp {
 
 /// The demo server with the whole story told, as on 25 November 2026 at 10:00.
 async fn demo_story_app() -> TestApp {
-    use chrono::TimeZone;
-    let app = demo_app().await;
-    let today = chrono::FixedOffset::east_opt(8 * 3600)
-        .unwrap()
-        .with_ymd_and_hms(2026, 11, 25, 10, 0, 0)
-        .unwrap()
-        .with_timezone(&chrono::Utc);
-    assert!(
-        linli::demo_story::load(&app.store, app.database.blobs.clone(), today)
-            .await
-            .unwrap()
-    );
-    app.clock.set(today);
-    app
+    TestApp::told_story(Engine::Sqlite).await
 }
 
+/// A small real photo (JPEG) in a temporary file, as a phone's camera would give.
 fn photo_file(directory: &Path, name: &str) -> PathBuf {
     let mut image = image::RgbImage::new(640, 480);
     for (x, y, pixel) in image.enumerate_pixels_mut() {

@@ -245,6 +245,31 @@ impl TestApp {
         }
     }
 
+    /// The demo's accounts with the whole story told, as on 25 November 2026 at 10:00.
+    pub async fn told_story(engine: Engine) -> Self {
+        use chrono::TimeZone;
+        let app = Self::spawn(
+            engine,
+            WebConfig {
+                demo_mode: true,
+                ..WebConfig::default()
+            },
+        )
+        .await;
+        let today = chrono::FixedOffset::east_opt(8 * 3600)
+            .unwrap()
+            .with_ymd_and_hms(2026, 11, 25, 10, 0, 0)
+            .unwrap()
+            .with_timezone(&chrono::Utc);
+        assert!(
+            linli::demo_story::load(&app.store, app.database.blobs.clone(), today)
+                .await
+                .unwrap()
+        );
+        app.clock.set(today);
+        app
+    }
+
     /// Starts another server over the same database (another instance behind the same
     /// load balancer) and returns its address.
     pub async fn start_instance(&self, config: WebConfig) -> SocketAddr {

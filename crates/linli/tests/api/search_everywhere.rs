@@ -107,36 +107,12 @@ both_engines! {
     }
 }
 
-async fn told_story(engine: Engine) -> TestApp {
-    use chrono::TimeZone;
-    let app = TestApp::spawn(
-        engine,
-        linli_web::WebConfig {
-            demo_mode: true,
-            ..linli_web::WebConfig::default()
-        },
-    )
-    .await;
-    let today = chrono::FixedOffset::east_opt(8 * 3600)
-        .unwrap()
-        .with_ymd_and_hms(2026, 11, 25, 10, 0, 0)
-        .unwrap()
-        .with_timezone(&chrono::Utc);
-    assert!(
-        linli::demo_story::load(&app.store, app.database.blobs.clone(), today)
-            .await
-            .unwrap()
-    );
-    app.clock.set(today);
-    app
-}
-
 /// Over the told demo story, each engine finds the same hits with the same marks.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs PostgreSQL: run scripts/test.sh, or cargo nextest run --run-ignored all"]
 async fn both_engines_answer_alike_over_the_demo() {
-    let sqlite = told_story(Engine::Sqlite).await;
-    let postgres = told_story(Engine::Postgres).await;
+    let sqlite = TestApp::told_story(Engine::Sqlite).await;
+    let postgres = TestApp::told_story(Engine::Postgres).await;
     let mut hits = 0;
     for login in ["shuji", "bao"] {
         let (one, other) = (sqlite.token(login).await, postgres.token(login).await);
