@@ -37,10 +37,14 @@ pub enum Topic {
     MeetingCancelled,
     /// Told to a notice's audience when an urgent notice is published (紧急通知).
     ContentUrgentNotice,
+    /// Told to whoever asked for a duty swap: the supervisor approved or refused it.
+    RosterSwapDecided,
+    /// Told to a resident who offered help on a project: accepted for a batch, or not.
+    ProjectHelpDecided,
 }
 
 impl Topic {
-    pub const ALL: [Topic; 18] = [
+    pub const ALL: [Topic; 20] = [
         Topic::WorkOrderSubmitted,
         Topic::WorkOrderDispatched,
         Topic::WorkOrderAccepted,
@@ -59,6 +63,8 @@ impl Topic {
         Topic::MeetingMoved,
         Topic::MeetingCancelled,
         Topic::ContentUrgentNotice,
+        Topic::RosterSwapDecided,
+        Topic::ProjectHelpDecided,
     ];
 
     /// The stored and published name (`work_order.dispatched`).
@@ -82,6 +88,8 @@ impl Topic {
             Topic::MeetingMoved => "meeting.moved",
             Topic::MeetingCancelled => "meeting.cancelled",
             Topic::ContentUrgentNotice => "content.urgent_notice",
+            Topic::RosterSwapDecided => "roster.swap_decided",
+            Topic::ProjectHelpDecided => "project.help_decided",
         }
     }
 
@@ -104,6 +112,8 @@ impl Topic {
                 | Topic::MeetingMoved
                 | Topic::MeetingCancelled
                 | Topic::ContentUrgentNotice
+                | Topic::RosterSwapDecided
+                | Topic::ProjectHelpDecided
         )
     }
 
@@ -124,6 +134,8 @@ impl Topic {
                 | Topic::MeetingMoved
                 | Topic::MeetingCancelled
                 | Topic::ContentUrgentNotice
+                | Topic::RosterSwapDecided
+                | Topic::ProjectHelpDecided
         )
     }
 
@@ -152,7 +164,9 @@ impl Topic {
             | Topic::MeetingInvited
             | Topic::MeetingMoved
             | Topic::MeetingCancelled
-            | Topic::ContentUrgentNotice => &[],
+            | Topic::ContentUrgentNotice
+            | Topic::RosterSwapDecided
+            | Topic::ProjectHelpDecided => &[],
         }
     }
 }

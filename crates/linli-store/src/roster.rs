@@ -213,9 +213,11 @@ impl Store {
         id: i64,
         to: SwapStatus,
         decided_by: PersonId,
+        notice: Option<crate::outbox::OutboxEntry>,
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
         let now = stored_time(now);
+        let notices: Vec<crate::outbox::OutboxEntry> = notice.into_iter().collect();
         on_pool!(&self.db, |pool| {
             let mut tx = pool.begin().await?;
             let done = sqlx::query(
@@ -248,6 +250,7 @@ impl Store {
                     return Err(StoreError::Conflict("roster.shift_taken"));
                 }
             }
+            crate::outbox::write_outbox!(tx, &notices);
             tx.commit().await?;
             Ok(())
         })

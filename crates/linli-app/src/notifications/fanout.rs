@@ -235,6 +235,9 @@ async fn describe(
         Topic::ContentUrgentNotice => {
             describe_urgent_notice(app, lookups, &payload, wants_phones).await
         }
+        Topic::RosterSwapDecided | Topic::ProjectHelpDecided => {
+            describe_decision(app, lookups, topic, &payload, wants_phones).await
+        }
         _ => describe_work_order(app, lookups, message, topic, &payload, wants_phones).await,
     }
 }
@@ -602,4 +605,39 @@ pub async fn fan_out_pending(app: &App) -> AppResult<usize> {
         app.store.fan_out(&fanned, app.clock.now()).await?;
     }
     Ok(pending.len())
+}
+
+/// A decision told to the one person it is about: a duty swap they asked for, or the
+/// help they offered on a project. The payload names them and what the text says.
+async fn describe_decision(
+    app: &App,
+    lookups: &mut Lookups,
+    topic: Topic,
+    payload: &Value,
+    wants_phones: bool,
+) -> AppResult<Message> {
+    let recipients: Vec<i64> = payload["person_ids"]
+        .as_array()
+        .map(|people| people.iter().filter_map(Value::as_i64).collect())
+        .unwrap_or_default();
+    let phones = if wants_phones {
+        lookups.phones_of(app, &recipients).await?
+    } else {
+        Vec::new()
+    };
+    let text_of = |name: &str| payload[name].as_str().unwrap_or_default().to_owned();
+    let key = format!(
+        "notify.{}_{}",
+        topic.as_str().replace('.', "_"),
+        text_of("decision")
+    );
+    let args = vec![("title", text_of("title")), ("when", text_of("when"))];
+    Ok(Message {
+        number: 0,
+        text: app.texts.text(&key, &args).trim().to_owned(),
+        key,
+        args,
+        recipients,
+        phones,
+    })
 }

@@ -248,6 +248,20 @@ pub async fn decide_offer(
     } else {
         None
     };
+    // The resident who offered hears whether they are in.
+    let project = app.store.project(id).await?;
+    let notice = linli_store::outbox::OutboxEntry {
+        topic: linli_domain::notifications::Topic::ProjectHelpDecided,
+        community_id: Some(project.community_id),
+        work_order_id: None,
+        payload: serde_json::json!({
+            "person_ids": [offer.person_id],
+            "decision": if accept { "accepted" } else { "declined" },
+            "title": project.title,
+            "when": "",
+        }),
+        at: app.now(),
+    };
     app.store
         .set_volunteer_status(
             volunteer,
@@ -255,6 +269,7 @@ pub async fn decide_offer(
             to,
             milestone,
             Some(caller.person),
+            Some(notice),
             app.now(),
         )
         .await?;
@@ -271,7 +286,7 @@ pub async fn withdraw_offer(app: &App, caller: &Caller, id: i64, volunteer: i64)
     }
     let to = withdraw(offer.status).map_err(AppError::Conflict)?;
     app.store
-        .set_volunteer_status(volunteer, offer.status, to, None, None, app.now())
+        .set_volunteer_status(volunteer, offer.status, to, None, None, None, app.now())
         .await?;
     Ok(())
 }

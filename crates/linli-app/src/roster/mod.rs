@@ -228,9 +228,22 @@ pub async fn decide(app: &App, caller: &Caller, swap: i64, decision: &str) -> Ap
         return Err(AppError::forbidden());
     }
     decide_swap(row.status, to).map_err(AppError::Conflict)?;
+    // Whoever asked hears of the supervisor's decision (not of their own withdrawal).
+    let notice = (to != SwapStatus::Withdrawn).then(|| linli_store::outbox::OutboxEntry {
+        topic: linli_domain::notifications::Topic::RosterSwapDecided,
+        community_id: Some(shift.community_id),
+        work_order_id: None,
+        payload: serde_json::json!({
+            "person_ids": [row.requested_by],
+            "decision": to.as_str(),
+            "when": format!("{} {}", shift.day, app.texts.text(&format!("page.roster.{}", shift.half.as_str()), &[])),
+            "title": app.texts.text(&format!("page.roster.{}", shift.post.as_str()), &[]),
+        }),
+        at: app.now(),
+    });
     Ok(app
         .store
-        .decide_swap(swap, to, caller.person, app.now())
+        .decide_swap(swap, to, caller.person, notice, app.now())
         .await?)
 }
 

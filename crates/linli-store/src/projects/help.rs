@@ -241,11 +241,14 @@ impl Store {
         to: VolunteerStatus,
         milestone: Option<i64>,
         decided_by: Option<PersonId>,
+        notice: Option<crate::outbox::OutboxEntry>,
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
         let now = stored_time(now);
-        let done = on_pool!(&self.db, |pool| {
-            sqlx::query(
+        let notices: Vec<crate::outbox::OutboxEntry> = notice.into_iter().collect();
+        on_pool!(&self.db, |pool| {
+            let mut tx = pool.begin().await?;
+            let done = sqlx::query(
                 "UPDATE project_volunteers SET status = $3, milestone_id = $4,
                     decided_by = COALESCE($5, decided_by), decided_at = CASE WHEN $5 IS NULL THEN decided_at ELSE $6 END,
                     updated_at = $6
@@ -257,15 +260,16 @@ impl Store {
             .bind(milestone)
             .bind(decided_by.map(|person| person.0))
             .bind(now)
-            .execute(pool)
-            .await
-            .map(|done| done.rows_affected())
-        })?;
-        if done == 0 {
-            Err(StoreError::Conflict("project.volunteer_moved"))
-        } else {
+            .execute(&mut *tx)
+            .await?;
+            if done.rows_affected() == 0 {
+                return Err(StoreError::Conflict("project.volunteer_moved"));
+            }
+            // The person it is about hears of it with the change, or not at all.
+            crate::outbox::write_outbox!(tx, &notices);
+            tx.commit().await?;
             Ok(())
-        }
+        })
     }
 
     pub async fn project_volunteers(&self, project: i64) -> StoreResult<Vec<VolunteerRow>> {

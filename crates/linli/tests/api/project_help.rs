@@ -119,6 +119,13 @@ both_engines! {
         app.post(&format!("{path}/volunteers"), &tang, json!({ "skill": "再试一次" })).await.expect_error(StatusCode::CONFLICT, "project.volunteer_already");
         let mine = app.get(&path, &tang).await;
         assert_eq!(mine.body["volunteers"][0]["status"], "declined");
+        // She heard of each decision in her inbox.
+        while linli_app::notifications::fan_out_pending(app.state()).await.unwrap() > 0 {}
+        let inbox = app.get("/api/v1/notifications", &tang).await;
+        let bodies: Vec<String> = inbox.expect(StatusCode::OK)["items"].as_array().unwrap().iter()
+            .map(|item| item["body"].as_str().unwrap().to_owned()).collect();
+        assert_eq!(bodies.iter().filter(|body| body.contains("已接受您的帮助")).count(), 1, "{bodies:?}");
+        assert_eq!(bodies.iter().filter(|body| body.contains("暂不需要更多帮手")).count(), 1, "{bodies:?}");
     }
 
     async fn completion_photos_reach_the_reporter_and_quotes_keep_their_documents(app: &TestApp) {

@@ -83,6 +83,12 @@ both_engines! {
         app.post(&format!("/api/v1/roster/swaps/{swap}/approve"), &duty, json!({})).await.expect_error(StatusCode::FORBIDDEN, "auth.forbidden");
         app.post(&format!("/api/v1/roster/swaps/{swap}/approve"), &shuji, json!({})).await.expect(StatusCode::NO_CONTENT);
         app.post(&format!("/api/v1/roster/swaps/{swap}/refuse"), &shuji, json!({})).await.expect_error(StatusCode::CONFLICT, "roster.swap_decided");
+        // 张承一 hears of the decision in his inbox.
+        while linli_app::notifications::fan_out_pending(app.state()).await.unwrap() > 0 {}
+        let inbox = app.get("/api/v1/notifications", &duty).await;
+        let bodies: Vec<String> = inbox.expect(StatusCode::OK)["items"].as_array().unwrap().iter()
+            .map(|item| item["body"].as_str().unwrap().to_owned()).collect();
+        assert!(bodies.iter().any(|body| body.contains("已批准") && body.contains("值班")), "{bodies:?}");
         let week = app.get("/api/v1/roster", &shuji).await;
         let week = week.expect(StatusCode::OK);
         assert!(names(&week["shifts"]).contains(&("am".into(), "duty".into(), "王建平".into())), "{week}");
