@@ -434,15 +434,7 @@ async fn describe_meeting(
     payload: &Value,
     wants_phones: bool,
 ) -> AppResult<Message> {
-    let recipients: Vec<i64> = payload["person_ids"]
-        .as_array()
-        .map(|people| people.iter().filter_map(Value::as_i64).collect())
-        .unwrap_or_default();
-    let phones = if wants_phones {
-        lookups.phones_of(app, &recipients).await?
-    } else {
-        Vec::new()
-    };
+    let (recipients, phones) = named_recipients(app, lookups, payload, wants_phones).await?;
     let text_of = |name: &str| payload[name].as_str().unwrap_or_default().to_owned();
     let when = payload["starts_at"]
         .as_str()
@@ -616,15 +608,7 @@ async fn describe_decision(
     payload: &Value,
     wants_phones: bool,
 ) -> AppResult<Message> {
-    let recipients: Vec<i64> = payload["person_ids"]
-        .as_array()
-        .map(|people| people.iter().filter_map(Value::as_i64).collect())
-        .unwrap_or_default();
-    let phones = if wants_phones {
-        lookups.phones_of(app, &recipients).await?
-    } else {
-        Vec::new()
-    };
+    let (recipients, phones) = named_recipients(app, lookups, payload, wants_phones).await?;
     let text_of = |name: &str| payload[name].as_str().unwrap_or_default().to_owned();
     let key = format!(
         "notify.{}_{}",
@@ -640,4 +624,24 @@ async fn describe_decision(
         recipients,
         phones,
     })
+}
+
+/// The people a message names itself (`person_ids`), with their phones when a channel
+/// wants them.
+async fn named_recipients(
+    app: &App,
+    lookups: &mut Lookups,
+    payload: &Value,
+    wants_phones: bool,
+) -> AppResult<(Vec<i64>, Vec<String>)> {
+    let recipients: Vec<i64> = payload["person_ids"]
+        .as_array()
+        .map(|people| people.iter().filter_map(Value::as_i64).collect())
+        .unwrap_or_default();
+    let phones = if wants_phones {
+        lookups.phones_of(app, &recipients).await?
+    } else {
+        Vec::new()
+    };
+    Ok((recipients, phones))
 }

@@ -32,6 +32,9 @@ mod services;
 mod session;
 pub(crate) mod stats;
 mod volunteers;
+
+/// This site's address as the browser reached it, for printed and machine-read links.
+pub(crate) use volunteers::qr::site_address;
 mod votes;
 
 pub(crate) use context::{PageError, Viewer, url_encode};

@@ -142,7 +142,7 @@ async fn dispatch(State(state): State<AppState>, request: Request) -> Response {
     }
     let jurisdiction = param(&query, "jurisdiction_id").map(str::to_owned);
     let answered = match (endpoint, method) {
-        (Endpoint::Discovery, Method::GET) => Ok(records::discovery(&state, &request, format)),
+        (Endpoint::Discovery, Method::GET) => Ok(records::discovery(&request, format)),
         (Endpoint::Services, Method::GET) => {
             records::services(&state, jurisdiction.as_deref(), format).await
         }

@@ -4,7 +4,7 @@ use super::answer::{Answer, Body, Field, Format, Record};
 use crate::locale::text;
 use crate::state::AppState;
 use axum::extract::Request;
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use linli_app::AppResult;
 use linli_app::open311::requests::{
     self as use_cases, Accepted, BUILDING_ATTRIBUTE, PLACE_ATTRIBUTE, ServiceRequest, Update,
@@ -22,17 +22,8 @@ fn ok(format: Format, body: Body) -> Answer {
 }
 
 /// Where the standard's endpoint is, from how this request reached us.
-pub fn discovery(state: &AppState, request: &Request, format: Format) -> Answer {
-    let host = request
-        .headers()
-        .get(header::HOST)
-        .and_then(|host| host.to_str().ok())
-        .unwrap_or("localhost");
-    let scheme = if state.config.secure_cookies {
-        "https"
-    } else {
-        "http"
-    };
+pub fn discovery(request: &Request, format: Format) -> Answer {
+    let site = crate::pages::site_address(request.headers());
     let changeset = "2026-12-05T00:00:00+08:00";
     ok(
         format,
@@ -51,7 +42,7 @@ pub fn discovery(state: &AppState, request: &Request, format: Format) -> Answer 
                                 "specification",
                                 Field::text("http://wiki.open311.org/GeoReport_v2"),
                             ),
-                            ("url", Field::Text(format!("{scheme}://{host}/open311/v2"))),
+                            ("url", Field::Text(format!("{site}/open311/v2"))),
                             ("changeset", Field::text(changeset)),
                             ("type", Field::text("production")),
                             (

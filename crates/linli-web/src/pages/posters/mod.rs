@@ -6,31 +6,13 @@
 use crate::error::ApiError;
 use crate::locale::text;
 use crate::pages::context::{PageContext, PageResult, Viewer, render};
-use crate::pages::volunteers::qr::qr_svg;
+use crate::pages::volunteers::qr::{qr_svg, site_address};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::IntoResponse;
 use linli_domain::ids::CommunityId;
-
-/// This site's address as the browser reached it (`X-Forwarded-Proto` behind a proxy
-/// that ends TLS).
-fn site(headers: &HeaderMap) -> String {
-    let header = |name: &str| {
-        headers
-            .get(name)
-            .and_then(|value| value.to_str().ok())
-            .unwrap_or_default()
-            .to_owned()
-    };
-    let scheme = if header("x-forwarded-proto") == "https" {
-        "https"
-    } else {
-        "http"
-    };
-    format!("{scheme}://{}", header("host"))
-}
 
 pub struct BuildingLink {
     pub id: i64,
@@ -112,10 +94,10 @@ async fn poster(
                 .map_err(|_| ApiError::not_found("registry.building_not_found"))?;
             (
                 found.name,
-                format!("{}/report?building_id={}", site(headers), found.id),
+                format!("{}/report?building_id={}", site_address(headers), found.id),
             )
         }
-        None => (String::new(), format!("{}/report", site(headers))),
+        None => (String::new(), format!("{}/report", site_address(headers))),
     };
     let page = PosterPage {
         page: viewer.context(text("page.posters.title", &[]), "posters"),

@@ -17,9 +17,9 @@ use qrcode::QrCode;
 use qrcode::render::svg;
 use serde::Deserialize;
 
-/// The address a phone opens: this site as the browser reached it (the `Host` header, and
-/// `X-Forwarded-Proto` behind a proxy that ends TLS).
-pub fn check_in_url(headers: &HeaderMap, shift: i64, code: &str) -> String {
+/// This site's address as the browser reached it (the `Host` header, and
+/// `X-Forwarded-Proto` behind a proxy that ends TLS): what a printed QR code must open.
+pub fn site_address(headers: &HeaderMap) -> String {
     let header = |name: &str| {
         headers
             .get(name)
@@ -27,13 +27,20 @@ pub fn check_in_url(headers: &HeaderMap, shift: i64, code: &str) -> String {
             .unwrap_or_default()
             .to_owned()
     };
-    let host = header("host");
     let scheme = if header("x-forwarded-proto") == "https" {
         "https"
     } else {
         "http"
     };
-    format!("{scheme}://{host}/volunteers/shifts/{shift}/check-in?code={code}")
+    format!("{scheme}://{}", header("host"))
+}
+
+/// The address a phone opens to check in to a shift.
+pub fn check_in_url(headers: &HeaderMap, shift: i64, code: &str) -> String {
+    format!(
+        "{}/volunteers/shifts/{shift}/check-in?code={code}",
+        site_address(headers)
+    )
 }
 
 /// The QR code of `url` as inline SVG (without the XML declaration, for HTML).
