@@ -3,6 +3,7 @@
 
 use crate::{App, AppError, AppResult, Caller};
 use linli_domain::calendar::TimeLimit;
+use linli_domain::dispatch_modes::{DEFAULT_OPEN_CAP, DispatchMode, parse_open_cap};
 use linli_domain::ids::CommunityId;
 use linli_domain::permissions::RegistryAction;
 use linli_domain::registry::Name;
@@ -43,6 +44,10 @@ pub struct CategoryRequest {
     pub default_lead_organisation_id: Option<Option<i64>>,
     /// The parties that usually co-handle it (the charter); an empty list clears them.
     pub default_co_handler_ids: Option<Vec<i64>>,
+    /// How its work orders find their handler: `assign`, `grab` or `round_robin`.
+    pub dispatch_mode: Option<String>,
+    /// Most unfinished work orders a handler may hold in grab and round-robin modes.
+    pub open_cap: Option<i64>,
 }
 
 /// The longest limit a category may have: a year of working time.
@@ -121,6 +126,12 @@ fn apply(category: &mut Category, input: &CategoryRequest) -> AppResult<()> {
     if let Some(lead) = input.default_lead_organisation_id {
         category.default_lead_organisation_id = lead;
     }
+    if let Some(mode) = &input.dispatch_mode {
+        category.dispatch_mode = DispatchMode::parse(mode)?;
+    }
+    if let Some(cap) = input.open_cap {
+        category.open_cap = parse_open_cap(cap)?;
+    }
     if let Some(co_handlers) = &input.default_co_handler_ids {
         let mut ids = co_handlers.clone();
         ids.sort_unstable();
@@ -179,6 +190,8 @@ pub async fn create(app: &App, caller: &Caller, input: &CategoryRequest) -> AppR
         active: true,
         default_lead_organisation_id: None,
         default_co_handler_ids: String::new(),
+        dispatch_mode: DispatchMode::Assign,
+        open_cap: DEFAULT_OPEN_CAP,
     };
     apply(&mut category, input)?;
     if input.triage_limit.is_none() {
@@ -195,7 +208,8 @@ pub async fn create(app: &App, caller: &Caller, input: &CategoryRequest) -> AppR
     Ok(app.store.create_category(&category).await?)
 }
 
-/// Names, icon, time limits, complexity, offered or not; the code and community stay.
+/// Names, icon, time limits, complexity, offered or not, dispatch mode and cap; the code
+/// and community stay.
 pub async fn update(
     app: &App,
     caller: &Caller,

@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod caller;
 pub mod categories;
 pub mod content;
+pub mod dispatch_modes;
 pub mod error;
 pub mod funds;
 pub mod grids;

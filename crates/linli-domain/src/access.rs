@@ -151,6 +151,7 @@ pub fn standing(person: PersonId, grants: &[Grant], order: &OrderParties<'_>) ->
         receptionist: here(Role::Receptionist),
         community_resident: here(Role::Resident),
         system: false,
+        grabber: false,
     }
 }
 

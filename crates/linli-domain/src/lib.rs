@@ -7,6 +7,7 @@ pub mod calendar;
 pub mod categories;
 pub mod clock;
 pub mod content;
+pub mod dispatch_modes;
 pub mod duplicates;
 pub mod error;
 pub mod funds;

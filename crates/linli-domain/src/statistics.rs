@@ -228,6 +228,13 @@ pub fn delta(
     match event {
         EventKind::Submitted => counts.created = 1,
         EventKind::Dispatched | EventKind::Redispatched => counts.dispatched = 1,
+        // Taken from the grab list: dispatched and signed in the same moment.
+        EventKind::Grabbed => {
+            counts.dispatched = 1;
+            counts.signed = 1;
+            counts.signed_in_time = 1;
+            delta.sign_minutes = Some(0);
+        }
         EventKind::Signed => {
             counts.signed = 1;
             counts.signed_in_time =

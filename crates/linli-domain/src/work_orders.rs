@@ -199,6 +199,8 @@ pub fn parse_text(raw: &str, field: &'static str) -> Result<String, ValidationEr
 #[serde(rename_all = "snake_case")]
 pub enum ActionKind {
     Dispatch,
+    /// 抢单: a registered handler takes a waiting work order of a grab-mode category.
+    Grab,
     Sign,
     Return,
     Reply,
@@ -221,8 +223,9 @@ pub enum ActionKind {
 }
 
 impl ActionKind {
-    pub const ALL: [Self; 20] = [
+    pub const ALL: [Self; 21] = [
         Self::Dispatch,
+        Self::Grab,
         Self::Sign,
         Self::Return,
         Self::Reply,
@@ -247,6 +250,7 @@ impl ActionKind {
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Dispatch => "dispatch",
+            Self::Grab => "grab",
             Self::Sign => "sign",
             Self::Return => "return",
             Self::Reply => "reply",
@@ -281,6 +285,8 @@ pub enum EventKind {
     Submitted,
     Dispatched,
     Redispatched,
+    /// A handler took it from the grab list: dispatched to their party and signed at once.
+    Grabbed,
     Signed,
     Returned,
     Replied,
@@ -306,10 +312,11 @@ pub enum EventKind {
 }
 
 impl EventKind {
-    pub const ALL: [Self; 24] = [
+    pub const ALL: [Self; 25] = [
         Self::Submitted,
         Self::Dispatched,
         Self::Redispatched,
+        Self::Grabbed,
         Self::Signed,
         Self::Returned,
         Self::Replied,
@@ -338,6 +345,7 @@ impl EventKind {
             Self::Submitted => "submitted",
             Self::Dispatched => "dispatched",
             Self::Redispatched => "redispatched",
+            Self::Grabbed => "grabbed",
             Self::Signed => "signed",
             Self::Returned => "returned",
             Self::Replied => "replied",
@@ -387,8 +395,11 @@ pub struct Standing {
     pub receptionist: bool,
     /// A resident of the work order's community (for "me too").
     pub community_resident: bool,
-    /// The system itself (rules that run on a clock).
+    /// The system itself (rules that run on a clock, round-robin dispatch).
     pub system: bool,
+    /// A handler registered for the work order's category while the category is in grab
+    /// mode, with room under its cap (the application layer knows; access rules do not).
+    pub grabber: bool,
 }
 
 impl Standing {
@@ -509,7 +520,9 @@ pub fn permitted(
 ) -> Result<(), Refusal> {
     use ActionKind as A;
     let allowed_caller = match kind {
-        A::Dispatch | A::Escalate | A::Merge | A::DecideExtension => who.dispatcher(),
+        A::Dispatch => who.dispatcher() || who.system,
+        A::Grab => who.grabber,
+        A::Escalate | A::Merge | A::DecideExtension => who.dispatcher(),
         A::Sign | A::Return | A::Resolve | A::RequestExtension => who.lead_member,
         A::Reply => who.lead_member || who.co_handler || who.dispatcher(),
         A::Note => who.staff(),
@@ -535,6 +548,7 @@ pub fn permitted(
     let working = [S::Submitted, S::Dispatched, S::InProgress, S::OnHold];
     match kind {
         A::Dispatch => in_status(&[S::Submitted, S::Dispatched]),
+        A::Grab => in_status(&[S::Submitted]),
         A::Sign => in_status(&[S::Dispatched]),
         A::Return => in_status(&[S::Dispatched, S::InProgress]),
         A::Reply | A::Supervise => in_status(&[
@@ -655,6 +669,7 @@ pub fn decide(
             (S::Dispatched, EventKind::Redispatched, false)
         }
         A::Dispatch => (S::Dispatched, EventKind::Dispatched, false),
+        A::Grab => (S::InProgress, EventKind::Grabbed, false),
         A::Sign => (S::InProgress, EventKind::Signed, false),
         A::Return => (S::Submitted, EventKind::Returned, false),
         A::Reply => (same, EventKind::Replied, false),
@@ -705,6 +720,7 @@ pub fn allowed_actions(
 pub const TRANSITIONS: &[(Status, ActionKind, Status)] = &[
     (S::Submitted, ActionKind::Dispatch, S::Dispatched),
     (S::Dispatched, ActionKind::Dispatch, S::Dispatched),
+    (S::Submitted, ActionKind::Grab, S::InProgress),
     (S::Dispatched, ActionKind::Sign, S::InProgress),
     (S::Dispatched, ActionKind::Return, S::Submitted),
     (S::InProgress, ActionKind::Return, S::Submitted),

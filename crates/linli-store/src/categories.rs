@@ -3,6 +3,7 @@
 use crate::db::Store;
 use crate::error::{StoreError, StoreResult};
 use linli_domain::calendar::TimeLimit;
+use linli_domain::dispatch_modes::DispatchMode;
 use linli_domain::ids::CommunityId;
 use linli_domain::work_orders::state::Limits;
 use sqlx::AssertSqlSafe;
@@ -30,6 +31,11 @@ pub struct Category {
     /// The parties that usually co-handle them (comma-separated ids), from the
     /// responsibility charter.
     pub default_co_handler_ids: String,
+    /// How its work orders find their handler: assign, grab or round robin.
+    #[sqlx(try_from = "String")]
+    pub dispatch_mode: DispatchMode,
+    /// Most unfinished work orders a handler may hold to grab or be given another.
+    pub open_cap: i64,
 }
 
 impl Category {
@@ -56,7 +62,7 @@ impl Category {
 const CATEGORY_COLUMNS: &str =
     "id, community_id, code, name, name_en, icon, triage_limit_kind, triage_limit_minutes, sign_limit_kind, sign_limit_minutes,
     resolve_limit_kind, resolve_limit_minutes, complex, position, active, default_lead_organisation_id,
-    default_co_handler_ids";
+    default_co_handler_ids, dispatch_mode, open_cap";
 
 /// Gives a new community the default categories, inside the caller's transaction (the
 /// one that creates the community, so a community never exists without them).
@@ -118,9 +124,10 @@ impl Store {
         let sql = format!(
             "INSERT INTO categories (community_id, code, name, name_en, icon, sign_limit_kind, sign_limit_minutes,
                 resolve_limit_kind, resolve_limit_minutes, complex, position, active, default_lead_organisation_id,
-                triage_limit_kind, triage_limit_minutes, default_co_handler_ids)
+                triage_limit_kind, triage_limit_minutes, default_co_handler_ids, dispatch_mode, open_cap)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,
-                (SELECT COALESCE(MAX(position), -1) + 1 FROM categories WHERE community_id = $1), $11, $12, $13, $14, $15)
+                (SELECT COALESCE(MAX(position), -1) + 1 FROM categories WHERE community_id = $1), $11, $12, $13, $14, $15,
+                $16, $17)
              RETURNING {CATEGORY_COLUMNS}"
         );
         let row = on_pool!(&self.db, |pool| {
@@ -140,6 +147,8 @@ impl Store {
                 .bind(&category.triage_limit_kind)
                 .bind(category.triage_limit_minutes)
                 .bind(&category.default_co_handler_ids)
+                .bind(category.dispatch_mode.as_str())
+                .bind(category.open_cap)
                 .fetch_one(pool)
                 .await
         });
@@ -155,7 +164,7 @@ impl Store {
             "UPDATE categories SET name = $1, name_en = $2, icon = $3, sign_limit_kind = $4, sign_limit_minutes = $5,
                 resolve_limit_kind = $6, resolve_limit_minutes = $7, complex = $8, active = $9,
                 default_lead_organisation_id = $10, triage_limit_kind = $12, triage_limit_minutes = $13,
-                default_co_handler_ids = $14
+                default_co_handler_ids = $14, dispatch_mode = $15, open_cap = $16
              WHERE id = $11 RETURNING {CATEGORY_COLUMNS}"
         );
         let updated = on_pool!(&self.db, |pool| {
@@ -174,6 +183,8 @@ impl Store {
                 .bind(&category.triage_limit_kind)
                 .bind(category.triage_limit_minutes)
                 .bind(&category.default_co_handler_ids)
+                .bind(category.dispatch_mode.as_str())
+                .bind(category.open_cap)
                 .fetch_optional(pool)
                 .await
         })?

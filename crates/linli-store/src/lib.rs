@@ -13,6 +13,7 @@ pub mod calendar;
 mod callers;
 pub mod categories;
 pub mod content;
+pub mod dispatch_modes;
 mod error;
 pub mod funds;
 pub mod grids;

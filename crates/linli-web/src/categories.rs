@@ -60,6 +60,12 @@ pub struct CategoryInput {
     /// The parties that usually co-handle it (the responsibility charter); `[]` clears
     /// them.
     pub(crate) default_co_handler_ids: Option<Vec<i64>>,
+    /// How its work orders find their handler: `assign` (the duty officer dispatches),
+    /// `grab` (registered handlers take them, 抢单) or `round_robin` (轮派).
+    pub(crate) dispatch_mode: Option<String>,
+    /// Most unfinished work orders a handler may hold in grab and round-robin modes
+    /// (1–50).
+    pub(crate) open_cap: Option<i64>,
 }
 
 /// A field that may be absent (no change), `null` (cleared) or a value.
@@ -84,6 +90,8 @@ impl From<CategoryInput> for CategoryRequest {
             active: input.active,
             default_lead_organisation_id: input.default_lead_organisation_id,
             default_co_handler_ids: input.default_co_handler_ids,
+            dispatch_mode: input.dispatch_mode,
+            open_cap: input.open_cap,
         }
     }
 }

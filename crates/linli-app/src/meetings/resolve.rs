@@ -89,6 +89,7 @@ pub(crate) async fn advance_to_resolved(
                 lead,
                 co_handlers: Vec::new(),
                 priority: Priority::Normal,
+                assignee: None,
                 note: None,
             },
             Status::Dispatched => ActionInput::Sign { note: None },

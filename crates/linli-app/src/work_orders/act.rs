@@ -24,6 +24,8 @@ pub struct ActionRequest {
     pub text: Option<String>,
     pub lead_organisation_id: Option<i64>,
     pub co_handler_ids: Vec<i64>,
+    /// A handler of the lead party named to do it (承办人).
+    pub assignee_id: Option<i64>,
     pub priority: Option<String>,
     pub rating: Option<i64>,
     pub accepted: Option<bool>,
@@ -77,8 +79,11 @@ fn parse_input(
                 .map(Priority::parse)
                 .transpose()?
                 .unwrap_or(Priority::Normal),
+            assignee: body.assignee_id.map(PersonId),
             note: optional_text(&body.text)?,
         },
+        // Who grabs is the caller: see `take_action`.
+        ActionKind::Grab => return Err(AppError::NotFound("work_order.action_unknown")),
         ActionKind::Sign => ActionInput::Sign {
             note: optional_text(&body.text)?,
         },
@@ -176,8 +181,14 @@ fn refusal(refusal: linli_domain::work_orders::Refusal) -> AppError {
 async fn check_references(app: &App, order: &WorkOrderRow, input: &ActionInput) -> AppResult<()> {
     match input {
         ActionInput::Dispatch {
-            lead, co_handlers, ..
+            lead,
+            co_handlers,
+            assignee,
+            ..
         } => {
+            if let Some(assignee) = assignee {
+                check_assignee(app, order, *lead, *assignee).await?;
+            }
             let organisations = app
                 .store
                 .organisations(CommunityId(order.community_id))
@@ -219,6 +230,30 @@ async fn check_references(app: &App, order: &WorkOrderRow, input: &ActionInput) 
     Ok(())
 }
 
+/// A named handler must handle for the lead party in the work order's community.
+async fn check_assignee(
+    app: &App,
+    order: &WorkOrderRow,
+    lead: OrganisationId,
+    assignee: PersonId,
+) -> AppResult<()> {
+    let grants = app.store.grants_of(assignee).await?;
+    let handles_for_lead = grants.iter().any(|stored| {
+        stored.grant.role == linli_domain::roles::Role::Handler
+            && stored.grant.scope
+                == linli_domain::roles::Scope::Community(CommunityId(order.community_id))
+            && stored.grant.organisation == Some(lead)
+    });
+    if handles_for_lead {
+        Ok(())
+    } else {
+        Err(AppError::invalid(
+            "work_order.assignee_unknown",
+            "assignee_id",
+        ))
+    }
+}
+
 /// What the action announces to others (delivered by the notification fan-out).
 fn outbox_for(event: EventKind, order: &WorkOrderRow, input: &ActionInput) -> Vec<OutboxMessage> {
     let topics: &[Topic] = match event {
@@ -227,6 +262,8 @@ fn outbox_for(event: EventKind, order: &WorkOrderRow, input: &ActionInput) -> Ve
             &[Topic::WorkOrderDispatched, Topic::WorkOrderAccepted]
         }
         EventKind::Signed => &[Topic::WorkOrderSigned],
+        // The reporter hears that it was taken; the taker needs no telling.
+        EventKind::Grabbed => &[Topic::WorkOrderAccepted],
         EventKind::Returned => &[Topic::WorkOrderReturned],
         EventKind::Resolved => &[Topic::WorkOrderResolved],
         EventKind::Supervised => &[Topic::WorkOrderSupervised],
@@ -239,6 +276,7 @@ fn outbox_for(event: EventKind, order: &WorkOrderRow, input: &ActionInput) -> Ve
     };
     let lead = match input {
         ActionInput::Dispatch { lead, .. } => Some(lead.0),
+        ActionInput::Grab { organisation, .. } => Some(organisation.0),
         _ => order.lead_organisation_id,
     };
     topics
@@ -256,11 +294,20 @@ fn details_for(input: &ActionInput) -> Option<serde_json::Value> {
             lead,
             co_handlers,
             priority,
+            assignee,
             ..
         } => Some(json!({
             "lead_organisation_id": lead.0,
             "co_handler_ids": co_handlers.iter().map(|organisation| organisation.0).collect::<Vec<_>>(),
             "priority": priority.as_str(),
+            "assignee_id": assignee.map(|person| person.0),
+        })),
+        ActionInput::Grab {
+            handler,
+            organisation,
+        } => Some(json!({
+            "lead_organisation_id": organisation.0,
+            "assignee_id": handler.0,
         })),
         ActionInput::Accept { rating, .. } => Some(json!({ "rating": rating.stars() })),
         ActionInput::ReturnVisit {
@@ -327,7 +374,12 @@ pub(crate) async fn perform(
         _ => None,
     };
     let next_status = next.status;
+    let grab = match &input {
+        ActionInput::Grab { handler, .. } => Some((*handler, category.open_cap)),
+        _ => None,
+    };
     let applied = AppliedAction {
+        grab,
         work_order_id: order.id,
         expected_version: order.version,
         outbox: outbox_for(decision.event, order, &input),
@@ -341,9 +393,30 @@ pub(crate) async fn perform(
         new_follower,
         stats,
     };
-    let version = app.store.apply_action(applied, now).await?;
+    let version = match app.store.apply_action(applied, now).await {
+        // Two handlers grabbed at once: the other one has it.
+        Err(linli_store::StoreError::Conflict("work_order.version_conflict")) if grab.is_some() => {
+            return Err(AppError::Conflict("work_order.already_taken"));
+        }
+        written => written?,
+    };
     crate::live::announce(app, order, next_status.as_str(), decision.event.as_str()).await;
     Ok(version)
+}
+
+/// A grab by the caller, for the party they handle for in the work order's community.
+fn grab_input(caller: &Caller, order: &WorkOrderRow) -> AppResult<ActionInput> {
+    let organisation = linli_domain::access::handler_organisations(
+        caller.grants(),
+        CommunityId(order.community_id),
+    )
+    .into_iter()
+    .min()
+    .ok_or_else(AppError::forbidden)?;
+    Ok(ActionInput::Grab {
+        handler: caller.person,
+        organisation,
+    })
 }
 
 /// One action by the caller on a work order, with every check the loop makes; the pages
@@ -393,7 +466,15 @@ pub async fn take_action(
             })?;
         request.into_work_order_id = Some(target.id);
     }
-    let input = parse_input(kind, &request, app.clock.now())?;
+    let input = if kind == ActionKind::Grab {
+        if who.grabber && order.status != linli_domain::work_orders::Status::Submitted {
+            // Someone was quicker, a moment or a day ago: the same answer either way.
+            return Err(AppError::Conflict("work_order.already_taken"));
+        }
+        grab_input(caller, &order)?
+    } else {
+        parse_input(kind, &request, app.clock.now())?
+    };
     perform(
         app,
         &order,

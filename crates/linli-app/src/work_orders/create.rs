@@ -348,6 +348,11 @@ async fn report_after(
         audience: created.row.reporter_id.into_iter().collect(),
         at: now,
     });
+    if category.dispatch_mode == linli_domain::dispatch_modes::DispatchMode::RoundRobin {
+        // Given to the next handler in turn at once: answered as it now stands.
+        crate::dispatch_modes::take_turn(app, &created.row, &category).await;
+        return super::read(app, caller, created.row.id).await;
+    }
     // The answer comes from what creating it already holds: a new work order has no
     // co-handlers, followers, lead party or photos yet; its community, category, place
     // and reporter were read to check the report, and its first event came back from
@@ -377,6 +382,7 @@ async fn report_after(
         reporter: reporter.account.filter(|_| view != access::View::Public),
         organisations: Vec::new(),
         co_handlers: Vec::new(),
+        assignee: None,
         events: vec![first_event],
         photos: Vec::new(),
         now,

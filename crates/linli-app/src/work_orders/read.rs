@@ -36,6 +36,8 @@ pub struct WorkOrderRead {
     pub reporter: Option<Person>,
     pub organisations: Vec<Organisation>,
     pub co_handlers: Vec<i64>,
+    /// The handler who has it (承办人), for the office only.
+    pub assignee: Option<NamedRef>,
     pub events: Vec<EventRow>,
     pub photos: Vec<Photo>,
     pub allowed_actions: Vec<ActionKind>,
@@ -66,7 +68,8 @@ pub(crate) async fn seen_by(app: &App, caller: &Caller, id: i64) -> AppResult<Se
     let community = app.store.community(CommunityId(order.community_id)).await?;
     let co_handlers = app.store.co_handlers(order.id).await?;
     let parties = order_parties(&order, community.place(), &co_handlers);
-    let who = access::standing(caller.person, caller.grants(), &parties.borrowed());
+    let mut who = access::standing(caller.person, caller.grants(), &parties.borrowed());
+    who.grabber = crate::dispatch_modes::may_grab(app, caller, &order).await?;
     let follows = app.store.follows(order.id, caller.person).await?;
     let view = access::view(caller.grants(), &parties.borrowed(), who, follows)
         .ok_or(AppError::NotFound("work_order.not_found"))?;
@@ -138,6 +141,14 @@ pub async fn read(app: &App, caller: &Caller, id: i64) -> AppResult<WorkOrderRea
         .organisations(CommunityId(order.community_id))
         .await?;
     let events = app.store.events(order.id, who.sees_internal()).await?;
+    let shows_people = who.sees_internal() || view == View::Masked;
+    let assignee = match order.assignee_id {
+        Some(id) if shows_people => Some(NamedRef {
+            id,
+            name: app.store.person(PersonId(id)).await?.display_name,
+        }),
+        _ => None,
+    };
     // Photos may show faces and homes: only those who see the reporter's details see them.
     let photos = if view >= View::Masked {
         app.store.photos(order.id).await?
@@ -147,7 +158,8 @@ pub async fn read(app: &App, caller: &Caller, id: i64) -> AppResult<WorkOrderRea
     Ok(WorkOrderRead {
         allowed_actions: allowed_actions(&facts, who, now, &LoopRules::default()),
         // The office and those who oversee it (the masked view is theirs alone).
-        shows_people: who.sees_internal() || view == View::Masked,
+        shows_people,
+        assignee,
         order,
         view,
         category,
@@ -175,6 +187,8 @@ pub struct ListRequest {
     /// Only the buildings of this grid (网格) of the community.
     pub grid_id: Option<i64>,
     pub lead_organisation_id: Option<i64>,
+    /// Only those this handler has (承办人).
+    pub assignee_id: Option<i64>,
     pub overdue: bool,
     /// Only those the supervisor has supervised (督办).
     pub supervised: bool,
@@ -296,6 +310,7 @@ pub async fn list(app: &App, caller: &Caller, request: &ListRequest) -> AppResul
         building_id: request.building_id,
         grid_id: request.grid_id,
         lead_organisation_id: request.lead_organisation_id,
+        assignee_id: request.assignee_id,
         overdue_at: request.overdue.then_some(now),
         supervised_only: request.supervised,
         escalated_only: request.escalated,

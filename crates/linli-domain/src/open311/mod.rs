@@ -63,9 +63,11 @@ pub fn statuses_named(raw: Option<&str>) -> Result<Vec<Status>, ValidationError>
 pub fn update_status(kind: EventKind) -> Option<&'static str> {
     match kind {
         EventKind::Dispatched | EventKind::Redispatched => Some("INVESTIGATING"),
-        EventKind::Signed | EventKind::Resumed | EventKind::Rejected | EventKind::Replied => {
-            Some("IN_PROGRESS")
-        }
+        EventKind::Signed
+        | EventKind::Grabbed
+        | EventKind::Resumed
+        | EventKind::Rejected
+        | EventKind::Replied => Some("IN_PROGRESS"),
         EventKind::Held | EventKind::ExtensionGranted => Some("ACTION_SCHEDULED"),
         EventKind::Returned => Some("OPEN"),
         EventKind::Resolved => Some("FIXED"),

@@ -68,6 +68,7 @@ fn standings() -> Vec<Standing> {
             duty_officer: true,
             supervisor: true,
             receptionist: true,
+            grabber: true,
             ..nobody
         },
     ]
@@ -86,7 +87,12 @@ fn input_of(
             lead: OrganisationId(party),
             co_handlers: vec![],
             priority: Priority::Normal,
+            assignee: None,
             note: None,
+        },
+        ActionKind::Grab => ActionInput::Grab {
+            handler: crate::ids::PersonId(party),
+            organisation: OrganisationId(party),
         },
         ActionKind::Sign => ActionInput::Sign { note: None },
         ActionKind::Return => ActionInput::Return { reason: text() },
@@ -173,6 +179,7 @@ fn any_kind() -> impl Strategy<Value = ActionKind> {
     prop_oneof![
         4 => proptest::sample::select(vec![
             ActionKind::Dispatch,
+            ActionKind::Grab,
             ActionKind::Sign,
             ActionKind::Return,
             ActionKind::Resolve,

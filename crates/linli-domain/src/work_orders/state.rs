@@ -4,7 +4,7 @@
 
 use super::{ActionKind, Choice, Decision, Priority, Rating, Status};
 use crate::calendar::{TimeLimit, WorkingCalendar};
-use crate::ids::OrganisationId;
+use crate::ids::{OrganisationId, PersonId};
 use chrono::{DateTime, Utc};
 
 /// The changeable part of a work order.
@@ -12,6 +12,8 @@ use chrono::{DateTime, Utc};
 pub struct WorkOrderState {
     pub status: Status,
     pub lead: Option<OrganisationId>,
+    /// The one handler of the lead party who has it (承办人), if one was named or took it.
+    pub assignee: Option<PersonId>,
     pub co_handlers: Vec<OrganisationId>,
     pub priority: Priority,
     pub is_public: bool,
@@ -43,7 +45,14 @@ pub enum ActionInput {
         lead: OrganisationId,
         co_handlers: Vec<OrganisationId>,
         priority: Priority,
+        /// A handler of the lead party named to do it; none: the party decides.
+        assignee: Option<PersonId>,
         note: Option<String>,
+    },
+    /// A registered handler takes a waiting work order for their party.
+    Grab {
+        handler: PersonId,
+        organisation: OrganisationId,
     },
     Sign {
         note: Option<String>,
@@ -111,6 +120,7 @@ impl ActionInput {
     pub fn kind(&self) -> ActionKind {
         match self {
             Self::Dispatch { .. } => ActionKind::Dispatch,
+            Self::Grab { .. } => ActionKind::Grab,
             Self::Sign { .. } => ActionKind::Sign,
             Self::Return { .. } => ActionKind::Return,
             Self::Reply { .. } => ActionKind::Reply,
@@ -162,7 +172,7 @@ impl ActionInput {
             | Self::Merge { note, .. }
             | Self::DecideExtension { note, .. } => note.as_deref(),
             Self::Accept { comment, .. } => comment.as_deref(),
-            Self::MeToo | Self::CloseByRule => None,
+            Self::MeToo | Self::CloseByRule | Self::Grab { .. } => None,
         }
     }
 }
@@ -195,9 +205,11 @@ pub fn next_state(
             lead,
             co_handlers,
             priority,
+            assignee,
             ..
         } => {
             next.lead = Some(*lead);
+            next.assignee = *assignee;
             next.co_handlers = co_handlers
                 .iter()
                 .copied()
@@ -212,12 +224,27 @@ pub fn next_state(
             next.resolve_deadline = Some(calendar.deadline(now, limits.resolve));
             next.overdue_alerted_at = None;
         }
+        ActionInput::Grab {
+            handler,
+            organisation,
+        } => {
+            // Taking it is signing for it: the resolution clock starts now.
+            next.lead = Some(*organisation);
+            next.assignee = Some(*handler);
+            next.co_handlers.clear();
+            next.dispatched_at = Some(now);
+            next.signed_at = Some(now);
+            next.sign_deadline = None;
+            next.resolve_deadline = Some(calendar.deadline(now, limits.resolve));
+            next.overdue_alerted_at = None;
+        }
         ActionInput::Sign { .. } => next.signed_at = Some(now),
         ActionInput::Return { .. } => {
             // Back with the duty officer, who gets a triage limit of their own again.
             next.triage_deadline = Some(calendar.deadline(now, limits.triage));
             next.overdue_alerted_at = None;
             next.lead = None;
+            next.assignee = None;
             next.co_handlers.clear();
             next.signed_at = None;
             next.sign_deadline = None;
@@ -287,6 +314,7 @@ pub(crate) fn fresh() -> WorkOrderState {
     WorkOrderState {
         status: Status::Submitted,
         lead: None,
+        assignee: None,
         co_handlers: vec![],
         priority: Priority::Normal,
         is_public: true,
@@ -349,6 +377,7 @@ mod tests {
             lead: OrganisationId(4),
             co_handlers: vec![OrganisationId(2), OrganisationId(4), OrganisationId(2)],
             priority: Priority::Normal,
+            assignee: Some(PersonId(9)),
             note: None,
         };
         // Tuesday 27 October 10:00.
@@ -361,6 +390,7 @@ mod tests {
             local(27, 10),
         );
         assert_eq!(state.lead, Some(OrganisationId(4)));
+        assert_eq!(state.assignee, Some(PersonId(9)));
         assert_eq!(
             state.co_handlers,
             vec![OrganisationId(2)],
@@ -409,6 +439,8 @@ mod tests {
         };
         let mut dispatched = fresh();
         dispatched.status = Status::Dispatched;
+        dispatched.lead = Some(OrganisationId(4));
+        dispatched.assignee = Some(PersonId(9));
         dispatched.triage_deadline = Some(local(26, 11));
         dispatched.resolve_deadline = Some(local(30, 10));
         dispatched.overdue_alerted_at = Some(local(26, 12));
@@ -424,6 +456,7 @@ mod tests {
         );
         assert_eq!(returned.triage_deadline, Some(local(27, 12)));
         assert_eq!(returned.resolve_deadline, None);
+        assert_eq!((returned.lead, returned.assignee), (None, None));
         assert_eq!(returned.overdue_alerted_at, None, "it may be alerted again");
         assert_eq!(
             Status::Submitted.due(returned.triage_deadline, returned.resolve_deadline),

@@ -56,6 +56,10 @@ const SYSTEM: Standing = Standing {
     system: true,
     ..NOBODY
 };
+const GRABBER: Standing = Standing {
+    grabber: true,
+    ..NOBODY
+};
 const NOBODY: Standing = Standing {
     reporter: false,
     lead_member: false,
@@ -65,9 +69,10 @@ const NOBODY: Standing = Standing {
     receptionist: false,
     community_resident: false,
     system: false,
+    grabber: false,
 };
-const EVERYONE: [Standing; 9] = [
-    REPORTER, LEAD, CO_HANDLER, DUTY, SUPERVISOR, DESK, NEIGHBOUR, SYSTEM, NOBODY,
+const EVERYONE: [Standing; 10] = [
+    REPORTER, LEAD, CO_HANDLER, DUTY, SUPERVISOR, DESK, NEIGHBOUR, SYSTEM, GRABBER, NOBODY,
 ];
 
 fn run(kind: ActionKind, facts: &Facts, who: Standing) -> Result<Decision, Refusal> {
@@ -173,6 +178,32 @@ fn roles_are_checked_before_status() {
             .err()
             .map(|r| r.kind),
         Some(RefusalKind::Forbidden)
+    );
+}
+
+#[test]
+fn only_a_registered_handler_grabs_and_only_a_waiting_work_order() {
+    let waiting = facts(Status::Submitted);
+    assert_eq!(
+        run(ActionKind::Grab, &waiting, GRABBER).map(|decision| (decision.status, decision.event)),
+        Ok((Status::InProgress, EventKind::Grabbed))
+    );
+    for who in [LEAD, DUTY, SUPERVISOR, DESK, REPORTER, SYSTEM] {
+        assert_eq!(
+            run(ActionKind::Grab, &waiting, who).map_err(|refusal| refusal.kind),
+            Err(RefusalKind::Forbidden)
+        );
+    }
+    for status in [Status::Dispatched, Status::InProgress, Status::Closed] {
+        assert_eq!(
+            run(ActionKind::Grab, &facts(status), GRABBER).map_err(|refusal| refusal.code),
+            Err("work_order.invalid_transition"),
+            "taken already"
+        );
+    }
+    assert!(
+        run(ActionKind::Dispatch, &waiting, SYSTEM).is_ok(),
+        "round robin dispatches as the system"
     );
 }
 

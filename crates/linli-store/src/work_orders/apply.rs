@@ -29,13 +29,16 @@ impl Store {
             .map(serde_json::Value::to_string);
         on_pool!(&self.db, |pool| {
             let mut tx = pool.begin().await?;
+            if let Some((handler, cap)) = action.grab {
+                crate::dispatch_modes::hold_handler!(tx, handler, cap, now);
+            }
             let updated = sqlx::query(
                 "UPDATE work_orders SET status = $1, lead_organisation_id = $2, priority = $3, is_public = $4, escalated = $5,
                     supervised = $6, reopen_count = $7, urge_count = $8, me_too_count = $9, last_urged_at = $10,
                     sign_deadline = $11, resolve_deadline = $12, dispatched_at = $13, signed_at = $14, resolved_at = $15,
                     closed_at = $16, hold_started_at = $17, rating = $18, extension_requested_until = $19,
                     merged_into_id = $20, overdue_alerted_at = $21, version = version + 1, updated_at = $22,
-                    triage_deadline = $25
+                    triage_deadline = $25, assignee_id = $26
                  WHERE id = $23 AND version = $24",
             )
             .bind(next.status.as_str())
@@ -63,6 +66,7 @@ impl Store {
             .bind(action.work_order_id)
             .bind(action.expected_version)
             .bind(next.triage_deadline.map(stored_time))
+            .bind(next.assignee.map(|person| person.0))
             .execute(&mut *tx)
             .await?;
             if updated.rows_affected() == 0 {

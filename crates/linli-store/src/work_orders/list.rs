@@ -57,6 +57,9 @@ impl Store {
             if let Some(lead) = filter.lead_organisation_id {
                 query.push(" AND lead_organisation_id = ").push_bind(lead);
             }
+            if let Some(assignee) = filter.assignee_id {
+                query.push(" AND assignee_id = ").push_bind(assignee);
+            }
             if let Some(at) = filter.overdue_at {
                 // Written as a subquery so that both planners take the deadline index (few
                 // rows are overdue) instead of walking the community's rows in id order.

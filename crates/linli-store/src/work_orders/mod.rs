@@ -36,6 +36,8 @@ pub struct WorkOrderRow {
     pub guest_phone: Option<String>,
     pub created_by: i64,
     pub lead_organisation_id: Option<i64>,
+    /// The handler of the lead party who has it (承办人), if one was named or took it.
+    pub assignee_id: Option<i64>,
     #[sqlx(try_from = "String")]
     pub priority: Priority,
     #[sqlx(try_from = "String")]
@@ -80,6 +82,7 @@ impl WorkOrderRow {
         WorkOrderState {
             status: self.status,
             lead: self.lead_organisation_id.map(OrganisationId),
+            assignee: self.assignee_id.map(PersonId),
             co_handlers: co_handlers.iter().copied().map(OrganisationId).collect(),
             priority: self.priority,
             is_public: self.is_public,
@@ -173,6 +176,9 @@ pub struct AppliedAction {
     pub new_follower: Option<(PersonId, &'static str)>,
     pub outbox: Vec<OutboxMessage>,
     pub stats: crate::statistics::StatsChange,
+    /// A grab: the handler and their cap of unfinished work orders, checked in the
+    /// writing transaction after the handler's registration row is locked.
+    pub grab: Option<(PersonId, i64)>,
 }
 
 /// Filters of the work-order list. Every filter narrows; `visible_communities` is
@@ -186,6 +192,8 @@ pub struct WorkOrderFilter {
     /// Only the buildings of this grid.
     pub grid_id: Option<i64>,
     pub lead_organisation_id: Option<i64>,
+    /// Only those this handler has (承办人).
+    pub assignee_id: Option<i64>,
     /// Overdue at this instant: dispatched or in progress, past the resolve deadline.
     pub overdue_at: Option<DateTime<Utc>>,
     /// Reported or followed by this person.
@@ -231,8 +239,8 @@ pub fn no_deadline() -> DateTime<Utc> {
         .map_or(DateTime::<Utc>::MAX_UTC, |time| time.and_utc())
 }
 
-const WORK_ORDER_COLUMNS: &str = "id, community_id, number, category_id, description, building_id, room_id, place,
-    channel, reporter_id, guest_name, guest_phone, created_by, lead_organisation_id, priority, status, is_public,
+pub(crate) const WORK_ORDER_COLUMNS: &str = "id, community_id, number, category_id, description, building_id, room_id, place,
+    channel, reporter_id, guest_name, guest_phone, created_by, lead_organisation_id, assignee_id, priority, status, is_public,
     escalated, supervised, reopen_count, urge_count, me_too_count, last_urged_at, triage_deadline, sign_deadline,
     resolve_deadline, dispatched_at, signed_at, resolved_at, closed_at, hold_started_at, rating, extension_requested_until,
     merged_into_id, overdue_alerted_at, version, created_at, updated_at";

@@ -3,6 +3,7 @@
 
 pub mod board;
 pub mod content;
+pub mod dispatch_modes;
 pub mod funds;
 pub mod grids;
 pub mod meetings;
@@ -184,6 +185,11 @@ pub fn routes() -> Router<AppState> {
             get(volunteers::shifts::certificate),
         )
         .route("/volunteers/league", get(volunteers::shifts::league))
+        .route(
+            "/categories/{id}/handlers",
+            get(dispatch_modes::handlers).put(dispatch_modes::set_handlers),
+        )
+        .route("/work-orders/grabbable", get(dispatch_modes::grabbable))
         .route("/roster", get(roster::week))
         .route("/roster/now", get(roster::now))
         .route("/roster/shifts", post(roster::add_shift))
@@ -258,6 +264,9 @@ pub fn routes() -> Router<AppState> {
 #[derive(OpenApi)]
 #[openapi(
     paths(
+        dispatch_modes::handlers,
+        dispatch_modes::set_handlers,
+        dispatch_modes::grabbable,
         meetings::get_series,
         meetings::put_series,
         meetings::create,

@@ -2,6 +2,7 @@
 //! setting to the administrator who changes them.
 
 use linli_domain::calendar::TimeLimit;
+use linli_domain::dispatch_modes::DispatchMode;
 use linli_store::categories::Category;
 use serde::Serialize;
 
@@ -21,6 +22,8 @@ pub struct CategoryView {
     default_lead_organisation_id: Option<i64>,
     /// The parties that usually co-handle it (the responsibility charter).
     default_co_handler_ids: Vec<i64>,
+    /// How its work orders find their handler.
+    dispatch_mode: DispatchMode,
 }
 
 impl From<Category> for CategoryView {
@@ -47,6 +50,7 @@ impl From<Category> for CategoryView {
             complex: category.complex,
             default_co_handler_ids: co_handlers,
             default_lead_organisation_id: category.default_lead_organisation_id,
+            dispatch_mode: category.dispatch_mode,
         }
     }
 }
@@ -72,6 +76,9 @@ pub struct CategorySettings {
     active: bool,
     default_lead_organisation_id: Option<i64>,
     default_co_handler_ids: Vec<i64>,
+    dispatch_mode: DispatchMode,
+    /// Most unfinished work orders a handler may hold in grab and round-robin modes.
+    open_cap: i64,
 }
 
 impl From<Category> for CategorySettings {
@@ -95,6 +102,8 @@ impl From<Category> for CategorySettings {
             active: category.active,
             default_co_handler_ids: co_handlers,
             default_lead_organisation_id: category.default_lead_organisation_id,
+            dispatch_mode: category.dispatch_mode,
+            open_cap: category.open_cap,
         }
     }
 }

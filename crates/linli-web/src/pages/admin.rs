@@ -18,6 +18,7 @@ use linli_app::categories::CategoryRequest;
 use linli_app::people::{PersonRequest, RoleRequest};
 use linli_app::registry::{self, Layout, Range};
 use linli_domain::calendar::TimeLimit;
+use linli_domain::dispatch_modes::DispatchMode;
 use linli_domain::permissions::RegistryAction;
 use linli_domain::registry::OrganisationKind;
 use linli_domain::roles::Role;
@@ -51,6 +52,11 @@ pub struct CategoryRow {
     pub sign_amount: i64,
     pub resolve_unit: &'static str,
     pub resolve_amount: i64,
+    /// `assign`, `grab` or `round_robin`.
+    pub dispatch_mode: &'static str,
+    pub open_cap: i64,
+    /// The handlers registered for it (grab and round-robin modes).
+    pub handlers: Vec<i64>,
 }
 
 pub struct AudienceBox {
@@ -121,6 +127,10 @@ struct AdminPage {
     roles: Vec<KindChoice>,
     categories: Vec<CategoryRow>,
     units: Vec<KindChoice>,
+    /// The dispatch modes to choose from.
+    modes: Vec<KindChoice>,
+    /// The community's handlers, to register for categories.
+    handlers: Vec<super::orders::HandlerChoice>,
     year: i32,
     holidays: String,
     rules: Vec<RuleRow>,
@@ -218,6 +228,40 @@ async fn admin_view(
             login: person.login,
         });
     }
+    let mut registered = std::collections::HashMap::new();
+    for category in &administration.categories {
+        let handlers =
+            linli_app::dispatch_modes::handlers(state, &signed_in.user, category.id).await?;
+        registered.insert(
+            category.id,
+            handlers
+                .into_iter()
+                .map(|handler| handler.person_id)
+                .collect::<Vec<_>>(),
+        );
+    }
+    let handlers = linli_app::dispatch_modes::community_handlers(state, &signed_in.user, community)
+        .await?
+        .into_iter()
+        .map(|handler| {
+            let party = organisations
+                .iter()
+                .find(|organisation| organisation.id == handler.organisation_id)
+                .map(|organisation| organisation.name.as_str())
+                .unwrap_or_default();
+            super::orders::HandlerChoice {
+                id: handler.person_id,
+                label: format!("{}（{party}）", handler.display_name),
+            }
+        })
+        .collect();
+    let modes = DispatchMode::ALL
+        .iter()
+        .map(|mode| KindChoice {
+            key: mode.as_str(),
+            label: text(&format!("page.admin.mode_{}", mode.as_str()), &[]),
+        })
+        .collect();
     let categories = administration
         .categories
         .into_iter()
@@ -241,6 +285,9 @@ async fn admin_view(
                 sign_amount,
                 resolve_unit,
                 resolve_amount,
+                dispatch_mode: category.dispatch_mode.as_str(),
+                open_cap: category.open_cap,
+                handlers: registered.remove(&category.id).unwrap_or_default(),
             }
         })
         .collect();
@@ -343,6 +390,8 @@ async fn admin_view(
             "page.role.",
         ),
         categories,
+        modes,
+        handlers,
         units: choices(
             &[
                 "working_hours",
@@ -573,9 +622,31 @@ pub async fn update_category(
                     .filter_map(|(_, value)| value.trim().parse().ok())
                     .collect(),
             ),
+            dispatch_mode: Some(get(&fields, "dispatch_mode").to_owned())
+                .filter(|mode| !mode.is_empty()),
+            open_cap: match get(&fields, "open_cap").trim() {
+                "" => None,
+                raw => Some(raw.parse().map_err(|_| {
+                    ApiError::from(linli_domain::ValidationError::new(
+                        "category.open_cap_invalid",
+                        "open_cap",
+                    ))
+                })?),
+            },
             ..CategoryRequest::default()
         };
+        let handlers: Vec<i64> = fields
+            .iter()
+            .filter(|(name, _)| name == "handler_ids")
+            .filter_map(|(_, value)| value.trim().parse().ok())
+            .collect();
+        // The category's settings first (every field checked before anything is
+        // written), then who is registered: the boxes offered are the community's
+        // handlers, so only a forged form is refused there.
         linli_app::categories::update(&state, &signed_in.user, id, &input)
+            .await
+            .map_err(ApiError::from)?;
+        linli_app::dispatch_modes::set_handlers(&state, &signed_in.user, id, &handlers)
             .await
             .map(|_| ())
             .map_err(ApiError::from)

@@ -193,7 +193,7 @@ fn action_form(kind: ActionKind) -> ActionForm {
         | A::Reject
         | A::Cancel
         | A::RequestExtension => "required",
-        A::Sign | A::Resume | A::MeToo | A::Merge => "none",
+        A::Sign | A::Grab | A::Resume | A::MeToo | A::Merge => "none",
         _ => "optional",
     };
     ActionForm {
@@ -216,7 +216,8 @@ fn action_form(kind: ActionKind) -> ActionForm {
 /// Where an action's form comes among those open to the caller: the usual next steps
 /// of the loop first.
 fn usual_order(kind: &str) -> usize {
-    const USUAL: [&str; 10] = [
+    const USUAL: [&str; 11] = [
+        "grab",
         "sign",
         "dispatch",
         "resolve",
@@ -239,6 +240,12 @@ pub struct Choice {
     pub name: String,
 }
 
+/// A handler to name on dispatch: shown with their party, which must be the lead.
+pub struct HandlerChoice {
+    pub id: i64,
+    pub label: String,
+}
+
 #[derive(Template)]
 #[template(path = "order.html")]
 struct DetailPage {
@@ -258,6 +265,8 @@ struct DetailPage {
     resolution_photos: Vec<PhotoView>,
     forms: Vec<ActionForm>,
     organisations: Vec<Choice>,
+    /// Handlers who may be named on dispatch (承办人), each with their party's id.
+    handlers: Vec<HandlerChoice>,
     /// The organisation the dispatch form starts from (0: none, choose).
     suggested_lead: i64,
     /// The charter's co-handlers, checked on a first dispatch.
@@ -392,6 +401,26 @@ async fn detail_page(
             .map(|organisation| Choice {
                 id: organisation.id,
                 name: organisation.name.clone(),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let handlers = if order.allowed_actions.contains(&ActionKind::Dispatch) {
+        linli_app::dispatch_modes::community_handlers(state, &signed_in.user, order.community_id)
+            .await?
+            .into_iter()
+            .map(|handler| {
+                let party = read
+                    .organisations
+                    .iter()
+                    .find(|organisation| organisation.id == handler.organisation_id)
+                    .map(|organisation| organisation.name.as_str())
+                    .unwrap_or_default();
+                HandlerChoice {
+                    id: handler.person_id,
+                    label: format!("{}（{party}）", handler.display_name),
+                }
             })
             .collect()
     } else {
@@ -534,6 +563,7 @@ async fn detail_page(
         resolution_photos,
         forms,
         organisations,
+        handlers,
         suggested_lead,
         suggested_co_handlers,
         current_lead: current_lead.unwrap_or_default(),
@@ -602,6 +632,7 @@ pub async fn act(
         version: number_field(&fields, "version"),
         text: Some(kept_text.clone()).filter(|text| !text.trim().is_empty()),
         lead_organisation_id: number_field(&fields, "lead_organisation_id"),
+        assignee_id: number_field(&fields, "assignee_id"),
         co_handler_ids: fields
             .iter()
             .filter(|(name, _)| name == "co_handler_ids")

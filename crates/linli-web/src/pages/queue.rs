@@ -123,6 +123,34 @@ async fn section(
     })
 }
 
+/// A handler's grab list (可抢单), when they are registered for a grab-mode category
+/// with work orders waiting.
+async fn grab_section(
+    state: &AppState,
+    viewer: &Viewer,
+    names: &Names,
+) -> Result<Option<Section>, super::context::PageError> {
+    let signed_in = viewer.require()?;
+    let list = linli_app::dispatch_modes::grab_list(state, &signed_in.user)
+        .await
+        .map_err(ApiError::from)?;
+    if list.orders.is_empty() {
+        return Ok(None);
+    }
+    let now = state.clock.now();
+    let items: Vec<_> = list
+        .orders
+        .iter()
+        .map(|order| crate::work_orders::views::summary(order, now, false))
+        .collect();
+    Ok(Some(Section {
+        title: text("page.queue.grab", &[]),
+        hint: text("page.queue.grab_hint", &[("open", list.open.to_string())]),
+        cards: cards_with_buildings(&items, &names.categories, &names.buildings, now),
+        more: String::new(),
+    }))
+}
+
 pub async fn queue(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -194,6 +222,9 @@ pub async fn queue(
             );
         }
         "mine" => {
+            if let Some(grab) = grab_section(&state, &viewer, &names).await? {
+                sections.push(grab);
+            }
             sections.push(
                 section(
                     &state,

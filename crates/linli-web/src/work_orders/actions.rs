@@ -23,6 +23,8 @@ pub struct ActionBody {
     pub(crate) lead_organisation_id: Option<i64>,
     #[serde(default)]
     pub(crate) co_handler_ids: Vec<i64>,
+    /// Dispatch: a handler of the lead party named to do it (承办人).
+    pub(crate) assignee_id: Option<i64>,
     pub(crate) priority: Option<String>,
     pub(crate) rating: Option<i64>,
     pub(crate) accepted: Option<bool>,
@@ -39,6 +41,7 @@ impl From<ActionBody> for ActionRequest {
             text: body.text,
             lead_organisation_id: body.lead_organisation_id,
             co_handler_ids: body.co_handler_ids,
+            assignee_id: body.assignee_id,
             priority: body.priority,
             rating: body.rating,
             accepted: body.accepted,
@@ -58,7 +61,7 @@ impl From<ActionBody> for ActionRequest {
     tag = "work orders",
     summary = "Take an action of the loop",
     request_body = ActionBody,
-    params(("id" = i64, Path, description = "Work order id"), ("action" = linli_domain::work_orders::ActionKind, Path, description = "dispatch, sign, return, reply, note, urge, supervise, hold, resume, escalate, resolve, accept, reject, cancel, merge, me_too, return_visit, request_extension, decide_extension")),
+    params(("id" = i64, Path, description = "Work order id"), ("action" = linli_domain::work_orders::ActionKind, Path, description = "dispatch, grab, sign, return, reply, note, urge, supervise, hold, resume, escalate, resolve, accept, reject, cancel, merge, me_too, return_visit, request_extension, decide_extension")),
     responses((status = 200, body = views::WorkOrderDetail)),
     security(("bearer" = []))
 )]

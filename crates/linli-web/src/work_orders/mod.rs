@@ -113,6 +113,8 @@ pub struct ListQuery {
     /// Only the buildings of this grid (网格).
     pub(crate) grid_id: Option<i64>,
     pub(crate) lead_organisation_id: Option<i64>,
+    /// Only those this handler has (承办人).
+    pub(crate) assignee_id: Option<i64>,
     pub(crate) overdue: Option<bool>,
     /// Only those the supervisor has supervised (督办).
     pub(crate) supervised: Option<bool>,
@@ -138,6 +140,7 @@ impl From<ListQuery> for ListRequest {
             building_id: query.building_id,
             grid_id: query.grid_id,
             lead_organisation_id: query.lead_organisation_id,
+            assignee_id: query.assignee_id,
             overdue: query.overdue.unwrap_or(false),
             supervised: query.supervised.unwrap_or(false),
             escalated: query.escalated.unwrap_or(false),

@@ -93,6 +93,8 @@ pub struct WorkOrderDetail {
     pub reporter: Option<Reporter>,
     pub lead_organisation: Option<NamedRef>,
     pub co_handlers: Vec<NamedRef>,
+    /// The handler of the lead party who has it (承办人); shown to the office only.
+    pub assignee: Option<NamedRef>,
     pub deadlines: Deadlines,
     pub escalated: bool,
     pub supervised: bool,
@@ -125,6 +127,8 @@ pub struct WorkOrderSummary {
     pub priority: String,
     pub building_id: Option<i64>,
     pub lead_organisation_id: Option<i64>,
+    /// The handler who has it (承办人); not in residents' lists.
+    pub assignee_id: Option<i64>,
     pub resolve_deadline: Option<DateTime<Utc>>,
     /// The deadline of the step it waits on now: triage while 待受理, else resolution.
     pub due_at: Option<DateTime<Utc>>,
@@ -165,6 +169,7 @@ pub fn summary(order: &WorkOrderRow, now: DateTime<Utc>, public: bool) -> WorkOr
         priority: order.priority.as_str().to_owned(),
         building_id: order.building_id,
         lead_organisation_id: order.lead_organisation_id,
+        assignee_id: order.assignee_id.filter(|_| !public),
         resolve_deadline: order.resolve_deadline,
         due_at: order.due_at(),
         overdue: order.is_overdue(now),
@@ -281,6 +286,7 @@ pub fn detail(read: &WorkOrderRead) -> WorkOrderDetail {
             .iter()
             .map(|id| organisation_ref(&read.organisations, *id))
             .collect(),
+        assignee: read.assignee.as_ref().map(NamedRef::from),
         deadlines: Deadlines {
             triage: order.triage_deadline,
             sign: order.sign_deadline,

@@ -15,6 +15,7 @@ mod cli;
 mod content;
 mod content_pages;
 mod demo_story;
+mod dispatch_modes;
 mod duplicates;
 mod email_and_rules;
 mod forms;
