@@ -181,6 +181,46 @@ impl Store {
         Ok(())
     }
 
+    /// SQLite: writes a consistent copy of the whole database to `path` (which must not
+    /// exist) while it keeps serving — `VACUUM INTO` reads one snapshot of it. PostgreSQL
+    /// is copied by its own tool (`pg_dump`), not here.
+    pub async fn snapshot_into(&self, path: &Path) -> StoreResult<()> {
+        match &self.db {
+            Db::Sqlite(pool) => {
+                let target = path.to_str().ok_or_else(|| {
+                    StoreError::BadUrl(format!("{} is not valid UTF-8", path.display()))
+                })?;
+                sqlx::query("VACUUM INTO $1")
+                    .bind(target)
+                    .execute(pool)
+                    .await?;
+                Ok(())
+            }
+            Db::Postgres(_) => Err(StoreError::BadUrl(
+                "a PostgreSQL database is copied with pg_dump".to_owned(),
+            )),
+        }
+    }
+
+    /// Whether the database has no tables yet (a restore goes only into an empty one).
+    pub async fn is_empty(&self) -> StoreResult<bool> {
+        let tables: i64 = match &self.db {
+            Db::Sqlite(pool) => {
+                sqlx::query_scalar("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'")
+                    .fetch_one(pool)
+                    .await?
+            }
+            Db::Postgres(pool) => {
+                sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema()",
+                )
+                .fetch_one(pool)
+                .await?
+            }
+        };
+        Ok(tables == 0)
+    }
+
     /// Whether the database answers, for `/readyz`.
     pub async fn ping(&self) -> StoreResult<()> {
         on_pool!(&self.db, |pool| sqlx::query("SELECT 1")

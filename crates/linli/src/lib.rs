@@ -2,6 +2,7 @@
 //! (and the demo built on it). Kept in a library so the integration tests start the very
 //! same server the binary starts.
 
+pub mod backup;
 pub mod config;
 pub mod demo_content;
 pub mod demo_story;

@@ -54,6 +54,18 @@ enum Command {
     Config(ConfigCommand),
     /// Write the monthly report of a community or a street as an Excel workbook.
     Report(ReportArgs),
+    /// Copy the database and every file into one archive, while the server keeps serving.
+    Backup {
+        /// The archive to write (a new file).
+        #[arg(long)]
+        to: std::path::PathBuf,
+    },
+    /// Put a backup back into an empty data directory or database.
+    Restore {
+        /// The archive `linli backup` wrote.
+        #[arg(long)]
+        from: std::path::PathBuf,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -200,6 +212,42 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
                 month: args.month,
             };
             linli::report_command::write_monthly(&settings, &request, &args.output).await
+        }
+        Command::Backup { to } => {
+            let store = server::open_store(&settings).await?;
+            let url = linli_store::DatabaseUrl::parse(
+                settings.database_url.as_deref(),
+                &settings.data_dir,
+            )?;
+            let started = std::time::Instant::now();
+            let manifest =
+                linli::backup::write(&store, &url, &settings.data_dir.join("files"), &to).await?;
+            println!(
+                "backup of the {} database and {} files ({} bytes) written to {} in {:.1} s",
+                manifest.engine,
+                manifest.files,
+                manifest.file_bytes,
+                to.display(),
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
+        Command::Restore { from } => {
+            let url = linli_store::DatabaseUrl::parse(
+                settings.database_url.as_deref(),
+                &settings.data_dir,
+            )?;
+            let started = std::time::Instant::now();
+            let manifest =
+                linli::backup::restore(&url, &settings.data_dir.join("files"), &from).await?;
+            println!(
+                "restored the {} backup of {} ({} files) in {:.1} s",
+                manifest.engine,
+                manifest.created_at.to_rfc3339(),
+                manifest.files,
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
         }
     }
 }

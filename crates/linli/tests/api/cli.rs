@@ -151,3 +151,40 @@ fn the_monthly_report_is_written_from_the_command_line() {
     assert!(!ok && err.contains("report.month_in_future"), "{err}");
     assert!(!dir.path().join("never.xlsx").exists());
 }
+
+#[test]
+fn back_up_and_restore_into_a_new_data_directory() {
+    let (dir, copy, archive) = (
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+    );
+    let example =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/registry.example.toml");
+    let (ok, _, err) = run(linli(dir.path())
+        .args(["community", "import"])
+        .arg(&example));
+    assert!(ok, "{err}");
+    let file = archive.path().join("linli.backup");
+    let (ok, out, err) = run(linli(dir.path()).arg("backup").arg("--to").arg(&file));
+    assert!(ok, "{err}");
+    assert!(out.contains("backup of the sqlite database"), "{out}");
+
+    let (ok, out, err) = run(linli(copy.path()).arg("restore").arg("--from").arg(&file));
+    assert!(ok, "{err}");
+    assert!(out.contains("restored the sqlite backup"), "{out}");
+    // The copy holds what was imported: importing again creates nothing.
+    let (ok, out, err) = run(linli(copy.path())
+        .args(["community", "import"])
+        .arg(&example));
+    assert!(ok, "{err}");
+    assert!(out.contains("0 communities, 0 buildings, 0 rooms"), "{out}");
+    // Never over existing data, never from something that is not a backup.
+    let (ok, _, err) = run(linli(copy.path()).arg("restore").arg("--from").arg(&file));
+    assert!(!ok && err.contains("exists"), "{err}");
+    let (ok, _, err) = run(linli(tempfile::tempdir().unwrap().path())
+        .arg("restore")
+        .arg("--from")
+        .arg(&example));
+    assert!(!ok && err.contains("not a Linli backup"), "{err}");
+}

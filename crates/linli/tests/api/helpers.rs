@@ -50,6 +50,8 @@ pub fn postgres_admin_url() -> String {
 /// A fresh, empty database of the engine; dropped by [`TestDatabase::drop_database`].
 pub struct TestDatabase {
     pub url: DatabaseUrl,
+    /// Where the blobs are kept.
+    pub files: std::path::PathBuf,
     /// Blob storage in the test's own temporary directory.
     pub blobs: Arc<LocalBlobs>,
     postgres_name: Option<String>,
@@ -64,6 +66,7 @@ impl TestDatabase {
             .expect("temporary directory");
         match engine {
             Engine::Sqlite => Self {
+                files: dir.path().join("files"),
                 blobs: Arc::new(LocalBlobs::new(dir.path().join("files"))),
                 url: DatabaseUrl::Sqlite(dir.path().join("linli.db")),
                 postgres_name: None,
@@ -89,6 +92,7 @@ impl TestDatabase {
                     .rsplit_once('/')
                     .expect("database URL with a path");
                 Self {
+                    files: dir.path().join("files"),
                     blobs: Arc::new(LocalBlobs::new(dir.path().join("files"))),
                     url: DatabaseUrl::Postgres(format!("{base}/{name}")),
                     postgres_name: Some(name),
@@ -279,13 +283,20 @@ impl TestApp {
     /// Starts another server with its own connections to the same database, as another
     /// process would.
     pub async fn start_instance_over(&self, store: Store, config: WebConfig) -> SocketAddr {
+        self.start_instance_with(store, self.database.blobs.clone(), config)
+            .await
+    }
+
+    /// Starts a server over another database and files directory (a restored copy), on
+    /// this test's clock.
+    pub async fn start_instance_with(
+        &self,
+        store: Store,
+        blobs: Arc<LocalBlobs>,
+        config: WebConfig,
+    ) -> SocketAddr {
         let listening = store.clone();
-        let state = AppState::new(
-            store,
-            Arc::new(self.clock.clone()),
-            config,
-            self.database.blobs.clone(),
-        );
+        let state = AppState::new(store, Arc::new(self.clock.clone()), config, blobs);
         let kept = state.clone();
         let server = linli::server::Server::bind(SocketAddr::from(([127, 0, 0, 1], 0)), state)
             .await

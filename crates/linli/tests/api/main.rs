@@ -9,6 +9,7 @@
 
 #[macro_use]
 mod helpers;
+mod backup;
 mod board;
 mod browser;
 mod cli;

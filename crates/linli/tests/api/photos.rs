@@ -23,7 +23,7 @@ pub(crate) fn phone_photo() -> Vec<u8> {
     photo
 }
 
-async fn upload(
+pub(crate) async fn upload(
     app: &TestApp,
     token: &str,
     id: i64,
