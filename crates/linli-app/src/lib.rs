@@ -19,6 +19,7 @@ pub mod notifications;
 pub mod open311;
 pub mod partners;
 pub mod people;
+pub mod personal_data;
 pub mod projects;
 pub mod registry;
 pub mod reports;

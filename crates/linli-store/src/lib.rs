@@ -25,6 +25,7 @@ pub mod outbox;
 pub mod partners;
 pub mod passwords;
 pub mod people;
+pub mod personal_data;
 pub mod projects;
 mod reference;
 pub mod registry;

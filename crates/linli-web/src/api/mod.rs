@@ -9,6 +9,7 @@ pub mod grids;
 pub mod meetings;
 pub mod open311;
 pub mod partners;
+pub mod personal_data;
 pub mod projects;
 pub mod roster;
 pub mod search;
@@ -190,6 +191,7 @@ pub fn routes() -> Router<AppState> {
             get(dispatch_modes::handlers).put(dispatch_modes::set_handlers),
         )
         .route("/work-orders/grabbable", get(dispatch_modes::grabbable))
+        .route("/me/data", get(personal_data::own))
         .route("/roster", get(roster::week))
         .route("/roster/now", get(roster::now))
         .route("/roster/shifts", post(roster::add_shift))
@@ -267,6 +269,7 @@ pub fn routes() -> Router<AppState> {
         dispatch_modes::handlers,
         dispatch_modes::set_handlers,
         dispatch_modes::grabbable,
+        personal_data::own,
         meetings::get_series,
         meetings::put_series,
         meetings::create,

@@ -23,6 +23,7 @@ mod meetings;
 mod open311;
 mod orders;
 mod partners;
+mod personal_data;
 mod posters;
 mod projects;
 mod queue;
@@ -212,6 +213,8 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/admin/open311/{id}/revoke", post(open311::revoke))
         .route("/search", get(search::search_page))
+        .route("/me/data", get(personal_data::page))
+        .route("/me/data.json", get(personal_data::json))
         .route("/posters", get(posters::posters_page))
         .route("/posters/office", get(posters::office_poster))
         .route("/posters/buildings/{id}", get(posters::building_poster))

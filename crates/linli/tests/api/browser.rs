@@ -782,6 +782,7 @@ async fn every_role_on_the_demo_data() {
         ("shuji", "/supervise", "supervisor"),
         ("shuji", "/stats", "supervisor-stats"),
         ("shuji", "/search?q=%E7%8C%AB", "search"),
+        ("shuji", "/me/data", "my-data"),
         ("shuji", "/posters/office", "poster"),
         ("shuji", "/meetings", "meetings"),
         ("shuji", "/projects", "projects"),

@@ -36,6 +36,7 @@ mod outage;
 mod pages;
 mod partners;
 mod people;
+mod personal_data;
 mod photos;
 mod posters;
 mod project_help;

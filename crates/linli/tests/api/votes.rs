@@ -21,14 +21,14 @@ use sqlx::Connection;
 /// - 302 (30.00 m²): no owner of record
 ///
 /// 小李 (`li`) rents 101 and 唐女士 (`tang`) lives in 102 with its owners (family).
-struct Estate {
+pub(crate) struct Estate {
     community: i64,
     estate: i64,
     building: i64,
-    rooms: std::collections::HashMap<&'static str, i64>,
+    pub(crate) rooms: std::collections::HashMap<&'static str, i64>,
 }
 
-async fn estate(app: &TestApp) -> Estate {
+pub(crate) async fn estate(app: &TestApp) -> Estate {
     let admin = app.token("admin").await;
     let community = app.chengshangcheng().await;
     let estate = app
@@ -113,7 +113,7 @@ async fn estate(app: &TestApp) -> Estate {
     }
 }
 
-async fn owner(app: &TestApp, login: &str) -> String {
+pub(crate) async fn owner(app: &TestApp, login: &str) -> String {
     let signed = app.sign_in(login, "vote-password-2026").await;
     signed.expect(StatusCode::CREATED)["token"]
         .as_str()
@@ -124,7 +124,13 @@ async fn owner(app: &TestApp, login: &str) -> String {
 const OPTIONS: [&str; 3] = ["同意", "不同意", "弃权"];
 
 /// A draft of 30号楼 opening in an hour and closing in three days: its answer.
-async fn draft(app: &TestApp, token: &str, place: &Estate, title: &str, matter: &str) -> Value {
+pub(crate) async fn draft(
+    app: &TestApp,
+    token: &str,
+    place: &Estate,
+    title: &str,
+    matter: &str,
+) -> Value {
     let now = app.clock.now_utc();
     let created = app
         .post(
@@ -148,11 +154,11 @@ fn option(vote: &Value, label: &str) -> i64 {
         .unwrap()
 }
 
-fn id(vote: &Value) -> i64 {
+pub(crate) fn id(vote: &Value) -> i64 {
     vote["id"].as_i64().unwrap()
 }
 
-async fn ballot(
+pub(crate) async fn ballot(
     app: &TestApp,
     token: &str,
     vote: &Value,
