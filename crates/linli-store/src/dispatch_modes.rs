@@ -67,6 +67,10 @@ pub struct CommunityHandler {
     pub organisation_id: i64,
 }
 
+/// A registered handler as the turn reads them: person, party, last given one, unfinished
+/// now, on duty now, the category's cap.
+type TurnRow = (i64, Option<i64>, Option<DateTime<Utc>>, i64, bool, i64);
+
 impl Store {
     /// Every handler of a community with their party, by party then name (the choices
     /// of the dispatch form's 承办人 and of a category's registration).
@@ -209,13 +213,12 @@ impl Store {
                 .bind(category)
                 .execute(&mut *tx)
                 .await?;
-            let rows: Vec<(i64, Option<i64>, Option<DateTime<Utc>>, i64, bool, i64)> =
-                sqlx::query_as(AssertSqlSafe(sql.as_str()))
-                    .bind(category)
-                    .bind(day)
-                    .bind(half.as_str())
-                    .fetch_all(&mut *tx)
-                    .await?;
+            let rows: Vec<TurnRow> = sqlx::query_as(AssertSqlSafe(sql.as_str()))
+                .bind(category)
+                .bind(day)
+                .bind(half.as_str())
+                .fetch_all(&mut *tx)
+                .await?;
             let cap = rows.first().map_or(0, |row| row.5);
             let candidates: Vec<Candidate> = rows
                 .iter()

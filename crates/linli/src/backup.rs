@@ -200,7 +200,7 @@ pub async fn restore(url: &DatabaseUrl, files_dir: &Path, from: &Path) -> anyhow
             manifest.engine
         );
     }
-    if files_under(files_dir)?.first().is_some() {
+    if !files_under(files_dir)?.is_empty() {
         bail!(
             "{} is not empty: restore into a new data directory",
             files_dir.display()

@@ -60,12 +60,25 @@ enum Command {
         #[arg(long)]
         to: std::path::PathBuf,
     },
+    /// The tamper-evident record: seal new rows now, or walk every chain.
+    #[command(subcommand)]
+    Audit(AuditCommand),
     /// Put a backup back into an empty data directory or database.
     Restore {
         /// The archive `linli backup` wrote.
         #[arg(long)]
         from: std::path::PathBuf,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum AuditCommand {
+    /// Seal the settled rows not sealed yet (the server does this every minute).
+    Seal,
+    /// Walk every community's chain against the rows as they are now; name the first
+    /// row edited, deleted or inserted behind its back, and print each chain's head to
+    /// publish. Exits with 1 when anything is wrong.
+    Verify,
 }
 
 #[derive(Debug, Args)]
@@ -231,6 +244,28 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
                 started.elapsed().as_secs_f64()
             );
             Ok(())
+        }
+        Command::Audit(AuditCommand::Seal) => {
+            let store = server::open_store(&settings).await?;
+            let sealed = store.seal_audit_chain(chrono::Utc::now(), i64::MAX).await?;
+            println!("{sealed} rows sealed");
+            Ok(())
+        }
+        Command::Audit(AuditCommand::Verify) => {
+            let store = server::open_store(&settings).await?;
+            let verification = store.verify_audit_chain().await?;
+            for (community, length, head) in &verification.heads {
+                println!("community {community}: {length} entries, head {head}");
+            }
+            for (community, finding) in &verification.findings {
+                println!("community {community}: {}", serde_json::to_string(finding)?);
+            }
+            if verification.findings.is_empty() {
+                println!("every chain holds");
+                Ok(())
+            } else {
+                anyhow::bail!("{} chains do not hold", verification.findings.len())
+            }
         }
         Command::Restore { from } => {
             let url = linli_store::DatabaseUrl::parse(

@@ -163,6 +163,17 @@ async fn housekeeping(state: AppState) {
             Ok(_) => {}
             Err(error) => tracing::warn!(%error, "checking time limits failed"),
         }
+        // New rows of the timeline, the ledger, ballots and minutes into their
+        // communities' hash chains (see `linli audit verify`).
+        match state
+            .store
+            .seal_audit_chain(state.clock.now(), 10_000)
+            .await
+        {
+            Ok(0) => {}
+            Ok(sealed) => tracing::debug!(sealed, "audit chain sealed"),
+            Err(error) => tracing::warn!(%error, "sealing the audit chain failed"),
+        }
         state.count_due_rule_run();
         if runs.is_multiple_of(60) {
             let now = state.clock.now();

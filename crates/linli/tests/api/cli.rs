@@ -188,3 +188,14 @@ fn back_up_and_restore_into_a_new_data_directory() {
         .arg(&example));
     assert!(!ok && err.contains("not a Linli backup"), "{err}");
 }
+
+#[test]
+fn seal_and_verify_the_audit_chain() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ok, out, err) = run(linli(dir.path()).args(["audit", "seal"]));
+    assert!(ok, "{err}");
+    assert!(out.contains("0 rows sealed"), "{out}");
+    let (ok, out, err) = run(linli(dir.path()).args(["audit", "verify"]));
+    assert!(ok, "{err}");
+    assert!(out.contains("every chain holds"), "{out}");
+}

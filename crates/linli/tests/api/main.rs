@@ -9,6 +9,7 @@
 
 #[macro_use]
 mod helpers;
+mod audit;
 mod backup;
 mod board;
 mod browser;

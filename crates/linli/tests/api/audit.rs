@@ -1,0 +1,98 @@
+//! The tamper-evident record on both engines: the timeline is sealed into
+//! each community's hash chain; an edit, a deletion, an entry moved in the chain and a
+//! row slipped in below the sealed mark, each made directly in the database, are found
+//! and located — and undone, the chain holds again.
+
+use crate::helpers::TestApp;
+use chrono::Duration;
+use linli_domain::audit::{Finding, Source};
+use linli_store::DatabaseUrl;
+use reqwest::StatusCode;
+use serde_json::json;
+use sqlx::Connection;
+
+async fn raw(app: &TestApp, sql: String) -> u64 {
+    match &app.database.url {
+        DatabaseUrl::Sqlite(path) => {
+            let mut connection =
+                sqlx::SqliteConnection::connect(&format!("sqlite:{}", path.display()))
+                    .await
+                    .unwrap();
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .execute(&mut connection)
+                .await
+                .unwrap()
+                .rows_affected()
+        }
+        DatabaseUrl::Postgres(url) => {
+            let mut connection = sqlx::PgConnection::connect(url).await.unwrap();
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .execute(&mut connection)
+                .await
+                .unwrap()
+                .rows_affected()
+        }
+    }
+}
+
+async fn findings(app: &TestApp) -> Vec<Finding> {
+    let verification = app.store.verify_audit_chain().await.unwrap();
+    verification
+        .findings
+        .into_iter()
+        .map(|(_, finding)| finding)
+        .collect()
+}
+
+both_engines! {
+    async fn edits_deletions_moves_and_insertions_behind_the_chain_are_found(app: &TestApp) {
+        let (bao, duty) = (app.token("bao").await, app.token("duty").await);
+        let mut ids = Vec::new();
+        for n in 0..3 {
+            let created = app.post("/api/v1/work-orders", &bao, json!({ "category": "noise", "description": format!("第{n}次噪音") })).await;
+            ids.push(created.expect(StatusCode::CREATED)["id"].as_i64().unwrap());
+        }
+        app.post(&format!("/api/v1/work-orders/{}/actions/reply", ids[0]), &duty, json!({ "text": "已转物业" })).await.expect(StatusCode::OK);
+
+        // Nothing is sealed until it has settled for a minute.
+        assert_eq!(app.store.seal_audit_chain(linli_domain::clock::Clock::now(&app.clock), 1000).await.unwrap(), 0);
+        app.clock.advance(Duration::minutes(2));
+        let sealed = app.store.seal_audit_chain(linli_domain::clock::Clock::now(&app.clock), 1000).await.unwrap();
+        assert_eq!(sealed, 4, "three reports and a reply");
+        assert_eq!(app.store.seal_audit_chain(linli_domain::clock::Clock::now(&app.clock), 1000).await.unwrap(), 0, "each once");
+        let clean = app.store.verify_audit_chain().await.unwrap();
+        assert!(clean.findings.is_empty(), "{:?}", clean.findings);
+        let (_, length, head) = clean.heads.first().unwrap().clone();
+        assert_eq!((length, head.len()), (4, 64));
+
+        let reply: i64 = app.store.events(ids[0], true).await.unwrap().iter().find(|event| event.kind == "replied").unwrap().id;
+        // An edited reply.
+        raw(app, format!("UPDATE work_order_events SET body = '没这回事' WHERE id = {reply}")).await;
+        assert!(matches!(findings(app).await.as_slice(), [Finding::Edited { source: Source::Timeline, row_id, .. }] if *row_id == reply));
+        raw(app, format!("UPDATE work_order_events SET body = '已转物业' WHERE id = {reply}")).await;
+        assert!(findings(app).await.is_empty(), "put back, it holds again");
+
+        // An entry moved in the chain: the first two swap places.
+        raw(app, "UPDATE audit_chain SET seq = seq + 100 WHERE seq IN (0, 1)".to_owned()).await;
+        raw(app, "UPDATE audit_chain SET seq = 1 WHERE seq = 100".to_owned()).await;
+        raw(app, "UPDATE audit_chain SET seq = 0 WHERE seq = 101".to_owned()).await;
+        assert_eq!(findings(app).await, vec![Finding::ChainBroken { seq: 0 }]);
+        raw(app, "UPDATE audit_chain SET seq = seq + 100 WHERE seq IN (0, 1)".to_owned()).await;
+        raw(app, "UPDATE audit_chain SET seq = 1 WHERE seq = 100".to_owned()).await;
+        raw(app, "UPDATE audit_chain SET seq = 0 WHERE seq = 101".to_owned()).await;
+        assert!(findings(app).await.is_empty());
+
+        // A deleted reply, and the same reply slipped back in as new below the mark.
+        raw(app, format!("DELETE FROM work_order_events WHERE id = {reply}")).await;
+        assert!(matches!(findings(app).await.as_slice(), [Finding::Deleted { source: Source::Timeline, row_id, .. }] if *row_id == reply));
+        raw(app, format!("DELETE FROM audit_chain WHERE source = 'timeline' AND row_id = {reply}")).await;
+        raw(app, format!("INSERT INTO work_order_events (id, work_order_id, kind, actor_id, at, body, internal)
+            SELECT {reply}, {}, 'replied', NULL, at, '不是我写的', FALSE FROM work_order_events WHERE work_order_id = {} LIMIT 1", ids[0], ids[0])).await;
+        let found = findings(app).await;
+        assert!(found.contains(&Finding::Inserted { source: Source::Timeline, row_id: reply }), "{found:?}");
+
+        // What slipped in below the mark is never sealed after the fact.
+        let fresh = app.store.seal_audit_chain(linli_domain::clock::Clock::now(&app.clock), 1000).await.unwrap();
+        assert_eq!(fresh, 0, "a row below the mark is never sealed after the fact");
+    }
+}
