@@ -10,7 +10,7 @@ use linli_domain::calendar::shanghai;
 use linli_domain::dispatch_modes::DispatchMode;
 use linli_domain::ids::{CommunityId, PersonId};
 use linli_domain::permissions::RegistryAction;
-use linli_domain::roles::{Role, Scope};
+use linli_domain::roles::Role;
 use linli_domain::roster::half_of;
 use linli_domain::work_orders::Standing;
 use linli_domain::work_orders::state::ActionInput;
@@ -98,16 +98,16 @@ pub async fn set_handlers(
     if people.len() > HANDLERS_MAX {
         return Err(AppError::invalid("validation.too_many", "person_ids"));
     }
-    for person in &people {
-        let grants = app.store.grants_of(PersonId(*person)).await?;
-        let handles_here = grants.iter().any(|stored| {
-            stored.grant.role == Role::Handler
-                && stored.grant.scope == Scope::Community(CommunityId(community.id))
-                && stored.grant.organisation.is_some()
-        });
-        if !handles_here {
-            return Err(AppError::invalid("category.handler_unknown", "person_ids"));
-        }
+    // One read of the community's handlers, not one per person named.
+    let handlers = app
+        .store
+        .handlers_of_community(CommunityId(community.id))
+        .await?;
+    if !people
+        .iter()
+        .all(|person| handlers.iter().any(|handler| handler.person_id == *person))
+    {
+        return Err(AppError::invalid("category.handler_unknown", "person_ids"));
     }
     let people: Vec<PersonId> = people.into_iter().map(PersonId).collect();
     app.store
