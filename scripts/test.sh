@@ -19,8 +19,10 @@ step() { printf '\n== %s\n' "$*"; }
 
 step "PostgreSQL"
 postgres_ready() { psql "$LINLI_TEST_POSTGRES_URL" -Atqc 'select 1' >/dev/null 2>&1; }
-if ! command -v psql >/dev/null 2>&1; then
-  echo "psql is missing: installing the PostgreSQL client" >&2
+# psql, and pg_dump / pg_restore for the backup tests: all in the PostgreSQL client.
+if ! command -v psql >/dev/null 2>&1 || ! command -v pg_dump >/dev/null 2>&1 ||
+   ! command -v pg_restore >/dev/null 2>&1; then
+  echo "the PostgreSQL client is missing: installing it" >&2
   apt-get update -qq && apt-get install -y -qq postgresql-client >/dev/null
 fi
 if ! postgres_ready && command -v pg_ctlcluster >/dev/null 2>&1; then
