@@ -134,6 +134,13 @@ async fn round_trip(engine: Engine) {
     linli_app::work_orders::jobs::run_due_rules(app.state())
         .await
         .unwrap();
+    // And their messages reach the inboxes now, not whenever either server's next tick
+    // comes: otherwise the copy, fanning out at once, would read ahead of the original.
+    while linli_app::notifications::fan_out_pending(app.state())
+        .await
+        .unwrap()
+        > 0
+    {}
     // Signed in before the backup: the sessions are in the copy too.
     let mut tokens = Vec::new();
     for login in ["shuji", "duty", "wuye", "bao", "li"] {
