@@ -5,6 +5,8 @@
 #
 #   LINLI_TEST_POSTGRES_URL  server the PostgreSQL tests create their databases on
 #                            (default postgres://postgres@127.0.0.1:5432/postgres)
+#   LINLI_TEST_S3_SERVER     a local S3-compatible server program (default: moto's,
+#                            installed from PyPI into target/s3-server)
 #   LINLI_SCREENSHOTS        directory where the browser tests save screenshots
 #                            (the README's come from LINLI_SCREENSHOTS=docs/screenshots)
 set -euo pipefail
@@ -56,6 +58,18 @@ if ! grep -q "\"version\": \"$AXE_VERSION\"" target/browser-tools/node_modules/a
   fi
   mkdir -p target/browser-tools
   npm install --prefix target/browser-tools --no-audit --no-fund --silent "axe-core@$AXE_VERSION"
+fi
+
+step "A local S3-compatible server for the shared photo storage tests"
+# moto's server, from PyPI, pinned; each test starts its own on a free port.
+MOTO_VERSION=5.2.6
+if [ -z "${LINLI_TEST_S3_SERVER:-}" ]; then
+  export LINLI_TEST_S3_SERVER="$PWD/target/s3-server/bin/moto_server"
+  if ! target/s3-server/bin/pip show moto 2>/dev/null | grep -q "^Version: $MOTO_VERSION$"; then
+    rm -rf target/s3-server
+    python3 -m venv target/s3-server
+    target/s3-server/bin/pip install --quiet --disable-pip-version-check "moto[server]==$MOTO_VERSION"
+  fi
 fi
 
 step "cargo fmt --check"

@@ -120,6 +120,17 @@ impl AppError {
         Self::Internal(what)
     }
 
+    /// A blob store's failure while `doing` something: 503 when the store is unreachable
+    /// or overloaded (the caller may try again), else a fault of ours.
+    pub fn blob(doing: &str, error: &std::io::Error) -> Self {
+        if linli_store::blobs::is_unavailable(error) {
+            tracing::warn!(%error, "{doing}: the blob store is unavailable");
+            Self::Unavailable
+        } else {
+            Self::internal(format!("{doing}: {error}"))
+        }
+    }
+
     /// Adds a value the message names (`{topic}`, `{minutes}`).
     pub fn with_arg(mut self, name: &'static str, value: impl Into<String>) -> Self {
         match &mut self {

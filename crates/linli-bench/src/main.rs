@@ -15,7 +15,7 @@ use linli_domain::clock::{Clock, SystemClock};
 use linli_domain::ids::CommunityId;
 use linli_domain::registry::Login;
 use linli_domain::work_orders::Status;
-use linli_store::blobs::LocalBlobs;
+use linli_store::blobs::Blobs;
 use linli_store::bulk::BulkWorkOrder;
 use linli_store::{ConnectOptions, DatabaseUrl, Store};
 use linli_web::{AppState, WebConfig};
@@ -273,7 +273,7 @@ async fn main() -> anyhow::Result<()> {
             demo_mode: true,
             ..WebConfig::default()
         },
-        Arc::new(LocalBlobs::new(data_dir.join("files"))),
+        Arc::new(Blobs::local(data_dir.join("files"))?),
     );
     let server = linli::server::Server::bind(SocketAddr::from(([127, 0, 0, 1], 0)), state).await?;
     let address = server.local_addr()?;

@@ -1,7 +1,7 @@
 //! `linli backup --to FILE` and `linli restore --from FILE`: the whole of an instance —
-//! its database and its files (photos, receipts, images) — in one zip archive, taken
-//! while the server keeps serving, and put back into an empty database and files
-//! directory.
+//! its database and its files (photos, receipts, images, from the local directory or the
+//! shared object store alike) — in one zip archive, taken while the server keeps
+//! serving, and put back into an empty database and an empty blob store.
 //!
 //! The database is copied first (SQLite: `VACUUM INTO`, one consistent snapshot;
 //! PostgreSQL: `pg_dump`, which reads one snapshot too), then the files. A file is always
@@ -10,6 +10,7 @@
 //! harmless extras.
 
 use anyhow::{Context, bail};
+use linli_store::blobs::BlobStore;
 use linli_store::{ConnectOptions, DatabaseUrl, Engine, Store};
 use serde::{Deserialize, Serialize};
 use std::fs::File;
@@ -54,45 +55,15 @@ fn beside(path: &Path, suffix: &str) -> PathBuf {
     path.with_file_name(name)
 }
 
-/// Every regular file under `root`, with its path relative to it ('/'-separated), skipping
-/// files still being written (`.partial`).
-fn files_under(root: &Path) -> anyhow::Result<Vec<(PathBuf, String)>> {
-    let mut found = Vec::new();
-    if !root.exists() {
-        return Ok(found);
-    }
-    let mut pending = vec![root.to_path_buf()];
-    while let Some(directory) = pending.pop() {
-        for entry in std::fs::read_dir(&directory)
-            .with_context(|| format!("reading {}", directory.display()))?
-        {
-            let path = entry?.path();
-            if path.is_dir() {
-                pending.push(path);
-            } else if path
-                .extension()
-                .is_none_or(|extension| extension != "partial")
-            {
-                let relative = path
-                    .strip_prefix(root)?
-                    .components()
-                    .map(|part| part.as_os_str().to_string_lossy().into_owned())
-                    .collect::<Vec<_>>()
-                    .join("/");
-                found.push((path, relative));
-            }
-        }
-    }
-    found.sort_by(|a, b| a.1.cmp(&b.1));
-    Ok(found)
-}
+/// How many files travel between the blob store and the archive's thread at once.
+const IN_FLIGHT: usize = 8;
 
-/// Writes the archive of the database at `url` (served by `store`) and the files under
-/// `files_dir` to `to`, through a temporary name: a failed backup leaves no archive.
+/// Writes the archive of the database at `url` (served by `store`) and every file in
+/// `blobs` to `to`, through a temporary name: a failed backup leaves no archive.
 pub async fn write(
     store: &Store,
     url: &DatabaseUrl,
-    files_dir: &Path,
+    blobs: &dyn BlobStore,
     to: &Path,
 ) -> anyhow::Result<Manifest> {
     if to.exists() {
@@ -121,20 +92,78 @@ pub async fn write(
         }
     }
     let engine = engine_name(url).to_owned();
-    let files_dir = files_dir.to_path_buf();
+    let keys = match blobs.keys().await {
+        Ok(keys) => keys,
+        Err(error) => {
+            let _ = std::fs::remove_file(&database);
+            return Err(error).context("listing the files");
+        }
+    };
+    // The zip is written on a blocking thread; the files reach it through a short queue
+    // as they are read from the blob store, so memory holds a few files at a time. Only
+    // a queue that ends with `Complete` makes an archive.
+    let (send, receive) = tokio::sync::mpsc::channel::<Queued>(IN_FLIGHT);
     let to = to.to_path_buf();
-    let archived = tokio::task::spawn_blocking(move || {
-        let result = archive(&engine, &database, &files_dir, &to);
+    let writing = tokio::task::spawn_blocking(move || {
+        let result = archive(&engine, &database, receive, &to);
         let _ = std::fs::remove_file(&database);
         result
-    })
-    .await??;
-    Ok(archived)
+    });
+    let mut reading = Ok(());
+    for key in keys {
+        match blobs.get(&key).await {
+            // Listed, then gone: nothing names it any more.
+            Ok(None) => {}
+            Ok(Some(bytes)) => {
+                if send.send(Queued::File(key, bytes)).await.is_err() {
+                    break;
+                }
+            }
+            Err(error) => {
+                reading = Err(anyhow::Error::from(error).context(format!("reading {key}")));
+                break;
+            }
+        }
+    }
+    if reading.is_ok() {
+        let _ = send.send(Queued::Complete).await;
+    }
+    drop(send);
+    let archived = writing.await?;
+    reading?;
+    archived
 }
 
-fn archive(engine: &str, database: &Path, files_dir: &Path, to: &Path) -> anyhow::Result<Manifest> {
+/// What the blob store's side hands the archive's thread.
+enum Queued {
+    File(String, Vec<u8>),
+    /// Every file was read: the archive may be finished.
+    Complete,
+}
+
+fn archive(
+    engine: &str,
+    database: &Path,
+    mut files: tokio::sync::mpsc::Receiver<Queued>,
+    to: &Path,
+) -> anyhow::Result<Manifest> {
     let partial = beside(to, ".partial");
-    let mut zip = ZipWriter::new(File::create(&partial)?);
+    let written = write_archive(engine, database, &mut files, &partial);
+    if written.is_ok() {
+        std::fs::rename(&partial, to)?;
+    } else {
+        let _ = std::fs::remove_file(&partial);
+    }
+    written
+}
+
+fn write_archive(
+    engine: &str,
+    database: &Path,
+    files: &mut tokio::sync::mpsc::Receiver<Queued>,
+    partial: &Path,
+) -> anyhow::Result<Manifest> {
+    let mut zip = ZipWriter::new(File::create(partial)?);
     // Photos are JPEG already: stored as they are. The database compresses well.
     let stored = SimpleFileOptions::default()
         .compression_method(CompressionMethod::Stored)
@@ -155,15 +184,21 @@ fn archive(engine: &str, database: &Path, files_dir: &Path, to: &Path) -> anyhow
         files: 0,
         file_bytes: 0,
     };
-    for (path, relative) in files_under(files_dir)? {
-        zip.start_file(format!("{FILES_PREFIX}{relative}"), stored)?;
-        manifest.file_bytes += std::io::copy(&mut File::open(&path)?, &mut zip)?;
-        manifest.files += 1;
+    loop {
+        match files.blocking_recv() {
+            Some(Queued::File(key, bytes)) => {
+                zip.start_file(format!("{FILES_PREFIX}{key}"), stored)?;
+                zip.write_all(&bytes)?;
+                manifest.file_bytes += bytes.len() as u64;
+                manifest.files += 1;
+            }
+            Some(Queued::Complete) => break,
+            None => bail!("the files could not all be read"),
+        }
     }
     zip.start_file(MANIFEST, deflated)?;
     zip.write_all(&serde_json::to_vec_pretty(&manifest)?)?;
     zip.finish()?.sync_all()?;
-    std::fs::rename(&partial, to)?;
     Ok(manifest)
 }
 
@@ -188,10 +223,15 @@ pub fn manifest_of(from: &Path) -> anyhow::Result<Manifest> {
 }
 
 /// Puts an archive back: into the database at `url`, which must be empty (a new SQLite
-/// file, or a PostgreSQL database without tables), and the files directory, which must
-/// be empty too; then brings the schema up to date. Refuses before writing anything if
-/// either is not empty or the engines differ.
-pub async fn restore(url: &DatabaseUrl, files_dir: &Path, from: &Path) -> anyhow::Result<Manifest> {
+/// file, or a PostgreSQL database without tables), and `blobs`, which must be empty too;
+/// then brings the schema up to date. Refuses before writing anything if either is not
+/// empty or the engines differ. The files go in first, so that the database never names
+/// a file that is not there.
+pub async fn restore(
+    url: &DatabaseUrl,
+    blobs: &dyn BlobStore,
+    from: &Path,
+) -> anyhow::Result<Manifest> {
     let manifest = manifest_of(from)?;
     if manifest.engine != engine_name(url) {
         bail!(
@@ -200,11 +240,8 @@ pub async fn restore(url: &DatabaseUrl, files_dir: &Path, from: &Path) -> anyhow
             manifest.engine
         );
     }
-    if !files_under(files_dir)?.is_empty() {
-        bail!(
-            "{} is not empty: restore into a new data directory",
-            files_dir.display()
-        );
+    if !blobs.keys().await.context("listing the files")?.is_empty() {
+        bail!("the blob store is not empty: restore into a new data directory or bucket");
     }
     let database = match url {
         DatabaseUrl::Sqlite(path) => {
@@ -226,12 +263,20 @@ pub async fn restore(url: &DatabaseUrl, files_dir: &Path, from: &Path) -> anyhow
             std::env::temp_dir().join(format!("linli-restore-{}.pgdump", std::process::id()))
         }
     };
-    let (archive_path, files, target) = (
-        from.to_path_buf(),
-        files_dir.to_path_buf(),
-        database.clone(),
-    );
-    tokio::task::spawn_blocking(move || unpack(&archive_path, &target, &files)).await??;
+    let (send, mut receive) = tokio::sync::mpsc::channel::<(String, Vec<u8>)>(IN_FLIGHT);
+    let (archive_path, target) = (from.to_path_buf(), database.clone());
+    let unpacking = tokio::task::spawn_blocking(move || unpack(&archive_path, &target, &send));
+    let mut storing = Ok(());
+    while let Some((key, bytes)) = receive.recv().await {
+        if let Err(error) = blobs.put(&key, bytes).await {
+            storing = Err(anyhow::Error::from(error).context(format!("storing {key}")));
+            break;
+        }
+    }
+    drop(receive);
+    let unpacked = unpacking.await?;
+    storing?;
+    unpacked?;
     if let DatabaseUrl::Postgres(url) = url {
         let output = Command::new("pg_restore")
             .args([
@@ -259,38 +304,44 @@ pub async fn restore(url: &DatabaseUrl, files_dir: &Path, from: &Path) -> anyhow
     Ok(manifest)
 }
 
-/// Writes the archive's database to `database` (through a temporary name) and its files
-/// under `files_dir`; names that would leave the directory are refused.
-fn unpack(from: &Path, database: &Path, files_dir: &Path) -> anyhow::Result<()> {
+/// Hands the archive's files to `files` one by one and writes its database to `database`
+/// (through a temporary name) last; names that would leave the blob store are refused.
+fn unpack(
+    from: &Path,
+    database: &Path,
+    files: &tokio::sync::mpsc::Sender<(String, Vec<u8>)>,
+) -> anyhow::Result<()> {
     let mut archive = ZipArchive::new(File::open(from)?)?;
+    let mut database_entry = None;
     for index in 0..archive.len() {
         let mut entry = archive.by_index(index)?;
         if entry.is_dir() {
             continue;
         }
         let name = entry.name()?.into_owned();
-        let target = if name == SQLITE_ENTRY || name == POSTGRES_ENTRY {
-            database.to_path_buf()
-        } else if let Some(relative) = name.strip_prefix(FILES_PREFIX) {
-            let enclosed = entry
+        if name == SQLITE_ENTRY || name == POSTGRES_ENTRY {
+            database_entry = Some(index);
+        } else if let Some(key) = name.strip_prefix(FILES_PREFIX) {
+            entry
                 .enclosed_name()
                 .filter(|path| path.starts_with("files"))
                 .with_context(|| format!("refusing the entry {name:?}"))?;
-            if relative.is_empty() {
+            if key.is_empty() {
                 continue;
             }
-            files_dir.join(enclosed.strip_prefix("files")?)
-        } else {
-            continue;
-        };
-        if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent)?;
+            let mut bytes = Vec::with_capacity(usize::try_from(entry.size()).unwrap_or(0));
+            entry.read_to_end(&mut bytes)?;
+            if files.blocking_send((key.to_owned(), bytes)).is_err() {
+                bail!("the files could not all be stored");
+            }
         }
-        let partial = beside(&target, ".partial");
-        let mut out = File::create(&partial)?;
-        std::io::copy(&mut entry, &mut out)?;
-        out.sync_all()?;
-        std::fs::rename(&partial, &target)?;
     }
+    let index = database_entry.context("the archive holds no database")?;
+    let mut entry = archive.by_index(index)?;
+    let partial = beside(database, ".partial");
+    let mut out = File::create(&partial)?;
+    std::io::copy(&mut entry, &mut out)?;
+    out.sync_all()?;
+    std::fs::rename(&partial, database)?;
     Ok(())
 }

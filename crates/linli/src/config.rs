@@ -2,6 +2,7 @@
 //! variables and command-line flags (clap reads both; a flag beats its variable).
 
 use clap::{Args, ValueEnum};
+use linli_store::blobs::{BlobLocation, Blobs};
 use serde::Deserialize;
 use std::fmt;
 use std::net::SocketAddr;
@@ -62,6 +63,11 @@ pub struct SettingsArgs {
     /// Sender of the emails, e.g. `城上城邻里 <linli@example.cn>` (needed with smtp_url).
     #[arg(long, env = "LINLI_MAIL_FROM", global = true)]
     pub mail_from: Option<String>,
+    /// Where photos and other uploads are kept: a directory, or shared object storage
+    /// for several instances (`s3://KEY:SECRET@BUCKET/PREFIX?endpoint=…`, `oss://…`,
+    /// `cos://…`) [default: DATA_DIR/files].
+    #[arg(long, env = "LINLI_BLOB_STORE", global = true, hide_env_values = true)]
+    pub blob_store: Option<String>,
 }
 
 /// The same settings as they may appear in the TOML file.
@@ -79,6 +85,7 @@ pub struct SettingsFile {
     pub secure_cookies: Option<bool>,
     pub smtp_url: Option<String>,
     pub mail_from: Option<String>,
+    pub blob_store: Option<String>,
 }
 
 /// The settings in force.
@@ -95,6 +102,8 @@ pub struct Settings {
     pub secure_cookies: bool,
     /// The mail relay, when email channels are wanted.
     pub mail: Option<linli_web::mail::MailRelay>,
+    /// Where uploads are kept (its `Debug` hides credentials).
+    pub blob_store: BlobLocation,
 }
 
 impl fmt::Debug for Settings {
@@ -113,6 +122,7 @@ impl fmt::Debug for Settings {
             .field("trust_forwarded_for", &self.trust_forwarded_for)
             .field("secure_cookies", &self.secure_cookies)
             .field("mail", &self.mail)
+            .field("blob_store", &self.blob_store)
             .finish()
     }
 }
@@ -141,16 +151,21 @@ impl Settings {
             Some(path) => read_file(path)?,
             None => SettingsFile::default(),
         };
+        let data_dir = args
+            .data_dir
+            .clone()
+            .or(file.data_dir)
+            .unwrap_or_else(|| PathBuf::from("linli-data"));
+        let blob_store = match args.blob_store.clone().or(file.blob_store) {
+            Some(address) => address.parse().map_err(ConfigError::Invalid)?,
+            None => BlobLocation::Directory(data_dir.join("files")),
+        };
         let settings = Self {
             bind: args
                 .bind
                 .or(file.bind)
                 .unwrap_or(SocketAddr::from(([127, 0, 0, 1], 8080))),
-            data_dir: args
-                .data_dir
-                .clone()
-                .or(file.data_dir)
-                .unwrap_or_else(|| PathBuf::from("linli-data")),
+            data_dir,
             database_url: args.database_url.clone().or(file.database_url),
             database_max_connections: args
                 .database_max_connections
@@ -183,6 +198,7 @@ impl Settings {
                     ));
                 }
             },
+            blob_store,
         };
         if let Some(relay) = &settings.mail {
             linli_web::mail::SmtpMailer::new(relay, std::time::Duration::from_secs(5))
@@ -199,6 +215,14 @@ impl Settings {
             ));
         }
         Ok(settings)
+    }
+}
+
+impl Settings {
+    /// The blob store these settings name (a local directory is created if missing).
+    pub fn open_blobs(&self) -> Result<Blobs, ConfigError> {
+        Blobs::open(&self.blob_store)
+            .map_err(|error| ConfigError::Invalid(format!("blob_store: {error}")))
     }
 }
 
@@ -270,6 +294,18 @@ mod tests {
         })?;
         assert!(with_mail.mail.is_some());
         assert!(!format!("{with_mail:?}").contains("hunter2"));
+        let with_bucket = Settings::load(&SettingsArgs {
+            blob_store: Some(
+                "s3://AKID:hunter2@linli/photos?endpoint=http://127.0.0.1:9000".to_owned(),
+            ),
+            ..SettingsArgs::default()
+        })?;
+        let shown = format!("{with_bucket:?}");
+        assert!(
+            !shown.contains("hunter2") && !shown.contains("AKID"),
+            "{shown}"
+        );
+        assert!(shown.contains("s3://<hidden>@linli/photos"), "{shown}");
         Ok(())
     }
 
@@ -286,5 +322,10 @@ mod tests {
             ..SettingsArgs::default()
         });
         assert!(matches!(wrong_scheme, Err(ConfigError::Invalid(_))));
+        let unknown_store = Settings::load(&SettingsArgs {
+            blob_store: Some("ftp://files.example.cn/linli".to_owned()),
+            ..SettingsArgs::default()
+        });
+        assert!(matches!(unknown_store, Err(ConfigError::Invalid(_))));
     }
 }

@@ -233,8 +233,8 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
                 &settings.data_dir,
             )?;
             let started = std::time::Instant::now();
-            let manifest =
-                linli::backup::write(&store, &url, &settings.data_dir.join("files"), &to).await?;
+            let blobs = settings.open_blobs()?;
+            let manifest = linli::backup::write(&store, &url, &blobs, &to).await?;
             println!(
                 "backup of the {} database and {} files ({} bytes) written to {} in {:.1} s",
                 manifest.engine,
@@ -273,8 +273,8 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
                 &settings.data_dir,
             )?;
             let started = std::time::Instant::now();
-            let manifest =
-                linli::backup::restore(&url, &settings.data_dir.join("files"), &from).await?;
+            let blobs = settings.open_blobs()?;
+            let manifest = linli::backup::restore(&url, &blobs, &from).await?;
             println!(
                 "restored the {} backup of {} ({} files) in {:.1} s",
                 manifest.engine,

@@ -6,7 +6,7 @@ use crate::server;
 use linli_app::Caller;
 use linli_app::reports::{MonthlyRequest, monthly};
 use linli_domain::clock::{Clock, SystemClock};
-use linli_store::blobs::{BlobStore, LocalBlobs};
+use linli_store::blobs::BlobStore;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -17,7 +17,7 @@ pub async fn write_monthly(
 ) -> anyhow::Result<()> {
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let store = server::open_store(settings).await?;
-    let blobs: Arc<dyn BlobStore> = Arc::new(LocalBlobs::new(settings.data_dir.join("files")));
+    let blobs: Arc<dyn BlobStore> = Arc::new(settings.open_blobs()?);
     let state = linli_web::AppState::new(store, clock, server::web_config(settings, false), blobs);
     let report = monthly(&state, &Caller::operator(), request)
         .await

@@ -5,7 +5,7 @@ use crate::config::{LogFormat, Settings};
 use crate::registry_file;
 use chrono::Duration;
 use linli_domain::clock::{Clock, SystemClock};
-use linli_store::blobs::{BlobStore, LocalBlobs};
+use linli_store::blobs::BlobStore;
 use linli_store::{ConnectOptions, DatabaseUrl, Store};
 use linli_web::{AppState, WebConfig};
 use std::net::SocketAddr;
@@ -242,7 +242,7 @@ pub async fn shutdown_signal() {
 pub async fn serve(settings: &Settings, demo_mode: bool) -> anyhow::Result<()> {
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let store = open_store(settings).await?;
-    let blobs: Arc<dyn BlobStore> = Arc::new(LocalBlobs::new(settings.data_dir.join("files")));
+    let blobs: Arc<dyn BlobStore> = Arc::new(settings.open_blobs()?);
     if demo_mode {
         load_demo(&store, clock.as_ref(), Arc::clone(&blobs)).await?;
     }

@@ -42,11 +42,11 @@ pub async fn upload(
     app.blobs
         .put(&storage_key, processed.jpeg)
         .await
-        .map_err(|error| AppError::internal(format!("storing an image: {error}")))?;
+        .map_err(|error| AppError::blob("storing an image", &error))?;
     app.blobs
         .put(&thumbnail_key, processed.thumbnail)
         .await
-        .map_err(|error| AppError::internal(format!("storing a thumbnail: {error}")))?;
+        .map_err(|error| AppError::blob("storing a thumbnail", &error))?;
     app.store
         .add_content_image(
             &NewContentImage {
@@ -76,6 +76,6 @@ pub async fn image_bytes(app: &App, name: &str, thumbnail: bool) -> AppResult<Ve
     app.blobs
         .get(key)
         .await
-        .map_err(|error| AppError::internal(format!("reading an image: {error}")))?
+        .map_err(|error| AppError::blob("reading an image", &error))?
         .ok_or_else(|| AppError::internal(format!("image {} has no file ({key})", image.id)))
 }

@@ -52,7 +52,7 @@ pub async fn add_receipts(
             app.blobs
                 .put(&key, bytes)
                 .await
-                .map_err(|error| AppError::internal(format!("storing a receipt: {error}")))?;
+                .map_err(|error| AppError::blob("storing a receipt", &error))?;
         }
     }
     app.store
@@ -103,6 +103,6 @@ pub async fn receipt_bytes(
     app.blobs
         .get(key)
         .await
-        .map_err(|error| AppError::internal(format!("reading a receipt: {error}")))?
+        .map_err(|error| AppError::blob("reading a receipt", &error))?
         .ok_or_else(|| AppError::internal(format!("receipt {receipt_id} has no file ({key})")))
 }

@@ -76,7 +76,7 @@ async fn put(app: &App, key: &str, bytes: Vec<u8>) -> AppResult<()> {
     app.blobs
         .put(key, bytes)
         .await
-        .map_err(|error| AppError::internal(format!("storing a project file: {error}")))
+        .map_err(|error| AppError::blob("storing a project file", &error))
 }
 
 /// The project, if the caller may report on it (managers and the owner party's
@@ -166,7 +166,7 @@ pub async fn file_bytes(
         .blobs
         .get(key)
         .await
-        .map_err(|error| AppError::internal(format!("reading a project file: {error}")))?
+        .map_err(|error| AppError::blob("reading a project file", &error))?
         .ok_or_else(|| AppError::internal(format!("project file {file} has no file ({key})")))?;
     Ok((bytes, row.content_type))
 }
@@ -187,7 +187,7 @@ pub(crate) async fn completion_photos(app: &App, id: i64) -> AppResult<Vec<Proce
             app.blobs
                 .get(&key)
                 .await
-                .map_err(|error| AppError::internal(format!("reading a project file: {error}")))?
+                .map_err(|error| AppError::blob("reading a project file", &error))?
                 .ok_or_else(|| AppError::internal(format!("project file has no file ({key})")))
         };
         photos.push(Processed {

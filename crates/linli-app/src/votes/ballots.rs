@@ -148,11 +148,11 @@ pub async fn enter_paper(
     app.blobs
         .put(&scan_key, processed.jpeg)
         .await
-        .map_err(|error| AppError::internal(format!("storing a ballot scan: {error}")))?;
+        .map_err(|error| AppError::blob("storing a ballot scan", &error))?;
     app.blobs
         .put(&thumbnail_key, processed.thumbnail)
         .await
-        .map_err(|error| AppError::internal(format!("storing a ballot scan: {error}")))?;
+        .map_err(|error| AppError::blob("storing a ballot scan", &error))?;
     Ok(app
         .store
         .cast_ballot(
@@ -203,6 +203,6 @@ pub async fn scan(
     app.blobs
         .get(&key)
         .await
-        .map_err(|error| AppError::internal(format!("reading a ballot scan: {error}")))?
+        .map_err(|error| AppError::blob("reading a ballot scan", &error))?
         .ok_or_else(|| AppError::internal(format!("ballot {ballot_id} has no scan file ({key})")))
 }

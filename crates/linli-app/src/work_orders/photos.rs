@@ -260,11 +260,11 @@ pub async fn store_processed(
         app.blobs
             .put(&storage_key, photo.jpeg)
             .await
-            .map_err(|error| AppError::internal(format!("storing a photo: {error}")))?;
+            .map_err(|error| AppError::blob("storing a photo", &error))?;
         app.blobs
             .put(&thumbnail_key, photo.thumbnail)
             .await
-            .map_err(|error| AppError::internal(format!("storing a thumbnail: {error}")))?;
+            .map_err(|error| AppError::blob("storing a thumbnail", &error))?;
     }
     app.store
         .add_photos(
@@ -336,7 +336,7 @@ pub async fn photo_bytes(
     app.blobs
         .get(key)
         .await
-        .map_err(|error| AppError::internal(format!("reading a photo: {error}")))?
+        .map_err(|error| AppError::blob("reading a photo", &error))?
         // The row is there but its file is not: ours to fix, not the caller's mistake.
         .ok_or_else(|| AppError::internal(format!("photo {photo_id} has no file ({key})")))
 }

@@ -5,12 +5,10 @@
 //! writes over data.
 
 use crate::helpers::{Engine, TestApp, TestDatabase};
-use linli_store::blobs::LocalBlobs;
 use linli_web::WebConfig;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use std::net::SocketAddr;
-use std::sync::Arc;
 
 /// The restored copy's server, beside the original's.
 async fn restored_server(app: &TestApp, target: &TestDatabase) -> SocketAddr {
@@ -19,7 +17,7 @@ async fn restored_server(app: &TestApp, target: &TestDatabase) -> SocketAddr {
         demo_mode: true,
         ..WebConfig::default()
     };
-    app.start_instance_with(store, Arc::new(LocalBlobs::new(&target.files)), config)
+    app.start_instance_with(store, target.blobs.clone(), config)
         .await
 }
 
@@ -148,9 +146,14 @@ async fn round_trip(engine: Engine) {
     }
     let archive = tempfile::tempdir().unwrap();
     let file = archive.path().join("linli.backup");
-    let manifest = linli::backup::write(&app.store, &app.database.url, &app.database.files, &file)
-        .await
-        .unwrap();
+    let manifest = linli::backup::write(
+        &app.store,
+        &app.database.url,
+        app.database.blobs.as_ref(),
+        &file,
+    )
+    .await
+    .unwrap();
     assert_eq!(
         manifest.engine,
         if matches!(engine, Engine::Sqlite) {
@@ -161,17 +164,22 @@ async fn round_trip(engine: Engine) {
     );
     assert!(manifest.files > 0, "the story's photos are in the archive");
     // A second backup never writes over the first.
-    let again =
-        linli::backup::write(&app.store, &app.database.url, &app.database.files, &file).await;
+    let again = linli::backup::write(
+        &app.store,
+        &app.database.url,
+        app.database.blobs.as_ref(),
+        &file,
+    )
+    .await;
     assert!(again.unwrap_err().to_string().contains("already exists"));
 
     let target = TestDatabase::new(engine).await;
-    let restored = linli::backup::restore(&target.url, &target.files, &file)
+    let restored = linli::backup::restore(&target.url, target.blobs.as_ref(), &file)
         .await
         .unwrap();
     assert_eq!(restored, manifest);
     // Restoring again over what is now there is refused, and changes nothing.
-    let refused = linli::backup::restore(&target.url, &target.files, &file)
+    let refused = linli::backup::restore(&target.url, target.blobs.as_ref(), &file)
         .await
         .unwrap_err();
     assert!(
@@ -254,11 +262,16 @@ async fn backup_while_serving(engine: Engine) {
     };
     let (_, written) = tokio::join!(
         reporting,
-        linli::backup::write(&app.store, &app.database.url, &app.database.files, &file)
+        linli::backup::write(
+            &app.store,
+            &app.database.url,
+            app.database.blobs.as_ref(),
+            &file
+        )
     );
     written.unwrap();
     let target = TestDatabase::new(engine).await;
-    linli::backup::restore(&target.url, &target.files, &file)
+    linli::backup::restore(&target.url, target.blobs.as_ref(), &file)
         .await
         .unwrap();
     let copy = restored_server(&app, &target).await;

@@ -1,7 +1,7 @@
 use chrono::{TimeZone, Utc};
 use linli::registry_file;
 use linli_domain::clock::{Clock, ManualClock};
-use linli_store::blobs::LocalBlobs;
+use linli_store::blobs::{BlobStore, Blobs};
 use linli_store::{ConnectOptions, DatabaseUrl, Store};
 use linli_web::{AppState, WebConfig};
 use reqwest::{Method, StatusCode};
@@ -50,10 +50,8 @@ pub fn postgres_admin_url() -> String {
 /// A fresh, empty database of the engine; dropped by [`TestDatabase::drop_database`].
 pub struct TestDatabase {
     pub url: DatabaseUrl,
-    /// Where the blobs are kept.
-    pub files: std::path::PathBuf,
     /// Blob storage in the test's own temporary directory.
-    pub blobs: Arc<LocalBlobs>,
+    pub blobs: Arc<Blobs>,
     postgres_name: Option<String>,
     _dir: tempfile::TempDir,
 }
@@ -66,8 +64,7 @@ impl TestDatabase {
             .expect("temporary directory");
         match engine {
             Engine::Sqlite => Self {
-                files: dir.path().join("files"),
-                blobs: Arc::new(LocalBlobs::new(dir.path().join("files"))),
+                blobs: Arc::new(Blobs::local(dir.path().join("files")).unwrap()),
                 url: DatabaseUrl::Sqlite(dir.path().join("linli.db")),
                 postgres_name: None,
                 _dir: dir,
@@ -92,8 +89,7 @@ impl TestDatabase {
                     .rsplit_once('/')
                     .expect("database URL with a path");
                 Self {
-                    files: dir.path().join("files"),
-                    blobs: Arc::new(LocalBlobs::new(dir.path().join("files"))),
+                    blobs: Arc::new(Blobs::local(dir.path().join("files")).unwrap()),
                     url: DatabaseUrl::Postgres(format!("{base}/{name}")),
                     postgres_name: Some(name),
                     _dir: dir,
@@ -292,7 +288,7 @@ impl TestApp {
     pub async fn start_instance_with(
         &self,
         store: Store,
-        blobs: Arc<LocalBlobs>,
+        blobs: Arc<dyn BlobStore>,
         config: WebConfig,
     ) -> SocketAddr {
         let listening = store.clone();

@@ -11,6 +11,7 @@
 mod helpers;
 mod audit;
 mod backup;
+mod blob_store;
 mod board;
 mod browser;
 mod cli;
