@@ -20,6 +20,7 @@ pub mod open311;
 pub mod partners;
 pub mod people;
 pub mod personal_data;
+pub mod privacy;
 pub mod projects;
 pub mod registry;
 pub mod reports;
@@ -107,6 +108,10 @@ pub struct App {
     /// Where email deliveries go, when the deployment has a mail relay.
     pub mailer: Option<Arc<dyn Mailer>>,
     pub texts: Arc<dyn Texts>,
+    /// Unmasked reads already logged by this instance (reader, work order, day), so a
+    /// page read again does not write again.
+    pub(crate) logged_reads:
+        Arc<std::sync::Mutex<std::collections::HashSet<(i64, i64, chrono::NaiveDate)>>>,
 }
 
 impl App {
@@ -146,6 +151,7 @@ impl App {
             sms: Arc::new(LoggingSms),
             mailer,
             texts,
+            logged_reads: Arc::default(),
         }
     }
 

@@ -21,6 +21,7 @@ pub mod notifications;
 pub mod open311;
 pub mod partners;
 pub mod permissions;
+pub mod privacy;
 pub mod projects;
 pub mod registry;
 pub mod roles;

@@ -28,6 +28,8 @@ pub trait BlobStore: Send + Sync + 'static {
     fn get<'a>(&'a self, key: &'a str) -> BlobFuture<'a, Option<Vec<u8>>>;
     /// Every key stored, sorted (for backups and restores).
     fn keys(&self) -> BlobFuture<'_, Vec<String>>;
+    /// Removes `key`; a key that is not there is no error.
+    fn delete<'a>(&'a self, key: &'a str) -> BlobFuture<'a, ()>;
 }
 
 /// Whether a blob store's error may pass if tried again later: the store is unreachable
@@ -337,6 +339,10 @@ impl BlobStore for Blobs {
         })
     }
 
+    fn delete<'a>(&'a self, key: &'a str) -> BlobFuture<'a, ()> {
+        Box::pin(async move { self.operator.delete(checked(key)?).await.map_err(io_error) })
+    }
+
     fn keys(&self) -> BlobFuture<'_, Vec<String>> {
         Box::pin(async move {
             let entries = self
@@ -370,6 +376,9 @@ mod tests {
         assert_eq!(blobs.get("photos/1/a.jpg").await?, Some(b"jpeg".to_vec()));
         assert_eq!(blobs.get("photos/1/missing.jpg").await?, None);
         assert_eq!(blobs.keys().await?, ["photos/1/a.jpg", "receipts/2.jpg"]);
+        blobs.delete("receipts/2.jpg").await?;
+        blobs.delete("receipts/never-there.jpg").await?;
+        assert_eq!(blobs.keys().await?, ["photos/1/a.jpg"]);
         for bad in [
             "../escape",
             "/etc/passwd",

@@ -27,6 +27,7 @@ pub mod partners;
 pub mod passwords;
 pub mod people;
 pub mod personal_data;
+pub mod privacy;
 pub mod projects;
 mod reference;
 pub mod registry;

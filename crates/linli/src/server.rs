@@ -119,7 +119,8 @@ impl Server {
 }
 
 /// Every minute: flag newly overdue work orders and close resolved ones nobody answered
-/// in time. Every hour: remove expired sessions and old sign-in failures. With several
+/// in time. Every hour: remove expired sessions and old sign-in failures. Every day:
+/// apply the retention periods. With several
 /// instances on one PostgreSQL database, only the one holding the jobs lock runs them;
 /// the others ask again every few seconds and take over when it is gone.
 async fn housekeeping(state: AppState) {
@@ -186,6 +187,19 @@ async fn housekeeping(state: AppState) {
                     tracing::debug!(removed, "expired sessions and sign-in failures removed")
                 }
                 Err(error) => tracing::warn!(%error, "housekeeping failed"),
+            }
+        }
+        // Daily (and at start): the communities' retention periods (photos of closed
+        // work orders, the visit log's personal fields), each run recorded.
+        if runs.is_multiple_of(24 * 60) {
+            match linli_app::privacy::apply_retention(&state).await {
+                Ok(done) => {
+                    let (photos, visits) = done.iter().fold((0, 0), |(photos, visits), run| {
+                        (photos + run.photos_deleted, visits + run.visits_anonymised)
+                    });
+                    tracing::info!(photos, visits, "retention periods applied");
+                }
+                Err(error) => tracing::warn!(%error, "applying retention periods failed"),
             }
         }
         runs = runs.wrapping_add(1);

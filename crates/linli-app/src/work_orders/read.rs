@@ -128,6 +128,9 @@ pub async fn read(app: &App, caller: &Caller, id: i64) -> AppResult<WorkOrderRea
         follows,
         view,
     } = seen_by(app, caller, id).await?;
+    if view == View::Full {
+        crate::privacy::note_unmasked_read(app, caller, &order).await?;
+    }
     let now = app.clock.now();
     let facts = facts(&order, follows)?;
     let category = app.store.category(order.category_id).await?;

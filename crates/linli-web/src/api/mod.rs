@@ -10,6 +10,7 @@ pub mod meetings;
 pub mod open311;
 pub mod partners;
 pub mod personal_data;
+pub mod privacy;
 pub mod projects;
 pub mod roster;
 pub mod search;
@@ -192,6 +193,16 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/work-orders/grabbable", get(dispatch_modes::grabbable))
         .route("/me/data", get(personal_data::own))
+        .route("/people/{id}/erasure", post(privacy::erase))
+        .route(
+            "/communities/{id}/retention",
+            get(privacy::retention).put(privacy::set_retention),
+        )
+        .route(
+            "/communities/{id}/retention/runs",
+            get(privacy::retention_runs),
+        )
+        .route("/communities/{id}/personal-data-reads", get(privacy::reads))
         .route("/roster", get(roster::week))
         .route("/roster/now", get(roster::now))
         .route("/roster/shifts", post(roster::add_shift))
@@ -270,6 +281,11 @@ pub fn routes() -> Router<AppState> {
         dispatch_modes::set_handlers,
         dispatch_modes::grabbable,
         personal_data::own,
+        privacy::erase,
+        privacy::retention,
+        privacy::set_retention,
+        privacy::retention_runs,
+        privacy::reads,
         meetings::get_series,
         meetings::put_series,
         meetings::create,

@@ -68,7 +68,7 @@ both_engines! {
                 }
             }
         }
-        assert_eq!(operations, 170, "every operation of the API is in the document");
+        assert_eq!(operations, 175, "every operation of the API is in the document");
         assert!(document["components"]["schemas"]["WorkOrderDetail"].is_object());
         assert!(document["components"]["securitySchemes"]["bearer"].is_object());
         let page = app.client.get(app.url("/api/docs")).send().await.unwrap();

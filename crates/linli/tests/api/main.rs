@@ -41,6 +41,7 @@ mod people;
 mod personal_data;
 mod photos;
 mod posters;
+mod privacy;
 mod project_help;
 mod projects;
 mod registry;
