@@ -4,7 +4,7 @@
 
 use crate::db::{Store, stored_time};
 use crate::error::StoreResult;
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use linli_domain::audit::{
     Entry, Field, Finding, GENESIS, Position, Source, digest, link, walk_from,
 };
@@ -104,6 +104,17 @@ macro_rules! covered_rows {
         }
         rows
     }};
+}
+
+/// A chain head as published on a day.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct AuditAnchor {
+    pub day: NaiveDate,
+    /// Entries in the chain then.
+    pub length: i64,
+    /// The hash of the last of them.
+    pub head: String,
+    pub published_at: DateTime<Utc>,
 }
 
 /// What a walk of every chain found: each community's length and head hash (the anchor
@@ -287,6 +298,21 @@ impl Store {
                     .heads
                     .push((community, position.next_seq, position.prev_hash));
             }
+            // Every published head must still be the hash at its place in the chain.
+            let anchors: Vec<(i64, NaiveDate, i64, String, Option<String>)> = sqlx::query_as(
+                "SELECT n.community_id, n.day, n.length, n.head, c.hash FROM audit_anchors n
+                 LEFT JOIN audit_chain c ON c.community_id = n.community_id AND c.seq = n.length - 1
+                 ORDER BY n.community_id, n.day",
+            )
+            .fetch_all(pool)
+            .await?;
+            for (community, day, length, head, hash) in anchors {
+                if hash.as_deref() != Some(head.as_str()) {
+                    verification
+                        .findings
+                        .push((community, Finding::AnchorMismatch { day, length }));
+                }
+            }
             for source in Source::ALL {
                 let mark: i64 =
                     sqlx::query_scalar("SELECT last_row_id FROM audit_marks WHERE source = $1")
@@ -317,5 +343,42 @@ impl Store {
             Ok::<_, sqlx::Error>(())
         })?;
         Ok(verification)
+    }
+
+    /// Publishes each community's chain head as of `day`, once per day; answers how many
+    /// were published now.
+    pub async fn publish_audit_anchors(
+        &self,
+        day: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> StoreResult<u64> {
+        let now = stored_time(now);
+        Ok(on_pool!(&self.db, |pool| {
+            sqlx::query(
+                "INSERT INTO audit_anchors (community_id, day, length, head, published_at)
+                 SELECT c.community_id, $1, c.seq + 1, c.hash, $2 FROM audit_chain c
+                 WHERE c.seq = (SELECT MAX(seq) FROM audit_chain l WHERE l.community_id = c.community_id)
+                 ON CONFLICT (community_id, day) DO NOTHING",
+            )
+            .bind(day)
+            .bind(now)
+            .execute(pool)
+            .await?
+            .rows_affected()
+        }))
+    }
+
+    /// The community's published heads, newest first.
+    pub async fn audit_anchors(&self, community: i64, limit: i64) -> StoreResult<Vec<AuditAnchor>> {
+        Ok(on_pool!(&self.db, |pool| {
+            sqlx::query_as::<_, AuditAnchor>(
+                "SELECT day, length, head, published_at FROM audit_anchors
+                 WHERE community_id = $1 ORDER BY day DESC LIMIT $2",
+            )
+            .bind(community)
+            .bind(limit)
+            .fetch_all(pool)
+            .await?
+        }))
     }
 }

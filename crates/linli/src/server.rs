@@ -120,7 +120,7 @@ impl Server {
 
 /// Every minute: flag newly overdue work orders and close resolved ones nobody answered
 /// in time. Every hour: remove expired sessions and old sign-in failures. Every day:
-/// apply the retention periods. With several
+/// publish the chain heads and apply the retention periods. With several
 /// instances on one PostgreSQL database, only the one holding the jobs lock runs them;
 /// the others ask again every few seconds and take over when it is gone.
 async fn housekeeping(state: AppState) {
@@ -192,6 +192,20 @@ async fn housekeeping(state: AppState) {
         // Daily (and at start): the communities' retention periods (photos of closed
         // work orders, the visit log's personal fields), each run recorded.
         if runs.is_multiple_of(24 * 60) {
+            // The day's chain heads, published on the public board.
+            let day = state
+                .clock
+                .now()
+                .with_timezone(&linli_domain::calendar::shanghai())
+                .date_naive();
+            match state
+                .store
+                .publish_audit_anchors(day, state.clock.now())
+                .await
+            {
+                Ok(published) => tracing::info!(published, %day, "chain heads published"),
+                Err(error) => tracing::warn!(%error, "publishing the chain heads failed"),
+            }
             match linli_app::privacy::apply_retention(&state).await {
                 Ok(done) => {
                     let (photos, visits) = done.iter().fold((0, 0), |(photos, visits), run| {

@@ -43,7 +43,13 @@ pub struct Board {
     pub figures: StatisticsReport,
     pub projects: Vec<ProjectRow>,
     pub closed: Vec<ClosedLine>,
+    /// The heads of the community's tamper-evident record published on the last days
+    /// (newest first): anyone may keep them and check the record against them later.
+    pub anchors: Vec<linli_store::audit::AuditAnchor>,
 }
+
+/// Days of published chain heads the board shows.
+const ANCHORS_SHOWN: i64 = 7;
 
 fn local_day(at: DateTime<Utc>) -> NaiveDate {
     at.with_timezone(&shanghai()).date_naive()
@@ -85,6 +91,7 @@ pub async fn read(app: &App, community: i64) -> AppResult<Board> {
         .collect();
     Ok(Board {
         closed: latest_closed(app, id).await?,
+        anchors: app.store.audit_anchors(id.0, ANCHORS_SHOWN).await?,
         community,
         figures,
         projects,

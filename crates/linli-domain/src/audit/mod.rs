@@ -117,6 +117,9 @@ pub enum Finding {
     },
     /// A row below the sealed mark that the chain never saw.
     Inserted { source: Source, row_id: i64 },
+    /// The head published on `day` is not in the chain any more: the chain was rewritten
+    /// after it was published, however consistent it now looks.
+    AnchorMismatch { day: chrono::NaiveDate, length: i64 },
 }
 
 /// Where a walk of a chain stands: the next place expected and the hash before it.

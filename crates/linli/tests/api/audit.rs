@@ -95,4 +95,38 @@ both_engines! {
         let fresh = app.store.seal_audit_chain(linli_domain::clock::Clock::now(&app.clock), 1000).await.unwrap();
         assert_eq!(fresh, 0, "a row below the mark is never sealed after the fact");
     }
+
+    async fn published_heads_reveal_a_chain_rewritten_from_scratch(app: &TestApp) {
+        let community = app.chengshangcheng().await;
+        let bao = app.token("bao").await;
+        for n in 0..3 {
+            app.post("/api/v1/work-orders", &bao, json!({ "category": "noise", "description": format!("第{n}次噪音") }))
+                .await
+                .expect(StatusCode::CREATED);
+        }
+        app.clock.advance(Duration::minutes(2));
+        let now = linli_domain::clock::Clock::now(&app.clock);
+        app.store.seal_audit_chain(now, 1000).await.unwrap();
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 10, 27).unwrap();
+        assert_eq!(app.store.publish_audit_anchors(day, now).await.unwrap(), 1);
+        assert_eq!(app.store.publish_audit_anchors(day, now).await.unwrap(), 0, "once a day");
+        let heads = app.store.verify_audit_chain().await.unwrap().heads;
+        let (_, length, head) = heads.iter().find(|(id, _, _)| *id == community).unwrap().clone();
+
+        // Published on the board, for anyone, page and API alike.
+        let board = app.client.get(app.url(&format!("/api/v1/board/{community}"))).send().await.unwrap();
+        let board: serde_json::Value = board.json().await.unwrap();
+        assert_eq!(board["anchors"], json!([{ "day": "2026-10-27", "length": length, "head": head }]));
+        let page = app.client.get(app.url(&format!("/public/communities/{community}/board"))).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains(&head), "the board page shows the head");
+        assert!(findings(app).await.is_empty());
+
+        // Someone with the database deletes a report and rebuilds the whole chain: every
+        // hash follows, but the published head is not in it any more.
+        raw(app, "DELETE FROM work_order_events WHERE id = (SELECT MIN(id) FROM work_order_events)".to_owned()).await;
+        raw(app, "DELETE FROM audit_chain".to_owned()).await;
+        raw(app, "UPDATE audit_marks SET last_row_id = 0".to_owned()).await;
+        app.store.seal_audit_chain(now, 1000).await.unwrap();
+        assert_eq!(findings(app).await, vec![Finding::AnchorMismatch { day, length }]);
+    }
 }

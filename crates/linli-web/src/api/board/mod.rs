@@ -43,6 +43,19 @@ pub struct PublicBoard {
     projects: Vec<BoardProject>,
     /// The latest closed work orders their reporters left public.
     closed: Vec<BoardClosed>,
+    /// The tamper-evident record's head as published each day, newest first (the last
+    /// seven): keep a copy; `linli audit verify` names any published head the record no
+    /// longer holds.
+    anchors: Vec<BoardAnchor>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct BoardAnchor {
+    day: NaiveDate,
+    /// Entries in the community's hash chain that day.
+    length: i64,
+    /// The SHA-256 hash of the last of them, hexadecimal.
+    head: String,
 }
 
 impl From<board::Board> for PublicBoard {
@@ -74,6 +87,15 @@ impl From<board::Board> for PublicBoard {
                     raised: line.raised,
                     done: line.done,
                     rating: line.rating,
+                })
+                .collect(),
+            anchors: board
+                .anchors
+                .into_iter()
+                .map(|anchor| BoardAnchor {
+                    day: anchor.day,
+                    length: anchor.length,
+                    head: anchor.head,
                 })
                 .collect(),
         }

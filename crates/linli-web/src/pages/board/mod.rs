@@ -40,6 +40,7 @@ struct BoardPage {
     projects: Vec<ProjectLine>,
     projects_url: String,
     closed: Vec<ClosedLine>,
+    anchors: Vec<linli_store::audit::AuditAnchor>,
 }
 
 pub async fn board_page(
@@ -63,6 +64,7 @@ pub async fn board_page(
         })
         .collect();
     let closed = board.closed.clone();
+    let anchors = board.anchors.clone();
     let statistics: Statistics = board.figures.into();
     let totals = &statistics.totals;
     let rate_names = [
@@ -127,6 +129,7 @@ pub async fn board_page(
         projects,
         projects_url: format!("/public/communities/{community_id}/projects"),
         closed,
+        anchors,
     }))
 }
 
