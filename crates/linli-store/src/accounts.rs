@@ -689,3 +689,160 @@ impl Store {
         Ok(ended.len())
     }
 }
+
+/// A room of a community as the roll names it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct RollRoom {
+    pub id: i64,
+    pub building_number: String,
+    pub unit_number: String,
+    pub room_number: String,
+    pub floor_area_hundredths_m2: Option<i64>,
+}
+
+/// A person's link to a room of a community: `(person, room, relation)`.
+pub type RoomLink = (i64, i64, String);
+
+/// One line of the roll as exported.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct RollLine {
+    pub building_number: String,
+    pub unit_number: String,
+    pub room_number: String,
+    pub display_name: String,
+    pub phone: Option<String>,
+    pub relation: String,
+    pub floor_area_hundredths_m2: Option<i64>,
+}
+
+/// What one row of an import writes. `person`: the account of the number, or none for a
+/// new one (made with `login`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RollWrite {
+    pub person: Option<i64>,
+    pub login: String,
+    pub name: String,
+    pub phone: String,
+    pub room: i64,
+    pub relation: RoomRelation,
+    pub area_hundredths_m2: Option<i64>,
+}
+
+impl Store {
+    /// Every room of a community with its building and unit numbers.
+    pub async fn roll_rooms(&self, community: CommunityId) -> StoreResult<Vec<RollRoom>> {
+        Ok(on_pool!(&self.db, |pool| {
+            sqlx::query_as::<_, RollRoom>(
+                "SELECT r.id, b.number AS building_number, u.number AS unit_number, r.number AS room_number,
+                        r.floor_area_hundredths_m2
+                 FROM rooms r JOIN units u ON u.id = r.unit_id JOIN buildings b ON b.id = r.building_id
+                 WHERE r.community_id = $1",
+            )
+            .bind(community.0)
+            .fetch_all(pool)
+            .await
+        })?)
+    }
+
+    /// Everyone with a phone number on file (the earliest account of a number first).
+    pub async fn people_with_phones(&self) -> StoreResult<Vec<Person>> {
+        Ok(on_pool!(&self.db, |pool| {
+            sqlx::query_as::<_, Person>(
+                "SELECT id, login, display_name, phone, disabled FROM people WHERE phone IS NOT NULL ORDER BY id",
+            )
+            .fetch_all(pool)
+            .await
+        })?)
+    }
+
+    /// Who lives in the community's rooms, and how.
+    pub async fn room_links(&self, community: CommunityId) -> StoreResult<Vec<RoomLink>> {
+        Ok(on_pool!(&self.db, |pool| {
+            sqlx::query_as::<_, RoomLink>(
+                "SELECT pr.person_id, pr.room_id, pr.relation FROM person_rooms pr
+                 JOIN rooms r ON r.id = pr.room_id WHERE r.community_id = $1",
+            )
+            .bind(community.0)
+            .fetch_all(pool)
+            .await
+        })?)
+    }
+
+    /// Writes an import in one transaction: each row's account (made when new, renamed
+    /// when the roll says otherwise), its room with its relation, the resident role, and
+    /// the room's floor area. All or nothing.
+    pub async fn apply_roll(
+        &self,
+        community: CommunityId,
+        writes: &[RollWrite],
+        by: PersonId,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let now = stored_time(now);
+        let _forget = self.callers.forget_when_done();
+        on_pool!(&self.db, |pool| {
+            let mut tx = pool.begin().await?;
+            for write in writes {
+                let person = match write.person {
+                    Some(person) => {
+                        sqlx::query("UPDATE people SET display_name = $2 WHERE id = $1 AND display_name <> $2")
+                            .bind(person)
+                            .bind(&write.name)
+                            .execute(&mut *tx)
+                            .await?;
+                        person
+                    }
+                    None => sqlx::query_scalar::<_, i64>(
+                        "INSERT INTO people (login, display_name, phone, password_hash, created_at, password_changed_at)
+                         VALUES ($1, $2, $3, '!', $4, $4) RETURNING id",
+                    )
+                    .bind(&write.login)
+                    .bind(&write.name)
+                    .bind(&write.phone)
+                    .bind(now)
+                    .fetch_one(&mut *tx)
+                    .await?,
+                };
+                sqlx::query(
+                    "INSERT INTO person_rooms (person_id, room_id, relation) VALUES ($1, $2, $3)
+                     ON CONFLICT (person_id, room_id) DO UPDATE SET relation = excluded.relation",
+                )
+                .bind(person)
+                .bind(write.room)
+                .bind(write.relation.as_str())
+                .execute(&mut *tx)
+                .await?;
+                grant_resident!(tx, person, community.0, by.0, now);
+                if let Some(area) = write.area_hundredths_m2 {
+                    sqlx::query("UPDATE rooms SET floor_area_hundredths_m2 = $2 WHERE id = $1")
+                        .bind(write.room)
+                        .bind(area)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+            }
+            tx.commit().await?;
+            Ok::<_, StoreError>(())
+        })
+    }
+
+    /// The community's roll: everyone with a room, by building, unit and room.
+    pub async fn roll(&self, community: CommunityId) -> StoreResult<Vec<RollLine>> {
+        Ok(on_pool!(&self.db, |pool| {
+            sqlx::query_as::<_, RollLine>(
+                "SELECT b.number AS building_number, u.number AS unit_number, r.number AS room_number,
+                        p.display_name, p.phone, pr.relation, r.floor_area_hundredths_m2
+                 FROM person_rooms pr
+                 JOIN people p ON p.id = pr.person_id
+                 JOIN rooms r ON r.id = pr.room_id
+                 JOIN units u ON u.id = r.unit_id
+                 JOIN buildings b ON b.id = r.building_id
+                 WHERE r.community_id = $1
+                 ORDER BY b.position, b.id, u.position, u.id, r.floor, r.number, pr.relation, p.id",
+            )
+            .bind(community.0)
+            .fetch_all(pool)
+            .await
+        })?)
+    }
+}

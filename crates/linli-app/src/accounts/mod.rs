@@ -12,6 +12,7 @@
 
 pub mod claims;
 pub mod members;
+pub mod roll;
 
 use crate::sessions::{StartedSession, open_session};
 use crate::{App, AppError, AppResult, FieldChecks, Refusal};

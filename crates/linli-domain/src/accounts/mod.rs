@@ -6,6 +6,8 @@
 //! for, and compares digests in constant time.
 
 use crate::error::ValidationError;
+
+pub mod roll;
 use crate::meetings::named_enum;
 use crate::registry::RoomRelation;
 use chrono::{DateTime, Duration, Utc};

@@ -33,6 +33,19 @@ pub fn routes() -> Router<AppState> {
         .route("/accounts/password-reset", post(accounts::reset_password))
         .route("/accounts/places", get(accounts::claims::places))
         .route(
+            "/accounts/roll/preview",
+            post(accounts::roll::preview).layer(DefaultBodyLimit::max(
+                linli_app::accounts::roll::MAX_FILE_BYTES + 1,
+            )),
+        )
+        .route(
+            "/accounts/roll/import",
+            post(accounts::roll::import).layer(DefaultBodyLimit::max(
+                linli_app::accounts::roll::MAX_FILE_BYTES + 1,
+            )),
+        )
+        .route("/accounts/roll.xlsx", get(accounts::roll::export))
+        .route(
             "/accounts/claims",
             get(accounts::claims::queue).post(accounts::claims::claim),
         )
@@ -296,6 +309,9 @@ pub fn routes() -> Router<AppState> {
         accounts::sign_in,
         accounts::reset_password,
         accounts::claims::places,
+        accounts::roll::preview,
+        accounts::roll::import,
+        accounts::roll::export,
         accounts::claims::claim,
         accounts::claims::mine,
         accounts::claims::queue,

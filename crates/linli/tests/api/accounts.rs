@@ -2,6 +2,8 @@
 //! enumeration), a password reset by code, claims of a room that the committee confirms
 //! or refuses, and what an unconfirmed resident may and may not see.
 
+mod roll;
+
 use crate::helpers::{Response, TestApp};
 use crate::pages::{Visitor, submit};
 use reqwest::StatusCode;

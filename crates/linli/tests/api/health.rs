@@ -70,7 +70,7 @@ both_engines! {
                 }
             }
         }
-        assert_eq!(operations, 182, "every operation of the API is in the document");
+        assert_eq!(operations, 185, "every operation of the API is in the document");
         assert!(document["components"]["schemas"]["WorkOrderDetail"].is_object());
         assert!(document["components"]["securitySchemes"]["bearer"].is_object());
         let page = app.client.get(app.url("/api/docs")).send().await.unwrap();

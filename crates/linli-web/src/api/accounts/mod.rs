@@ -2,6 +2,7 @@
 //! with it; claims of a room and the committee's queue ([`claims`]).
 
 pub mod claims;
+pub mod roll;
 
 use crate::auth::Me;
 use crate::error::ApiResult;
