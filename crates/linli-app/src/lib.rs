@@ -4,6 +4,7 @@
 //! jobs, a command-line report — calls these functions, so a rule holds on all of them
 //! or on none. Knows nothing of HTTP: failures are one typed [`AppError`].
 
+pub mod accounts;
 pub mod board;
 pub mod calendar;
 pub mod caller;
@@ -148,7 +149,7 @@ impl App {
                 .user_agent(concat!("Linli/", env!("CARGO_PKG_VERSION")))
                 .build()
                 .unwrap_or_default(),
-            sms: Arc::new(LoggingSms),
+            sms: Arc::new(LoggingSms::default()),
             mailer,
             texts,
             logged_reads: Arc::default(),

@@ -129,10 +129,20 @@ pub async fn start_session(
         ));
     }
     app.store.clear_login_failures(&login, client_ip).await?;
+    open_session(app, PersonId(credentials.id), client_ip, user_agent).await
+}
+
+/// Starts a session for a person whose identity was checked (a password, a phone code).
+pub(crate) async fn open_session(
+    app: &App,
+    person: PersonId,
+    client_ip: &str,
+    user_agent: Option<&str>,
+) -> AppResult<StartedSession> {
+    let now = app.clock.now();
     let token = new_session_token()?;
-    let expires_at = now + settings.session_idle_timeout;
+    let expires_at = now + app.settings.session_idle_timeout;
     let user_agent = user_agent.map(|agent| agent.chars().take(200).collect::<String>());
-    let person = PersonId(credentials.id);
     app.store
         .create_session(
             NewSession {

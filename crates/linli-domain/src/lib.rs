@@ -2,6 +2,7 @@
 //! do what, and the clock that every time-dependent rule reads.
 
 pub mod access;
+pub mod accounts;
 pub mod audit;
 pub mod board;
 pub mod calendar;

@@ -41,10 +41,13 @@ pub enum Topic {
     RosterSwapDecided,
     /// Told to a resident who offered help on a project: accepted for a batch, or not.
     ProjectHelpDecided,
+    /// Told to a person who claimed a room: the committee confirmed it, or refused it
+    /// and why.
+    AccountsClaimDecided,
 }
 
 impl Topic {
-    pub const ALL: [Topic; 20] = [
+    pub const ALL: [Topic; 21] = [
         Topic::WorkOrderSubmitted,
         Topic::WorkOrderDispatched,
         Topic::WorkOrderAccepted,
@@ -65,6 +68,7 @@ impl Topic {
         Topic::ContentUrgentNotice,
         Topic::RosterSwapDecided,
         Topic::ProjectHelpDecided,
+        Topic::AccountsClaimDecided,
     ];
 
     /// The stored and published name (`work_order.dispatched`).
@@ -90,6 +94,7 @@ impl Topic {
             Topic::ContentUrgentNotice => "content.urgent_notice",
             Topic::RosterSwapDecided => "roster.swap_decided",
             Topic::ProjectHelpDecided => "project.help_decided",
+            Topic::AccountsClaimDecided => "accounts.claim_decided",
         }
     }
 
@@ -114,6 +119,7 @@ impl Topic {
                 | Topic::ContentUrgentNotice
                 | Topic::RosterSwapDecided
                 | Topic::ProjectHelpDecided
+                | Topic::AccountsClaimDecided
         )
     }
 
@@ -136,6 +142,7 @@ impl Topic {
                 | Topic::ContentUrgentNotice
                 | Topic::RosterSwapDecided
                 | Topic::ProjectHelpDecided
+                | Topic::AccountsClaimDecided
         )
     }
 
@@ -166,7 +173,8 @@ impl Topic {
             | Topic::MeetingCancelled
             | Topic::ContentUrgentNotice
             | Topic::RosterSwapDecided
-            | Topic::ProjectHelpDecided => &[],
+            | Topic::ProjectHelpDecided
+            | Topic::AccountsClaimDecided => &[],
         }
     }
 }

@@ -6,6 +6,7 @@
 
 #[macro_use]
 mod db;
+pub mod accounts;
 pub mod audit;
 pub mod blobs;
 pub mod board;

@@ -175,6 +175,12 @@ async fn housekeeping(state: AppState) {
             Ok(sealed) => tracing::debug!(sealed, "audit chain sealed"),
             Err(error) => tracing::warn!(%error, "sealing the audit chain failed"),
         }
+        // Tenants whose date has passed leave their rooms (see `linli_app::accounts`).
+        match linli_app::accounts::members::end_tenancies(&state).await {
+            Ok(0) => {}
+            Ok(ended) => tracing::info!(ended, "tenancies ended"),
+            Err(error) => tracing::warn!(?error, "ending tenancies failed"),
+        }
         state.count_due_rule_run();
         if runs.is_multiple_of(60) {
             let now = state.clock.now();

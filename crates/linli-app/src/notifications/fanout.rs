@@ -235,7 +235,7 @@ async fn describe(
         Topic::ContentUrgentNotice => {
             describe_urgent_notice(app, lookups, &payload, wants_phones).await
         }
-        Topic::RosterSwapDecided | Topic::ProjectHelpDecided => {
+        Topic::RosterSwapDecided | Topic::ProjectHelpDecided | Topic::AccountsClaimDecided => {
             describe_decision(app, lookups, topic, &payload, wants_phones).await
         }
         _ => describe_work_order(app, lookups, message, topic, &payload, wants_phones).await,
@@ -615,7 +615,11 @@ async fn describe_decision(
         topic.as_str().replace('.', "_"),
         text_of("decision")
     );
-    let args = vec![("title", text_of("title")), ("when", text_of("when"))];
+    let args = vec![
+        ("title", text_of("title")),
+        ("when", text_of("when")),
+        ("reason", text_of("reason")),
+    ];
     Ok(Message {
         number: 0,
         text: app.texts.text(&key, &args).trim().to_owned(),

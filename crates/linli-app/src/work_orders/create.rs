@@ -189,14 +189,23 @@ async fn report_after(
 ) -> AppResult<WorkOrderRead> {
     // The caller's own rooms: where they may report, and where their problem most likely is.
     let own_rooms = app.store.rooms_of(caller.person).await?;
-    let homes: Vec<i64> = own_rooms.iter().map(|room| room.community_id).collect();
+    let mut homes: Vec<i64> = own_rooms.iter().map(|room| room.community_id).collect();
+    // Someone with no room and no role may have claimed one: until the committee
+    // confirms it they report as an unconfirmed resident of its community (未核实).
+    let claimed = if homes.is_empty() && caller.grants().is_empty() {
+        app.store.pending_claim_communities(caller.person).await?
+    } else {
+        Vec::new()
+    };
+    homes.extend(&claimed);
     let community = crate::registry::community_among(
         crate::registry::visible_communities_with_homes(app, caller, &homes).await?,
         input.community_id,
     )?;
     let community_id = CommunityId(community.id);
     let for_others = access::may_report_for_others(caller.grants(), community_id);
-    let for_self = access::is_resident(caller.grants(), community_id);
+    let unconfirmed = claimed.contains(&community.id);
+    let for_self = access::is_resident(caller.grants(), community_id) || unconfirmed;
     let on_behalf = input.reporter_id.is_some() || input.guest_name.is_some();
     if !(for_others || (for_self && !on_behalf)) {
         return Err(AppError::forbidden());
@@ -338,6 +347,16 @@ async fn report_after(
             now,
         )
         .await?;
+    if unconfirmed
+        && let Some(claim) = app
+            .store
+            .pending_claim_in(caller.person, community_id)
+            .await?
+    {
+        app.store
+            .mark_unverified_report(created.row.id, claim)
+            .await?;
+    }
     // A new work order: its row is at hand and its only follower is its reporter.
     app.live.publish(Change {
         community_id: created.row.community_id,

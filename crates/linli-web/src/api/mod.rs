@@ -1,6 +1,7 @@
 //! JSON handlers of the slices that have one folder per layer (`meetings`, `projects`,
 //! `funds`, `votes`, `content`).
 
+pub mod accounts;
 pub mod board;
 pub mod content;
 pub mod dispatch_modes;
@@ -28,6 +29,44 @@ use utoipa::OpenApi;
 /// The routes of these slices, nested under `/api/v1` by the router.
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .route("/accounts/codes", post(accounts::send_code))
+        .route("/accounts/sessions", post(accounts::sign_in))
+        .route("/accounts/password-reset", post(accounts::reset_password))
+        .route("/accounts/places", get(accounts::claims::places))
+        .route(
+            "/accounts/roll/preview",
+            post(accounts::roll::preview).layer(DefaultBodyLimit::max(
+                linli_app::accounts::roll::MAX_FILE_BYTES + 1,
+            )),
+        )
+        .route(
+            "/accounts/roll/import",
+            post(accounts::roll::import).layer(DefaultBodyLimit::max(
+                linli_app::accounts::roll::MAX_FILE_BYTES + 1,
+            )),
+        )
+        .route("/accounts/roll.xlsx", get(accounts::roll::export))
+        .route(
+            "/accounts/claims",
+            get(accounts::claims::queue).post(accounts::claims::claim),
+        )
+        .route("/accounts/claims/mine", get(accounts::claims::mine))
+        .route(
+            "/accounts/claims/{id}/decision",
+            post(accounts::claims::decide),
+        )
+        .route(
+            "/accounts/rooms/{id}/members",
+            get(accounts::claims::room_members).post(accounts::claims::invite),
+        )
+        .route(
+            "/accounts/rooms/{id}/members/{person_id}",
+            axum::routing::delete(accounts::claims::remove_member),
+        )
+        .route(
+            "/accounts/rooms/{id}/invitations/{invitation_id}",
+            axum::routing::delete(accounts::claims::withdraw_invitation),
+        )
         .route(
             "/meeting-series",
             get(meetings::get_series).put(meetings::put_series),
@@ -277,6 +316,21 @@ pub fn routes() -> Router<AppState> {
 #[derive(OpenApi)]
 #[openapi(
     paths(
+        accounts::send_code,
+        accounts::sign_in,
+        accounts::reset_password,
+        accounts::claims::places,
+        accounts::roll::preview,
+        accounts::roll::import,
+        accounts::roll::export,
+        accounts::claims::claim,
+        accounts::claims::mine,
+        accounts::claims::queue,
+        accounts::claims::decide,
+        accounts::claims::room_members,
+        accounts::claims::invite,
+        accounts::claims::remove_member,
+        accounts::claims::withdraw_invitation,
         dispatch_modes::handlers,
         dispatch_modes::set_handlers,
         dispatch_modes::grabbable,

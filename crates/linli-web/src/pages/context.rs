@@ -237,6 +237,14 @@ impl Viewer {
             if roles.desk || roles.duty || roles.supervisor || roles.admin {
                 link("/posters", "page.nav.posters", "posters");
             }
+            // Joining: someone with no room and no role registers theirs; the
+            // committees (and the supervisor) check claims.
+            if !roles.resident && !roles.is_staff() {
+                link("/join", "page.nav.join", "join");
+            }
+            if roles.handler || roles.supervisor {
+                link("/claims", "page.nav.claims", "claims");
+            }
             if roles.supervisor || roles.duty || roles.overseer || roles.admin {
                 link("/stats", "page.nav.stats", "stats");
             }

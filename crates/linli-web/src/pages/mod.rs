@@ -8,6 +8,7 @@
 //! with the server's key (`session::csrf_token`); a cross-site `Origin` is refused before
 //! that.
 
+mod accounts;
 mod admin;
 mod assets;
 mod board;
@@ -80,6 +81,22 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(home::home))
         .route("/signin", get(session::sign_in_page).post(session::sign_in))
+        .route(
+            "/signin/phone",
+            get(accounts::phone_page).post(accounts::sign_in),
+        )
+        .route("/signin/phone/code", post(accounts::send_sign_in_code))
+        .route(
+            "/signin/reset",
+            get(accounts::reset_page).post(accounts::reset),
+        )
+        .route("/signin/reset/code", post(accounts::send_reset_code))
+        .route(
+            "/join",
+            get(accounts::claims::join).post(accounts::claims::claim),
+        )
+        .route("/claims", get(accounts::claims::queue))
+        .route("/claims/{id}/{action}", post(accounts::claims::decide))
         .route("/signout", post(session::sign_out))
         .route("/settings/large-text", post(session::toggle_large_text))
         .route("/settings/language", post(session::choose_language))

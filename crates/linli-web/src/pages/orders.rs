@@ -40,6 +40,9 @@ pub struct CardView {
     pub overdue: bool,
     pub escalated: bool,
     pub priority: String,
+    /// Reported before the reporter's claim of a room was confirmed (未核实): set by the
+    /// staff's lists.
+    pub unverified: bool,
 }
 
 pub fn cards(
@@ -93,6 +96,7 @@ pub fn cards_with_buildings(
                 overdue: overdue || item.overdue,
                 escalated: item.escalated,
                 priority: item.priority.clone(),
+                unverified: false,
             }
         })
         .collect()

@@ -107,15 +107,22 @@ async fn section(
         .await
         .map_err(ApiError::from)?
         .into();
+    let mut cards = cards_with_buildings(
+        &page.items,
+        &names.categories,
+        &names.buildings,
+        state.clock.now(),
+    );
+    // Reports of people whose room is not yet confirmed are marked 未核实 for triage.
+    let ids: Vec<i64> = cards.iter().map(|card| card.id).collect();
+    let unverified = state.store.unverified_among(&ids).await?;
+    for card in &mut cards {
+        card.unverified = unverified.contains(&card.id);
+    }
     Ok(Section {
         title: text(title_key, &[]),
         hint: text(hint_key, &[]),
-        cards: cards_with_buildings(
-            &page.items,
-            &names.categories,
-            &names.buildings,
-            state.clock.now(),
-        ),
+        cards,
         more: match page.next_cursor {
             Some(cursor) if !more.is_empty() => format!("{more}&cursor={}", url_encode(&cursor)),
             _ => String::new(),

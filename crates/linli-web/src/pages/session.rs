@@ -22,7 +22,7 @@ pub const CSRF_COOKIE: &str = "linli_csrf";
 pub const LARGE_TEXT_COOKIE: &str = "linli_large";
 const YEAR_SECONDS: i64 = 365 * 24 * 3600;
 
-fn cookie(
+pub(super) fn cookie(
     name: &'static str,
     value: String,
     max_age_seconds: i64,
@@ -42,7 +42,7 @@ fn cookie_duration(seconds: i64) -> cookie::time::Duration {
 }
 
 /// A path on this site to go back to; anything else (another site, `//host`) goes home.
-fn local_path(candidate: Option<&str>) -> Option<String> {
+pub(super) fn local_path(candidate: Option<&str>) -> Option<String> {
     candidate
         .filter(|path| path.starts_with('/') && !path.starts_with("//") && !path.contains('\\'))
         .map(str::to_owned)

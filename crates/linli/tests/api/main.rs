@@ -9,6 +9,7 @@
 
 #[macro_use]
 mod helpers;
+mod accounts;
 mod audit;
 mod backup;
 mod blob_store;
