@@ -66,6 +66,13 @@ impl Store {
         let _forget = self.callers.forget_when_done();
         on_pool!(&self.db, |pool| {
             let mut tx = pool.begin().await?;
+            // Sign-in codes sent to the number are personal data too.
+            sqlx::query(
+                "DELETE FROM phone_codes WHERE phone = (SELECT phone FROM people WHERE id = $1 AND erased_at IS NULL)",
+            )
+            .bind(person.0)
+            .execute(&mut *tx)
+            .await?;
             let marked = sqlx::query(
                 "UPDATE people SET display_name = $1, phone = NULL, login = $2, password_hash = '!',
                         disabled = TRUE, erased_at = $3
@@ -83,6 +90,9 @@ impl Store {
             for statement in [
                 "DELETE FROM sessions WHERE person_id = $1",
                 "DELETE FROM person_rooms WHERE person_id = $1",
+                "DELETE FROM unverified_reports WHERE claim_id IN (SELECT id FROM room_claims WHERE person_id = $1)",
+                "DELETE FROM room_claims WHERE person_id = $1",
+                "DELETE FROM room_invitations WHERE person_id = $1",
                 "DELETE FROM role_grants WHERE person_id = $1 AND role = 'resident'",
                 "DELETE FROM volunteer_profiles WHERE person_id = $1",
                 "DELETE FROM calendar_feeds WHERE person_id = $1",
