@@ -205,7 +205,10 @@ pub async fn create(app: &App, caller: &Caller, input: &CategoryRequest) -> AppR
     if category.name_en.is_empty() {
         category.name_en.clone_from(&category.name);
     }
-    Ok(app.store.create_category(&category).await?)
+    Ok(app
+        .store
+        .create_category(&category, Some(caller.person), app.clock.now())
+        .await?)
 }
 
 /// Names, icon, time limits, complexity, offered or not, dispatch mode and cap; the code
@@ -227,7 +230,10 @@ pub async fn update(
     }
     apply(&mut category, input)?;
     check_default_lead(app, &category).await?;
-    Ok(app.store.update_category(&category).await?)
+    Ok(app
+        .store
+        .update_category(&category, Some(caller.person), app.clock.now())
+        .await?)
 }
 
 /// Every category of a community the caller may see, offered or not (names for lists

@@ -176,7 +176,9 @@ pub async fn revoke_role(app: &App, caller: &Caller, person: i64, grant: i64) ->
     }
     let place = place_of(app, stored.grant.scope).await?;
     caller.require(RegistryAction::GrantRole(stored.grant.role), place)?;
-    app.store.revoke_grant(GrantId(grant)).await?;
+    app.store
+        .revoke_grant(GrantId(grant), Some(caller.person), app.clock.now())
+        .await?;
     Ok(())
 }
 

@@ -54,6 +54,15 @@ fn select(source: Source) -> (String, &'static [Kind]) {
                 "meeting_corrections e JOIN meetings m ON m.id = e.meeting_id",
                 &[Int, Text, Int, Time],
             ),
+            // Only changes within a community: a street's or everywhere's grants have no
+            // community chain to go in.
+            Source::Settings => (
+                "s.id",
+                "e.changed_at",
+                "e.kind, e.subject_id, e.details, e.changed_by, e.changed_at",
+                "settings_changes e JOIN communities s ON s.id = e.community_id",
+                &[Text, Int, Text, Int, Time],
+            ),
         };
     (
         format!("SELECT e.id, {community}, {time}, {fields} FROM {from}"),

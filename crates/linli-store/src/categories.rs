@@ -2,9 +2,11 @@
 
 use crate::db::Store;
 use crate::error::{StoreError, StoreResult};
+use chrono::{DateTime, Utc};
 use linli_domain::calendar::TimeLimit;
 use linli_domain::dispatch_modes::DispatchMode;
 use linli_domain::ids::CommunityId;
+use linli_domain::ids::PersonId;
 use linli_domain::work_orders::state::Limits;
 use sqlx::AssertSqlSafe;
 
@@ -120,7 +122,12 @@ impl Store {
     }
 
     /// Adds a category to a community, after its existing ones.
-    pub async fn create_category(&self, category: &Category) -> StoreResult<Category> {
+    pub async fn create_category(
+        &self,
+        category: &Category,
+        by: Option<PersonId>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Category> {
         let sql = format!(
             "INSERT INTO categories (community_id, code, name, name_en, icon, sign_limit_kind, sign_limit_minutes,
                 resolve_limit_kind, resolve_limit_minutes, complex, position, active, default_lead_organisation_id,
@@ -131,26 +138,41 @@ impl Store {
              RETURNING {CATEGORY_COLUMNS}"
         );
         let row = on_pool!(&self.db, |pool| {
-            sqlx::query_as::<_, Category>(AssertSqlSafe(sql.as_str()))
-                .bind(category.community_id)
-                .bind(&category.code)
-                .bind(&category.name)
-                .bind(&category.name_en)
-                .bind(&category.icon)
-                .bind(&category.sign_limit_kind)
-                .bind(category.sign_limit_minutes)
-                .bind(&category.resolve_limit_kind)
-                .bind(category.resolve_limit_minutes)
-                .bind(category.complex)
-                .bind(category.active)
-                .bind(category.default_lead_organisation_id)
-                .bind(&category.triage_limit_kind)
-                .bind(category.triage_limit_minutes)
-                .bind(&category.default_co_handler_ids)
-                .bind(category.dispatch_mode.as_str())
-                .bind(category.open_cap)
-                .fetch_one(pool)
-                .await
+            async {
+                let mut tx = pool.begin().await?;
+                let created = sqlx::query_as::<_, Category>(AssertSqlSafe(sql.as_str()))
+                    .bind(category.community_id)
+                    .bind(&category.code)
+                    .bind(&category.name)
+                    .bind(&category.name_en)
+                    .bind(&category.icon)
+                    .bind(&category.sign_limit_kind)
+                    .bind(category.sign_limit_minutes)
+                    .bind(&category.resolve_limit_kind)
+                    .bind(category.resolve_limit_minutes)
+                    .bind(category.complex)
+                    .bind(category.active)
+                    .bind(category.default_lead_organisation_id)
+                    .bind(&category.triage_limit_kind)
+                    .bind(category.triage_limit_minutes)
+                    .bind(&category.default_co_handler_ids)
+                    .bind(category.dispatch_mode.as_str())
+                    .bind(category.open_cap)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                record_setting_change!(
+                    tx,
+                    Some(created.community_id),
+                    "category.created",
+                    created.id,
+                    category_details(&created),
+                    by.map(|person| person.0),
+                    now
+                )?;
+                tx.commit().await?;
+                Ok::<_, sqlx::Error>(created)
+            }
+            .await
         });
         let created = row.map_err(StoreError::unique_as("work_order.category_exists"))?;
         self.reference.forget_categories(created.community_id);
@@ -159,7 +181,12 @@ impl Store {
 
     /// Changes a category's names, icon, time limits, complexity or whether it is offered.
     /// Work orders already reported or dispatched keep the deadlines they were given.
-    pub async fn update_category(&self, category: &Category) -> StoreResult<Category> {
+    pub async fn update_category(
+        &self,
+        category: &Category,
+        by: Option<PersonId>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Category> {
         let sql = format!(
             "UPDATE categories SET name = $1, name_en = $2, icon = $3, sign_limit_kind = $4, sign_limit_minutes = $5,
                 resolve_limit_kind = $6, resolve_limit_minutes = $7, complex = $8, active = $9,
@@ -168,7 +195,8 @@ impl Store {
              WHERE id = $11 RETURNING {CATEGORY_COLUMNS}"
         );
         let updated = on_pool!(&self.db, |pool| {
-            sqlx::query_as::<_, Category>(AssertSqlSafe(sql.as_str()))
+            let mut tx = pool.begin().await?;
+            let updated = sqlx::query_as::<_, Category>(AssertSqlSafe(sql.as_str()))
                 .bind(&category.name)
                 .bind(&category.name_en)
                 .bind(&category.icon)
@@ -185,9 +213,22 @@ impl Store {
                 .bind(&category.default_co_handler_ids)
                 .bind(category.dispatch_mode.as_str())
                 .bind(category.open_cap)
-                .fetch_optional(pool)
-                .await
-        })?
+                .fetch_optional(&mut *tx)
+                .await?;
+            if let Some(updated) = &updated {
+                record_setting_change!(
+                    tx,
+                    Some(updated.community_id),
+                    "category.changed",
+                    updated.id,
+                    category_details(updated),
+                    by.map(|person| person.0),
+                    now
+                )?;
+            }
+            tx.commit().await?;
+            updated
+        })
         .ok_or(StoreError::NotFound("work_order.category_not_found"))?;
         self.reference.forget_categories(updated.community_id);
         Ok(updated)
@@ -206,4 +247,22 @@ impl Store {
         })?
         .ok_or(StoreError::NotFound("work_order.category_not_found"))
     }
+}
+
+/// A category's settings as the record of changes keeps them.
+fn category_details(category: &Category) -> serde_json::Value {
+    serde_json::json!({
+        "code": category.code,
+        "name": category.name,
+        "name_en": category.name_en,
+        "active": category.active,
+        "complex": category.complex,
+        "triage_limit": [category.triage_limit_kind, category.triage_limit_minutes],
+        "sign_limit": [category.sign_limit_kind, category.sign_limit_minutes],
+        "resolve_limit": [category.resolve_limit_kind, category.resolve_limit_minutes],
+        "default_lead_organisation_id": category.default_lead_organisation_id,
+        "default_co_handler_ids": category.default_co_handler_ids,
+        "dispatch_mode": category.dispatch_mode.as_str(),
+        "open_cap": category.open_cap,
+    })
 }

@@ -17,6 +17,27 @@ macro_rules! on_pool {
     };
 }
 
+/// Inside a writing transaction `$tx`: appends a change of roles or settings to
+/// `settings_changes`, which the tamper-evident record chains (see `audit`).
+/// `$community` is an `Option<i64>`, `$details` a `serde_json::Value`, `$by` an
+/// `Option<i64>`.
+macro_rules! record_setting_change {
+    ($tx:expr, $community:expr, $kind:expr, $subject:expr, $details:expr, $by:expr, $at:expr) => {
+        sqlx::query(
+            "INSERT INTO settings_changes (community_id, kind, subject_id, details, changed_by, changed_at)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind($community)
+        .bind($kind)
+        .bind($subject)
+        .bind($details.to_string())
+        .bind($by)
+        .bind($crate::db::stored_time($at))
+        .execute(&mut *$tx)
+        .await
+    };
+}
+
 #[derive(Debug, Clone)]
 pub(crate) enum Db {
     Sqlite(SqlitePool),

@@ -121,6 +121,7 @@ impl Store {
         &self,
         category: i64,
         people: &[PersonId],
+        by: PersonId,
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
         let now = stored_time(now);
@@ -149,6 +150,21 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             }
+            let community: i64 =
+                sqlx::query_scalar("SELECT community_id FROM categories WHERE id = $1")
+                    .bind(category)
+                    .fetch_one(&mut *tx)
+                    .await?;
+            let handlers: Vec<i64> = people.iter().map(|person| person.0).collect();
+            record_setting_change!(
+                tx,
+                Some(community),
+                "category.handlers",
+                category,
+                serde_json::json!({ "handler_ids": handlers }),
+                Some(by.0),
+                now
+            )?;
             tx.commit().await?;
             Ok(())
         })

@@ -274,35 +274,83 @@ impl Store {
         }
         let now = stored_time(now);
         let _forget = self.callers.forget_when_done();
+        let community = match grant.scope {
+            Scope::Community(community) => Some(community.0),
+            Scope::Global | Scope::Street(_) => None,
+        };
+        let details = grant_details(
+            grant.role.as_str(),
+            grant.scope.kind(),
+            grant.scope.id(),
+            grant.organisation.map(|organisation| organisation.0),
+        );
         let inserted = on_pool!(&self.db, |pool| {
-            sqlx::query_scalar::<_, i64>(
-                "INSERT INTO role_grants (person_id, role, scope_kind, scope_id, organisation_id, granted_by, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-            )
-            .bind(person.0)
-            .bind(grant.role.as_str())
-            .bind(grant.scope.kind())
-            .bind(grant.scope.id())
-            .bind(grant.organisation.map(|organisation| organisation.0))
-            .bind(granted_by.map(|person| person.0))
-            .bind(now)
-            .fetch_one(pool)
+            async {
+                let mut tx = pool.begin().await?;
+                let id = sqlx::query_scalar::<_, i64>(
+                    "INSERT INTO role_grants (person_id, role, scope_kind, scope_id, organisation_id, granted_by, created_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                )
+                .bind(person.0)
+                .bind(grant.role.as_str())
+                .bind(grant.scope.kind())
+                .bind(grant.scope.id())
+                .bind(grant.organisation.map(|organisation| organisation.0))
+                .bind(granted_by.map(|person| person.0))
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?;
+                record_setting_change!(
+                    tx,
+                    community,
+                    "role.granted",
+                    person.0,
+                    details,
+                    granted_by.map(|person| person.0),
+                    now
+                )?;
+                tx.commit().await?;
+                Ok::<_, sqlx::Error>(id)
+            }
             .await
         });
         let id = inserted.map_err(StoreError::unique_as("role.already_granted"))?;
         Ok(StoredGrant { id, grant })
     }
 
-    pub async fn revoke_grant(&self, id: GrantId) -> StoreResult<()> {
+    /// Takes a grant away, recording who did and when.
+    pub async fn revoke_grant(
+        &self,
+        id: GrantId,
+        by: Option<PersonId>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
         let _forget = self.callers.forget_when_done();
         let deleted = on_pool!(&self.db, |pool| {
-            sqlx::query("DELETE FROM role_grants WHERE id = $1")
-                .bind(id.0)
-                .execute(pool)
-                .await
-                .map(|done| done.rows_affected())
-        })?;
-        if deleted == 0 {
+            let mut tx = pool.begin().await?;
+            let deleted = sqlx::query_as::<_, (i64, String, String, i64, Option<i64>)>(
+                "DELETE FROM role_grants WHERE id = $1
+                 RETURNING person_id, role, scope_kind, scope_id, organisation_id",
+            )
+            .bind(id.0)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let Some((person, role, scope_kind, scope_id, organisation)) = &deleted {
+                let community = (scope_kind == "community").then_some(*scope_id);
+                record_setting_change!(
+                    tx,
+                    community,
+                    "role.revoked",
+                    *person,
+                    grant_details(role, scope_kind, *scope_id, *organisation),
+                    by.map(|person| person.0),
+                    now
+                )?;
+            }
+            tx.commit().await?;
+            deleted
+        });
+        if deleted.is_none() {
             return Err(StoreError::NotFound("role.grant_not_found"));
         }
         Ok(())
@@ -546,4 +594,19 @@ impl Store {
             .await
         })?)
     }
+}
+
+/// A grant as the record of changes keeps it.
+fn grant_details(
+    role: &str,
+    scope_kind: &str,
+    scope_id: i64,
+    organisation: Option<i64>,
+) -> serde_json::Value {
+    serde_json::json!({
+        "role": role,
+        "scope": scope_kind,
+        "scope_id": scope_id,
+        "organisation_id": organisation,
+    })
 }

@@ -161,6 +161,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
         on_pool!(&self.db, |pool| {
+            let mut tx = pool.begin().await?;
             sqlx::query(
                 "INSERT INTO retention_policies (community_id, photo_months, visit_months, updated_by, updated_at)
                  VALUES ($1, $2, $3, $4, $5)
@@ -173,8 +174,21 @@ impl Store {
             .bind(policy.visit_months)
             .bind(by.0)
             .bind(stored_time(now))
-            .execute(pool)
+            .execute(&mut *tx)
             .await?;
+            record_setting_change!(
+                tx,
+                Some(community.0),
+                "retention.changed",
+                community.0,
+                serde_json::json!({
+                    "photo_months": policy.photo_months,
+                    "visit_months": policy.visit_months,
+                }),
+                Some(by.0),
+                now
+            )?;
+            tx.commit().await?;
         });
         Ok(())
     }

@@ -111,7 +111,7 @@ pub async fn set_handlers(
     }
     let people: Vec<PersonId> = people.into_iter().map(PersonId).collect();
     app.store
-        .set_category_handlers(category.id, &people, app.clock.now())
+        .set_category_handlers(category.id, &people, caller.person, app.clock.now())
         .await?;
     Ok(app.store.category_handlers(category.id).await?)
 }

@@ -6,8 +6,8 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-/// What the chain covers: the work-order timeline, the money ledger, ballots, and
-/// corrections of meeting minutes.
+/// What the chain covers: the work-order timeline, the money ledger, ballots,
+/// corrections of meeting minutes, and changes of roles and settings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Source {
@@ -15,10 +15,19 @@ pub enum Source {
     Ledger,
     Ballots,
     Minutes,
+    /// Grants and revocations of roles, and changes of settings (categories, their
+    /// handlers, retention periods): `settings_changes`.
+    Settings,
 }
 
 impl Source {
-    pub const ALL: [Self; 4] = [Self::Timeline, Self::Ledger, Self::Ballots, Self::Minutes];
+    pub const ALL: [Self; 5] = [
+        Self::Timeline,
+        Self::Ledger,
+        Self::Ballots,
+        Self::Minutes,
+        Self::Settings,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -26,6 +35,7 @@ impl Source {
             Self::Ledger => "ledger",
             Self::Ballots => "ballots",
             Self::Minutes => "minutes",
+            Self::Settings => "settings",
         }
     }
 

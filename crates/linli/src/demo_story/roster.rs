@@ -67,7 +67,13 @@ pub(super) async fn charter(demo: &Demo) -> anyhow::Result<()> {
             .map(|organisation| organisation.to_string())
             .collect::<Vec<_>>()
             .join(",");
-        demo.store.update_category(&category).await?;
+        demo.store
+            .update_category(
+                &category,
+                None,
+                linli_domain::clock::Clock::now(&demo.clock),
+            )
+            .await?;
     }
     Ok(())
 }

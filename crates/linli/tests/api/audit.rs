@@ -129,4 +129,61 @@ both_engines! {
         app.store.seal_audit_chain(now, 1000).await.unwrap();
         assert_eq!(findings(app).await, vec![Finding::AnchorMismatch { day, length }]);
     }
+
+    async fn changes_of_roles_and_settings_are_chained(app: &TestApp) {
+        let community = app.chengshangcheng().await;
+        let admin = app.token("admin").await;
+        let li = app.person_id("li").await;
+        let granted = app.post(&format!("/api/v1/people/{li}/roles"), &admin, json!({ "role": "receptionist", "community_id": community })).await;
+        let grant = granted.expect(StatusCode::CREATED)["id"].as_i64().unwrap();
+        app.request(reqwest::Method::DELETE, &format!("/api/v1/people/{li}/roles/{grant}"), Some(&admin), None)
+            .await
+            .expect(StatusCode::NO_CONTENT);
+        let categories = app.get(&format!("/api/v1/categories?community_id={community}"), &admin).await;
+        let noise = categories.expect(StatusCode::OK).as_array().unwrap().iter().find(|category| category["code"] == "noise").unwrap()["id"].as_i64().unwrap();
+        app.request(reqwest::Method::PATCH, &format!("/api/v1/categories/{noise}"), Some(&admin), Some(json!({ "open_cap": 3 })))
+            .await
+            .expect(StatusCode::OK);
+        app.request(reqwest::Method::PUT, &format!("/api/v1/communities/{community}/retention"), Some(&admin), Some(json!({ "photo_months": 12, "visit_months": 6 })))
+            .await
+            .expect(StatusCode::OK);
+
+        app.clock.advance(Duration::minutes(2));
+        app.store.seal_audit_chain(linli_domain::clock::Clock::now(&app.clock), 1000).await.unwrap();
+        assert!(findings(app).await.is_empty());
+        let kinds = raw_strings(app, format!("SELECT kind FROM settings_changes WHERE community_id = {community} ORDER BY id")).await;
+        assert_eq!(kinds, ["role.granted", "role.revoked", "category.changed", "retention.changed"]);
+        let chained = raw_strings(app, "SELECT source FROM audit_chain WHERE source = 'settings'".to_owned()).await;
+        assert_eq!(chained.len(), 4);
+
+        // Someone quietly makes the revocation a different grant: found, and where.
+        let revoked: i64 = raw_strings(app, "SELECT CAST(id AS TEXT) FROM settings_changes WHERE kind = 'role.revoked'".to_owned()).await[0].parse().unwrap();
+        raw(app, format!("UPDATE settings_changes SET details = REPLACE(details, 'receptionist', 'admin') WHERE id = {revoked}")).await;
+        match findings(app).await.as_slice() {
+            [Finding::Edited { source: Source::Settings, row_id, .. }] => assert_eq!(*row_id, revoked),
+            other => panic!("{other:?}"),
+        }
+    }
+}
+
+async fn raw_strings(app: &TestApp, sql: String) -> Vec<String> {
+    match &app.database.url {
+        DatabaseUrl::Sqlite(path) => {
+            let mut connection =
+                sqlx::SqliteConnection::connect(&format!("sqlite:{}", path.display()))
+                    .await
+                    .unwrap();
+            sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+                .fetch_all(&mut connection)
+                .await
+                .unwrap()
+        }
+        DatabaseUrl::Postgres(url) => {
+            let mut connection = sqlx::PgConnection::connect(url).await.unwrap();
+            sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+                .fetch_all(&mut connection)
+                .await
+                .unwrap()
+        }
+    }
 }

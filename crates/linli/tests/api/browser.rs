@@ -876,7 +876,10 @@ async fn every_role_on_the_demo_data() {
         .unwrap()
         .clone();
     long.name = "其他各类邻里公共事务与综合服务咨询".to_owned();
-    app.store.update_category(&long).await.unwrap();
+    app.store
+        .update_category(&long, None, linli_domain::clock::Clock::now(&app.clock))
+        .await
+        .unwrap();
     browser.viewport((1920, 1080)).await;
     browser.go(&url).await;
     browser.find("#screen-ticker li").await;
