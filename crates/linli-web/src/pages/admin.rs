@@ -118,6 +118,7 @@ fn limit_from_parts(unit: &str, amount: &str, field: &'static str) -> Result<Tim
 #[template(path = "admin.html")]
 struct AdminPage {
     page: PageContext,
+    community: i64,
     community_name: String,
     office_phone: String,
     buildings: Vec<BuildingRow>,
@@ -358,6 +359,7 @@ async fn admin_view(
     };
     let page = AdminPage {
         page: viewer.context(text("page.admin.title", &[]), "admin"),
+        community,
         community_name,
         office_phone: if refused_form == "office" {
             kept.iter()

@@ -26,6 +26,7 @@ mod orders;
 mod partners;
 mod personal_data;
 mod posters;
+mod privacy;
 mod projects;
 mod queue;
 pub(crate) mod roster;
@@ -200,6 +201,8 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/public/projects/{id}", get(projects::public_project_page))
         .route("/public/communities/{id}/board", get(board::board_page))
+        .route("/communities/{id}/privacy", get(privacy::page))
+        .route("/communities/{id}/privacy/{action}", post(privacy::action))
         .route(
             "/public/communities/{id}/services",
             get(services::services_page),

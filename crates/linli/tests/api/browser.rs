@@ -790,6 +790,7 @@ async fn every_role_on_the_demo_data() {
         ("juwei", "/campaigns/1", "campaign-treasurer"),
         ("admin", "/admin", "admin"),
         ("admin", "/admin/open311", "admin-open311"),
+        ("admin", "/communities/1/privacy", "admin-privacy"),
     ];
     let mut signed_in = "";
     for (login, path, name) in pages {

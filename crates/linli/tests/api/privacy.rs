@@ -200,4 +200,44 @@ both_engines! {
             app.get(&path, &token).await.expect(StatusCode::FORBIDDEN);
         }
     }
+
+    async fn the_administrator_s_page_sets_periods_and_erases_with_errors_beside_the_fields(app: &TestApp) {
+        use crate::pages::{field_error, signed_in, submit};
+        let community = app.chengshangcheng().await;
+        let path = format!("/communities/{community}/privacy");
+        for login in ["duty", "bao", "shuji"] {
+            let mut visitor = signed_in(app, login).await;
+            assert_eq!(visitor.get(&path).await.status, StatusCode::FORBIDDEN, "{login}");
+        }
+        let mut admin = signed_in(app, "admin").await;
+        let page = admin.get(&path).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("value=\"24\""), "the defaults are shown");
+
+        let refused = submit(&mut admin, &format!("{path}/retention"), &[("photo_months", "两年"), ("visit_months", "6")]).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(field_error(&refused, "photo-months"), "保存期限须是 1 到 120 之间的整数（月）");
+        assert!(refused.body.contains("value=\"两年\""), "what was typed is kept");
+        let saved = submit(&mut admin, &format!("{path}/retention"), &[("photo_months", "12"), ("visit_months", "6")]).await;
+        assert_eq!((saved.status, saved.location.as_str()), (StatusCode::SEE_OTHER, format!("{path}?done=retention").as_str()));
+        let token = app.token("admin").await;
+        assert_eq!(
+            app.get(&format!("/api/v1/communities/{community}/retention"), &token).await.expect(StatusCode::OK).clone(),
+            json!({ "photo_months": 12, "visit_months": 6 })
+        );
+
+        let unknown = submit(&mut admin, &format!("{path}/erase"), &[("login", "nobody-here"), ("confirm", "yes")]).await;
+        assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(!field_error(&unknown, "erase-login").is_empty());
+        let unconfirmed = submit(&mut admin, &format!("{path}/erase"), &[("login", "bao")]).await;
+        assert_eq!(field_error(&unconfirmed, "erase-confirm"), "请确认居民本人已提出注销申请");
+        let staff = submit(&mut admin, &format!("{path}/erase"), &[("login", "wuye"), ("confirm", "yes")]).await;
+        assert_eq!(staff.status, StatusCode::CONFLICT);
+        assert!(staff.body.contains("请先收回其职务"), "{}", staff.body);
+        let bao = app.person_id("bao").await;
+        let erased = submit(&mut admin, &format!("{path}/erase"), &[("login", "bao"), ("confirm", "yes")]).await;
+        assert_eq!(erased.status, StatusCode::SEE_OTHER);
+        let person = app.store.person(linli_domain::ids::PersonId(bao)).await.unwrap();
+        assert_eq!(person.display_name, "已注销居民");
+    }
 }
