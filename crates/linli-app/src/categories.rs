@@ -236,9 +236,12 @@ pub async fn update(
         .await?)
 }
 
-/// Every category of a community the caller may see, offered or not (names for lists
-/// of older work orders whose category is no longer offered).
+/// Every category of a community the caller may see or report in (a claimant's too),
+/// offered or not (names for lists of older work orders whose category is no longer
+/// offered).
 pub async fn of_community(app: &App, caller: &Caller, community: i64) -> AppResult<Vec<Category>> {
-    let community = crate::registry::community_of_request(app, caller, Some(community)).await?;
+    let homes = app.store.room_communities_of(caller.person).await?;
+    let (visible, _) = crate::registry::reporting_communities(app, caller, &homes).await?;
+    let community = crate::registry::community_among(visible, Some(community))?;
     Ok(app.store.categories(CommunityId(community.id)).await?)
 }

@@ -18,6 +18,26 @@ pub async fn visible_communities(app: &App, caller: &Caller) -> AppResult<Vec<Co
     visible_communities_with_homes(app, caller, &homes).await
 }
 
+/// Where the caller may report: [`visible_communities`], and for someone with no room
+/// and no role, the communities where their claim of a room waits for the committee
+/// (they report there as an unconfirmed resident, 未核实). Answers the claimed ones too.
+pub async fn reporting_communities(
+    app: &App,
+    caller: &Caller,
+    own_homes: &[i64],
+) -> AppResult<(Vec<Community>, Vec<i64>)> {
+    let claimed = if own_homes.is_empty() && caller.grants().is_empty() {
+        app.store.pending_claim_communities(caller.person).await?
+    } else {
+        Vec::new()
+    };
+    let homes: Vec<i64> = own_homes.iter().chain(&claimed).copied().collect();
+    Ok((
+        visible_communities_with_homes(app, caller, &homes).await?,
+        claimed,
+    ))
+}
+
 /// [`visible_communities`], when the communities of the caller's rooms (`homes`) are
 /// already known.
 pub async fn visible_communities_with_homes(
@@ -182,6 +202,19 @@ pub async fn create_estate(
 
 pub async fn buildings(app: &App, caller: &Caller, community: i64) -> AppResult<Vec<Building>> {
     let community = community_for(app, caller, community, RegistryAction::ViewRegistry).await?;
+    Ok(app.store.buildings(CommunityId(community.id)).await?)
+}
+
+/// The buildings of a community where the caller may report (a claimant's too: the
+/// pickers of joining show them already), for the report form's choice of place.
+pub async fn buildings_to_report_in(
+    app: &App,
+    caller: &Caller,
+    community: i64,
+) -> AppResult<Vec<Building>> {
+    let homes = app.store.room_communities_of(caller.person).await?;
+    let (visible, _) = reporting_communities(app, caller, &homes).await?;
+    let community = community_among(visible, Some(community))?;
     Ok(app.store.buildings(CommunityId(community.id)).await?)
 }
 

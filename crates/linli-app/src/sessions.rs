@@ -218,11 +218,20 @@ pub async fn frame(app: &App, caller: &Caller) -> AppResult<Frame> {
     Ok(Frame {
         large_text: app.store.large_text(caller.person).await?,
         unread: app.store.unread_count(caller.person).await?,
-        community: crate::registry::visible_communities(app, caller)
-            .await?
-            .into_iter()
-            .next(),
+        community: frame_community(app, caller).await?,
     })
+}
+
+/// The community the pages show a person: theirs, or — for someone with no room and no
+/// role yet — the one where they claimed a room, so they may report there as an
+/// unconfirmed resident (未核实) while the committee checks the claim.
+async fn frame_community(
+    app: &App,
+    caller: &Caller,
+) -> AppResult<Option<linli_store::registry::Community>> {
+    let homes = app.store.room_communities_of(caller.person).await?;
+    let (visible, _) = crate::registry::reporting_communities(app, caller, &homes).await?;
+    Ok(visible.into_iter().next())
 }
 
 /// 长辈版 chosen in the browser before signing in stays on for the person from now on.

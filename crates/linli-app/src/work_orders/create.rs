@@ -189,19 +189,9 @@ async fn report_after(
 ) -> AppResult<WorkOrderRead> {
     // The caller's own rooms: where they may report, and where their problem most likely is.
     let own_rooms = app.store.rooms_of(caller.person).await?;
-    let mut homes: Vec<i64> = own_rooms.iter().map(|room| room.community_id).collect();
-    // Someone with no room and no role may have claimed one: until the committee
-    // confirms it they report as an unconfirmed resident of its community (未核实).
-    let claimed = if homes.is_empty() && caller.grants().is_empty() {
-        app.store.pending_claim_communities(caller.person).await?
-    } else {
-        Vec::new()
-    };
-    homes.extend(&claimed);
-    let community = crate::registry::community_among(
-        crate::registry::visible_communities_with_homes(app, caller, &homes).await?,
-        input.community_id,
-    )?;
+    let homes: Vec<i64> = own_rooms.iter().map(|room| room.community_id).collect();
+    let (visible, claimed) = crate::registry::reporting_communities(app, caller, &homes).await?;
+    let community = crate::registry::community_among(visible, input.community_id)?;
     let community_id = CommunityId(community.id);
     let for_others = access::may_report_for_others(caller.grants(), community_id);
     let unconfirmed = claimed.contains(&community.id);

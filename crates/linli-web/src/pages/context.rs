@@ -41,8 +41,11 @@ impl Roles {
             })
         };
         let anywhere = |role: Role| user.grants().iter().any(|grant| grant.role == role);
+        // Someone with no role at all is shown a community only while their claim of a
+        // room there waits for the committee: a resident, unconfirmed (未核实).
+        let claimant = user.grants().is_empty() && community.is_some();
         Self {
-            resident: here(Role::Resident),
+            resident: here(Role::Resident) || claimant,
             desk: here(Role::Receptionist),
             duty: here(Role::DutyOfficer),
             handler: here(Role::Handler),

@@ -301,7 +301,15 @@ async fn report_form_page(
     let page = ReportPage {
         page: viewer.context(text("page.report.title", &[]), "report"),
         categories: category_choices(&categories, form.category_id),
-        buildings: building_choices(state, viewer, community.id, building).await?,
+        buildings: choices_of_buildings(
+            &linli_app::registry::buildings_to_report_in(
+                state,
+                &viewer.require()?.user,
+                community.id,
+            )
+            .await?,
+            building,
+        ),
         home,
         description: form.description.clone(),
         place: form.place.clone(),

@@ -7,6 +7,7 @@
 //!
 //! With `LINLI_SCREENSHOTS=DIR` the tests save the screenshots the README shows.
 
+mod accounts;
 mod board;
 mod community;
 mod content;
