@@ -108,9 +108,12 @@ pub async fn person(app: &App, caller: &Caller, person: i64) -> AppResult<Me> {
     app.store.person(person).await?;
     if caller.person != person {
         let communities = app.store.communities_of(person).await?;
-        let may_see = communities
-            .iter()
-            .any(|community| caller.may(RegistryAction::ViewPeople, community.place()));
+        // The system's administrator sees anyone, also an account that belongs to no
+        // community (a new one, or one erased at its owner's request).
+        let may_see = caller.is_global_admin()
+            || communities
+                .iter()
+                .any(|community| caller.may(RegistryAction::ViewPeople, community.place()));
         if !may_see {
             return Err(AppError::forbidden());
         }
