@@ -106,6 +106,28 @@ pub struct Message {
     pub read_at: Option<DateTime<Utc>>,
 }
 
+/// A claim of a room the person made, and how the committee decided it.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct RoomClaimRecord {
+    pub room: String,
+    pub relation: String,
+    pub status: String,
+    pub reason: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub decided_at: Option<DateTime<Utc>>,
+}
+
+/// An invitation to a room addressed to the person (by their account or number).
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct InvitationRecord {
+    pub room: String,
+    pub relation: String,
+    pub ends_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub accepted_at: Option<DateTime<Utc>>,
+    pub removed_at: Option<DateTime<Utc>>,
+}
+
 /// The parts of a person's data that are rows of their own.
 #[derive(Debug, Clone, Default)]
 pub struct PersonalRecords {
@@ -119,6 +141,8 @@ pub struct PersonalRecords {
     pub volunteer_skills: Option<String>,
     pub sessions: Vec<SessionRecord>,
     pub messages: Vec<Message>,
+    pub claims: Vec<RoomClaimRecord>,
+    pub invitations: Vec<InvitationRecord>,
     pub created_at: Option<DateTime<Utc>>,
 }
 
@@ -213,6 +237,28 @@ impl Store {
             records.messages = sqlx::query_as(
                 "SELECT topic, body, work_order_id, created_at, read_at
                  FROM notifications WHERE person_id = $1 ORDER BY id",
+            )
+            .bind(id)
+            .fetch_all(pool)
+            .await?;
+            records.claims = sqlx::query_as(
+                "SELECT b.name || u.number || '单元' || r.number AS room, c.relation, c.status, c.reason,
+                        c.created_at, c.decided_at
+                 FROM room_claims c JOIN rooms r ON r.id = c.room_id
+                 JOIN buildings b ON b.id = r.building_id JOIN units u ON u.id = r.unit_id
+                 WHERE c.person_id = $1 ORDER BY c.id",
+            )
+            .bind(id)
+            .fetch_all(pool)
+            .await?;
+            records.invitations = sqlx::query_as(
+                "SELECT b.name || u.number || '单元' || r.number AS room, i.relation, i.ends_at,
+                        i.created_at, i.accepted_at, i.removed_at
+                 FROM room_invitations i JOIN rooms r ON r.id = i.room_id
+                 JOIN buildings b ON b.id = r.building_id JOIN units u ON u.id = r.unit_id
+                 WHERE i.person_id = $1
+                    OR i.phone = (SELECT phone FROM people WHERE id = $1 AND phone IS NOT NULL)
+                 ORDER BY i.id",
             )
             .bind(id)
             .fetch_all(pool)

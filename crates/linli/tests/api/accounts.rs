@@ -336,6 +336,9 @@ both_engines! {
         let claim_id = filed.expect(StatusCode::CREATED)["id"].as_i64().unwrap();
         assert_eq!(filed.body["status"], "pending");
         assert_eq!(filed.body["room"], "7号楼1单元502");
+        let data = app.get("/api/v1/me/data", &wang).await.expect(StatusCode::OK).clone();
+        assert_eq!(data["room_claims"][0]["room"], "7号楼1单元502", "{data}");
+        assert_eq!(data["room_claims"][0]["status"], "pending");
         claim(app, &wang, room_502, "owner").await.expect_error(StatusCode::CONFLICT, "accounts.claim_pending");
         assert_eq!(me(app, &wang).await["display_name"], "王阿姨");
 
@@ -430,6 +433,10 @@ both_engines! {
         assert_eq!(body["user"]["rooms"][0]["room_id"], home);
         assert_eq!(body["user"]["rooms"][0]["relation"], "family");
         votes_of(app, &son).await.expect(StatusCode::OK);
+        // Their copy of their data holds the invitation.
+        let data = app.get("/api/v1/me/data", &son).await.expect(StatusCode::OK).clone();
+        assert_eq!(data["room_invitations"][0]["room"], "7号楼1单元302", "{data}");
+        assert_eq!(data["room_invitations"][0]["relation"], "family");
         // Family members do not manage the household.
         app.get(&members, &son).await.expect_error(StatusCode::FORBIDDEN, "auth.forbidden");
         let son_id = me(app, &son).await["id"].as_i64().unwrap();

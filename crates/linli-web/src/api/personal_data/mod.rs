@@ -10,8 +10,8 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use linli_app::personal_data::{self as use_cases, PersonalData};
 use linli_store::personal_data::{
-    BallotCast, Donation, FollowedOrder, Message, OwnEvent, ReportedOrder, SessionRecord,
-    UploadedPhoto, Volunteering,
+    BallotCast, Donation, FollowedOrder, InvitationRecord, Message, OwnEvent, ReportedOrder,
+    RoomClaimRecord, SessionRecord, UploadedPhoto, Volunteering,
 };
 use serde::Serialize;
 
@@ -36,6 +36,10 @@ pub struct PersonalDataView {
     pub volunteering: Vec<Volunteering>,
     pub sessions: Vec<SessionRecord>,
     pub messages: Vec<Message>,
+    /// Rooms the person claimed, and the committee's decisions.
+    pub room_claims: Vec<RoomClaimRecord>,
+    /// Invitations to a room addressed to the person.
+    pub room_invitations: Vec<InvitationRecord>,
 }
 
 impl From<PersonalData> for PersonalDataView {
@@ -55,6 +59,8 @@ impl From<PersonalData> for PersonalDataView {
             volunteering: records.volunteering,
             sessions: records.sessions,
             messages: records.messages,
+            room_claims: records.claims,
+            room_invitations: records.invitations,
         }
     }
 }

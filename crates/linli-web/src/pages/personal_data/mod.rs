@@ -165,6 +165,45 @@ pub async fn page(State(state): State<AppState>, viewer: Viewer) -> PageResult {
                 .collect(),
         ),
         section(
+            "claims",
+            records
+                .claims
+                .iter()
+                .map(|claim| Line {
+                    what: format!(
+                        "{} · {} · {}{}",
+                        claim.room,
+                        text(&format!("page.accounts.relations.{}", claim.relation), &[]),
+                        text(&format!("page.my_data.claim_status.{}", claim.status), &[]),
+                        claim
+                            .reason
+                            .as_deref()
+                            .map(|reason| format!("：{reason}"))
+                            .unwrap_or_default()
+                    ),
+                    when: local_time(claim.created_at),
+                })
+                .collect(),
+        ),
+        section(
+            "invitations",
+            records
+                .invitations
+                .iter()
+                .map(|invitation| Line {
+                    what: format!(
+                        "{} · {}",
+                        invitation.room,
+                        text(
+                            &format!("page.accounts.relations.{}", invitation.relation),
+                            &[]
+                        )
+                    ),
+                    when: local_time(invitation.created_at),
+                })
+                .collect(),
+        ),
+        section(
             "messages",
             records
                 .messages
