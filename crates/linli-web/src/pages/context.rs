@@ -24,6 +24,8 @@ use linli_store::registry::Community;
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Roles {
     pub resident: bool,
+    /// No role anywhere yet: joining (claiming a room), or waiting for the committee.
+    pub joining: bool,
     pub desk: bool,
     pub duty: bool,
     pub handler: bool,
@@ -46,6 +48,7 @@ impl Roles {
         let claimant = user.grants().is_empty() && community.is_some();
         Self {
             resident: here(Role::Resident) || claimant,
+            joining: user.grants().is_empty(),
             desk: here(Role::Receptionist),
             duty: here(Role::DutyOfficer),
             handler: here(Role::Handler),
@@ -242,7 +245,7 @@ impl Viewer {
             }
             // Joining: someone with no room and no role registers theirs; the
             // committees (and the supervisor) check claims.
-            if !roles.resident && !roles.is_staff() {
+            if roles.joining {
                 link("/join", "page.nav.join", "join");
             }
             if roles.handler || roles.supervisor {

@@ -93,6 +93,10 @@ async fn a_new_resident_joins_on_a_phone_and_the_committee_confirms() {
         browser.path().await
     );
     let order = browser.path().await;
+    assert!(
+        browser.exists("a[href='/join']").await,
+        "the claimant still finds their claim"
+    );
 
     browser
         .click_through("form[action='/signout'] button")
