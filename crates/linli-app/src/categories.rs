@@ -240,8 +240,9 @@ pub async fn update(
 /// offered or not (names for lists of older work orders whose category is no longer
 /// offered).
 pub async fn of_community(app: &App, caller: &Caller, community: i64) -> AppResult<Vec<Category>> {
-    let homes = app.store.room_communities_of(caller.person).await?;
-    let (visible, _) = crate::registry::reporting_communities(app, caller, &homes).await?;
-    let community = crate::registry::community_among(visible, Some(community))?;
+    let community = crate::registry::community_among(
+        crate::registry::reporting_communities_of(app, caller).await?,
+        Some(community),
+    )?;
     Ok(app.store.categories(CommunityId(community.id)).await?)
 }

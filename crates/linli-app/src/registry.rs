@@ -38,6 +38,12 @@ pub async fn reporting_communities(
     ))
 }
 
+/// [`reporting_communities`], reading the caller's rooms first.
+pub async fn reporting_communities_of(app: &App, caller: &Caller) -> AppResult<Vec<Community>> {
+    let homes = app.store.room_communities_of(caller.person).await?;
+    Ok(reporting_communities(app, caller, &homes).await?.0)
+}
+
 /// [`visible_communities`], when the communities of the caller's rooms (`homes`) are
 /// already known.
 pub async fn visible_communities_with_homes(
@@ -212,9 +218,10 @@ pub async fn buildings_to_report_in(
     caller: &Caller,
     community: i64,
 ) -> AppResult<Vec<Building>> {
-    let homes = app.store.room_communities_of(caller.person).await?;
-    let (visible, _) = reporting_communities(app, caller, &homes).await?;
-    let community = community_among(visible, Some(community))?;
+    let community = community_among(
+        reporting_communities_of(app, caller).await?,
+        Some(community),
+    )?;
     Ok(app.store.buildings(CommunityId(community.id)).await?)
 }
 

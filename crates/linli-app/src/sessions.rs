@@ -229,9 +229,10 @@ async fn frame_community(
     app: &App,
     caller: &Caller,
 ) -> AppResult<Option<linli_store::registry::Community>> {
-    let homes = app.store.room_communities_of(caller.person).await?;
-    let (visible, _) = crate::registry::reporting_communities(app, caller, &homes).await?;
-    Ok(visible.into_iter().next())
+    Ok(crate::registry::reporting_communities_of(app, caller)
+        .await?
+        .into_iter()
+        .next())
 }
 
 /// 长辈版 chosen in the browser before signing in stays on for the person from now on.
