@@ -212,13 +212,29 @@ pub struct Frame {
     /// The community the pages show: their own (the first, for street staff and
     /// administrators).
     pub community: Option<linli_store::registry::Community>,
+    /// They check residents' claims of rooms there (a committee's handler, the
+    /// supervisor), so their menu leads to the queue.
+    pub checks_claims: bool,
 }
 
 pub async fn frame(app: &App, caller: &Caller) -> AppResult<Frame> {
+    let community = frame_community(app, caller).await?;
+    let checks_claims = match &community {
+        Some(community) => {
+            crate::accounts::claims::checks_claims(
+                app,
+                caller,
+                linli_domain::ids::CommunityId(community.id),
+            )
+            .await?
+        }
+        None => false,
+    };
     Ok(Frame {
         large_text: app.store.large_text(caller.person).await?,
         unread: app.store.unread_count(caller.person).await?,
-        community: frame_community(app, caller).await?,
+        community,
+        checks_claims,
     })
 }
 

@@ -16,6 +16,7 @@ pub mod funds;
 pub mod grids;
 pub mod highlight;
 pub mod ids;
+pub mod initials;
 pub mod meetings;
 pub mod money;
 pub mod notifications;

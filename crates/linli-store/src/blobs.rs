@@ -27,7 +27,11 @@ pub trait BlobStore: Send + Sync + 'static {
     /// The bytes under `key`, or `None`.
     fn get<'a>(&'a self, key: &'a str) -> BlobFuture<'a, Option<Vec<u8>>>;
     /// Every key stored, sorted (for backups and restores).
-    fn keys(&self) -> BlobFuture<'_, Vec<String>>;
+    fn keys(&self) -> BlobFuture<'_, Vec<String>> {
+        self.keys_under("")
+    }
+    /// The keys under a folder (`roll-uploads/`; "" for all), sorted.
+    fn keys_under<'a>(&'a self, folder: &'a str) -> BlobFuture<'a, Vec<String>>;
     /// Removes `key`; a key that is not there is no error.
     fn delete<'a>(&'a self, key: &'a str) -> BlobFuture<'a, ()>;
 }
@@ -343,14 +347,22 @@ impl BlobStore for Blobs {
         Box::pin(async move { self.operator.delete(checked(key)?).await.map_err(io_error) })
     }
 
-    fn keys(&self) -> BlobFuture<'_, Vec<String>> {
+    fn keys_under<'a>(&'a self, folder: &'a str) -> BlobFuture<'a, Vec<String>> {
         Box::pin(async move {
-            let entries = self
-                .operator
-                .list_with("")
-                .recursive(true)
-                .await
-                .map_err(io_error)?;
+            if !folder.is_empty()
+                && (!folder.ends_with('/') || checked(folder.trim_end_matches('/')).is_err())
+            {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    "a blob folder is a relative path ending in /",
+                ));
+            }
+            let entries = match self.operator.list_with(folder).recursive(true).await {
+                Ok(entries) => entries,
+                // A folder never written to has no keys.
+                Err(error) if error.kind() == opendal::ErrorKind::NotFound => Vec::new(),
+                Err(error) => return Err(io_error(error)),
+            };
             let mut keys: Vec<String> = entries
                 .into_iter()
                 .filter(|entry| entry.metadata().is_file())
@@ -376,6 +388,9 @@ mod tests {
         assert_eq!(blobs.get("photos/1/a.jpg").await?, Some(b"jpeg".to_vec()));
         assert_eq!(blobs.get("photos/1/missing.jpg").await?, None);
         assert_eq!(blobs.keys().await?, ["photos/1/a.jpg", "receipts/2.jpg"]);
+        assert_eq!(blobs.keys_under("photos/").await?, ["photos/1/a.jpg"]);
+        assert!(blobs.keys_under("never-written/").await?.is_empty());
+        assert!(blobs.keys_under("../").await.is_err());
         blobs.delete("receipts/2.jpg").await?;
         blobs.delete("receipts/never-there.jpg").await?;
         assert_eq!(blobs.keys().await?, ["photos/1/a.jpg"]);

@@ -181,6 +181,12 @@ async fn housekeeping(state: AppState) {
             Ok(ended) => tracing::info!(ended, "tenancies ended"),
             Err(error) => tracing::warn!(?error, "ending tenancies failed"),
         }
+        // Invitations whose text message did not go at once are tried again.
+        match linli_app::accounts::members::text_invitations(&state).await {
+            Ok(0) => {}
+            Ok(sent) => tracing::info!(sent, "invitations texted"),
+            Err(error) => tracing::warn!(?error, "texting invitations failed"),
+        }
         state.count_due_rule_run();
         if runs.is_multiple_of(60) {
             let now = state.clock.now();

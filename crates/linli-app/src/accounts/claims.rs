@@ -129,6 +129,15 @@ async fn may_decide_claim(
         .any(|kind| may_decide(kind, relation)))
 }
 
+/// Whether the caller checks claims in the community: a handler of its 居委会 or
+/// 业委会, or its supervisor. Reads nothing for anyone else.
+pub async fn checks_claims(app: &App, caller: &Caller, community: CommunityId) -> AppResult<bool> {
+    if holds(caller.grants(), Role::Supervisor, community) {
+        return Ok(true);
+    }
+    Ok(!committees_of(app, caller, community).await?.is_empty())
+}
+
 /// A community's claims in a status, for its committees (the owners' committee sees
 /// owners' claims) and its supervisor: the name, number and room that they check
 /// against their roll.

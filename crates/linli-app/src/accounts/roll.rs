@@ -54,18 +54,27 @@ pub struct RollPlan {
 }
 
 /// Who keeps the roll: the community's administrators and its residents' committee.
-async fn may_keep_roll(app: &App, caller: &Caller, community: CommunityId) -> AppResult<()> {
+pub async fn keeps_roll(app: &App, caller: &Caller, community: CommunityId) -> AppResult<bool> {
     let place = app.store.community(community).await?.place();
     if caller.may(RegistryAction::ManagePeople, place) {
-        return Ok(());
+        return Ok(true);
     }
     for organisation in linli_domain::access::handler_organisations(caller.grants(), community) {
         let organisation = app.store.organisation(organisation).await?;
         if OrganisationKind::parse(&organisation.kind) == Ok(OrganisationKind::ResidentsCommittee) {
-            return Ok(());
+            return Ok(true);
         }
     }
-    Err(AppError::forbidden())
+    Ok(false)
+}
+
+/// [`keeps_roll`], or `auth.forbidden`.
+pub async fn may_keep_roll(app: &App, caller: &Caller, community: CommunityId) -> AppResult<()> {
+    if keeps_roll(app, caller, community).await? {
+        Ok(())
+    } else {
+        Err(AppError::forbidden())
+    }
 }
 
 fn file_error(code: &'static str) -> AppError {
@@ -388,6 +397,111 @@ pub async fn import(
         .apply_roll(community, &writes, caller.person, app.now())
         .await?;
     Ok(plan)
+}
+
+/// Where a previewed file waits for the committee to import it: under the community,
+/// named by when it came and its SHA-256, so the import is of exactly the file previewed.
+const STAGED_FOLDER: &str = "roll-uploads/";
+/// A previewed file nobody imported is removed after this.
+const STAGED_FOR_HOURS: i64 = 24;
+
+/// A previewed file kept for its import, and what importing it would do.
+#[derive(Debug, Clone)]
+pub struct Staged {
+    /// Names the kept file (`1796000000-<sha256>`) for [`import_staged`]; empty when a
+    /// row is refused (the file is not kept).
+    pub upload: String,
+    pub plan: RollPlan,
+}
+
+fn staged_key(community: CommunityId, upload: &str) -> String {
+    format!("{STAGED_FOLDER}{}/{upload}", community.0)
+}
+
+/// When a kept file came, from its name; `None` for a name that is not one of ours.
+fn staged_at(upload: &str) -> Option<i64> {
+    let (seconds, digest) = upload.split_once('-')?;
+    let well_formed = digest.len() == 64
+        && digest
+            .bytes()
+            .all(|byte| matches!(byte, b'0'..=b'9' | b'a'..=b'f'))
+        && !seconds.is_empty()
+        && seconds.bytes().all(|byte| byte.is_ascii_digit());
+    well_formed.then(|| seconds.parse().ok()).flatten()
+}
+
+/// Previews a file and keeps it for the import (the pages' two steps: the committee
+/// sees what each row would do, then imports what it saw). Files kept longer than a day
+/// are removed on the way.
+pub async fn stage(app: &App, caller: &Caller, community: i64, bytes: &[u8]) -> AppResult<Staged> {
+    let community = CommunityId(community);
+    may_keep_roll(app, caller, community).await?;
+    let plan = plan(app, community, bytes).await?;
+    remove_stale_uploads(app).await;
+    if plan.refused > 0 {
+        // Nothing to import until the file is mended: nothing to keep.
+        return Ok(Staged {
+            upload: String::new(),
+            plan,
+        });
+    }
+    let digest = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(bytes));
+    let upload = format!("{}-{digest}", app.now().timestamp());
+    app.blobs
+        .put(&staged_key(community, &upload), bytes.to_vec())
+        .await
+        .map_err(|error| AppError::blob("keeping a previewed roll", &error))?;
+    Ok(Staged { upload, plan })
+}
+
+/// Imports a file kept by [`stage`] and removes it. `accounts.roll_upload_gone` when
+/// it is not (or no longer) kept: the committee uploads it again.
+pub async fn import_staged(
+    app: &App,
+    caller: &Caller,
+    community: i64,
+    upload: &str,
+) -> AppResult<RollPlan> {
+    let id = CommunityId(community);
+    may_keep_roll(app, caller, id).await?;
+    if staged_at(upload).is_none() {
+        return Err(file_error("accounts.roll_upload_gone"));
+    }
+    let key = staged_key(id, upload);
+    let bytes = app
+        .blobs
+        .get(&key)
+        .await
+        .map_err(|error| AppError::blob("reading a previewed roll", &error))?
+        .ok_or_else(|| file_error("accounts.roll_upload_gone"))?;
+    let plan = import(app, caller, community, &bytes).await?;
+    if let Err(error) = app.blobs.delete(&key).await {
+        tracing::warn!(%error, key, "an imported roll file stays until the next sweep");
+    }
+    Ok(plan)
+}
+
+/// Removes kept files older than [`STAGED_FOR_HOURS`]; a failure is logged and left for
+/// the next preview.
+async fn remove_stale_uploads(app: &App) {
+    let oldest = app.now().timestamp() - STAGED_FOR_HOURS * 3600;
+    let keys = match app.blobs.keys_under(STAGED_FOLDER).await {
+        Ok(keys) => keys,
+        Err(error) => {
+            tracing::warn!(%error, "listing previewed rolls failed");
+            return;
+        }
+    };
+    for key in keys {
+        let stale = key
+            .rsplit('/')
+            .next()
+            .and_then(staged_at)
+            .is_none_or(|at| at < oldest);
+        if stale && let Err(error) = app.blobs.delete(&key).await {
+            tracing::warn!(%error, key, "removing a previewed roll failed");
+        }
+    }
 }
 
 /// The community's roll, for the export.

@@ -83,6 +83,8 @@ impl Roles {
 pub struct SignedIn {
     /// Unread notifications in their inbox.
     pub unread: i64,
+    /// Their menu leads to the queue of residents' claims of rooms.
+    pub checks_claims: bool,
     pub user: CurrentUser,
     pub person: Person,
     /// The community the pages show: the person's own (the first, for street staff and
@@ -147,6 +149,7 @@ impl FromRequestParts<AppState> for Viewer {
         Ok(Self {
             signed_in: Some(SignedIn {
                 unread: frame.unread,
+                checks_claims: frame.checks_claims,
                 user,
                 person,
                 community: frame.community,
@@ -248,7 +251,7 @@ impl Viewer {
             if roles.joining {
                 link("/join", "page.nav.join", "join");
             }
-            if roles.handler || roles.supervisor {
+            if signed_in.checks_claims {
                 link("/claims", "page.nav.claims", "claims");
             }
             if roles.supervisor || roles.duty || roles.overseer || roles.admin {

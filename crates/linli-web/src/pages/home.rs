@@ -86,6 +86,12 @@ fn community_links(community: i64) -> Vec<HomeLink> {
             "page.home.links.volunteers",
         ),
         (
+            "household-link",
+            "/household".to_owned(),
+            "🏠",
+            "page.home.links.household",
+        ),
+        (
             "votes-link",
             "/votes".to_owned(),
             "🗳️",

@@ -98,6 +98,31 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/claims", get(accounts::claims::queue))
         .route("/claims/{id}/{action}", post(accounts::claims::decide))
+        .route("/communities/{id}/roll", get(accounts::roll::page))
+        .route("/communities/{id}/roll.xlsx", get(accounts::roll::export))
+        .route(
+            "/communities/{id}/roll/preview",
+            post(accounts::roll::preview).layer(DefaultBodyLimit::max(
+                linli_app::accounts::roll::MAX_FILE_BYTES + 64 * 1024,
+            )),
+        )
+        .route(
+            "/communities/{id}/roll/import",
+            post(accounts::roll::import),
+        )
+        .route("/household", get(accounts::household::page))
+        .route(
+            "/household/{room}/invite",
+            post(accounts::household::invite),
+        )
+        .route(
+            "/household/{room}/members/{person}/remove",
+            post(accounts::household::remove),
+        )
+        .route(
+            "/household/{room}/invitations/{invitation}/withdraw",
+            post(accounts::household::withdraw),
+        )
         .route("/signout", post(session::sign_out))
         .route("/settings/large-text", post(session::toggle_large_text))
         .route("/settings/language", post(session::choose_language))

@@ -2,6 +2,7 @@
 //! enumeration), a password reset by code, claims of a room that the committee confirms
 //! or refuses, and what an unconfirmed resident may and may not see.
 
+mod pages;
 mod roll;
 
 use crate::helpers::{Response, TestApp};
@@ -122,6 +123,30 @@ async fn votes_of(app: &TestApp, token: &str) -> Response {
     let community = app.chengshangcheng().await;
     app.get(&format!("/api/v1/votes?community_id={community}"), token)
         .await
+}
+
+/// The texts the logging provider was given for a number.
+fn texts_to(app: &TestApp, phone: &str) -> Vec<String> {
+    app.instances()[0]
+        .sms
+        .recent()
+        .into_iter()
+        .filter(|message| message.phone == phone)
+        .map(|message| message.text)
+        .collect()
+}
+
+/// A provider that is down.
+struct DownSms;
+
+impl linli_app::notifications::sms::SmsProvider for DownSms {
+    fn send<'a>(
+        &'a self,
+        _phone: &'a str,
+        _text: &'a str,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), String>> + Send + 'a>> {
+        Box::pin(async { Err("the operator's gateway answers 503".to_owned()) })
+    }
 }
 
 async fn me(app: &TestApp, token: &str) -> Value {
@@ -459,6 +484,54 @@ both_engines! {
         let now = me(app, &son).await;
         assert!(now["rooms"].as_array().unwrap().is_empty() && now["roles"].as_array().unwrap().is_empty());
         votes_of(app, &son).await.expect_error(StatusCode::FORBIDDEN, "auth.forbidden");
+    }
+
+    async fn an_invited_number_is_texted_and_a_message_that_did_not_go_is_tried_again(app: &TestApp) {
+        use linli_app::accounts::members::{self, InvitationInput};
+        // The server's own state: its provider is the one that remembers what it sent.
+        let server = app.instances()[0].clone();
+        let bao = app.token("bao").await;
+        let home = room(app, "7", "1", "302").await;
+        let members_path = format!("/api/v1/accounts/rooms/{home}/members");
+        app.post(&members_path, &bao, json!({ "phone": "13912345007", "relation": "family" }))
+            .await.expect(StatusCode::CREATED);
+        let told = texts_to(app, "13912345007");
+        assert_eq!(told.len(), 1, "{told:?}");
+        assert!(told[0].contains("包爷叔") && told[0].contains("家属") && told[0].contains("7号楼1单元302"), "{told:?}");
+        // Sent once: the next round has nothing to send.
+        assert_eq!(members::text_invitations(&server).await.unwrap(), 0);
+
+        // The provider is down: the invitation stands, its message waits.
+        let mut down = server.app.clone();
+        down.sms = std::sync::Arc::new(DownSms);
+        let owner = linli_app::Caller::from_session_token(&down, &bao).await.unwrap();
+        let input = InvitationInput {
+            phone: "13912345008".to_owned(),
+            relation: "tenant".to_owned(),
+            ends_on: Some("2027-06-30".to_owned()),
+        };
+        let list = members::invite(&down, &owner, home, input).await.unwrap();
+        assert!(list.iter().any(|member| member.phone == "13912345008"));
+        assert!(texts_to(app, "13912345008").is_empty());
+        // A try that failed a moment ago is not repeated at once…
+        assert_eq!(members::text_invitations(&server).await.unwrap(), 0);
+        // …but after a little while it is, once.
+        app.clock.advance(chrono::Duration::minutes(3));
+        members::text_invitations(&server).await.unwrap();
+        members::text_invitations(&server).await.unwrap();
+        let told = texts_to(app, "13912345008");
+        assert_eq!(told.len(), 1, "{told:?}");
+        assert!(told[0].contains("租户"), "{told:?}");
+
+        // A withdrawn invitation is not texted; nor is one older than a day.
+        let down_again = members::invite(&down, &owner, home, InvitationInput {
+            phone: "13912345009".to_owned(), relation: "family".to_owned(), ends_on: None,
+        }).await.unwrap();
+        let waiting = down_again.iter().find(|member| member.phone == "13912345009").unwrap();
+        members::withdraw(&down, &owner, home, waiting.invitation_id.unwrap()).await.unwrap();
+        app.clock.advance(chrono::Duration::minutes(3));
+        members::text_invitations(&server).await.unwrap();
+        assert!(texts_to(app, "13912345009").is_empty());
     }
 
     async fn a_tenants_access_ends_on_its_date(app: &TestApp) {

@@ -792,6 +792,8 @@ async fn every_role_on_the_demo_data() {
         ("admin", "/admin", "admin"),
         ("admin", "/admin/open311", "admin-open311"),
         ("admin", "/communities/1/privacy", "admin-privacy"),
+        ("juwei", "/communities/1/roll", "committee-roll"),
+        ("bao", "/household", "household"),
     ];
     let mut signed_in = "";
     for (login, path, name) in pages {
@@ -823,6 +825,27 @@ async fn every_role_on_the_demo_data() {
                 browser.text("main").await.contains("11月5日"),
                 "the meeting that took up tang's report"
             );
+        }
+        if name == "committee-roll" {
+            // A roll with a row that cannot go in: the preview says why, beside the row.
+            let file = std::env::temp_dir().join(format!("linli-roll-{}.csv", std::process::id()));
+            std::fs::write(
+                &file,
+                "楼号,单元,室,姓名,手机,身份,面积\n7,1,502,王阿姨,13912340101,业主,89.5\n7,1,9999,无此房,13912340103,业主,\n",
+            )
+            .unwrap();
+            browser
+                .find("#roll-file")
+                .await
+                .send_keys(file.to_str().unwrap())
+                .await
+                .unwrap();
+            browser.click_through("#roll-preview-button").await;
+            assert!(browser.text("#roll-refused").await.contains("不能导入"));
+            assert!(browser.text("#roll-line-3").await.contains("没有这间房屋"));
+            browser.check_accessibility("committee-roll-preview").await;
+            browser.screenshot("committee-roll-preview").await;
+            let _ = std::fs::remove_file(file);
         }
         if name == "campaign-treasurer" {
             assert_eq!(browser.text("#campaign-raised").await, "¥3,920.00");

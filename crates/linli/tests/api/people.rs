@@ -159,6 +159,14 @@ both_engines! {
         assert_eq!(by_tail[0]["display_name"], "包爷叔");
         let by_name = app.get(&format!("/api/v1/communities/{}/people?q={}", community, "%E5%94%90"), &desk).await;
         assert_eq!(by_name.expect(StatusCode::OK)[0]["login"], "tang");
+        // Pinyin initials, in any case, of the name or a part of it (包爷叔: bāo yé shū).
+        for initials in ["bys", "BYS", "ys"] {
+            let found = app.get(&format!("/api/v1/communities/{community}/people?q={initials}"), &desk).await;
+            let names: Vec<String> = found.expect(StatusCode::OK).as_array().unwrap().iter().map(|person| person["display_name"].as_str().unwrap().to_owned()).collect();
+            assert!(names.contains(&"包爷叔".to_owned()), "{initials}: {names:?}");
+        }
+        let none = app.get(&format!("/api/v1/communities/{community}/people?q=bz"), &desk).await;
+        assert!(none.expect(StatusCode::OK).as_array().unwrap().iter().all(|person| person["display_name"] != "包爷叔"));
         // "%" is a literal, not a wildcard.
         let wildcard = app.get(&format!("/api/v1/communities/{community}/people?q=%25"), &desk).await;
         assert_eq!(wildcard.expect(StatusCode::OK).as_array().unwrap().len(), 0);

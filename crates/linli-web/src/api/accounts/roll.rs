@@ -23,36 +23,36 @@ pub struct RollQuery {
 /// Why a row is refused.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct RowProblem {
-    code: &'static str,
+    pub(crate) code: &'static str,
     /// The column at fault (`楼号`, `手机` …), or `file`.
-    field: &'static str,
-    message: String,
+    pub(crate) field: &'static str,
+    pub(crate) message: String,
 }
 
 /// One row of the file and what it does.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct RollRowView {
     /// The row's line in the file (1 is the header).
-    line: usize,
-    building: String,
-    unit: String,
-    room: String,
-    name: String,
-    phone: String,
-    relation: String,
+    pub(crate) line: usize,
+    pub(crate) building: String,
+    pub(crate) unit: String,
+    pub(crate) room: String,
+    pub(crate) name: String,
+    pub(crate) phone: String,
+    pub(crate) relation: String,
     /// `created`, `changed`, `unchanged` or `refused`.
-    outcome: &'static str,
-    problems: Vec<RowProblem>,
+    pub(crate) outcome: &'static str,
+    pub(crate) problems: Vec<RowProblem>,
 }
 
 /// What an import does (or did), row by row.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct RollPlanView {
-    created: usize,
-    changed: usize,
-    unchanged: usize,
-    refused: usize,
-    rows: Vec<RollRowView>,
+    pub(crate) created: usize,
+    pub(crate) changed: usize,
+    pub(crate) unchanged: usize,
+    pub(crate) refused: usize,
+    pub(crate) rows: Vec<RollRowView>,
 }
 
 fn row_view(row: RowPlan) -> RollRowView {

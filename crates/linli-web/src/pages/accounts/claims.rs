@@ -294,6 +294,8 @@ pub async fn claim(
 #[template(path = "accounts_claims.html")]
 struct ClaimsPage {
     page: PageContext,
+    /// The community whose roll the viewer keeps, linked from the queue.
+    roll_community: Option<i64>,
     claims: Vec<ClaimLine>,
     errors: FormErrors,
 }
@@ -306,8 +308,19 @@ async fn claims_page(
     let signed_in = viewer.require()?;
     let community = signed_in.community.as_ref().map(|community| community.id);
     let claims = use_cases::queue(state, &signed_in.user, community, None).await?;
+    let roll_community = match community {
+        Some(id) => linli_app::accounts::roll::keeps_roll(
+            state,
+            &signed_in.user,
+            linli_domain::ids::CommunityId(id),
+        )
+        .await?
+        .then_some(id),
+        None => None,
+    };
     Ok(ClaimsPage {
         page: viewer.context(text("page.accounts.claims_title", &[]), "claims"),
+        roll_community,
         claims: claims.into_iter().map(ClaimLine::from).collect(),
         errors,
     })

@@ -1,8 +1,10 @@
 //! Joining on the pages: signing in with a phone code (`/signin/phone`), resetting a
 //! forgotten password with one (`/signin/reset`); claiming a room and the committee's
-//! queue ([`claims`]).
+//! queue ([`claims`]); an owner's household ([`household`]); the committee's roll ([`roll`]).
 
 pub mod claims;
+pub mod household;
+pub mod roll;
 
 use super::context::{FormErrors, PageContext, PageResult, Viewer, render};
 use super::session::{SESSION_COOKIE, cookie};

@@ -2,6 +2,10 @@
 //! of a room and the committee's decision on them, owners' invitations of family members
 //! and tenants, and the mark of reports made before a claim was confirmed.
 
+mod invitation_texts;
+
+pub use invitation_texts::{InvitationText, TextsDue};
+
 use crate::db::{Store, stored_time};
 use crate::error::{StoreError, StoreResult};
 use crate::outbox::{OutboxEntry, write_outbox};
