@@ -192,6 +192,29 @@ impl Store {
         })?)
     }
 
+    /// The photo each Open311 report among `work_orders` was sent with (the first its
+    /// client uploaded when reporting): `(work order, photo)`. Photos added later — by
+    /// the handlers, at resolution — are never among them.
+    pub async fn open311_media_photos(&self, work_orders: &[i64]) -> StoreResult<Vec<(i64, i64)>> {
+        if work_orders.is_empty() {
+            return Ok(Vec::new());
+        }
+        Ok(on_pool!(&self.db, |pool| {
+            let mut query = sqlx::QueryBuilder::new(
+                "SELECT p.work_order_id, MIN(p.id) FROM work_order_photos p
+                 JOIN open311_requests r ON r.work_order_id = p.work_order_id
+                 JOIN open311_clients c ON c.id = r.client_id
+                 WHERE p.purpose = 'report' AND p.uploaded_by = c.person_id AND p.work_order_id IN (",
+            );
+            let mut ids = query.separated(", ");
+            for id in work_orders {
+                ids.push_bind(*id);
+            }
+            query.push(") GROUP BY p.work_order_id");
+            query.build_query_as::<(i64, i64)>().fetch_all(pool).await
+        })?)
+    }
+
     pub async fn open311_request_by_token(
         &self,
         token: &str,

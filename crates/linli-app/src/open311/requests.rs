@@ -316,6 +316,9 @@ pub struct ServiceRequest {
     pub lat: Option<f64>,
     pub long: Option<f64>,
     pub media_url: Option<String>,
+    /// The photo the client sent as `media`, which [`media`] serves to anyone (the
+    /// answer names its address as `media_url` when the client linked none).
+    pub media_photo: Option<i64>,
 }
 
 /// `GET requests`: its filters as sent.
@@ -404,6 +407,22 @@ pub async fn one(app: &App, jurisdiction_id: Option<&str>, id: &str) -> AppResul
         .await?
         .pop()
         .ok_or(AppError::NotFound("open311.request_not_found"))
+}
+
+/// The photo a public request was sent with, for anyone (`requests/{id}/media`):
+/// what its client published with the report. `open311.media_not_found` for a request
+/// without one, or not public, or of another community.
+pub async fn media(app: &App, jurisdiction_id: Option<&str>, id: &str) -> AppResult<Vec<u8>> {
+    let found = one(app, jurisdiction_id, id).await?;
+    let photo = found
+        .media_photo
+        .ok_or(AppError::NotFound("open311.media_not_found"))?;
+    let photo = app.store.photo(photo).await?;
+    app.blobs
+        .get(&photo.storage_key)
+        .await
+        .map_err(|error| AppError::blob("reading an Open311 photo", &error))?
+        .ok_or(AppError::NotFound("open311.media_not_found"))
 }
 
 /// `tokens/{token}`: the request a token stands for (Linli answers with the id at
@@ -524,6 +543,12 @@ async fn shown(
         .into_iter()
         .map(|extras| (extras.work_order_id, extras))
         .collect();
+    let media_photos: HashMap<i64, i64> = app
+        .store
+        .open311_media_photos(&ids)
+        .await?
+        .into_iter()
+        .collect();
     let mut notes: HashMap<i64, String> = HashMap::new();
     for event in app.store.public_event_texts(&ids).await? {
         if EventKind::parse(&event.kind)
@@ -567,6 +592,7 @@ async fn shown(
                 lat: extras.latitude,
                 long: extras.longitude,
                 media_url: extras.media_url,
+                media_photo: media_photos.get(&order.id).copied(),
                 order,
             }
         })

@@ -257,6 +257,26 @@ both_engines! {
         let id: i64 = document.descendants().find(|n| n.has_tag_name("service_request_id")).unwrap().text().unwrap().parse().unwrap();
         let order = app.get(&format!("/api/v1/work-orders/{id}"), &duty).await;
         assert_eq!(order.expect(StatusCode::OK)["photos"].as_array().unwrap().len(), 1);
+        // The photo it was sent with is published at its media_url, for anyone.
+        let shown = app.client.get(app.url(&format!("/open311/v2/requests/{id}.json"))).send().await.unwrap();
+        let shown: Value = shown.json().await.unwrap();
+        let media_url = shown[0]["media_url"].as_str().unwrap().to_owned();
+        assert_eq!(media_url, app.url(&format!("/open311/v2/requests/{id}/media")));
+        let photo = app.client.get(&media_url).send().await.unwrap();
+        assert_eq!(photo.status(), StatusCode::OK);
+        assert_eq!(photo.headers()["content-type"], "image/jpeg");
+        let bytes = photo.bytes().await.unwrap();
+        assert_eq!(&bytes[..2], &[0xFF, 0xD8], "a JPEG");
+        // A photo added later (the handler's, at resolution) is never published there,
+        // and a request sent without one has no media.
+        let (_, without) = post_form(app, &[("api_key", key.as_str()), ("service_code", "noise"), ("description", "夜里太吵")]).await;
+        let without: i64 = without[0]["service_request_id"].as_str().unwrap().parse().unwrap();
+        let (added, body) = crate::photos::upload(app, &duty, without, vec![("photos", phone_photo())], None).await;
+        assert!(added.is_success(), "{added} {body}");
+        let none = app.client.get(app.url(&format!("/open311/v2/requests/{without}/media"))).send().await.unwrap();
+        assert_eq!(none.status(), StatusCode::NOT_FOUND);
+        let listed: Value = app.client.get(app.url(&format!("/open311/v2/requests/{without}.json"))).send().await.unwrap().json().await.unwrap();
+        assert!(listed[0]["media_url"].is_null(), "{listed}");
     }
 
     async fn bad_input_gets_the_standards_errors_and_stores_nothing(app: &TestApp) {

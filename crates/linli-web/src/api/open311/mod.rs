@@ -36,6 +36,8 @@ enum Endpoint<'a> {
     Service(&'a str),
     Requests,
     Request(&'a str),
+    /// `requests/{id}/media`: the photo the request was sent with.
+    Media(&'a str),
     Token(&'a str),
     Updates,
 }
@@ -58,6 +60,12 @@ fn endpoint(path: &str) -> Option<(Endpoint<'_>, Format)> {
     let (last, format) = Format::split(rest.pop()?);
     let format = format.unwrap_or(Format::Xml);
     let named = |word: &str| rest.len() == 1 && rest[0].eq_ignore_ascii_case(word);
+    if rest.len() == 2
+        && rest[0].eq_ignore_ascii_case("requests")
+        && last.eq_ignore_ascii_case("media")
+    {
+        return Some((Endpoint::Media(rest[1]), format));
+    }
     let found = match (rest.is_empty(), last.to_ascii_lowercase().as_str()) {
         (true, "discovery") => Endpoint::Discovery,
         (true, "services") => Endpoint::Services,
@@ -141,7 +149,22 @@ async fn dispatch(State(state): State<AppState>, request: Request) -> Response {
         return error_answer(format, refused).into_response();
     }
     let jurisdiction = param(&query, "jurisdiction_id").map(str::to_owned);
+    // Where this site was reached, for the addresses of photos in the answers.
+    let site = crate::pages::site_address(request.headers());
     let answered = match (endpoint, method) {
+        (Endpoint::Media(id), Method::GET) => {
+            return match use_cases::media(&state, jurisdiction.as_deref(), id).await {
+                Ok(bytes) => (
+                    [
+                        (header::CONTENT_TYPE, "image/jpeg"),
+                        (header::CACHE_CONTROL, "public, max-age=3600"),
+                    ],
+                    bytes,
+                )
+                    .into_response(),
+                Err(error) => error_answer(format, error).into_response(),
+            };
+        }
         (Endpoint::Discovery, Method::GET) => Ok(records::discovery(&request, format)),
         (Endpoint::Services, Method::GET) => {
             records::services(&state, jurisdiction.as_deref(), format).await
@@ -162,7 +185,7 @@ async fn dispatch(State(state): State<AppState>, request: Request) -> Response {
             };
             use_cases::search(&state, &search)
                 .await
-                .map(|found| records::requests(found, format))
+                .map(|found| records::requests(found, &site, format))
         }
         (Endpoint::Requests, Method::POST) => match body::new_request(&state, request, query).await
         {
@@ -173,7 +196,7 @@ async fn dispatch(State(state): State<AppState>, request: Request) -> Response {
         },
         (Endpoint::Request(id), Method::GET) => use_cases::one(&state, jurisdiction.as_deref(), id)
             .await
-            .map(|found| records::requests(vec![found], format)),
+            .map(|found| records::requests(vec![found], &site, format)),
         (Endpoint::Token(token), Method::GET) => {
             use_cases::by_token(&state, jurisdiction.as_deref(), token)
                 .await

@@ -182,8 +182,15 @@ pub async fn definition(
     ))
 }
 
-fn request_record(found: ServiceRequest) -> Record {
+fn request_record(found: ServiceRequest, site: &str) -> Record {
     let order = found.order;
+    // A photo the client sent with the report is served here; a link it sent instead
+    // is passed on as it came.
+    let media_url = found.media_url.or_else(|| {
+        found
+            .media_photo
+            .map(|_| format!("{site}/open311/v2/requests/{}/media", order.id))
+    });
     vec![
         ("service_request_id", Field::Text(order.id.to_string())),
         ("status", Field::text(request_status(order.status))),
@@ -207,17 +214,20 @@ fn request_record(found: ServiceRequest) -> Record {
         ("zipcode", Field::Null),
         ("lat", found.lat.map_or(Field::Null, Field::Float)),
         ("long", found.long.map_or(Field::Null, Field::Float)),
-        ("media_url", Field::optional(found.media_url)),
+        ("media_url", Field::optional(media_url)),
     ]
 }
 
-pub fn requests(found: Vec<ServiceRequest>, format: Format) -> Answer {
+pub fn requests(found: Vec<ServiceRequest>, site: &str, format: Format) -> Answer {
     ok(
         format,
         Body::List {
             root: "service_requests",
             item: "request",
-            records: found.into_iter().map(request_record).collect(),
+            records: found
+                .into_iter()
+                .map(|found| request_record(found, site))
+                .collect(),
         },
     )
 }
