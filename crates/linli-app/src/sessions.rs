@@ -230,9 +230,10 @@ pub async fn frame(app: &App, caller: &Caller) -> AppResult<Frame> {
         }
         None => false,
     };
+    let (large_text, unread) = app.store.page_frame(caller.person).await?;
     Ok(Frame {
-        large_text: app.store.large_text(caller.person).await?,
-        unread: app.store.unread_count(caller.person).await?,
+        large_text,
+        unread,
         community,
         checks_claims,
     })

@@ -79,6 +79,14 @@ impl Store {
         let sqlite = self.engine() == crate::db::Engine::Sqlite;
         on_pool!(&self.db, |pool| {
             let mut tx = pool.begin().await?;
+            // Writes first: on SQLite a transaction that read before writing cannot
+            // wait for a writer that committed in between ("database is locked"); a
+            // first write waits for the lock (busy timeout), and what follows reads
+            // the latest state.
+            sqlx::query("UPDATE work_order_counters SET last_number = last_number WHERE community_id = $1")
+                .bind(community)
+                .execute(&mut *tx)
+                .await?;
             let mut number = sqlx::query_scalar::<_, i64>(
                 "SELECT last_number FROM work_order_counters WHERE community_id = $1",
             )

@@ -142,6 +142,23 @@ impl Store {
             .ok_or(StoreError::NotFound("person.not_found"))
     }
 
+    /// What every signed-in page shows of the person, in one read: whether they chose
+    /// 长辈版, and how many messages in their inbox are unread.
+    pub async fn page_frame(&self, id: PersonId) -> StoreResult<(bool, i64)> {
+        let found: Option<(bool, i64)> = on_pool!(&self.db, |pool| {
+            sqlx::query_as(
+                "SELECT p.large_text,
+                        (SELECT CAST(COUNT(*) AS BIGINT) FROM notifications n
+                         WHERE n.person_id = p.id AND n.read_at IS NULL)
+                 FROM people p WHERE p.id = $1",
+            )
+            .bind(id.0)
+            .fetch_optional(pool)
+            .await
+        })?;
+        found.ok_or(StoreError::NotFound("person.not_found"))
+    }
+
     pub async fn set_large_text(&self, id: PersonId, large: bool) -> StoreResult<()> {
         on_pool!(&self.db, |pool| {
             sqlx::query("UPDATE people SET large_text = $1 WHERE id = $2")
@@ -407,17 +424,18 @@ impl Store {
         Ok(std::sync::Arc::unwrap_or_clone(rooms))
     }
 
-    /// The communities the person has a room in.
+    /// The communities the person has a room in, from their rooms (this instance's copy
+    /// when it has one: nearly every page asks, several times).
     pub async fn room_communities_of(&self, person: PersonId) -> StoreResult<Vec<i64>> {
-        Ok(on_pool!(&self.db, |pool| {
-            sqlx::query_scalar::<_, i64>(
-                "SELECT DISTINCT r.community_id FROM person_rooms pr JOIN rooms r ON r.id = pr.room_id
-                 WHERE pr.person_id = $1",
-            )
-            .bind(person.0)
-            .fetch_all(pool)
-            .await
-        })?)
+        let mut communities: Vec<i64> = self
+            .rooms_of(person)
+            .await?
+            .iter()
+            .map(|room| room.community_id)
+            .collect();
+        communities.sort_unstable();
+        communities.dedup();
+        Ok(communities)
     }
 
     /// Whether the person belongs to the community at all: a role there or a room there.

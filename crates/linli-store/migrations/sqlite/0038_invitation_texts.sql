@@ -4,4 +4,4 @@
 -- ../postgres/0038_invitation_texts.sql.
 ALTER TABLE room_invitations ADD COLUMN texted_at TEXT;
 ALTER TABLE room_invitations ADD COLUMN text_tried_at TEXT;
-ALTER TABLE room_invitations ADD COLUMN text_attempts INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE room_invitations ADD COLUMN text_attempts BIGINT NOT NULL DEFAULT 0;

@@ -1,8 +1,32 @@
 //! Lists of work orders: filters, text search and keyset pages.
+//!
+//! A list of several statuses is read as one arm per status (`UNION ALL`), each walking
+//! the index of its status in the list's order and stopping at the page's end; the arms
+//! are then merged. One scan over every status would instead walk the community's rows
+//! in id order (past thousands of newer ones in other statuses), or sort all of them by
+//! deadline. Overdue lists are read the same way, each arm past its own deadline.
 
 use super::*;
 use crate::db::{Store, stored_time};
 use crate::error::StoreResult;
+
+/// The statuses a list is read in, one arm each; `None` to read it in one scan.
+fn arms(filter: &WorkOrderFilter, text_search: bool) -> Option<Vec<Status>> {
+    if text_search {
+        // A text search walks the text index itself (see `search`).
+        return None;
+    }
+    if filter.overdue_at.is_some() {
+        // Overdue means waiting for triage or for resolution past its deadline.
+        let late = [Status::Submitted, Status::Dispatched, Status::InProgress];
+        return Some(
+            late.into_iter()
+                .filter(|status| filter.statuses.is_empty() || filter.statuses.contains(status))
+                .collect(),
+        );
+    }
+    (filter.statuses.len() > 1).then(|| filter.statuses.clone())
+}
 
 impl Store {
     /// One page of work orders in the filter's order.
@@ -24,152 +48,248 @@ impl Store {
         let fts = text
             .map(|text| crate::search::TextSearch::plan(engine, text, filter.order))
             .unwrap_or_default();
-        on_pool!(&self.db, |pool| {
-            let mut query = sqlx::QueryBuilder::new(format!(
-                "SELECT {WORK_ORDER_COLUMNS} FROM {} WHERE community_id IN (",
-                fts.from()
-            ));
-            let mut communities = query.separated(", ");
-            for community in &filter.communities {
-                communities.push_bind(*community);
-            }
-            query.push(")");
-            if !filter.statuses.is_empty() {
-                query.push(" AND status IN (");
-                let mut statuses = query.separated(", ");
-                for status in &filter.statuses {
-                    statuses.push_bind(status.as_str());
+        let arms = arms(filter, text.is_some());
+        if arms.as_ref().is_some_and(Vec::is_empty) {
+            return Ok(Vec::new());
+        }
+        let far = stored_time(no_deadline());
+        let id = fts.id_column();
+
+        // The SELECT of one scan: every condition of the filter, with `$statuses` for
+        // its statuses (an arm's one status) and `$arm` the arm's status, if any.
+        macro_rules! push_select {
+            ($query:expr, $statuses:expr, $arm:expr) => {{
+                let query = $query;
+                let statuses: &[Status] = $statuses;
+                let arm: Option<Status> = $arm;
+                query.push(format!(
+                    "SELECT {WORK_ORDER_COLUMNS} FROM {} WHERE community_id IN (",
+                    fts.from()
+                ));
+                let mut communities = query.separated(", ");
+                for community in &filter.communities {
+                    communities.push_bind(*community);
                 }
                 query.push(")");
-            }
-            if let Some(category) = filter.category_id {
-                query.push(" AND category_id = ").push_bind(category);
-            }
-            if let Some(building) = filter.building_id {
-                query.push(" AND building_id = ").push_bind(building);
-            }
-            if let Some(grid) = filter.grid_id {
-                query
-                    .push(" AND building_id IN (SELECT building_id FROM grid_buildings WHERE grid_id = ")
-                    .push_bind(grid)
-                    .push(")");
-            }
-            if let Some(lead) = filter.lead_organisation_id {
-                query.push(" AND lead_organisation_id = ").push_bind(lead);
-            }
-            if let Some(assignee) = filter.assignee_id {
-                query.push(" AND assignee_id = ").push_bind(assignee);
-            }
-            if let Some(at) = filter.overdue_at {
-                // Written as a subquery so that both planners take the deadline index (few
-                // rows are overdue) instead of walking the community's rows in id order.
-                // Not correlated with the outer row, so PostgreSQL runs it once.
-                query.push(" AND id IN (SELECT o.id FROM work_orders o WHERE o.community_id IN (");
-                let mut inner = query.separated(", ");
-                for community in &filter.communities {
-                    inner.push_bind(*community);
-                }
-                query
-                    .push(") AND ((o.status = 'submitted' AND o.triage_deadline < ")
-                    .push_bind(stored_time(at))
-                    .push(
-                        ") OR (o.status IN ('dispatched', 'in_progress') AND o.resolve_deadline < ",
-                    )
-                    .push_bind(stored_time(at))
-                    .push(")))");
-            }
-            if let Some(person) = filter.involving_person {
-                query
-                    .push(" AND (reporter_id = ")
-                    .push_bind(person)
-                    .push(" OR EXISTS (SELECT 1 FROM work_order_followers f WHERE f.work_order_id = w.id AND f.person_id = ")
-                    .push_bind(person)
-                    .push("))");
-            }
-            if let Some(organisations) = &filter.handled_by {
-                if organisations.is_empty() {
-                    query.push(" AND FALSE");
-                } else {
-                    query.push(" AND (lead_organisation_id IN (");
-                    let mut leads = query.separated(", ");
-                    for organisation in organisations {
-                        leads.push_bind(*organisation);
+                if !statuses.is_empty() {
+                    query.push(" AND status IN (");
+                    let mut listed = query.separated(", ");
+                    for status in statuses {
+                        listed.push_bind(status.as_str());
                     }
-                    query.push(") OR EXISTS (SELECT 1 FROM work_order_co_handlers c WHERE c.work_order_id = w.id AND c.organisation_id IN (");
-                    let mut co = query.separated(", ");
-                    for organisation in organisations {
-                        co.push_bind(*organisation);
-                    }
-                    query.push(")))");
+                    query.push(")");
                 }
-            }
-            if filter.public_only {
-                query.push(" AND is_public");
-            }
-            // Few are supervised or escalated: found through their partial indexes, as
-            // a subquery so that no planner walks the community's history instead.
-            for (wanted, flag) in [
-                (filter.supervised_only, "supervised"),
-                (filter.escalated_only, "escalated"),
-            ] {
-                if wanted {
-                    query.push(format!(
-                        " AND id IN (SELECT f.id FROM work_orders f WHERE f.{flag} AND f.community_id IN ("
-                    ));
-                    let mut inner = query.separated(", ");
-                    for community in &filter.communities {
-                        inner.push_bind(*community);
-                    }
-                    query.push("))");
+                if let Some(category) = filter.category_id {
+                    query.push(" AND category_id = ").push_bind(category);
                 }
-            }
-            if let Some(text) = text {
-                fts.push_filter(&mut query, engine, text);
-            }
-            if let Some(from) = filter.created_from {
-                query
-                    .push(" AND created_at >= ")
-                    .push_bind(stored_time(from));
-            }
-            if let Some(to) = filter.created_to {
-                query.push(" AND created_at < ").push_bind(stored_time(to));
-            }
-            let far = stored_time(no_deadline());
-            let id = fts.id_column();
-            match (filter.order, filter.after) {
-                (ListOrder::Newest, Some(after)) => {
-                    query.push(format!(" AND {id} < ")).push_bind(after.id);
+                if let Some(building) = filter.building_id {
+                    query.push(" AND building_id = ").push_bind(building);
                 }
-                (ListOrder::Oldest, Some(after)) => {
-                    query.push(format!(" AND {id} > ")).push_bind(after.id);
-                }
-                (ListOrder::Deadline, Some(after)) => {
+                if let Some(grid) = filter.grid_id {
                     query
-                        .push(" AND (COALESCE(resolve_deadline, triage_deadline, ")
-                        .push_bind(far)
-                        .push("), id) > (")
-                        .push_bind(stored_time(after.deadline.unwrap_or(far)))
-                        .push(", ")
-                        .push_bind(after.id)
+                        .push(" AND building_id IN (SELECT building_id FROM grid_buildings WHERE grid_id = ")
+                        .push_bind(grid)
                         .push(")");
                 }
-                (_, None) => {}
-            }
-            match filter.order {
-                ListOrder::Newest => {
-                    query.push(format!(" ORDER BY {id} DESC"));
+                if let Some(lead) = filter.lead_organisation_id {
+                    query.push(" AND lead_organisation_id = ").push_bind(lead);
                 }
-                ListOrder::Oldest => {
-                    query.push(format!(" ORDER BY {id} ASC"));
+                if let Some(assignee) = filter.assignee_id {
+                    query.push(" AND assignee_id = ").push_bind(assignee);
                 }
-                ListOrder::Deadline => {
+                if let Some(at) = filter.overdue_at {
+                    match arm {
+                        // An arm is past the deadline of its own status.
+                        Some(Status::Submitted) => {
+                            query.push(" AND triage_deadline < ").push_bind(stored_time(at));
+                        }
+                        Some(_) => {
+                            query.push(" AND resolve_deadline < ").push_bind(stored_time(at));
+                        }
+                        None => {
+                            // Written as a subquery so that both planners take the
+                            // deadline index (few rows are overdue) instead of walking
+                            // the community's rows in id order. Not correlated with the
+                            // outer row, so PostgreSQL runs it once.
+                            query.push(
+                                " AND id IN (SELECT o.id FROM work_orders o WHERE o.community_id IN (",
+                            );
+                            let mut inner = query.separated(", ");
+                            for community in &filter.communities {
+                                inner.push_bind(*community);
+                            }
+                            query
+                                .push(") AND ((o.status = 'submitted' AND o.triage_deadline < ")
+                                .push_bind(stored_time(at))
+                                .push(
+                                    ") OR (o.status IN ('dispatched', 'in_progress') AND o.resolve_deadline < ",
+                                )
+                                .push_bind(stored_time(at))
+                                .push(")))");
+                        }
+                    }
+                }
+                if let Some(person) = filter.involving_person {
                     query
-                        .push(" ORDER BY COALESCE(resolve_deadline, triage_deadline, ")
-                        .push_bind(far)
-                        .push("), id");
+                        .push(" AND (reporter_id = ")
+                        .push_bind(person)
+                        .push(" OR EXISTS (SELECT 1 FROM work_order_followers f WHERE f.work_order_id = w.id AND f.person_id = ")
+                        .push_bind(person)
+                        .push("))");
+                }
+                if let Some(organisations) = &filter.handled_by {
+                    if organisations.is_empty() {
+                        query.push(" AND FALSE");
+                    } else if !statuses.is_empty() {
+                        // A queue of some statuses (a handler's open work, what awaits
+                        // acceptance): the parties' own work orders in those statuses
+                        // come from the lead index, a few hundred of the community's
+                        // thousands, instead of testing each of the community's in turn.
+                        query.push(
+                            " AND id IN (SELECT o.id FROM work_orders o WHERE o.lead_organisation_id IN (",
+                        );
+                        let mut leads = query.separated(", ");
+                        for organisation in organisations {
+                            leads.push_bind(*organisation);
+                        }
+                        query.push(") AND o.status IN (");
+                        let mut listed = query.separated(", ");
+                        for status in statuses {
+                            listed.push_bind(status.as_str());
+                        }
+                        query.push(
+                            ") UNION SELECT c.work_order_id FROM work_order_co_handlers c
+                             JOIN work_orders x ON x.id = c.work_order_id WHERE c.organisation_id IN (",
+                        );
+                        let mut co = query.separated(", ");
+                        for organisation in organisations {
+                            co.push_bind(*organisation);
+                        }
+                        query.push(") AND x.status IN (");
+                        let mut listed = query.separated(", ");
+                        for status in statuses {
+                            listed.push_bind(status.as_str());
+                        }
+                        query.push("))");
+                    } else {
+                        query.push(" AND (lead_organisation_id IN (");
+                        let mut leads = query.separated(", ");
+                        for organisation in organisations {
+                            leads.push_bind(*organisation);
+                        }
+                        query.push(") OR EXISTS (SELECT 1 FROM work_order_co_handlers c WHERE c.work_order_id = w.id AND c.organisation_id IN (");
+                        let mut co = query.separated(", ");
+                        for organisation in organisations {
+                            co.push_bind(*organisation);
+                        }
+                        query.push(")))");
+                    }
+                }
+                if filter.public_only {
+                    query.push(" AND is_public");
+                }
+                // Few are supervised or escalated: found through their partial indexes,
+                // as a subquery so that no planner walks the community's history instead.
+                for (wanted, flag) in [
+                    (filter.supervised_only, "supervised"),
+                    (filter.escalated_only, "escalated"),
+                ] {
+                    if wanted {
+                        query.push(format!(
+                            " AND id IN (SELECT f.id FROM work_orders f WHERE f.{flag} AND f.community_id IN ("
+                        ));
+                        let mut inner = query.separated(", ");
+                        for community in &filter.communities {
+                            inner.push_bind(*community);
+                        }
+                        query.push("))");
+                    }
+                }
+                if let Some(text) = text {
+                    fts.push_filter(query, engine, text);
+                }
+                if let Some(from) = filter.created_from {
+                    query.push(" AND created_at >= ").push_bind(stored_time(from));
+                }
+                if let Some(to) = filter.created_to {
+                    query.push(" AND created_at < ").push_bind(stored_time(to));
+                }
+                match (filter.order, filter.after) {
+                    (ListOrder::Newest, Some(after)) => {
+                        query.push(format!(" AND {id} < ")).push_bind(after.id);
+                    }
+                    (ListOrder::Oldest, Some(after)) => {
+                        query.push(format!(" AND {id} > ")).push_bind(after.id);
+                    }
+                    (ListOrder::Deadline, Some(after)) => {
+                        query
+                            .push(" AND (COALESCE(resolve_deadline, triage_deadline, ")
+                            .push_bind(far)
+                            .push("), id) > (")
+                            .push_bind(stored_time(after.deadline.unwrap_or(far)))
+                            .push(", ")
+                            .push_bind(after.id)
+                            .push(")");
+                    }
+                    (_, None) => {}
+                }
+                match (filter.order, arm) {
+                    (ListOrder::Newest, _) => {
+                        query.push(format!(" ORDER BY {id} DESC"));
+                    }
+                    (ListOrder::Oldest, _) => {
+                        query.push(format!(" ORDER BY {id} ASC"));
+                    }
+                    // Past its resolve deadline, an arm's deadline is that one: its
+                    // index gives the order, and the arm stops at the page's end.
+                    (ListOrder::Deadline, Some(Status::Dispatched | Status::InProgress))
+                        if filter.overdue_at.is_some() =>
+                    {
+                        query.push(" ORDER BY resolve_deadline, id");
+                    }
+                    (ListOrder::Deadline, _) => {
+                        query
+                            .push(" ORDER BY COALESCE(resolve_deadline, triage_deadline, ")
+                            .push_bind(far)
+                            .push("), id");
+                    }
+                }
+                query.push(" LIMIT ").push_bind(filter.limit);
+            }};
+        }
+
+        on_pool!(&self.db, |pool| {
+            let mut query = sqlx::QueryBuilder::new("");
+            match &arms {
+                None => push_select!(&mut query, &filter.statuses, None),
+                Some(statuses) => {
+                    query.push("SELECT * FROM (");
+                    for (index, status) in statuses.iter().enumerate() {
+                        if index > 0 {
+                            query.push(" UNION ALL ");
+                        }
+                        query.push("SELECT * FROM (");
+                        push_select!(&mut query, std::slice::from_ref(status), Some(*status));
+                        query.push(format!(") arm{index}"));
+                    }
+                    query.push(") merged");
+                    match filter.order {
+                        ListOrder::Newest => {
+                            query.push(" ORDER BY merged.id DESC");
+                        }
+                        ListOrder::Oldest => {
+                            query.push(" ORDER BY merged.id ASC");
+                        }
+                        ListOrder::Deadline => {
+                            query
+                                .push(" ORDER BY COALESCE(merged.resolve_deadline, merged.triage_deadline, ")
+                                .push_bind(far)
+                                .push("), merged.id");
+                        }
+                    }
+                    query.push(" LIMIT ").push_bind(filter.limit);
                 }
             }
-            query.push(" LIMIT ").push_bind(filter.limit);
             Ok(query
                 .build_query_as::<WorkOrderRow>()
                 .fetch_all(pool)
