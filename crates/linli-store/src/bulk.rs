@@ -83,10 +83,12 @@ impl Store {
             // wait for a writer that committed in between ("database is locked"); a
             // first write waits for the lock (busy timeout), and what follows reads
             // the latest state.
-            sqlx::query("UPDATE work_order_counters SET last_number = last_number WHERE community_id = $1")
-                .bind(community)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "UPDATE work_order_counters SET last_number = last_number WHERE community_id = $1",
+            )
+            .bind(community)
+            .execute(&mut *tx)
+            .await?;
             let mut number = sqlx::query_scalar::<_, i64>(
                 "SELECT last_number FROM work_order_counters WHERE community_id = $1",
             )

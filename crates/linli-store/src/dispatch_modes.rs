@@ -267,23 +267,45 @@ impl Store {
     }
 
     /// Waiting work orders of the grab-mode categories the person is registered for,
-    /// oldest first (the one waiting longest is taken first), at most `limit`.
+    /// oldest first (the one waiting longest is taken first), at most `limit`. Each
+    /// category is read on its own, in its index's id order up to `limit`, and the few
+    /// rows merged: one scan would gather every waiting work order of them all first.
     pub async fn grab_list(&self, person: PersonId, limit: i64) -> StoreResult<Vec<WorkOrderRow>> {
-        let sql = format!(
-            "SELECT {} FROM work_orders WHERE id IN (
-                SELECT w.id FROM category_handlers h
-                JOIN categories c ON c.id = h.category_id AND c.dispatch_mode = 'grab'
-                JOIN work_orders w ON w.community_id = c.community_id AND w.category_id = c.id AND w.status = 'submitted'
-                WHERE h.person_id = $1)
-             ORDER BY id LIMIT $2",
-            crate::work_orders::WORK_ORDER_COLUMNS
-        );
+        let categories: Vec<(i64, i64)> = on_pool!(&self.db, |pool| {
+            sqlx::query_as(
+                "SELECT c.community_id, c.id FROM category_handlers h
+                 JOIN categories c ON c.id = h.category_id AND c.dispatch_mode = 'grab'
+                 WHERE h.person_id = $1 ORDER BY c.id",
+            )
+            .bind(person.0)
+            .fetch_all(pool)
+            .await
+        })?;
+        if categories.is_empty() {
+            return Ok(Vec::new());
+        }
         Ok(on_pool!(&self.db, |pool| {
-            sqlx::query_as::<_, WorkOrderRow>(AssertSqlSafe(sql.as_str()))
-                .bind(person.0)
-                .bind(limit)
-                .fetch_all(pool)
-                .await
+            let mut query = sqlx::QueryBuilder::new("SELECT * FROM (");
+            for (index, (community, category)) in categories.iter().enumerate() {
+                if index > 0 {
+                    query.push(" UNION ALL ");
+                }
+                query
+                    .push(format!(
+                        "SELECT * FROM (SELECT {} FROM work_orders WHERE community_id = ",
+                        crate::work_orders::WORK_ORDER_COLUMNS
+                    ))
+                    .push_bind(*community)
+                    .push(" AND category_id = ")
+                    .push_bind(*category)
+                    .push(" AND status = 'submitted' ORDER BY id LIMIT ")
+                    .push_bind(limit)
+                    .push(format!(") arm{index}"));
+            }
+            query
+                .push(") merged ORDER BY merged.id LIMIT ")
+                .push_bind(limit);
+            query.build_query_as::<WorkOrderRow>().fetch_all(pool).await
         })?)
     }
 }

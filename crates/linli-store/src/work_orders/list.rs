@@ -10,22 +10,47 @@ use super::*;
 use crate::db::{Store, stored_time};
 use crate::error::StoreResult;
 
-/// The statuses a list is read in, one arm each; `None` to read it in one scan.
-fn arms(filter: &WorkOrderFilter, text_search: bool) -> Option<Vec<Status>> {
+/// One arm of a list: a status, and for work orders waiting for triage past their
+/// deadline, whether they were sent back after a dispatch (and so also carry a resolve
+/// deadline, which then orders them).
+#[derive(Debug, Clone, Copy)]
+struct Arm {
+    status: Status,
+    sent_back: Option<bool>,
+}
+
+/// The arms a list is read in, one per status; `None` to read it in one scan.
+fn arms(filter: &WorkOrderFilter, text_search: bool) -> Option<Vec<Arm>> {
     if text_search {
         // A text search walks the text index itself (see `search`).
         return None;
     }
+    let plain = |status| Arm {
+        status,
+        sent_back: None,
+    };
     if filter.overdue_at.is_some() {
         // Overdue means waiting for triage or for resolution past its deadline.
         let late = [Status::Submitted, Status::Dispatched, Status::InProgress];
-        return Some(
-            late.into_iter()
-                .filter(|status| filter.statuses.is_empty() || filter.statuses.contains(status))
-                .collect(),
-        );
+        let mut arms = Vec::new();
+        for status in late {
+            if !(filter.statuses.is_empty() || filter.statuses.contains(&status)) {
+                continue;
+            }
+            if status == Status::Submitted && filter.order == ListOrder::Deadline {
+                // Most have no resolve deadline and go in triage-deadline order, an
+                // index's; the few sent back are sorted on their own.
+                arms.extend([false, true].map(|sent_back| Arm {
+                    status,
+                    sent_back: Some(sent_back),
+                }));
+            } else {
+                arms.push(plain(status));
+            }
+        }
+        return Some(arms);
     }
-    (filter.statuses.len() > 1).then(|| filter.statuses.clone())
+    (filter.statuses.len() > 1).then(|| filter.statuses.iter().copied().map(plain).collect())
 }
 
 impl Store {
@@ -61,7 +86,7 @@ impl Store {
             ($query:expr, $statuses:expr, $arm:expr) => {{
                 let query = $query;
                 let statuses: &[Status] = $statuses;
-                let arm: Option<Status> = $arm;
+                let arm: Option<Arm> = $arm;
                 query.push(format!(
                     "SELECT {WORK_ORDER_COLUMNS} FROM {} WHERE community_id IN (",
                     fts.from()
@@ -98,10 +123,19 @@ impl Store {
                     query.push(" AND assignee_id = ").push_bind(assignee);
                 }
                 if let Some(at) = filter.overdue_at {
-                    match arm {
+                    match arm.map(|arm| (arm.status, arm.sent_back)) {
                         // An arm is past the deadline of its own status.
-                        Some(Status::Submitted) => {
+                        Some((Status::Submitted, sent_back)) => {
                             query.push(" AND triage_deadline < ").push_bind(stored_time(at));
+                            match sent_back {
+                                Some(true) => {
+                                    query.push(" AND resolve_deadline IS NOT NULL");
+                                }
+                                Some(false) => {
+                                    query.push(" AND resolve_deadline IS NULL");
+                                }
+                                None => {}
+                            }
                         }
                         Some(_) => {
                             query.push(" AND resolve_deadline < ").push_bind(stored_time(at));
@@ -233,7 +267,7 @@ impl Store {
                     }
                     (_, None) => {}
                 }
-                match (filter.order, arm) {
+                match (filter.order, arm.map(|arm| (arm.status, arm.sent_back))) {
                     (ListOrder::Newest, _) => {
                         query.push(format!(" ORDER BY {id} DESC"));
                     }
@@ -242,10 +276,13 @@ impl Store {
                     }
                     // Past its resolve deadline, an arm's deadline is that one: its
                     // index gives the order, and the arm stops at the page's end.
-                    (ListOrder::Deadline, Some(Status::Dispatched | Status::InProgress))
+                    (ListOrder::Deadline, Some((Status::Dispatched | Status::InProgress, _)))
                         if filter.overdue_at.is_some() =>
                     {
                         query.push(" ORDER BY resolve_deadline, id");
+                    }
+                    (ListOrder::Deadline, Some((Status::Submitted, Some(false)))) => {
+                        query.push(" ORDER BY triage_deadline, id");
                     }
                     (ListOrder::Deadline, _) => {
                         query
@@ -262,14 +299,14 @@ impl Store {
             let mut query = sqlx::QueryBuilder::new("");
             match &arms {
                 None => push_select!(&mut query, &filter.statuses, None),
-                Some(statuses) => {
+                Some(arms) => {
                     query.push("SELECT * FROM (");
-                    for (index, status) in statuses.iter().enumerate() {
+                    for (index, arm) in arms.iter().enumerate() {
                         if index > 0 {
                             query.push(" UNION ALL ");
                         }
                         query.push("SELECT * FROM (");
-                        push_select!(&mut query, std::slice::from_ref(status), Some(*status));
+                        push_select!(&mut query, std::slice::from_ref(&arm.status), Some(*arm));
                         query.push(format!(") arm{index}"));
                     }
                     query.push(") merged");

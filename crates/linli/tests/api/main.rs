@@ -30,6 +30,7 @@ mod hardening;
 mod health;
 mod inbox;
 mod install;
+mod lists;
 mod live;
 mod meeting_pages;
 mod meetings;

@@ -1,0 +1,125 @@
+//! Lists read one arm per status (and overdue lists, one arm per late status) answer
+//! exactly what the filter means: the same work orders, in the list's order, across
+//! every page of a cursor walk. Checked against the whole history read in id order and
+//! filtered here, on both engines.
+
+use crate::helpers::TestApp;
+use chrono::{DateTime, Duration, Utc};
+use linli_domain::clock::Clock;
+use linli_domain::ids::CommunityId;
+use linli_domain::work_orders::Status;
+use linli_store::bulk::BulkWorkOrder;
+use reqwest::StatusCode;
+use serde_json::Value;
+
+/// Every page of a list, walked by its cursor seven at a time.
+async fn walk(app: &TestApp, token: &str, filter: &str) -> Vec<Value> {
+    let mut items = Vec::new();
+    let mut cursor = String::new();
+    loop {
+        let page = app
+            .get(
+                &format!("/api/v1/work-orders?limit=7{filter}{cursor}"),
+                token,
+            )
+            .await;
+        let page = page.expect(StatusCode::OK).clone();
+        items.extend(page["items"].as_array().unwrap().iter().cloned());
+        match page["next_cursor"].as_str() {
+            Some(next) => cursor = format!("&cursor={next}"),
+            None => return items,
+        }
+    }
+}
+
+fn time(item: &Value, field: &str) -> Option<DateTime<Utc>> {
+    item[field].as_str().map(|text| text.parse().unwrap())
+}
+
+fn ids(items: &[Value]) -> Vec<i64> {
+    items
+        .iter()
+        .map(|item| item["id"].as_i64().unwrap())
+        .collect()
+}
+
+both_engines! {
+    async fn lists_read_per_status_answer_what_one_scan_would(app: &TestApp) {
+        let community = CommunityId(app.chengshangcheng().await);
+        let categories = app.store.categories(community).await.unwrap();
+        let buildings = app.store.buildings(community).await.unwrap();
+        let organisations = app.store.organisations(community).await.unwrap();
+        let now = app.clock.now();
+        let bao = app.person_id("bao").await;
+        let statuses = [Status::Submitted, Status::Dispatched, Status::InProgress, Status::OnHold, Status::Resolved, Status::Closed, Status::Cancelled];
+        // 280 work orders over three weeks, every status, deadlines past and to come,
+        // several sharing a deadline (the id decides between them).
+        let history: Vec<BulkWorkOrder> = (0..280i64)
+            .map(|n| {
+                let status = statuses[usize::try_from(n * 5 % 7).unwrap()];
+                let lead = (status != Status::Submitted).then(|| organisations[usize::try_from(n).unwrap() % organisations.len()].id);
+                let created_at = now - Duration::hours(n * 2 % 500);
+                BulkWorkOrder {
+                    category_id: categories[usize::try_from(n % 4).unwrap()].id,
+                    building_id: buildings[usize::try_from(n % 5).unwrap()].id,
+                    reporter_id: bao,
+                    lead_organisation_id: lead,
+                    status,
+                    description: format!("第{n}件"),
+                    created_at,
+                    resolve_deadline: lead.map(|_| now + Duration::hours((n % 11 - 6) * 12)),
+                    rating: None,
+                }
+            })
+            .collect();
+        app.store.load_bulk_history(community.0, app.person_id("duty").await, &history).await.unwrap();
+        let duty = app.token("duty").await;
+        let everything = walk(app, &duty, "&sort=oldest").await;
+        assert!(everything.len() >= 280);
+        let deadline_key = |item: &Value| {
+            time(item, "resolve_deadline")
+                .or_else(|| (item["status"] == "submitted").then(|| time(item, "due_at")).flatten())
+                .unwrap_or(DateTime::<Utc>::MAX_UTC)
+        };
+        let late = |item: &Value| match item["status"].as_str().unwrap() {
+            "submitted" => time(item, "due_at").is_some_and(|due| due < now),
+            "dispatched" | "in_progress" => time(item, "resolve_deadline").is_some_and(|due| due < now),
+            _ => false,
+        };
+        let wuye = app.store.organisations(community).await.unwrap().into_iter().find(|o| o.name == "城上城物业服务中心").unwrap().id;
+        let cases: Vec<(&str, Box<dyn Fn(&Value) -> bool>, &str)> = vec![
+            ("&overdue=true&sort=deadline", Box::new(late), "deadline"),
+            ("&overdue=true", Box::new(late), "newest"),
+            ("&overdue=true&status=dispatched&sort=deadline", Box::new(move |item: &Value| late(item) && item["status"] == "dispatched"), "deadline"),
+            ("&status=dispatched,in_progress,on_hold&sort=deadline", Box::new(|item: &Value| ["dispatched", "in_progress", "on_hold"].contains(&item["status"].as_str().unwrap())), "deadline"),
+            ("&status=closed,cancelled", Box::new(|item: &Value| ["closed", "cancelled"].contains(&item["status"].as_str().unwrap())), "newest"),
+            ("&status=submitted,resolved&sort=oldest", Box::new(|item: &Value| ["submitted", "resolved"].contains(&item["status"].as_str().unwrap())), "oldest"),
+            (
+                Box::leak(format!("&status=dispatched,in_progress,resolved&lead_organisation_id={wuye}&sort=deadline").into_boxed_str()),
+                Box::new(move |item: &Value| item["lead_organisation_id"] == wuye && ["dispatched", "in_progress", "resolved"].contains(&item["status"].as_str().unwrap())),
+                "deadline",
+            ),
+        ];
+        // A handler's own queue ("mine": led or co-handled by their party).
+        let handled = walk(app, &app.token("wuye").await, "&mine=true&status=dispatched,in_progress,on_hold&sort=deadline").await;
+        let mut expected: Vec<Value> = everything
+            .iter()
+            .filter(|item| item["lead_organisation_id"] == wuye && ["dispatched", "in_progress", "on_hold"].contains(&item["status"].as_str().unwrap()))
+            .cloned()
+            .collect();
+        expected.sort_by_key(|item| (deadline_key(item), item["id"].as_i64().unwrap()));
+        assert!(!expected.is_empty());
+        assert_eq!(ids(&handled), ids(&expected), "mine");
+        for (filter, wanted, order) in cases {
+            let mut expected: Vec<Value> = everything.iter().filter(|item| wanted(item)).cloned().collect();
+            match order {
+                "deadline" => expected.sort_by_key(|item| (deadline_key(item), item["id"].as_i64().unwrap())),
+                "newest" => expected.sort_by_key(|item| std::cmp::Reverse(item["id"].as_i64().unwrap())),
+                _ => expected.sort_by_key(|item| item["id"].as_i64().unwrap()),
+            }
+            let listed = walk(app, &duty, filter).await;
+            assert!(!expected.is_empty(), "{filter}: the history has some");
+            assert_eq!(ids(&listed), ids(&expected), "{filter}");
+        }
+    }
+}
