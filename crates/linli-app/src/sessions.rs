@@ -203,11 +203,14 @@ pub async fn change_password(
     Ok(())
 }
 
+/// Unread messages are counted up to one more than this; the menu shows more as 99+.
+pub const UNREAD_SHOWN_MAX: i64 = 99;
+
 /// What every page shows around its content for the signed-in person.
 pub struct Frame {
     /// 长辈版, remembered for the person on every device.
     pub large_text: bool,
-    /// Unread messages in their inbox.
+    /// Unread messages in their inbox, up to [`UNREAD_SHOWN_MAX`] + 1.
     pub unread: i64,
     /// The community the pages show: their own (the first, for street staff and
     /// administrators).
@@ -230,7 +233,10 @@ pub async fn frame(app: &App, caller: &Caller) -> AppResult<Frame> {
         }
         None => false,
     };
-    let (large_text, unread) = app.store.page_frame(caller.person).await?;
+    let (large_text, unread) = app
+        .store
+        .page_frame(caller.person, UNREAD_SHOWN_MAX + 1)
+        .await?;
     Ok(Frame {
         large_text,
         unread,

@@ -143,16 +143,19 @@ impl Store {
     }
 
     /// What every signed-in page shows of the person, in one read: whether they chose
-    /// 长辈版, and how many messages in their inbox are unread.
-    pub async fn page_frame(&self, id: PersonId) -> StoreResult<(bool, i64)> {
+    /// 长辈版, and how many messages in their inbox are unread, counted up to
+    /// `unread_cap` (a duty officer may have thousands unread: the menu says 99+, and
+    /// counting them all on every page would cost milliseconds).
+    pub async fn page_frame(&self, id: PersonId, unread_cap: i64) -> StoreResult<(bool, i64)> {
         let found: Option<(bool, i64)> = on_pool!(&self.db, |pool| {
             sqlx::query_as(
                 "SELECT p.large_text,
-                        (SELECT CAST(COUNT(*) AS BIGINT) FROM notifications n
-                         WHERE n.person_id = p.id AND n.read_at IS NULL)
+                        (SELECT CAST(COUNT(*) AS BIGINT) FROM (SELECT 1 FROM notifications n
+                         WHERE n.person_id = p.id AND n.read_at IS NULL LIMIT $2) unread)
                  FROM people p WHERE p.id = $1",
             )
             .bind(id.0)
+            .bind(unread_cap)
             .fetch_optional(pool)
             .await
         })?;

@@ -29,8 +29,11 @@ fn arms(filter: &WorkOrderFilter, text_search: bool) -> Option<Vec<Arm>> {
         status,
         sent_back: None,
     };
-    if filter.overdue_at.is_some() {
-        // Overdue means waiting for triage or for resolution past its deadline.
+    if filter.overdue_at.is_some() && filter.order == ListOrder::Deadline {
+        // Overdue means waiting for triage or for resolution past its deadline; in
+        // deadline order each arm walks its deadline index and stops at the page's end.
+        // (In id order the one scan's subquery over the deadline indexes is better: an
+        // arm would walk its status's newest rows, most of them not late.)
         let late = [Status::Submitted, Status::Dispatched, Status::InProgress];
         let mut arms = Vec::new();
         for status in late {
@@ -49,6 +52,9 @@ fn arms(filter: &WorkOrderFilter, text_search: bool) -> Option<Vec<Arm>> {
             }
         }
         return Some(arms);
+    }
+    if filter.overdue_at.is_some() {
+        return None;
     }
     (filter.statuses.len() > 1).then(|| filter.statuses.iter().copied().map(plain).collect())
 }

@@ -261,10 +261,12 @@ impl Viewer {
                 link("/admin", "page.nav.admin", "admin");
             }
             let inbox = if signed_in.unread > 0 {
-                text(
-                    "page.nav.inbox_unread",
-                    &[("count", signed_in.unread.to_string())],
-                )
+                let count = if signed_in.unread > linli_app::sessions::UNREAD_SHOWN_MAX {
+                    format!("{}+", linli_app::sessions::UNREAD_SHOWN_MAX)
+                } else {
+                    signed_in.unread.to_string()
+                };
+                text("page.nav.inbox_unread", &[("count", count)])
             } else {
                 text("page.nav.inbox", &[])
             };

@@ -112,4 +112,30 @@ both_engines! {
         assert_eq!(again["unread"], 0);
         assert!(!again["items"][0]["read_at"].is_null());
     }
+
+    async fn the_menu_counts_unread_messages_up_to_99_and_then_says_99_plus(app: &TestApp) {
+        let (shuji, duty) = (app.token("shuji").await, app.token("duty").await);
+        let community = app.chengshangcheng().await;
+        let announce = |n: usize| {
+            let shuji = shuji.clone();
+            async move {
+                app.post("/api/v1/announcements", &shuji, json!({ "community_id": community, "text": format!("第{n}条通知") }))
+                    .await
+                    .expect(StatusCode::ACCEPTED);
+            }
+        };
+        let mut visitor = crate::pages::signed_in(app, "duty").await;
+        for n in 0..99 {
+            announce(n).await;
+        }
+        fan_out(app).await;
+        let page = visitor.get("/desk").await;
+        assert!(page.body.contains("消息（99）"), "{}", page.body);
+        announce(99).await;
+        fan_out(app).await;
+        let page = visitor.get("/desk").await;
+        assert!(page.body.contains("消息（99+）"), "{}", page.body);
+        // The inbox itself counts them all.
+        assert_eq!(inbox_in(app, &duty, "zh-CN").await["unread"], 100);
+    }
 }
