@@ -138,7 +138,11 @@ impl Store {
                                     query.push(" AND resolve_deadline IS NOT NULL");
                                 }
                                 Some(false) => {
-                                    query.push(" AND resolve_deadline IS NULL");
+                                    // Written so that no planner takes it for an index
+                                    // condition: the triage deadline's index is the one
+                                    // that gives the order (SQLite took the resolve
+                                    // deadline's and sorted every waiting work order).
+                                    query.push(" AND COALESCE(resolve_deadline, NULL) IS NULL");
                                 }
                                 None => {}
                             }

@@ -36,6 +36,9 @@ fn time(item: &Value, field: &str) -> Option<DateTime<Utc>> {
     item[field].as_str().map(|text| text.parse().unwrap())
 }
 
+/// A list's filter as sent, which work orders it means, and its order.
+type Case<'a> = (&'static str, Box<dyn Fn(&Value) -> bool + 'a>, &'static str);
+
 fn ids(items: &[Value]) -> Vec<i64> {
     items
         .iter()
@@ -87,7 +90,7 @@ both_engines! {
             _ => false,
         };
         let wuye = app.store.organisations(community).await.unwrap().into_iter().find(|o| o.name == "城上城物业服务中心").unwrap().id;
-        let cases: Vec<(&str, Box<dyn Fn(&Value) -> bool>, &str)> = vec![
+        let cases: Vec<Case> = vec![
             ("&overdue=true&sort=deadline", Box::new(late), "deadline"),
             ("&overdue=true", Box::new(late), "newest"),
             ("&overdue=true&status=dispatched&sort=deadline", Box::new(move |item: &Value| late(item) && item["status"] == "dispatched"), "deadline"),

@@ -184,7 +184,15 @@ pub async fn export(
     ApiQuery(query): ApiQuery<RollQuery>,
 ) -> ApiResult<impl IntoResponse> {
     let lines = use_cases::roll(&state, &user, query.community_id).await?;
-    let body = workbook(&lines)
+    workbook_download(query.community_id, &lines)
+}
+
+/// The roll as an attachment, for the API and the pages alike.
+pub fn workbook_download(
+    community: i64,
+    lines: &[RollLine],
+) -> ApiResult<axum::response::Response> {
+    let body = workbook(lines)
         .map_err(|error| ApiError::from(linli_app::AppError::internal(error.to_string())))?;
     Ok((
         [
@@ -194,9 +202,10 @@ pub async fn export(
             ),
             (
                 header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"roll-{}.xlsx\"", query.community_id),
+                format!("attachment; filename=\"roll-{community}.xlsx\""),
             ),
         ],
         body,
-    ))
+    )
+        .into_response())
 }

@@ -2,7 +2,7 @@
 //! workbook or CSV, see per row what importing it would do and why a row is refused,
 //! import exactly the file previewed, and download the roll as a workbook.
 
-use crate::api::accounts::roll::{RollPlanView, RollRowView, workbook};
+use crate::api::accounts::roll::{RollPlanView, RollRowView, workbook_download};
 use crate::error::ApiError;
 use crate::locale::text;
 use crate::pages::context::{
@@ -12,7 +12,7 @@ use crate::pages::meetings::{Fields, caller_of, get};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum_extra::extract::Form;
 use linli_app::accounts::roll as use_cases;
@@ -256,20 +256,5 @@ pub async fn export(
     let lines = use_cases::roll(&state, caller, community)
         .await
         .map_err(ApiError::from)?;
-    let body = workbook(&lines)
-        .map_err(|error| ApiError::from(linli_app::AppError::internal(error.to_string())))?;
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"roll-{community}.xlsx\""),
-            ),
-        ],
-        body,
-    )
-        .into_response())
+    Ok(workbook_download(community, &lines)?)
 }
