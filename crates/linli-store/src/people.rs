@@ -129,19 +129,6 @@ impl Store {
         .ok_or(StoreError::NotFound("person.not_found"))
     }
 
-    /// Whether the person chose 长辈版 (large text, simplified layout).
-    pub async fn large_text(&self, id: PersonId) -> StoreResult<bool> {
-        let found: Option<(bool,)> = on_pool!(&self.db, |pool| {
-            sqlx::query_as("SELECT large_text FROM people WHERE id = $1")
-                .bind(id.0)
-                .fetch_optional(pool)
-                .await
-        })?;
-        found
-            .map(|(large,)| large)
-            .ok_or(StoreError::NotFound("person.not_found"))
-    }
-
     /// What every signed-in page shows of the person, in one read: whether they chose
     /// 长辈版, and how many messages in their inbox are unread, counted up to
     /// `unread_cap` (a duty officer may have thousands unread: the menu says 99+, and
