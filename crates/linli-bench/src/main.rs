@@ -168,6 +168,13 @@ async fn main() -> anyhow::Result<()> {
         .await?
         .context("bao")?
         .id;
+    // A neighbour who reported ten of the million, as most residents report a few: the
+    // home page of such a resident must not walk the community's history to find them.
+    let tang = store
+        .person_by_login(&Login::parse("tang")?)
+        .await?
+        .context("tang")?
+        .id;
     let desk = store
         .person_by_login(&Login::parse("desk")?)
         .await?
@@ -199,7 +206,7 @@ async fn main() -> anyhow::Result<()> {
     let mut loaded = reused;
     while loaded < args.work_orders {
         let batch: Vec<BulkWorkOrder> = (0..50_000.min(args.work_orders - loaded))
-            .map(|_| {
+            .map(|index| {
                 let created_at = now
                     - Duration::minutes(
                         i64::try_from(dice.below(2 * 365 * 24 * 60)).unwrap_or_default(),
@@ -223,7 +230,11 @@ async fn main() -> anyhow::Result<()> {
                 BulkWorkOrder {
                     category_id: category.id,
                     building_id: building.id,
-                    reporter_id: bao,
+                    reporter_id: if (loaded + index) % 100_000 == 50_000 {
+                        tang
+                    } else {
+                        bao
+                    },
                     lead_organisation_id: lead,
                     status,
                     description: format!(
@@ -286,6 +297,7 @@ async fn main() -> anyhow::Result<()> {
         .build()?;
     let tokens = Tokens {
         resident: token(&client, address, "bao").await?,
+        neighbour: token(&client, address, "tang").await?,
         supervisor: token(&client, address, "shuji").await?,
         duty: token(&client, address, "duty").await?,
         handler: token(&client, address, "wuye").await?,
@@ -296,6 +308,7 @@ async fn main() -> anyhow::Result<()> {
     for &clients in &args.clients {
         println!("--- {clients} concurrent clients");
         total += run_phases(
+            &store,
             &client,
             address,
             &tokens,
@@ -319,6 +332,7 @@ async fn main() -> anyhow::Result<()> {
 
 struct Tokens {
     resident: String,
+    neighbour: String,
     supervisor: String,
     duty: String,
     handler: String,
@@ -339,6 +353,7 @@ struct Setup {
 /// Creates for `create_seconds`, then the reads and the pages, all with `clients`
 /// concurrent clients; returns how many work orders were created.
 async fn run_phases(
+    store: &Store,
     client: &reqwest::Client,
     address: SocketAddr,
     tokens: &Tokens,
@@ -412,6 +427,24 @@ async fn run_phases(
         );
     }
 
+    // The burst's notifications are fanned out in the background (every create tells
+    // the duty officers). The reads are measured after it, each phase on its own; how
+    // long the fan-out took is its own figure.
+    let burst_ended = Instant::now();
+    while !store.outbox_to_fan_out(1).await?.is_empty() {
+        anyhow::ensure!(
+            burst_ended.elapsed() < StdDuration::from_secs(600),
+            "the burst's notifications were not fanned out within 10 minutes"
+        );
+        tokio::time::sleep(StdDuration::from_millis(100)).await;
+    }
+    println!(
+        "{:<34} {:.1} s after the burst (the outbox of {} reports)",
+        "notifications fanned out",
+        burst_ended.elapsed().as_secs_f64(),
+        creates.len()
+    );
+
     let total = setup.total + creates.len();
     let category_ids = setup.category_ids.clone();
     let first_category = category_ids[0];
@@ -464,7 +497,7 @@ async fn run_phases(
 
     // The pages, as people open them.
     let (duty, handler) = (&tokens.duty, &tokens.handler);
-    let pages: [(&str, &str, String); 6] = [
+    let pages: [(&str, &str, String); 7] = [
         ("page: duty triage /queue", duty, "/queue".to_owned()),
         ("page: handler queue /queue", handler, "/queue".to_owned()),
         (
@@ -478,6 +511,11 @@ async fn run_phases(
             "/stats".to_owned(),
         ),
         ("page: resident home /", resident, "/".to_owned()),
+        (
+            "page: neighbour home / (10 reports)",
+            &tokens.neighbour,
+            "/".to_owned(),
+        ),
         (
             "page: supervision /supervise",
             supervisor,

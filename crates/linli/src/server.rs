@@ -232,17 +232,30 @@ async fn housekeeping(state: AppState) {
     }
 }
 
+/// Rounds of fanning out one tick runs at most, back to back, before the deliveries due
+/// are tried: a burst of reports is told within seconds, not at one round a second.
+const FAN_OUT_ROUNDS_PER_TICK: usize = 50;
+
 /// Every second, on the instance that runs background jobs: fan out new outbox messages
 /// to inboxes and channels, then try the deliveries that are due.
 async fn notifications(state: AppState) {
+    use linli_app::notifications::fanout::ROUND;
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
     loop {
         tick.tick().await;
         if !state.leads_jobs() {
             continue;
         }
-        if let Err(error) = linli_app::notifications::fan_out_pending(&state).await {
-            tracing::warn!(%error, "fanning out notifications failed");
+        for _ in 0..FAN_OUT_ROUNDS_PER_TICK {
+            match linli_app::notifications::fan_out_pending(&state).await {
+                // A full round: more are waiting.
+                Ok(fanned) if fanned == ROUND => {}
+                Ok(_) => break,
+                Err(error) => {
+                    tracing::warn!(%error, "fanning out notifications failed");
+                    break;
+                }
+            }
         }
         if let Err(error) = linli_app::notifications::deliver_due(&state).await {
             tracing::warn!(%error, "delivering notifications failed");

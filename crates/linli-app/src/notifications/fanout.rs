@@ -529,9 +529,15 @@ fn channel_body(app: &App, channel: &Channel, message: &OutboxRow, described: &M
     }
 }
 
-/// Fans out pending outbox messages; returns how many.
+/// Outbox messages one round fans out, in one transaction.
+pub const ROUND: usize = 100;
+
+/// Fans out up to [`ROUND`] pending outbox messages; returns how many.
 pub async fn fan_out_pending(app: &App) -> AppResult<usize> {
-    let pending = app.store.outbox_to_fan_out(100).await?;
+    let pending = app
+        .store
+        .outbox_to_fan_out(i64::try_from(ROUND).unwrap_or(i64::MAX))
+        .await?;
     let mut lookups = Lookups::default();
     let mut ids: Vec<i64> = pending
         .iter()

@@ -17,26 +17,78 @@ use crate::error::StoreResult;
 struct Arm {
     status: Status,
     sent_back: Option<bool>,
+    source: Source,
 }
 
-/// The arms a list is read in, one per status; `None` to read it in one scan.
+/// Where an arm of a person's own list finds its work orders.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Source {
+    /// Not a person's list, or read in one scan.
+    Any,
+    /// What the person reported: the reporter's index in the status's id order.
+    Reported,
+    /// What the person follows without having reported it: a few rows, by id.
+    Followed,
+}
+
+/// The arms a list is read in, one per status (and for a person's own list, one per
+/// status and source); `None` to read it in one scan.
 fn arms(filter: &WorkOrderFilter, text_search: bool) -> Option<Vec<Arm>> {
     if text_search {
         // A text search walks the text index itself (see `search`).
         return None;
     }
-    let plain = |status| Arm {
+    let arms = status_arms(filter);
+    if filter.involving_person.is_none() {
+        return arms;
+    }
+    // A person's own list starts from the person's own work orders: a resident who
+    // reported a few of a community's million is found in the reporter's index, not by
+    // walking the community's history testing each row (and one who reported most of
+    // them stops at the page's end just the same).
+    let arms = arms.unwrap_or_else(|| {
+        // Overdue work orders are only in the statuses that have a deadline running.
+        let candidates: &[Status] = if filter.overdue_at.is_some() {
+            &LATE
+        } else {
+            &Status::ALL
+        };
+        candidates
+            .iter()
+            .filter(|status| filter.statuses.is_empty() || filter.statuses.contains(status))
+            .copied()
+            .map(plain)
+            .collect()
+    });
+    Some(
+        arms.into_iter()
+            .flat_map(|arm| {
+                [Source::Reported, Source::Followed].map(|source| Arm { source, ..arm })
+            })
+            .collect(),
+    )
+}
+
+/// The statuses a work order can be late in: waiting for triage or for resolution.
+const LATE: [Status; 3] = [Status::Submitted, Status::Dispatched, Status::InProgress];
+
+fn plain(status: Status) -> Arm {
+    Arm {
         status,
         sent_back: None,
-    };
+        source: Source::Any,
+    }
+}
+
+/// The arms of a list by status alone; `None` to read it in one scan.
+fn status_arms(filter: &WorkOrderFilter) -> Option<Vec<Arm>> {
     if filter.overdue_at.is_some() && filter.order == ListOrder::Deadline {
         // Overdue means waiting for triage or for resolution past its deadline; in
         // deadline order each arm walks its deadline index and stops at the page's end.
         // (In id order the one scan's subquery over the deadline indexes is better: an
         // arm would walk its status's newest rows, most of them not late.)
-        let late = [Status::Submitted, Status::Dispatched, Status::InProgress];
         let mut arms = Vec::new();
-        for status in late {
+        for status in LATE {
             if !(filter.statuses.is_empty() || filter.statuses.contains(&status)) {
                 continue;
             }
@@ -44,8 +96,8 @@ fn arms(filter: &WorkOrderFilter, text_search: bool) -> Option<Vec<Arm>> {
                 // Most have no resolve deadline and go in triage-deadline order, an
                 // index's; the few sent back are sorted on their own.
                 arms.extend([false, true].map(|sent_back| Arm {
-                    status,
                     sent_back: Some(sent_back),
+                    ..plain(status)
                 }));
             } else {
                 arms.push(plain(status));
@@ -174,12 +226,27 @@ impl Store {
                     }
                 }
                 if let Some(person) = filter.involving_person {
-                    query
-                        .push(" AND (reporter_id = ")
-                        .push_bind(person)
-                        .push(" OR EXISTS (SELECT 1 FROM work_order_followers f WHERE f.work_order_id = w.id AND f.person_id = ")
-                        .push_bind(person)
-                        .push("))");
+                    match arm.map_or(Source::Any, |arm| arm.source) {
+                        Source::Reported => {
+                            query.push(" AND reporter_id = ").push_bind(person);
+                        }
+                        Source::Followed => {
+                            query
+                                .push(" AND id IN (SELECT f.work_order_id FROM work_order_followers f WHERE f.person_id = ")
+                                .push_bind(person)
+                                .push(") AND (reporter_id IS NULL OR reporter_id <> ")
+                                .push_bind(person)
+                                .push(")");
+                        }
+                        Source::Any => {
+                            query
+                                .push(" AND (reporter_id = ")
+                                .push_bind(person)
+                                .push(" OR EXISTS (SELECT 1 FROM work_order_followers f WHERE f.work_order_id = w.id AND f.person_id = ")
+                                .push_bind(person)
+                                .push("))");
+                        }
+                    }
                 }
                 if let Some(organisations) = &filter.handled_by {
                     if organisations.is_empty() {

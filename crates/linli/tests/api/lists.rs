@@ -126,3 +126,70 @@ both_engines! {
         }
     }
 }
+
+both_engines! {
+    async fn a_residents_own_lists_are_what_they_reported_or_follow(app: &TestApp) {
+        let community = CommunityId(app.chengshangcheng().await);
+        let categories = app.store.categories(community).await.unwrap();
+        let buildings = app.store.buildings(community).await.unwrap();
+        let organisations = app.store.organisations(community).await.unwrap();
+        let now = app.clock.now();
+        let (bao, tang) = (app.person_id("bao").await, app.person_id("tang").await);
+        // 140 work orders in every status; tang reported every third, bao the rest.
+        let history: Vec<BulkWorkOrder> = (0..140i64)
+            .map(|n| {
+                let status = Status::ALL[usize::try_from(n * 3 % 7).unwrap()];
+                let lead = (status != Status::Submitted).then(|| organisations[usize::try_from(n).unwrap() % organisations.len()].id);
+                BulkWorkOrder {
+                    category_id: categories[usize::try_from(n % 4).unwrap()].id,
+                    building_id: buildings[usize::try_from(n % 5).unwrap()].id,
+                    reporter_id: if n % 3 == 0 { tang } else { bao },
+                    lead_organisation_id: lead,
+                    status,
+                    description: format!("第{n}件"),
+                    created_at: now - Duration::hours(n * 5 % 300),
+                    resolve_deadline: lead.map(|_| now + Duration::hours((n % 9 - 5) * 12)),
+                    rating: None,
+                }
+            })
+            .collect();
+        app.store.load_bulk_history(community.0, app.person_id("duty").await, &history).await.unwrap();
+        let everything = walk(app, &app.token("duty").await, "&sort=oldest").await;
+        let number = |item: &Value| item["description"].as_str().unwrap().trim_start_matches('第').trim_end_matches('件').parse::<i64>().ok();
+        // tang says "me too" to some of bao's open reports: those are tang's as well.
+        let tang_token = app.token("tang").await;
+        let mut followed = Vec::new();
+        for item in everything.iter().filter(|item| number(item).is_some_and(|n| n % 3 != 0 && n % 4 == 1)) {
+            if ["closed", "cancelled"].contains(&item["status"].as_str().unwrap()) {
+                continue;
+            }
+            let id = item["id"].as_i64().unwrap();
+            app.post(&format!("/api/v1/work-orders/{id}/actions/me_too"), &tang_token, serde_json::json!({})).await.expect(StatusCode::OK);
+            followed.push(id);
+        }
+        assert!(followed.len() >= 5);
+        let is_tangs = |item: &Value| number(item).is_some_and(|n| n % 3 == 0) || followed.contains(&item["id"].as_i64().unwrap());
+        let late = |item: &Value| match item["status"].as_str().unwrap() {
+            "submitted" => time(item, "due_at").is_some_and(|due| due < now),
+            "dispatched" | "in_progress" => time(item, "resolve_deadline").is_some_and(|due| due < now),
+            _ => false,
+        };
+        let open = ["submitted", "dispatched", "in_progress", "on_hold", "resolved"];
+        let cases: Vec<Case> = vec![
+            ("&mine=true", Box::new(|_: &Value| true), "newest"),
+            ("&mine=true&status=closed,cancelled", Box::new(|item: &Value| ["closed", "cancelled"].contains(&item["status"].as_str().unwrap())), "newest"),
+            ("&mine=true&status=submitted,dispatched,in_progress,on_hold,resolved", Box::new(move |item: &Value| open.contains(&item["status"].as_str().unwrap())), "newest"),
+            ("&mine=true&status=resolved&sort=oldest", Box::new(|item: &Value| item["status"] == "resolved"), "oldest"),
+            ("&mine=true&overdue=true", Box::new(late), "newest"),
+        ];
+        for (filter, wanted, order) in cases {
+            let mut expected: Vec<i64> = everything.iter().filter(|item| is_tangs(item) && wanted(item)).map(|item| item["id"].as_i64().unwrap()).collect();
+            match order {
+                "newest" => expected.sort_by_key(|id| std::cmp::Reverse(*id)),
+                _ => expected.sort_unstable(),
+            }
+            assert!(!expected.is_empty(), "{filter}: the history has some");
+            assert_eq!(ids(&walk(app, &tang_token, filter).await), expected, "{filter}");
+        }
+    }
+}
