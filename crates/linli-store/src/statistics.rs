@@ -421,13 +421,18 @@ impl Store {
                 WHERE community_id IN ({list}) AND month >= $5 AND month < $6
              ) AS parts GROUP BY kind, bucket"
         );
+        // Overdue: two counts, each within one deadline index that holds the community
+        // (thousands of rows, none read from the table); one count with `OR` read each
+        // late row from the table to test its community.
         let now_sql = format!(
             "SELECT 'status' AS part, status, CAST(SUM(count) AS BIGINT) FROM work_order_status_counts
              WHERE community_id IN ({list}) GROUP BY status
              UNION ALL
-             SELECT 'overdue' AS part, NULL, COUNT(*) FROM work_orders WHERE community_id IN ({list})
-             AND ((status = 'submitted' AND triage_deadline < $1)
-               OR (status IN ('dispatched', 'in_progress') AND resolve_deadline < $1))
+             SELECT 'overdue' AS part, NULL,
+               (SELECT COUNT(*) FROM work_orders WHERE status = 'submitted' AND triage_deadline < $1
+                  AND community_id IN ({list}))
+               + (SELECT COUNT(*) FROM work_orders WHERE community_id IN ({list})
+                  AND status IN ('dispatched', 'in_progress') AND resolve_deadline < $1)
              ORDER BY 1, 2"
         );
         // The same six bounds, in the same order, for every query that reads by day.
