@@ -111,6 +111,28 @@ fn status_arms(filter: &WorkOrderFilter) -> Option<Vec<Arm>> {
     (filter.statuses.len() > 1).then(|| filter.statuses.iter().copied().map(plain).collect())
 }
 
+/// Whether an overdue list can take its page from the deadline indexes alone: in id
+/// order, narrowed by nothing but its communities and statuses.
+fn late_page_inside(filter: &WorkOrderFilter) -> bool {
+    filter.order != ListOrder::Deadline
+        && filter.category_id.is_none()
+        && filter.building_id.is_none()
+        && filter.grid_id.is_none()
+        && filter.lead_organisation_id.is_none()
+        && filter.assignee_id.is_none()
+        && filter.involving_person.is_none()
+        && filter.handled_by.is_none()
+        && !filter.public_only
+        && !filter.supervised_only
+        && !filter.escalated_only
+        && filter
+            .text
+            .as_deref()
+            .is_none_or(|text| text.trim().is_empty())
+        && filter.created_from.is_none()
+        && filter.created_to.is_none()
+}
+
 impl Store {
     /// One page of work orders in the filter's order.
     pub async fn list_work_orders(
@@ -137,6 +159,80 @@ impl Store {
         }
         let far = stored_time(no_deadline());
         let id = fts.id_column();
+
+        // The keyset condition of an id-ordered list on the column `$id`.
+        macro_rules! push_after {
+            ($query:expr, $id:expr) => {{
+                match (filter.order, filter.after) {
+                    (ListOrder::Newest, Some(after)) => {
+                        $query.push(format!(" AND {} < ", $id)).push_bind(after.id);
+                    }
+                    (ListOrder::Oldest, Some(after)) => {
+                        $query.push(format!(" AND {} > ", $id)).push_bind(after.id);
+                    }
+                    _ => {}
+                }
+            }};
+        }
+
+        // The ids of one page of an overdue list in id order, as a subquery: each
+        // deadline index gives the late ids of its statuses without reading the table
+        // (the community is in the index), and only the page's ids are kept.
+        macro_rules! push_late_page {
+            ($query:expr, $at:expr) => {{
+                let query = $query;
+                let at = stored_time($at);
+                let wanted = |status: Status| {
+                    filter.statuses.is_empty() || filter.statuses.contains(&status)
+                };
+                let resolving: Vec<Status> = [Status::Dispatched, Status::InProgress]
+                    .into_iter()
+                    .filter(|status| wanted(*status))
+                    .collect();
+                if !wanted(Status::Submitted) && resolving.is_empty() {
+                    query.push(" AND FALSE");
+                } else {
+                    query.push(" AND id IN (SELECT late.id FROM (");
+                    let mut parts = 0;
+                    if wanted(Status::Submitted) {
+                        query
+                            .push("SELECT o.id FROM work_orders o WHERE o.status = 'submitted' AND o.triage_deadline < ")
+                            .push_bind(at)
+                            .push(" AND o.community_id IN (");
+                        let mut inner = query.separated(", ");
+                        for community in &filter.communities {
+                            inner.push_bind(*community);
+                        }
+                        query.push(")");
+                        push_after!(&mut *query, "o.id");
+                        parts += 1;
+                    }
+                    if !resolving.is_empty() {
+                        if parts > 0 {
+                            query.push(" UNION ALL ");
+                        }
+                        query.push("SELECT o.id FROM work_orders o WHERE o.community_id IN (");
+                        let mut inner = query.separated(", ");
+                        for community in &filter.communities {
+                            inner.push_bind(*community);
+                        }
+                        query.push(") AND o.status IN (");
+                        let mut listed = query.separated(", ");
+                        for status in &resolving {
+                            listed.push_bind(status.as_str());
+                        }
+                        query.push(") AND o.resolve_deadline < ").push_bind(at);
+                        push_after!(&mut *query, "o.id");
+                    }
+                    query.push(if filter.order == ListOrder::Oldest {
+                        ") late ORDER BY late.id ASC LIMIT "
+                    } else {
+                        ") late ORDER BY late.id DESC LIMIT "
+                    });
+                    query.push_bind(filter.limit).push(")");
+                }
+            }};
+        }
 
         // The SELECT of one scan: every condition of the filter, with `$statuses` for
         // its statuses (an arm's one status) and `$arm` the arm's status, if any.
@@ -201,6 +297,12 @@ impl Store {
                         }
                         Some(_) => {
                             query.push(" AND resolve_deadline < ").push_bind(stored_time(at));
+                        }
+                        None if late_page_inside(filter) => {
+                            // Only the communities (and statuses) narrow the list: the
+                            // page's ids are found within the deadline indexes alone and
+                            // only they are read from the table, not every late row.
+                            push_late_page!(&mut *query, at);
                         }
                         None => {
                             // Written as a subquery so that both planners take the

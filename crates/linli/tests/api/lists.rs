@@ -90,9 +90,17 @@ both_engines! {
             _ => false,
         };
         let wuye = app.store.organisations(community).await.unwrap().into_iter().find(|o| o.name == "城上城物业服务中心").unwrap().id;
+        let category = categories[1].id;
         let cases: Vec<Case> = vec![
             ("&overdue=true&sort=deadline", Box::new(late), "deadline"),
             ("&overdue=true", Box::new(late), "newest"),
+            ("&overdue=true&sort=oldest", Box::new(late), "oldest"),
+            ("&overdue=true&status=submitted,in_progress", Box::new(move |item: &Value| late(item) && item["status"] != "dispatched"), "newest"),
+            (
+                Box::leak(format!("&overdue=true&category_id={category}").into_boxed_str()),
+                Box::new(move |item: &Value| late(item) && item["category_id"] == category),
+                "newest",
+            ),
             ("&overdue=true&status=dispatched&sort=deadline", Box::new(move |item: &Value| late(item) && item["status"] == "dispatched"), "deadline"),
             ("&status=dispatched,in_progress,on_hold&sort=deadline", Box::new(|item: &Value| ["dispatched", "in_progress", "on_hold"].contains(&item["status"].as_str().unwrap())), "deadline"),
             ("&status=closed,cancelled", Box::new(|item: &Value| ["closed", "cancelled"].contains(&item["status"].as_str().unwrap())), "newest"),
@@ -124,6 +132,8 @@ both_engines! {
             assert!(!expected.is_empty(), "{filter}: the history has some");
             assert_eq!(ids(&listed), ids(&expected), "{filter}");
         }
+        // No finished work order is late.
+        assert!(walk(app, &duty, "&overdue=true&status=closed,resolved").await.is_empty());
     }
 }
 
