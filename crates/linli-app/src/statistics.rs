@@ -10,6 +10,7 @@ use linli_domain::calendar::shanghai;
 use linli_domain::ids::{CommunityId, StreetId};
 use linli_domain::permissions::Place;
 use linli_domain::statistics::{Counts, median_minutes, median_of};
+use linli_store::breakdown_names::Named;
 use linli_store::registry::Community;
 use std::collections::{BTreeMap, HashMap};
 
@@ -85,22 +86,24 @@ async fn project_figures(
             .ok_or_else(|| AppError::internal(format!("no Shanghai midnight on {day}")))
     };
     let (begin, end) = (start(from)?, start(to + chrono::Days::new(1))?);
-    let mut figures = ProjectFigures::default();
-    let mut minutes = Vec::new();
-    for community in communities {
-        let community = CommunityId(*community);
-        figures.resolved_through_projects += app
+    let mut figures = ProjectFigures {
+        resolved_through_projects: app
             .store
-            .resolved_through_projects(community, begin, end)
-            .await?;
-        for timing in app.store.decision_timings(community, begin, end).await? {
-            minutes.push(
-                (timing.decided_at - timing.escalated_at)
-                    .num_minutes()
-                    .max(0),
-            );
-        }
-    }
+            .resolved_through_projects(communities, begin, end)
+            .await?,
+        ..ProjectFigures::default()
+    };
+    let minutes: Vec<i64> = app
+        .store
+        .decision_timings(communities, begin, end)
+        .await?
+        .iter()
+        .map(|timing| {
+            (timing.decided_at - timing.escalated_at)
+                .num_minutes()
+                .max(0)
+        })
+        .collect();
     figures.decided_after_escalation = i64::try_from(minutes.len()).unwrap_or(i64::MAX);
     figures.median_minutes_escalation_to_decision = median_of(&minutes);
     Ok(figures)
@@ -191,32 +194,35 @@ pub(crate) async fn figures_of(
     let figures = app.store.statistics(&ids, from, to, now).await?;
 
     let mut categories = HashMap::new();
-    let mut buildings = HashMap::new();
-    let mut organisations = HashMap::new();
-    let mut grids = HashMap::new();
-    let mut grid_of = HashMap::new();
     for community in communities {
-        let id = CommunityId(community.id);
-        // A street's buildings carry their community's name: every community has a 1号楼.
-        let prefix = if communities.len() > 1 {
-            format!("{} ", community.name)
-        } else {
-            String::new()
-        };
-        for category in app.store.categories(id).await? {
+        for category in app.store.categories(CommunityId(community.id)).await? {
             categories.insert(category.id, category.name);
         }
-        for building in app.store.buildings(id).await? {
-            buildings.insert(building.id, format!("{prefix}{}", building.name));
-        }
-        for organisation in app.store.organisations(id).await? {
-            organisations.insert(organisation.id, organisation.name);
-        }
-        for grid in app.store.grids(id).await? {
-            grids.insert(grid.id, format!("{prefix}{}", grid.name));
-        }
-        grid_of.extend(app.store.grid_of_buildings(id).await?);
     }
+    let names = app.store.breakdown_names(&ids).await?;
+    // A street's buildings carry their community's name: every community has a 1号楼.
+    let community_names: HashMap<i64, &str> = communities
+        .iter()
+        .map(|community| (community.id, community.name.as_str()))
+        .collect();
+    let prefixed = |named: &HashMap<i64, Named>| -> HashMap<i64, String> {
+        named
+            .iter()
+            .map(|(id, named)| {
+                let name = match community_names.get(&named.community_id) {
+                    Some(community) if communities.len() > 1 => {
+                        format!("{community} {}", named.name)
+                    }
+                    _ => named.name.clone(),
+                };
+                (*id, name)
+            })
+            .collect()
+    };
+    let buildings = prefixed(&names.buildings);
+    let grids = prefixed(&names.grids);
+    let organisations = names.organisations;
+    let grid_of = names.grid_of;
     let named = |names: &HashMap<i64, String>, rows: &[(i64, Counts)]| -> Vec<Breakdown> {
         rows.iter()
             .filter(|(_, counts)| !counts.is_zero())

@@ -311,3 +311,12 @@ mod tests {
         assert_eq!(url.redacted(), "postgres://linli:***@db.local:5432/linli");
     }
 }
+
+/// Ids as an SQL list, for `IN (…)` over a set of communities too long to bind one by
+/// one in every arm; they are numbers from the store, so nothing can be injected.
+pub(crate) fn id_list(ids: &[i64]) -> String {
+    ids.iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}

@@ -10,6 +10,7 @@ pub mod accounts;
 pub mod audit;
 pub mod blobs;
 pub mod board;
+pub mod breakdown_names;
 pub mod bulk;
 pub mod calendar;
 mod callers;

@@ -373,11 +373,7 @@ impl Store {
         if communities.is_empty() {
             return Ok(report);
         }
-        let list = communities
-            .iter()
-            .map(i64::to_string)
-            .collect::<Vec<_>>()
-            .join(", ");
+        let list = crate::db::id_list(communities);
         let plan = plan_range(from, to);
         // An empty range where the plan has no head or no whole months.
         let nothing = (to + chrono::Days::new(1), to);

@@ -5,7 +5,7 @@
 use crate::db::{Store, stored_time};
 use crate::error::{StoreError, StoreResult};
 use chrono::{DateTime, Utc};
-use linli_domain::ids::{CommunityId, PersonId};
+use linli_domain::ids::PersonId;
 use linli_domain::projects::help::{FilePurpose, VolunteerStatus};
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -316,50 +316,59 @@ impl Store {
         Ok(())
     }
 
-    /// How many of a community's work orders projects resolved in `[from, to)`.
+    /// How many of the communities' work orders projects resolved in `[from, to)`
+    /// (community ids from the store, never from a request).
     pub async fn resolved_through_projects(
         &self,
-        community: CommunityId,
+        communities: &[i64],
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> StoreResult<i64> {
+        if communities.is_empty() {
+            return Ok(0);
+        }
+        let sql = format!(
+            "SELECT COUNT(DISTINCT l.work_order_id) FROM project_work_orders l
+             JOIN projects p ON p.id = l.project_id
+             WHERE p.community_id IN ({}) AND l.resolved_at >= $1 AND l.resolved_at < $2",
+            crate::db::id_list(communities)
+        );
         Ok(on_pool!(&self.db, |pool| {
-            sqlx::query_scalar::<_, i64>(
-                "SELECT COUNT(DISTINCT l.work_order_id) FROM project_work_orders l
-                 JOIN projects p ON p.id = l.project_id
-                 WHERE p.community_id = $1 AND l.resolved_at >= $2 AND l.resolved_at < $3",
-            )
-            .bind(community.0)
-            .bind(stored_time(from))
-            .bind(stored_time(to))
-            .fetch_one(pool)
-            .await
+            sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql.as_str()))
+                .bind(stored_time(from))
+                .bind(stored_time(to))
+                .fetch_one(pool)
+                .await
         })?)
     }
 
-    /// The escalated work orders a meeting decided on in `[from, to)`: for each, its
-    /// first escalation and the (first) decision on it.
+    /// The escalated work orders a meeting of the communities decided on in
+    /// `[from, to)`: for each, its first escalation and the (first) decision on it.
     pub async fn decision_timings(
         &self,
-        community: CommunityId,
+        communities: &[i64],
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> StoreResult<Vec<DecisionTiming>> {
+        if communities.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT i.work_order_id, MIN(e.at) AS escalated_at, MIN(i.decided_at) AS decided_at
+             FROM meeting_items i
+             JOIN meetings m ON m.id = i.meeting_id
+             JOIN work_order_events e ON e.work_order_id = i.work_order_id AND e.kind = 'escalated'
+             WHERE m.community_id IN ({}) AND i.status = 'decided' AND i.decided_at >= $1 AND i.decided_at < $2
+             GROUP BY i.work_order_id
+             ORDER BY i.work_order_id",
+            crate::db::id_list(communities)
+        );
         Ok(on_pool!(&self.db, |pool| {
-            sqlx::query_as::<_, DecisionTiming>(
-                "SELECT i.work_order_id, MIN(e.at) AS escalated_at, MIN(i.decided_at) AS decided_at
-                 FROM meeting_items i
-                 JOIN meetings m ON m.id = i.meeting_id
-                 JOIN work_order_events e ON e.work_order_id = i.work_order_id AND e.kind = 'escalated'
-                 WHERE m.community_id = $1 AND i.status = 'decided' AND i.decided_at >= $2 AND i.decided_at < $3
-                 GROUP BY i.work_order_id
-                 ORDER BY i.work_order_id",
-            )
-            .bind(community.0)
-            .bind(stored_time(from))
-            .bind(stored_time(to))
-            .fetch_all(pool)
-            .await
+            sqlx::query_as::<_, DecisionTiming>(sqlx::AssertSqlSafe(sql.as_str()))
+                .bind(stored_time(from))
+                .bind(stored_time(to))
+                .fetch_all(pool)
+                .await
         })?)
     }
 }

@@ -547,6 +547,17 @@ both_engines! {
         let street = street.expect(StatusCode::OK);
         assert_eq!(street["communities"].as_array().unwrap().len(), 2);
         assert_eq!(street["totals"]["created"], 3);
+        // A street's buildings are named with their community: every community has a 1号楼.
+        let community_name = app.get(&format!("/api/v1/communities/{community}"), &shuji).await.expect(StatusCode::OK)["name"].as_str().unwrap().to_owned();
+        let named = |report: &Value, key: &str| -> Vec<String> {
+            report[key].as_array().unwrap().iter().filter_map(|row| row["name"].as_str().map(str::to_owned)).collect()
+        };
+        let buildings = named(stats, "by_building");
+        assert!(!buildings.is_empty());
+        for building in buildings {
+            assert!(named(street, "by_building").contains(&format!("{community_name} {building}")), "{building}");
+        }
+        assert_eq!(named(street, "by_organisation"), named(stats, "by_organisation"));
         app.get("/api/v1/statistics?street_id=1", &shuji).await.expect_error(StatusCode::FORBIDDEN, "auth.forbidden");
         app.get(&format!("/api/v1/statistics?community_id={community}&from=2026-10-31&to=2026-10-01"), &shuji)
             .await
