@@ -29,6 +29,13 @@ enum Source {
     Reported,
     /// What the person follows without having reported it: a few rows, by id.
     Followed,
+    /// Led by one of the handling parties, with a resolve deadline: the lead's index
+    /// in that deadline's order.
+    LedWithDeadline,
+    /// Led by one of them without a resolve deadline (few, if any): sorted on their own.
+    LedWithoutDeadline,
+    /// Co-handled by one of them, led by another party: a few rows, by id.
+    CoHandled,
 }
 
 /// The arms a list is read in, one per status (and for a person's own list, one per
@@ -40,7 +47,30 @@ fn arms(filter: &WorkOrderFilter, text_search: bool) -> Option<Vec<Arm>> {
     }
     let arms = status_arms(filter);
     if filter.involving_person.is_none() {
-        return arms;
+        // A party's queue by deadline (a handler's open work) starts from the lead's
+        // index in resolve-deadline order and stops at the page's end, instead of
+        // gathering and sorting the party's thousands of open work orders.
+        let by_party = filter
+            .handled_by
+            .as_ref()
+            .is_some_and(|organisations| !organisations.is_empty())
+            && filter.order == ListOrder::Deadline
+            && filter.overdue_at.is_none();
+        return match arms {
+            Some(arms) if by_party => Some(
+                arms.into_iter()
+                    .flat_map(|arm| {
+                        [
+                            Source::LedWithDeadline,
+                            Source::LedWithoutDeadline,
+                            Source::CoHandled,
+                        ]
+                        .map(|source| Arm { source, ..arm })
+                    })
+                    .collect(),
+            ),
+            arms => arms,
+        };
     }
     // A person's own list starts from the person's own work orders: a resident who
     // reported a few of a community's million is found in the reporter's index, not by
@@ -340,7 +370,10 @@ impl Store {
                                 .push_bind(person)
                                 .push(")");
                         }
-                        Source::Any => {
+                        Source::LedWithDeadline
+                        | Source::LedWithoutDeadline
+                        | Source::CoHandled
+                        | Source::Any => {
                             query
                                 .push(" AND (reporter_id = ")
                                 .push_bind(person)
@@ -350,9 +383,33 @@ impl Store {
                         }
                     }
                 }
+                let source = arm.map_or(Source::Any, |arm| arm.source);
                 if let Some(organisations) = &filter.handled_by {
                     if organisations.is_empty() {
                         query.push(" AND FALSE");
+                    } else if matches!(source, Source::LedWithDeadline | Source::LedWithoutDeadline) {
+                        query.push(" AND lead_organisation_id IN (");
+                        let mut leads = query.separated(", ");
+                        for organisation in organisations {
+                            leads.push_bind(*organisation);
+                        }
+                        query.push(if source == Source::LedWithDeadline {
+                            ") AND resolve_deadline IS NOT NULL"
+                        } else {
+                            ") AND resolve_deadline IS NULL"
+                        });
+                    } else if source == Source::CoHandled {
+                        query.push(" AND id IN (SELECT c.work_order_id FROM work_order_co_handlers c WHERE c.organisation_id IN (");
+                        let mut co = query.separated(", ");
+                        for organisation in organisations {
+                            co.push_bind(*organisation);
+                        }
+                        query.push(")) AND (lead_organisation_id IS NULL OR lead_organisation_id NOT IN (");
+                        let mut leads = query.separated(", ");
+                        for organisation in organisations {
+                            leads.push_bind(*organisation);
+                        }
+                        query.push("))");
                     } else if !statuses.is_empty() {
                         // A queue of some statuses (a handler's open work, what awaits
                         // acceptance): the parties' own work orders in those statuses
@@ -458,6 +515,9 @@ impl Store {
                     (ListOrder::Deadline, Some((Status::Dispatched | Status::InProgress, _)))
                         if filter.overdue_at.is_some() =>
                     {
+                        query.push(" ORDER BY resolve_deadline, id");
+                    }
+                    (ListOrder::Deadline, _) if source == Source::LedWithDeadline => {
                         query.push(" ORDER BY resolve_deadline, id");
                     }
                     (ListOrder::Deadline, Some((Status::Submitted, Some(false)))) => {
