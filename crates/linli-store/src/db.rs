@@ -264,6 +264,15 @@ pub(crate) fn stored_time(time: chrono::DateTime<chrono::Utc>) -> chrono::DateTi
         .unwrap_or(time)
 }
 
+/// Ids as an SQL list, for `IN (…)` over a set of communities too long to bind one by
+/// one in every arm; they are numbers from the store, so nothing can be injected.
+pub(crate) fn id_list(ids: &[i64]) -> String {
+    ids.iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -310,13 +319,4 @@ mod tests {
         let url = DatabaseUrl::Postgres("postgres://linli:s3cret@db.local:5432/linli".to_owned());
         assert_eq!(url.redacted(), "postgres://linli:***@db.local:5432/linli");
     }
-}
-
-/// Ids as an SQL list, for `IN (…)` over a set of communities too long to bind one by
-/// one in every arm; they are numbers from the store, so nothing can be injected.
-pub(crate) fn id_list(ids: &[i64]) -> String {
-    ids.iter()
-        .map(i64::to_string)
-        .collect::<Vec<_>>()
-        .join(", ")
 }
