@@ -523,6 +523,13 @@ impl Store {
                     (ListOrder::Deadline, Some((Status::Submitted, Some(false)))) => {
                         query.push(" ORDER BY triage_deadline, id");
                     }
+                    // Sent back after a dispatch: the resolve deadline is set and is the
+                    // arm's order, which the index of the community, status and resolve
+                    // deadline gives; ordered by `COALESCE` the arm read every waiting
+                    // work order past its triage deadline to find the few sent back.
+                    (ListOrder::Deadline, Some((Status::Submitted, Some(true)))) => {
+                        query.push(" ORDER BY resolve_deadline, id");
+                    }
                     (ListOrder::Deadline, _) => {
                         query
                             .push(" ORDER BY COALESCE(resolve_deadline, triage_deadline, ")

@@ -70,12 +70,20 @@ both_engines! {
                     status,
                     description: format!("第{n}件"),
                     created_at,
-                    resolve_deadline: lead.map(|_| now + Duration::hours((n % 11 - 6) * 12)),
+                    // Every third waiting one was sent back after a dispatch: it keeps
+                    // its resolve deadline, which then orders it.
+                    resolve_deadline: (lead.is_some() || n % 3 == 0).then(|| now + Duration::hours((n % 11 - 6) * 12)),
                     rating: None,
                 }
             })
             .collect();
+        assert!(history.iter().any(|order| order.status == Status::Submitted && order.resolve_deadline.is_some()));
         app.store.load_bulk_history(community.0, app.person_id("duty").await, &history).await.unwrap();
+        // Waiting ones get a triage deadline eight hours after they were reported: most
+        // are past it, those of the last eight hours are not.
+        for (id, _, created_at) in app.store.submitted_without_triage_deadline(1000).await.unwrap() {
+            app.store.set_missing_triage_deadline(id, created_at + Duration::hours(8)).await.unwrap();
+        }
         let duty = app.token("duty").await;
         let wuye = organisations.iter().find(|o| o.name == "城上城物业服务中心").unwrap().id;
         // Three led by another party with the property company co-handling: in its queue too.
@@ -102,6 +110,9 @@ both_engines! {
             _ => false,
         };
         let category = categories[1].id;
+        // More late ones sent back than a page holds, so their arm's order decides a page.
+        let sent_back_late = everything.iter().filter(|item| item["status"] == "submitted" && item["resolve_deadline"].is_string() && late(item)).count();
+        assert!(sent_back_late > 7, "{sent_back_late} late ones sent back");
         let cases: Vec<Case> = vec![
             ("&overdue=true&sort=deadline", Box::new(late), "deadline"),
             ("&overdue=true", Box::new(late), "newest"),
