@@ -264,8 +264,8 @@ pub(crate) fn stored_time(time: chrono::DateTime<chrono::Utc>) -> chrono::DateTi
         .unwrap_or(time)
 }
 
-/// Ids as an SQL list, for `IN (…)` over a set of communities too long to bind one by
-/// one in every arm; they are numbers from the store, so nothing can be injected.
+/// Ids as an SQL list, for `IN (…)` in statements written as text and run with fixed
+/// bound parameters; they are numbers from the store, so nothing can be injected.
 pub(crate) fn id_list(ids: &[i64]) -> String {
     ids.iter()
         .map(i64::to_string)

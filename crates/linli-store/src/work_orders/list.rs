@@ -144,23 +144,42 @@ fn status_arms(filter: &WorkOrderFilter) -> Option<Vec<Arm>> {
 /// Whether an overdue list can take its page from the deadline indexes alone: in id
 /// order, narrowed by nothing but its communities and statuses.
 fn late_page_inside(filter: &WorkOrderFilter) -> bool {
-    filter.order != ListOrder::Deadline
-        && filter.category_id.is_none()
-        && filter.building_id.is_none()
-        && filter.grid_id.is_none()
-        && filter.lead_organisation_id.is_none()
-        && filter.assignee_id.is_none()
-        && filter.involving_person.is_none()
-        && filter.handled_by.is_none()
-        && !filter.public_only
-        && !filter.supervised_only
-        && !filter.escalated_only
-        && filter
-            .text
-            .as_deref()
-            .is_none_or(|text| text.trim().is_empty())
-        && filter.created_from.is_none()
-        && filter.created_to.is_none()
+    // Every field named: a filter added later has to be weighed here.
+    let WorkOrderFilter {
+        communities: _,
+        statuses: _,
+        category_id,
+        building_id,
+        grid_id,
+        lead_organisation_id,
+        assignee_id,
+        overdue_at: _,
+        involving_person,
+        handled_by,
+        public_only,
+        supervised_only,
+        escalated_only,
+        text,
+        created_from,
+        created_to,
+        order,
+        after: _,
+        limit: _,
+    } = filter;
+    *order != ListOrder::Deadline
+        && category_id.is_none()
+        && building_id.is_none()
+        && grid_id.is_none()
+        && lead_organisation_id.is_none()
+        && assignee_id.is_none()
+        && involving_person.is_none()
+        && handled_by.is_none()
+        && !public_only
+        && !supervised_only
+        && !escalated_only
+        && text.as_deref().is_none_or(|text| text.trim().is_empty())
+        && created_from.is_none()
+        && created_to.is_none()
 }
 
 impl Store {
@@ -189,6 +208,16 @@ impl Store {
         }
         let far = stored_time(no_deadline());
         let id = fts.id_column();
+
+        // The values of an `IN (…)` list, each bound, separated by commas.
+        macro_rules! push_binds {
+            ($query:expr, $values:expr) => {{
+                let mut listed = $query.separated(", ");
+                for value in $values {
+                    listed.push_bind(value);
+                }
+            }};
+        }
 
         // The keyset condition of an id-ordered list on the column `$id`.
         macro_rules! push_after {
@@ -229,10 +258,7 @@ impl Store {
                             .push("SELECT o.id FROM work_orders o WHERE o.status = 'submitted' AND o.triage_deadline < ")
                             .push_bind(at)
                             .push(" AND o.community_id IN (");
-                        let mut inner = query.separated(", ");
-                        for community in &filter.communities {
-                            inner.push_bind(*community);
-                        }
+                        push_binds!(query, filter.communities.iter().copied());
                         query.push(")");
                         push_after!(&mut *query, "o.id");
                         parts += 1;
@@ -242,15 +268,9 @@ impl Store {
                             query.push(" UNION ALL ");
                         }
                         query.push("SELECT o.id FROM work_orders o WHERE o.community_id IN (");
-                        let mut inner = query.separated(", ");
-                        for community in &filter.communities {
-                            inner.push_bind(*community);
-                        }
+                        push_binds!(query, filter.communities.iter().copied());
                         query.push(") AND o.status IN (");
-                        let mut listed = query.separated(", ");
-                        for status in &resolving {
-                            listed.push_bind(status.as_str());
-                        }
+                        push_binds!(query, resolving.iter().map(|status| status.as_str()));
                         query.push(") AND o.resolve_deadline < ").push_bind(at);
                         push_after!(&mut *query, "o.id");
                     }
@@ -275,17 +295,11 @@ impl Store {
                     "SELECT {WORK_ORDER_COLUMNS} FROM {} WHERE community_id IN (",
                     fts.from()
                 ));
-                let mut communities = query.separated(", ");
-                for community in &filter.communities {
-                    communities.push_bind(*community);
-                }
+                push_binds!(query, filter.communities.iter().copied());
                 query.push(")");
                 if !statuses.is_empty() {
                     query.push(" AND status IN (");
-                    let mut listed = query.separated(", ");
-                    for status in statuses {
-                        listed.push_bind(status.as_str());
-                    }
+                    push_binds!(query, statuses.iter().map(|status| status.as_str()));
                     query.push(")");
                 }
                 if let Some(category) = filter.category_id {
@@ -342,10 +356,7 @@ impl Store {
                             query.push(
                                 " AND id IN (SELECT o.id FROM work_orders o WHERE o.community_id IN (",
                             );
-                            let mut inner = query.separated(", ");
-                            for community in &filter.communities {
-                                inner.push_bind(*community);
-                            }
+                            push_binds!(query, filter.communities.iter().copied());
                             query
                                 .push(") AND ((o.status = 'submitted' AND o.triage_deadline < ")
                                 .push_bind(stored_time(at))
@@ -389,10 +400,7 @@ impl Store {
                         query.push(" AND FALSE");
                     } else if matches!(source, Source::LedWithDeadline | Source::LedWithoutDeadline) {
                         query.push(" AND lead_organisation_id IN (");
-                        let mut leads = query.separated(", ");
-                        for organisation in organisations {
-                            leads.push_bind(*organisation);
-                        }
+                        push_binds!(query, organisations.iter().copied());
                         query.push(if source == Source::LedWithDeadline {
                             ") AND resolve_deadline IS NOT NULL"
                         } else {
@@ -400,15 +408,9 @@ impl Store {
                         });
                     } else if source == Source::CoHandled {
                         query.push(" AND id IN (SELECT c.work_order_id FROM work_order_co_handlers c WHERE c.organisation_id IN (");
-                        let mut co = query.separated(", ");
-                        for organisation in organisations {
-                            co.push_bind(*organisation);
-                        }
+                        push_binds!(query, organisations.iter().copied());
                         query.push(")) AND (lead_organisation_id IS NULL OR lead_organisation_id NOT IN (");
-                        let mut leads = query.separated(", ");
-                        for organisation in organisations {
-                            leads.push_bind(*organisation);
-                        }
+                        push_binds!(query, organisations.iter().copied());
                         query.push("))");
                     } else if !statuses.is_empty() {
                         // A queue of some statuses (a handler's open work, what awaits
@@ -418,40 +420,22 @@ impl Store {
                         query.push(
                             " AND id IN (SELECT o.id FROM work_orders o WHERE o.lead_organisation_id IN (",
                         );
-                        let mut leads = query.separated(", ");
-                        for organisation in organisations {
-                            leads.push_bind(*organisation);
-                        }
+                        push_binds!(query, organisations.iter().copied());
                         query.push(") AND o.status IN (");
-                        let mut listed = query.separated(", ");
-                        for status in statuses {
-                            listed.push_bind(status.as_str());
-                        }
+                        push_binds!(query, statuses.iter().map(|status| status.as_str()));
                         query.push(
                             ") UNION SELECT c.work_order_id FROM work_order_co_handlers c
                              JOIN work_orders x ON x.id = c.work_order_id WHERE c.organisation_id IN (",
                         );
-                        let mut co = query.separated(", ");
-                        for organisation in organisations {
-                            co.push_bind(*organisation);
-                        }
+                        push_binds!(query, organisations.iter().copied());
                         query.push(") AND x.status IN (");
-                        let mut listed = query.separated(", ");
-                        for status in statuses {
-                            listed.push_bind(status.as_str());
-                        }
+                        push_binds!(query, statuses.iter().map(|status| status.as_str()));
                         query.push("))");
                     } else {
                         query.push(" AND (lead_organisation_id IN (");
-                        let mut leads = query.separated(", ");
-                        for organisation in organisations {
-                            leads.push_bind(*organisation);
-                        }
+                        push_binds!(query, organisations.iter().copied());
                         query.push(") OR EXISTS (SELECT 1 FROM work_order_co_handlers c WHERE c.work_order_id = w.id AND c.organisation_id IN (");
-                        let mut co = query.separated(", ");
-                        for organisation in organisations {
-                            co.push_bind(*organisation);
-                        }
+                        push_binds!(query, organisations.iter().copied());
                         query.push(")))");
                     }
                 }
@@ -468,10 +452,7 @@ impl Store {
                         query.push(format!(
                             " AND id IN (SELECT f.id FROM work_orders f WHERE f.{flag} AND f.community_id IN ("
                         ));
-                        let mut inner = query.separated(", ");
-                        for community in &filter.communities {
-                            inner.push_bind(*community);
-                        }
+                        push_binds!(query, filter.communities.iter().copied());
                         query.push("))");
                     }
                 }
@@ -485,12 +466,6 @@ impl Store {
                     query.push(" AND created_at < ").push_bind(stored_time(to));
                 }
                 match (filter.order, filter.after) {
-                    (ListOrder::Newest, Some(after)) => {
-                        query.push(format!(" AND {id} < ")).push_bind(after.id);
-                    }
-                    (ListOrder::Oldest, Some(after)) => {
-                        query.push(format!(" AND {id} > ")).push_bind(after.id);
-                    }
                     (ListOrder::Deadline, Some(after)) => {
                         query
                             .push(" AND (COALESCE(resolve_deadline, triage_deadline, ")
@@ -501,8 +476,19 @@ impl Store {
                             .push_bind(after.id)
                             .push(")");
                     }
-                    (_, None) => {}
+                    _ => push_after!(&mut *query, id),
                 }
+                // An arm whose deadline is its resolve deadline, whose index gives the
+                // order so that the arm stops at the page's end: past it (dispatched, in
+                // progress), sent back after a dispatch (ordered by `COALESCE` that arm
+                // read every waiting work order past its triage deadline to find the few
+                // sent back), or a party's own work with one.
+                let by_resolve_deadline = arm.is_some_and(|arm| {
+                    arm.source == Source::LedWithDeadline
+                        || arm.sent_back == Some(true)
+                        || (filter.overdue_at.is_some()
+                            && matches!(arm.status, Status::Dispatched | Status::InProgress))
+                });
                 match (filter.order, arm.map(|arm| (arm.status, arm.sent_back))) {
                     (ListOrder::Newest, _) => {
                         query.push(format!(" ORDER BY {id} DESC"));
@@ -510,25 +496,11 @@ impl Store {
                     (ListOrder::Oldest, _) => {
                         query.push(format!(" ORDER BY {id} ASC"));
                     }
-                    // Past its resolve deadline, an arm's deadline is that one: its
-                    // index gives the order, and the arm stops at the page's end.
-                    (ListOrder::Deadline, Some((Status::Dispatched | Status::InProgress, _)))
-                        if filter.overdue_at.is_some() =>
-                    {
-                        query.push(" ORDER BY resolve_deadline, id");
-                    }
-                    (ListOrder::Deadline, _) if source == Source::LedWithDeadline => {
+                    (ListOrder::Deadline, _) if by_resolve_deadline => {
                         query.push(" ORDER BY resolve_deadline, id");
                     }
                     (ListOrder::Deadline, Some((Status::Submitted, Some(false)))) => {
                         query.push(" ORDER BY triage_deadline, id");
-                    }
-                    // Sent back after a dispatch: the resolve deadline is set and is the
-                    // arm's order, which the index of the community, status and resolve
-                    // deadline gives; ordered by `COALESCE` the arm read every waiting
-                    // work order past its triage deadline to find the few sent back.
-                    (ListOrder::Deadline, Some((Status::Submitted, Some(true)))) => {
-                        query.push(" ORDER BY resolve_deadline, id");
                     }
                     (ListOrder::Deadline, _) => {
                         query
