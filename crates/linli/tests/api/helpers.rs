@@ -472,3 +472,19 @@ impl TestApp {
         self.community_id("芷新居民区").await
     }
 }
+
+/// Whether `text` names the room `number` in any of the ways Linli or a resident writes
+/// a room: "7号楼1单元302", "7-1-302", "302室", "302住户", or a JSON string "302".
+/// The bare digits are not enough: a record id such as `/projects/1302` or `"id":302`
+/// contains them too, and on a busy database ids reach any number.
+pub fn names_room(text: &str, number: &str) -> bool {
+    [
+        format!("单元{number}"),
+        format!("-{number}"),
+        format!("{number}室"),
+        format!("{number}住户"),
+        format!("\"{number}\""),
+    ]
+    .iter()
+    .any(|form| text.contains(form.as_str()))
+}
