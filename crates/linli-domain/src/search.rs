@@ -1,10 +1,15 @@
 //! Terms for searching work orders' text. Chinese has no spaces and people search with
 //! one or two characters (猫, 路灯), which trigram indexes (SQLite FTS5's, pg_trgm)
-//! cannot match. So each run of letters and digits is indexed as its single characters
-//! and its overlapping pairs; a query asks for the pairs of each of its runs (or the
-//! character, for a run of one). Every substring of an indexed text then finds the text,
-//! and the store confirms the exact phrase on the few candidates. Both engines index the
-//! same terms, so they answer alike.
+//! cannot match. So each run of letters and digits is indexed as its single characters,
+//! its overlapping pairs and its overlapping triples; a query asks for the character of
+//! a run of one, the pair of a run of two, and the triples of a longer run. Every
+//! substring of an indexed text then finds the text, and the store confirms the exact
+//! phrase on the few candidates. Both engines index the same terms, so they answer
+//! alike.
+//!
+//! The triples are for longer queries: a report number such as 4242号 as pairs (42, 24,
+//! 2号) is held by thousands of reports, each of which would be read to test the phrase;
+//! as triples (424, 242, 42号) by a handful.
 
 /// Lowercased runs of letters and digits.
 fn runs(text: &str) -> Vec<Vec<char>> {
@@ -23,25 +28,34 @@ fn runs(text: &str) -> Vec<Vec<char>> {
     runs
 }
 
-fn push_unique(terms: &mut Vec<String>, term: String) {
-    if !terms.contains(&term) {
-        terms.push(term);
+/// Terms in the order first met, each once (a long description has thousands).
+#[derive(Default)]
+struct Terms {
+    seen: std::collections::HashSet<String>,
+    ordered: Vec<String>,
+}
+
+impl Terms {
+    fn push(&mut self, term: String) {
+        if !self.seen.contains(&term) {
+            self.seen.insert(term.clone());
+            self.ordered.push(term);
+        }
     }
 }
 
-/// The terms a text is indexed under: every character and every pair of neighbours
-/// within a run, each once.
+/// The terms a text is indexed under: every character, every pair and every triple of
+/// neighbours within a run, each once.
 pub fn index_terms(text: &str) -> Vec<String> {
-    let mut terms = Vec::new();
+    let mut terms = Terms::default();
     for run in runs(text) {
-        for character in &run {
-            push_unique(&mut terms, character.to_string());
-        }
-        for pair in run.windows(2) {
-            push_unique(&mut terms, pair.iter().collect());
+        for width in 1..=3 {
+            for part in run.windows(width) {
+                terms.push(part.iter().collect());
+            }
         }
     }
-    terms
+    terms.ordered
 }
 
 /// The terms a text is stored with for the index: space-separated.
@@ -49,20 +63,17 @@ pub fn index_text(text: &str) -> String {
     index_terms(text).join(" ")
 }
 
-/// The terms a query needs, all of them: the pairs of each run, or its one character.
-/// Empty when the query has no letters or digits (nothing to look up).
+/// The terms a query needs, all of them: the triples of each run, or the run itself
+/// when it is one or two characters long. Empty when the query has no letters or digits
+/// (nothing to look up).
 pub fn query_terms(query: &str) -> Vec<String> {
-    let mut terms = Vec::new();
+    let mut terms = Terms::default();
     for run in runs(query) {
-        if run.len() == 1 {
-            push_unique(&mut terms, run[0].to_string());
-        } else {
-            for pair in run.windows(2) {
-                push_unique(&mut terms, pair.iter().collect());
-            }
+        for part in run.windows(run.len().min(3)) {
+            terms.push(part.iter().collect());
         }
     }
-    terms
+    terms.ordered
 }
 
 #[cfg(test)]
@@ -74,17 +85,34 @@ mod tests {
     fn chinese_is_indexed_by_characters_and_pairs() {
         assert_eq!(
             index_terms("楼道灯坏了"),
-            ["楼", "道", "灯", "坏", "了", "楼道", "道灯", "灯坏", "坏了"]
+            [
+                "楼",
+                "道",
+                "灯",
+                "坏",
+                "了",
+                "楼道",
+                "道灯",
+                "灯坏",
+                "坏了",
+                "楼道灯",
+                "道灯坏",
+                "灯坏了"
+            ]
         );
         assert_eq!(query_terms("猫"), ["猫"]);
         assert_eq!(query_terms("路灯"), ["路灯"]);
-        assert_eq!(query_terms("楼道灯"), ["楼道", "道灯"]);
+        assert_eq!(query_terms("楼道灯"), ["楼道灯"]);
+        assert_eq!(query_terms("4242号"), ["424", "242", "42号"]);
         // Punctuation and spaces split runs; letters are lowercased.
         assert_eq!(
             index_terms("7号楼，LED"),
-            ["7", "号", "楼", "7号", "号楼", "l", "e", "d", "le", "ed"]
+            [
+                "7", "号", "楼", "7号", "号楼", "7号楼", "l", "e", "d", "le", "ed", "led"
+            ]
         );
-        assert_eq!(query_terms("7号楼 led"), ["7号", "号楼", "le", "ed"]);
+        assert_eq!(query_terms("7号楼 led"), ["7号楼", "led"]);
+        assert_eq!(query_terms("7号 楼"), ["7号", "楼"]);
         assert_eq!(query_terms("，。 "), Vec::<String>::new());
     }
 

@@ -6,12 +6,15 @@ use linli_store::DatabaseUrl;
 use reqwest::StatusCode;
 use serde_json::json;
 
-const REPORTS: [&str; 5] = [
+const REPORTS: [&str; 7] = [
     "7号楼楼道灯坏了，晚上看不见",
     "流浪猫在车库生了小猫",
     "小区东门路灯不亮",
     "LED灯一直闪烁",
     "楼上有人把猫粮扔到我家平台",
+    "跟进14242号问题",
+    // Every pair of 4242号 and none of its triples in a row.
+    "42号与24号问题",
 ];
 
 async fn found(app: &TestApp, token: &str, query: &str) -> Vec<String> {
@@ -34,7 +37,7 @@ fn percent_encode(text: &str) -> String {
 }
 
 async fn expect_answers(app: &TestApp, duty: &str) {
-    let cases: [(&str, &[usize]); 10] = [
+    let cases: [(&str, &[usize]); 13] = [
         ("猫", &[1, 4]),
         ("路灯", &[2]),
         ("楼道灯", &[0]),
@@ -45,6 +48,9 @@ async fn expect_answers(app: &TestApp, duty: &str) {
         ("道路", &[]),
         ("猫 车库", &[]),
         ("%", &[]),
+        ("4242号", &[5]),
+        ("2号", &[5, 6]),
+        ("号问题", &[5, 6]),
     ];
     for (query, expected) in cases {
         let mut wanted: Vec<String> = expected
