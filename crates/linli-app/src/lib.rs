@@ -113,6 +113,8 @@ pub struct App {
     /// page read again does not write again.
     pub(crate) logged_reads:
         Arc<std::sync::Mutex<std::collections::HashSet<(i64, i64, chrono::NaiveDate)>>>,
+    /// Figures read recently, used again while nothing they are read from changed.
+    pub(crate) kept_figures: Arc<statistics::kept::KeptFigures>,
 }
 
 impl App {
@@ -153,6 +155,7 @@ impl App {
             mailer,
             texts,
             logged_reads: Arc::default(),
+            kept_figures: Arc::default(),
         }
     }
 

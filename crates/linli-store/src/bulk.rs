@@ -77,6 +77,7 @@ impl Store {
             );
         }
         let sqlite = self.engine() == crate::db::Engine::Sqlite;
+        let _figures = self.figures.changed_when_done();
         on_pool!(&self.db, |pool| {
             let mut tx = pool.begin().await?;
             // Writes first: on SQLite a transaction that read before writing cannot

@@ -131,6 +131,8 @@ pub struct Store {
     pub(crate) reference: std::sync::Arc<crate::reference::ReferenceCache>,
     /// Shared by every clone of this store (one instance's copy of its callers).
     pub(crate) callers: std::sync::Arc<crate::callers::CallerCache>,
+    /// Shared by every clone of this store (see [`Store::figures_version`]).
+    pub(crate) figures: std::sync::Arc<crate::statistics::FiguresChanges>,
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -181,6 +183,7 @@ impl Store {
             db,
             reference: std::sync::Arc::default(),
             callers: std::sync::Arc::new(crate::callers::CallerCache::new(hears_everything)),
+            figures: std::sync::Arc::default(),
         })
     }
 

@@ -22,6 +22,7 @@ pub const ACCESS_CHANNEL: &str = "linli_access";
 pub struct Listener {
     listener: sqlx::postgres::PgListener,
     callers: std::sync::Arc<crate::callers::CallerCache>,
+    figures: std::sync::Arc<crate::statistics::FiguresChanges>,
     hearing: bool,
 }
 
@@ -35,7 +36,11 @@ impl Listener {
                 Ok(Some(notification)) if notification.channel() == ACCESS_CHANNEL => {
                     self.callers.forget();
                 }
-                Ok(Some(notification)) => return Ok(notification.payload().to_owned()),
+                Ok(Some(notification)) => {
+                    // Another instance changed work orders: its figures are not ours.
+                    self.figures.changed();
+                    return Ok(notification.payload().to_owned());
+                }
                 Ok(None) => {
                     self.stop_hearing();
                     return Err(StoreError::Database(sqlx::Error::Protocol(
@@ -53,6 +58,7 @@ impl Listener {
     fn stop_hearing(&mut self) {
         if std::mem::take(&mut self.hearing) {
             self.callers.stop_hearing();
+            self.figures.changed();
         }
     }
 }
@@ -160,9 +166,12 @@ impl Store {
                 listener.eager_reconnect(false);
                 listener.listen_all([channel, ACCESS_CHANNEL]).await?;
                 self.callers.start_hearing();
+                // What changed before it listened was not heard.
+                self.figures.changed();
                 Ok(Some(Listener {
                     listener,
                     callers: std::sync::Arc::clone(&self.callers),
+                    figures: std::sync::Arc::clone(&self.figures),
                     hearing: true,
                 }))
             }

@@ -8,6 +8,35 @@ use linli_domain::statistics::{Counts, DURATION_BUCKETS, Delta, Slices, rows};
 use linli_domain::work_orders::Status;
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Counts the changes this instance makes or hears to what statistics are read from
+/// (work orders and their counters, meeting decisions), so that a copy of figures can
+/// tell whether it is still what the database holds ([`Store::figures_version`]).
+#[derive(Debug, Default)]
+pub(crate) struct FiguresChanges(AtomicU64);
+
+impl FiguresChanges {
+    pub(crate) fn changed(&self) {
+        self.0.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// Counts a change once the returned guard is dropped: create it before a write, so
+    /// it counts however the write ends (committed, failed, or abandoned by a request
+    /// that timed out, perhaps after its commit).
+    pub(crate) fn changed_when_done(&self) -> ChangedWhenDone<'_> {
+        ChangedWhenDone(self)
+    }
+}
+
+/// See [`FiguresChanges::changed_when_done`].
+pub(crate) struct ChangedWhenDone<'a>(&'a FiguresChanges);
+
+impl Drop for ChangedWhenDone<'_> {
+    fn drop(&mut self) {
+        self.0.changed();
+    }
+}
 
 /// Where a change is counted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -362,6 +391,16 @@ const SUMS: &str = "CAST(SUM(created) AS BIGINT), CAST(SUM(dispatched) AS BIGINT
     CAST(SUM(cancelled) AS BIGINT)";
 
 impl Store {
+    /// Where the figures stand: it moves on with every change to what statistics are read
+    /// from that this instance made or heard of. `None` while this instance cannot hear
+    /// every change (PostgreSQL, before its listener connects or after it lost its
+    /// connection); a copy of figures is then never used. Read it before reading figures
+    /// to keep: they still hold while it has not moved.
+    pub fn figures_version(&self) -> Option<u64> {
+        self.hears_every_change()
+            .then(|| self.figures.0.load(Ordering::Acquire))
+    }
+
     pub async fn statistics(
         &self,
         communities: &[i64],

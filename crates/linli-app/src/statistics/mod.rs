@@ -1,7 +1,9 @@
 //! The figures of a community or a street over a range of days: the three rates of the
 //! 12345 hotlines, counts by category, building, party and month, medians, and what is
 //! open and overdue now. Read from counters kept with each change, never by scanning
-//! work orders.
+//! work orders. Figures once read are kept a moment for the next asker ([`kept`]).
+
+pub(crate) mod kept;
 
 use crate::{App, AppError, AppResult, Caller};
 use chrono::{Datelike, NaiveDate};
@@ -191,7 +193,21 @@ pub(crate) async fn figures_of(
         return Err(AppError::invalid("statistics.range_invalid", "from"));
     }
     let ids: Vec<i64> = communities.iter().map(|community| community.id).collect();
-    let figures = app.store.statistics(&ids, from, to, now).await?;
+    let read = read_figures(app, communities, &ids, (from, to), now);
+    app.kept_figures
+        .get_or_read(&app.store, &ids, (from, to), now, read)
+        .await
+}
+
+/// Reads the figures of `communities` (whose ids are `ids`) over `from..=to`.
+async fn read_figures(
+    app: &App,
+    communities: &[Community],
+    ids: &[i64],
+    (from, to): (NaiveDate, NaiveDate),
+    now: chrono::DateTime<chrono::Utc>,
+) -> AppResult<StatisticsReport> {
+    let figures = app.store.statistics(ids, from, to, now).await?;
 
     let mut categories = HashMap::new();
     for community in communities {
@@ -199,7 +215,7 @@ pub(crate) async fn figures_of(
             categories.insert(category.id, category.name);
         }
     }
-    let names = app.store.breakdown_names(&ids).await?;
+    let names = app.store.breakdown_names(ids).await?;
     // A street's buildings carry their community's name: every community has a 1号楼.
     let community_names: HashMap<i64, &str> = communities
         .iter()
@@ -246,11 +262,11 @@ pub(crate) async fn figures_of(
         .filter(|(status, _)| !matches!(status.as_str(), "closed" | "cancelled"))
         .map(|(_, count)| count)
         .sum();
-    let projects = project_figures(app, &ids, from, to).await?;
+    let projects = project_figures(app, ids, from, to).await?;
     Ok(StatisticsReport {
         from,
         to,
-        communities: ids,
+        communities: ids.to_vec(),
         totals: figures.totals,
         median_minutes_to_sign: median_minutes(&figures.sign_histogram),
         median_minutes_to_resolve: median_minutes(&figures.resolve_histogram),

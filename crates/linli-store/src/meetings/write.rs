@@ -144,6 +144,8 @@ impl Store {
             .iter()
             .map(i64::to_string)
             .collect();
+        // The meeting figures count decisions.
+        let _figures = self.figures.changed_when_done();
         on_pool!(&self.db, |pool| {
             let mut tx = pool.begin().await?;
             let done = sqlx::query(

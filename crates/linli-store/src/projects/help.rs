@@ -301,6 +301,8 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
         let now = stored_time(now);
+        // The project figures count it.
+        let _figures = self.figures.changed_when_done();
         on_pool!(&self.db, |pool| {
             sqlx::query(
                 "UPDATE project_work_orders SET resolved_at = $3

@@ -27,6 +27,8 @@ impl Store {
             .details
             .as_ref()
             .map(serde_json::Value::to_string);
+        // The counters change with the work order.
+        let _figures = self.figures.changed_when_done();
         on_pool!(&self.db, |pool| {
             let mut tx = pool.begin().await?;
             if let Some((handler, cap)) = action.grab {

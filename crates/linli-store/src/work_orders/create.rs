@@ -69,6 +69,8 @@ impl Store {
             stats.add(&created);
         }
         let sqlite = self.engine() == crate::db::Engine::Sqlite;
+        // The counters change with the work orders.
+        let _figures = self.figures.changed_when_done();
         on_pool!(&self.db, |pool| {
             let mut tx = pool.begin().await?;
             // Reserve each community's numbers with one bump of its counter; the row stays

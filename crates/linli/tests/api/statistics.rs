@@ -101,4 +101,48 @@ both_engines! {
         let sum: i64 = rows.iter().map(|row| row["created"].as_i64().unwrap()).sum();
         assert_eq!(sum, figures["totals"]["created"].as_i64().unwrap());
     }
+
+    // Figures are kept a moment for the next asker (on PostgreSQL too, once this
+    // instance hears the others); a change is never hidden by them: a report, an
+    // action, a meeting's decision and a deadline passing each show at the next read.
+    async fn kept_figures_never_hide_a_change(app: &TestApp) {
+        let community = app.chengshangcheng().await;
+        let (bao, duty, shuji) = (app.token("bao").await, app.token("duty").await, app.token("shuji").await);
+        let property = organisation_id(app, "城上城物业服务中心").await;
+        // Monday 2 November, 10:00 Shanghai: two working hours to dispatch a report.
+        app.clock.set(Utc.with_ymd_and_hms(2026, 11, 2, 2, 0, 0).unwrap());
+        let path = format!("/api/v1/statistics?community_id={community}");
+        let read = async |app: &TestApp| app.get(&path, &shuji).await.expect(StatusCode::OK).clone();
+        let before = read(app).await;
+        assert_eq!(read(app).await, before, "read twice, the same figures");
+        let created = app.post("/api/v1/work-orders", &bao, json!({ "category": "noise", "description": "夜里噪音" })).await;
+        let id = created.expect(StatusCode::CREATED)["id"].as_i64().unwrap();
+        let after_report = read(app).await;
+        assert_eq!(after_report["totals"]["created"].as_i64(), before["totals"]["created"].as_i64().map(|count| count + 1));
+        act(app, &duty, id, "dispatch", json!({ "lead_organisation_id": property })).await.expect(StatusCode::OK);
+        let after_dispatch = read(app).await;
+        assert_eq!(after_dispatch["totals"]["dispatched"].as_i64(), after_report["totals"]["dispatched"].as_i64().map(|count| count + 1));
+
+        // A second report nobody dispatches: late at 12:00, with no write in between.
+        app.post("/api/v1/work-orders", &bao, json!({ "category": "noise", "description": "楼上拖椅子" })).await.expect(StatusCode::CREATED);
+        let waiting = read(app).await;
+        app.clock.set(Utc.with_ymd_and_hms(2026, 11, 2, 4, 30, 0).unwrap());
+        let late = read(app).await;
+        assert_eq!(late["now"]["overdue"].as_i64(), waiting["now"]["overdue"].as_i64().map(|count| count + 1), "{late}");
+
+        // A meeting decides on an escalated report: counted at once.
+        let order = crate::meetings::escalated_report(app, "bao", "high_altitude_throwing", "7", "7号楼高空抛物").await;
+        let meeting = crate::meetings::next_meeting(app).await["id"].as_i64().unwrap();
+        let item = app.post(&format!("/api/v1/meetings/{meeting}/items"), &shuji, json!({ "work_order_id": order })).await;
+        let item = item.expect(StatusCode::CREATED)["id"].as_i64().unwrap();
+        let undecided = read(app).await;
+        let decided = app.post(&format!("/api/v1/meetings/{meeting}/items/{item}/decision"), &shuji, json!({ "text": "物业加装探头", "lead_organisation_id": property, "action": "record" })).await;
+        decided.expect(StatusCode::OK);
+        let counted = read(app).await;
+        assert_eq!(
+            counted["projects"]["decided_after_escalation"].as_i64(),
+            undecided["projects"]["decided_after_escalation"].as_i64().map(|count| count + 1),
+            "{counted}"
+        );
+    }
 }
