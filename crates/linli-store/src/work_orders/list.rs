@@ -370,6 +370,20 @@ impl Store {
                 }
                 if let Some(person) = filter.involving_person {
                     match arm.map_or(Source::Any, |arm| arm.source) {
+                        Source::Reported if engine == crate::db::Engine::Postgres => {
+                            // Written as a list (PostgreSQL makes it `= ANY`), and ordered
+                            // by the reporter before the id (below): then only the index
+                            // of the reporter, status and id gives the order. With `=`
+                            // the reporter drops out of the order, and for a resident who
+                            // reported most of the history PostgreSQL walked the primary
+                            // key instead, past every newer row in another status.
+                            query
+                                .push(" AND reporter_id IN (")
+                                .push_bind(person)
+                                .push(", ")
+                                .push_bind(person)
+                                .push(")");
+                        }
                         Source::Reported => {
                             query.push(" AND reporter_id = ").push_bind(person);
                         }
@@ -489,7 +503,17 @@ impl Store {
                         || (filter.overdue_at.is_some()
                             && matches!(arm.status, Status::Dispatched | Status::InProgress))
                 });
+                // See the reporter's condition above.
+                let by_reporter = engine == crate::db::Engine::Postgres
+                    && filter.involving_person.is_some()
+                    && arm.is_some_and(|arm| arm.source == Source::Reported);
                 match (filter.order, arm.map(|arm| (arm.status, arm.sent_back))) {
+                    (ListOrder::Newest, _) if by_reporter => {
+                        query.push(format!(" ORDER BY w.reporter_id DESC, {id} DESC"));
+                    }
+                    (ListOrder::Oldest, _) if by_reporter => {
+                        query.push(format!(" ORDER BY w.reporter_id ASC, {id} ASC"));
+                    }
                     (ListOrder::Newest, _) => {
                         query.push(format!(" ORDER BY {id} DESC"));
                     }
