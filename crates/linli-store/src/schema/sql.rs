@@ -837,6 +837,11 @@ pub(crate) fn create_index(sql: &str) -> Result<CreateIndex, String> {
         }
         parser.expect_punct(",")?;
     }
+    // Storage parameters (a GIN index's pending list) tune how an index is kept, not
+    // what it holds: not part of the outline.
+    if parser.eat_word("with") {
+        parser.skip_group()?;
+    }
     let predicate = if parser.eat_word("where") {
         Some(
             Parser {
@@ -973,6 +978,11 @@ mod tests {
             "CREATE INDEX s ON public.w USING gin (string_to_array(search_terms, ' '::text))",
         )?;
         assert_eq!(gin.method, "gin");
+        let tuned = create_index(
+            "CREATE INDEX s ON public.w USING gin (string_to_array(search_terms, ' '::text)) \
+             WITH (gin_pending_list_limit='256')",
+        )?;
+        assert_eq!((tuned.method, tuned.keys), (gin.method, gin.keys));
         assert_eq!(
             create_index("CREATE INDEX d ON t (a DESC, b ASC)")?.keys,
             ["a desc", "b"]
