@@ -462,8 +462,8 @@ async fn run_phases(
     })
     .await?;
     report("list (overdue, 50 rows)", &list_overdue);
-    // Text: a common word (a fifth of the history) and a rare one (a report number,
-    // about ten in a million).
+    // Text: a common word (a fifth of the history) and a rare one (a report number:
+    // 4242号 and 14242号 … 94242号, about a hundred in a million).
     for (name, query) in [
         ("list (text 路灯, 50 rows)", "%E8%B7%AF%E7%81%AF"),
         ("list (text 4242号, rare)", "4242%E5%8F%B7"),
