@@ -837,8 +837,13 @@ pub(crate) fn create_index(sql: &str) -> Result<CreateIndex, String> {
         }
         parser.expect_punct(",")?;
     }
-    // Storage parameters (a GIN index's pending list) tune how an index is kept, not
-    // what it holds: not part of the outline.
+    // Columns carried without being keys: PostgreSQL's `INCLUDE (id)` is what every
+    // SQLite index holds already (the row id), so both read the same. Storage parameters
+    // (a GIN index's pending list) tune how an index is kept, not what it holds. Neither
+    // is part of the outline.
+    if parser.eat_word("include") {
+        parser.skip_group()?;
+    }
     if parser.eat_word("with") {
         parser.skip_group()?;
     }
@@ -983,6 +988,10 @@ mod tests {
              WITH (gin_pending_list_limit='256')",
         )?;
         assert_eq!((tuned.method, tuned.keys), (gin.method, gin.keys));
+        let carrying = create_index(
+            "CREATE INDEX t ON public.w USING btree (status, triage_deadline) INCLUDE (id)",
+        )?;
+        assert_eq!(carrying.keys, ["status", "triage_deadline"]);
         assert_eq!(
             create_index("CREATE INDEX d ON t (a DESC, b ASC)")?.keys,
             ["a desc", "b"]
