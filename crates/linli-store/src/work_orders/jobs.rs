@@ -94,6 +94,8 @@ impl Store {
         id: i64,
         deadline: DateTime<Utc>,
     ) -> StoreResult<()> {
+        // The overdue count of the figures reads triage deadlines.
+        let _figures = self.figures.changed_when_done();
         on_pool!(&self.db, |pool| {
             sqlx::query(
                 "UPDATE work_orders SET triage_deadline = $1 WHERE id = $2 AND triage_deadline IS NULL",

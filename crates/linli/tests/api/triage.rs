@@ -167,8 +167,12 @@ both_engines! {
         let id = listed.expect(StatusCode::OK)["items"][0]["id"].as_i64().unwrap();
         assert_eq!(detail(app, &duty, id).await["deadlines"]["triage"], Value::Null);
         app.clock.set(shanghai_time(11, 2, 9, 0));
+        // Without a deadline it is not counted late; the figures read now are kept.
+        let overdue_before = overdue_now(app).await;
         let report = linli_app::work_orders::jobs::run_due_rules(app.state()).await.unwrap();
         assert_eq!(report.newly_overdue, 1, "counted from when it was reported");
+        // The deadline given, the figures count it at once, at the same moment.
+        assert_eq!(overdue_now(app).await, overdue_before + 1);
         let read = detail(app, &duty, id).await;
         assert_eq!(read["deadlines"]["triage"], json!(shanghai_time(10, 27, 12, 0)));
         assert_eq!(read["deadlines"]["overdue"], true);
