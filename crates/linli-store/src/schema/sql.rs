@@ -837,12 +837,15 @@ pub(crate) fn create_index(sql: &str) -> Result<CreateIndex, String> {
         }
         parser.expect_punct(",")?;
     }
-    // Columns carried without being keys: PostgreSQL's `INCLUDE (id)` is what every
-    // SQLite index holds already (the row id), so both read the same. Storage parameters
-    // (a GIN index's pending list) tune how an index is kept, not what it holds. Neither
-    // is part of the outline.
+    // PostgreSQL's `INCLUDE (id)` carries what every SQLite index holds already (the
+    // row id), so both read the same; any other carried column has no SQLite
+    // counterpart and is an error. Storage parameters (a GIN index's pending list) tune
+    // how an index is kept, not what it holds. Neither is part of the outline.
     if parser.eat_word("include") {
-        parser.skip_group()?;
+        parser.expect_punct("(")?;
+        if parser.name_part()? != "id" || !parser.eat_punct(")") {
+            return Err(parser.error("only the row id may be carried (INCLUDE (id))"));
+        }
     }
     if parser.eat_word("with") {
         parser.skip_group()?;
@@ -992,6 +995,9 @@ mod tests {
             "CREATE INDEX t ON public.w USING btree (status, triage_deadline) INCLUDE (id)",
         )?;
         assert_eq!(carrying.keys, ["status", "triage_deadline"]);
+        assert!(
+            create_index("CREATE INDEX t ON public.w USING btree (status) INCLUDE (name)").is_err()
+        );
         assert_eq!(
             create_index("CREATE INDEX d ON t (a DESC, b ASC)")?.keys,
             ["a desc", "b"]
