@@ -133,6 +133,8 @@ pub struct Store {
     pub(crate) callers: std::sync::Arc<crate::callers::CallerCache>,
     /// Shared by every clone of this store (see [`Store::figures_version`]).
     pub(crate) figures: std::sync::Arc<crate::statistics::FiguresChanges>,
+    /// Shared by every clone of this store (PostgreSQL's statistics of the text index).
+    pub(crate) term_frequencies: std::sync::Arc<crate::search::TermFrequencies>,
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -184,6 +186,7 @@ impl Store {
             reference: std::sync::Arc::default(),
             callers: std::sync::Arc::new(crate::callers::CallerCache::new(hears_everything)),
             figures: std::sync::Arc::default(),
+            term_frequencies: std::sync::Arc::default(),
         })
     }
 

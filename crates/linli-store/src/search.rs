@@ -5,6 +5,7 @@
 
 use crate::db::{Engine, Store};
 use crate::error::StoreResult;
+use crate::work_orders::{ListOrder, WorkOrderFilter, WorkOrderRow};
 use linli_domain::search::query_terms;
 
 /// Rows indexed per transaction when terms are filled in after an upgrade.
@@ -19,24 +20,110 @@ fn fts_query(terms: &[String]) -> String {
         .join(" ")
 }
 
-/// How a list query meets the text index. SQLite, asked for a page in id order, walks
-/// FTS5's matches in that order (newest first) and looks each up in `work_orders`,
-/// stopping at the page's end: a common word costs one page, not every match. Otherwise
-/// the index is a condition: `id IN (matches)` on SQLite, the GIN array test on
-/// PostgreSQL, whose planner chooses between the index and the id order by itself.
+/// What PostgreSQL's GIN index holds for a work order: its terms, and the label of its
+/// block of ids (`#` and the id's block number, `id >> BLOCK_BITS`), which no term can
+/// equal since terms are letters and digits. Queries name the index by this very
+/// expression (migration 0044).
+pub(crate) const POSTGRES_INDEXED: &str =
+    "(string_to_array(search_terms, ' ') || ('#' || (id >> 12)::text))";
+
+/// Work orders per block of ids in PostgreSQL's text index: 4,096.
+const BLOCK_BITS: u32 = 12;
+
+/// The windows of blocks a PostgreSQL search in id order asks in turn before the rest
+/// of the history, newest first: growing by half each time, so that the window where
+/// the matches begin again after a burst of other reports holds at most about half as
+/// many ids as the burst (each of its matches is read from the table), while a long
+/// burst costs a few probes of the index; 62 blocks (253,952 ids) in all.
+const WINDOW_SIZES: [i64; 10] = [1, 1, 2, 2, 4, 4, 8, 8, 16, 16];
+
+/// A search is read in windows only when PostgreSQL's statistics expect at least this
+/// many matches in the whole history: reading every match and sorting them costs more
+/// than a few probes of the index. Fewer (a report number, a rare word) are read at
+/// once, through the index.
+const COMMON_MATCHES: f64 = 1000.0;
+
+/// How long the statistics' element frequencies are used before they are read again.
+const FREQUENCIES_KEPT: std::time::Duration = std::time::Duration::from_secs(300);
+
+/// PostgreSQL's statistics of its text index's elements (what `ANALYZE`, or autovacuum,
+/// last found): how often each of the most common occurs, and the rows counted.
+#[derive(Debug, Default)]
+pub(crate) struct TermFrequencies {
+    read: std::sync::Mutex<Option<ReadFrequencies>>,
+}
+
+#[derive(Debug, Clone)]
+struct ReadFrequencies {
+    at: std::time::Instant,
+    shares: std::sync::Arc<std::collections::HashMap<String, f64>>,
+    rows: f64,
+}
+
+impl ReadFrequencies {
+    /// The matches the statistics expect for all of `terms`: the rarest term's share of
+    /// the rows (none for a term too rare to be among the most common).
+    fn expected_matches(&self, terms: &[String]) -> f64 {
+        terms
+            .iter()
+            .map(|term| self.shares.get(term).copied().unwrap_or(0.0))
+            .fold(f64::INFINITY, f64::min)
+            .min(1.0)
+            * self.rows
+    }
+}
+/// Which rows a list query over the text index reads.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) enum Blocks {
+    /// Every row.
+    #[default]
+    All,
+    /// The rows of blocks `first..=last` only, which PostgreSQL's index gives by their
+    /// labels.
+    Within { first: i64, last: i64 },
+    /// The rows past a window in the list's order: ids below `bound` (newest first) or
+    /// at or above it (oldest first).
+    Past { bound: i64 },
+}
+
+/// How a list query meets the text index.
+///
+/// SQLite, asked for a page in id order, walks FTS5's matches in that order (newest
+/// first) and looks each up in `work_orders`, stopping at the page's end: a common word
+/// costs one page, not every match.
+///
+/// PostgreSQL's GIN index has no order. Walking the primary key and testing each row
+/// costs as many rows as stand between the newest matches and the newest row: after a
+/// burst of 55,000 reports of something else, 380 ms for 路灯. Reading every match
+/// through the index and sorting them costs all of a common word's matches. So a page in
+/// id order asks the index for the matches in windows of blocks of ids, newest first,
+/// doubling, each read and sorted on its own, until the page is full (see
+/// `Store::search_in_windows`); past the windows the planner chooses as for any query.
+///
+/// In any other order the index is a condition: `id IN (matches)` on SQLite, the GIN
+/// array test on PostgreSQL.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct TextSearch {
     walk: bool,
+    blocks: Blocks,
 }
 
 impl TextSearch {
-    pub(crate) fn plan(engine: Engine, text: &str, order: crate::work_orders::ListOrder) -> Self {
-        use crate::work_orders::ListOrder;
+    pub(crate) fn plan(engine: Engine, text: &str, order: ListOrder, blocks: Blocks) -> Self {
         Self {
             walk: engine == Engine::Sqlite
                 && !query_terms(text).is_empty()
                 && matches!(order, ListOrder::Newest | ListOrder::Oldest),
+            blocks,
         }
+    }
+
+    /// Whether a search could be read in windows of blocks: PostgreSQL, in id order
+    /// (and then only if its terms are common; see `Store::search_in_windows`).
+    pub(crate) fn may_use_windows(engine: Engine, text: &str, order: ListOrder) -> bool {
+        engine == Engine::Postgres
+            && !query_terms(text).is_empty()
+            && matches!(order, ListOrder::Newest | ListOrder::Oldest)
     }
 
     /// The tables the list reads (as `w`).
@@ -49,9 +136,19 @@ impl TextSearch {
         }
     }
 
-    /// The column pages are ordered and cut by.
+    /// The column pages are cut by.
     pub(crate) fn id_column(self) -> &'static str {
         if self.walk { "s.rowid" } else { "w.id" }
+    }
+
+    /// The expression pages are ordered by: the id, except within a window, where
+    /// `+ 0` keeps the planner from walking the primary key in its order (and testing
+    /// every newer row) instead of taking the window's matches from the index.
+    pub(crate) fn order_column(self) -> &'static str {
+        match self.blocks {
+            Blocks::Within { .. } => "(w.id + 0)",
+            Blocks::All | Blocks::Past { .. } => self.id_column(),
+        }
     }
 
     /// Adds the conditions of a text search: the index narrows, the phrase decides
@@ -61,8 +158,10 @@ impl TextSearch {
         query: &mut sqlx::QueryBuilder<DB>,
         engine: Engine,
         text: &str,
+        order: ListOrder,
     ) where
         for<'q> String: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+        for<'q> i64: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
     {
         let terms = query_terms(text);
         if self.walk {
@@ -79,10 +178,28 @@ impl TextSearch {
                 }
                 Engine::Postgres => {
                     query
-                        .push(" AND string_to_array(search_terms, ' ') @> string_to_array(")
+                        .push(format!(" AND {POSTGRES_INDEXED} @> string_to_array("))
                         .push_bind(terms.join(" "))
                         .push(", ' ')");
                 }
+            }
+        }
+        match self.blocks {
+            Blocks::All => {}
+            Blocks::Within { first, last } => {
+                let labels: Vec<String> = (first..=last).map(|block| format!("#{block}")).collect();
+                query
+                    .push(format!(" AND {POSTGRES_INDEXED} && string_to_array("))
+                    .push_bind(labels.join(" "))
+                    .push(", ' ')");
+            }
+            Blocks::Past { bound } => {
+                let comparison = if order == ListOrder::Oldest {
+                    " AND w.id >= "
+                } else {
+                    " AND w.id < "
+                };
+                query.push(comparison).push_bind(bound);
             }
         }
         // The phrase as a plain substring test: a function call rather than LIKE, whose
@@ -100,7 +217,152 @@ impl TextSearch {
     }
 }
 
+/// The windows of blocks a search in id order reads, in that order, from the block it
+/// starts in, newest (or oldest) first, none below block 0.
+pub(crate) fn windows(start: i64, newest_first: bool) -> Vec<(i64, i64)> {
+    let mut windows = Vec::new();
+    let mut next = start;
+    for size in WINDOW_SIZES {
+        if newest_first {
+            if next < 0 {
+                break;
+            }
+            windows.push(((next - size + 1).max(0), next));
+            next -= size;
+        } else {
+            windows.push((next, next + size - 1));
+            next += size;
+        }
+    }
+    windows
+}
+
+/// The block an id is in.
+pub(crate) fn block_of(id: i64) -> i64 {
+    id >> BLOCK_BITS
+}
+
+/// The first id of a block.
+pub(crate) fn first_id_of(block: i64) -> i64 {
+    block << BLOCK_BITS
+}
+
 impl Store {
+    /// A PostgreSQL text search in id order: the matches of each window of blocks in
+    /// turn, then of the rest, until the page is full (see `TextSearch`).
+    pub(crate) async fn search_in_windows(
+        &self,
+        filter: &WorkOrderFilter,
+        text: &str,
+    ) -> StoreResult<Vec<WorkOrderRow>> {
+        let frequencies = self.term_frequencies().await?;
+        if frequencies.expected_matches(&query_terms(text)) < COMMON_MATCHES {
+            // Few matches: read them all through the index and sort them.
+            return self.read_list_page(filter, Blocks::All).await;
+        }
+        let newest_first = filter.order != ListOrder::Oldest;
+        let start = match filter.after {
+            Some(after) if newest_first => block_of(after.id - 1),
+            Some(after) => block_of(after.id + 1),
+            None => {
+                let edge: Option<i64> = on_pool!(&self.db, |pool| {
+                    sqlx::query_scalar(if newest_first {
+                        "SELECT MAX(id) FROM work_orders"
+                    } else {
+                        "SELECT MIN(id) FROM work_orders"
+                    })
+                    .fetch_one(pool)
+                    .await
+                })?;
+                match edge {
+                    Some(id) => block_of(id),
+                    None => return Ok(Vec::new()),
+                }
+            }
+        };
+        let mut rows: Vec<WorkOrderRow> = Vec::new();
+        let mut past = if newest_first {
+            first_id_of(start + 1)
+        } else {
+            first_id_of(start)
+        };
+        for (first, last) in windows(start, newest_first) {
+            let wanted = WorkOrderFilter {
+                limit: filter.limit - rows.len() as i64,
+                ..filter.clone()
+            };
+            rows.extend(
+                self.read_list_page(&wanted, Blocks::Within { first, last })
+                    .await?,
+            );
+            if rows.len() as i64 >= filter.limit {
+                return Ok(rows);
+            }
+            past = if newest_first {
+                first_id_of(first)
+            } else {
+                first_id_of(last + 1)
+            };
+        }
+        if newest_first && past <= 0 {
+            return Ok(rows);
+        }
+        let wanted = WorkOrderFilter {
+            limit: filter.limit - rows.len() as i64,
+            ..filter.clone()
+        };
+        rows.extend(
+            self.read_list_page(&wanted, Blocks::Past { bound: past })
+                .await?,
+        );
+        Ok(rows)
+    }
+
+    /// The statistics' frequencies of the text index's elements, read again once they
+    /// are older than `FREQUENCIES_KEPT`. None known (never analysed): every search
+    /// counts as rare and is read through the index at once, as PostgreSQL would plan it.
+    async fn term_frequencies(&self) -> StoreResult<ReadFrequencies> {
+        if let Ok(read) = self.term_frequencies.read.lock()
+            && let Some(read) = read.as_ref()
+            && read.at.elapsed() < FREQUENCIES_KEPT
+        {
+            return Ok(read.clone());
+        }
+        let crate::db::Db::Postgres(pool) = &self.db else {
+            return Ok(ReadFrequencies {
+                at: std::time::Instant::now(),
+                shares: std::sync::Arc::default(),
+                rows: 0.0,
+            });
+        };
+        let (elements, shares, rows): (Option<Vec<String>>, Option<Vec<f32>>, f32) = {
+            sqlx::query_as(
+                "SELECT s.most_common_elems::text::text[], s.most_common_elem_freqs, c.reltuples
+                     FROM pg_class c
+                     LEFT JOIN pg_stats s ON s.schemaname = current_schema()
+                         AND s.tablename = 'work_orders_search_terms' AND s.attname = 'expr'
+                     WHERE c.oid = 'work_orders'::regclass",
+            )
+            .fetch_one(pool)
+            .await?
+        };
+        // The shares run parallel to the elements (three more figures follow them).
+        let shares = elements
+            .unwrap_or_default()
+            .into_iter()
+            .zip(shares.unwrap_or_default().into_iter().map(f64::from))
+            .collect();
+        let read = ReadFrequencies {
+            at: std::time::Instant::now(),
+            shares: std::sync::Arc::new(shares),
+            rows: f64::from(rows).max(0.0),
+        };
+        if let Ok(mut kept) = self.term_frequencies.read.lock() {
+            *kept = Some(read.clone());
+        }
+        Ok(read)
+    }
+
     /// Gives every work order written before the text index existed its terms; runs
     /// when the store starts, in batches, and does nothing once all are indexed.
     pub(crate) async fn fill_missing_search_terms(&self) -> StoreResult<u64> {
@@ -148,6 +410,65 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn windows_grow_from_the_start_and_stop_at_block_zero() {
+        assert_eq!(
+            windows(100, true),
+            [
+                (100, 100),
+                (99, 99),
+                (97, 98),
+                (95, 96),
+                (91, 94),
+                (87, 90),
+                (79, 86),
+                (71, 78),
+                (55, 70),
+                (39, 54)
+            ]
+        );
+        assert_eq!(windows(5, true), [(5, 5), (4, 4), (2, 3), (0, 1)]);
+        assert_eq!(windows(7, false)[..4], [(7, 7), (8, 8), (9, 10), (11, 12)]);
+        assert_eq!(windows(7, false).last(), Some(&(53, 68)));
+        assert_eq!((block_of(4095), block_of(4096)), (0, 1));
+        assert_eq!(first_id_of(block_of(8191) + 1), 8192);
+    }
+
+    #[test]
+    fn expected_matches_are_the_rarest_terms_share_of_the_rows() {
+        let read = ReadFrequencies {
+            at: std::time::Instant::now(),
+            shares: std::sync::Arc::new(
+                [("路灯".to_owned(), 0.2), ("42号".to_owned(), 0.01)]
+                    .into_iter()
+                    .collect(),
+            ),
+            rows: 1_000_000.0,
+        };
+        let terms = |terms: &[&str]| {
+            terms
+                .iter()
+                .map(|term| (*term).to_owned())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(read.expected_matches(&terms(&["路灯"])), 200_000.0);
+        assert_eq!(read.expected_matches(&terms(&["42号", "路灯"])), 10_000.0);
+        assert_eq!(read.expected_matches(&terms(&["424", "42号"])), 0.0);
+    }
+
+    #[test]
+    fn the_index_expression_labels_blocks_of_the_same_size() {
+        assert!(POSTGRES_INDEXED.contains(&format!("(id >> {BLOCK_BITS})")));
+        let migration = include_str!("../migrations/postgres/0044_search_blocks.sql");
+        let expression = POSTGRES_INDEXED
+            .trim_start_matches('(')
+            .trim_end_matches(')');
+        assert!(
+            migration.contains(expression),
+            "migration 0044 indexes {expression}"
+        );
+    }
 
     #[test]
     fn fts_queries_quote_every_term() {

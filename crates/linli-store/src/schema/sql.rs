@@ -25,8 +25,8 @@ enum Token {
 
 /// Longest first, so that `<=` is not read as `<` then `=`.
 const PUNCTUATION: &[&str] = &[
-    "!~~*", "!~~", "~~*", "::", "<>", "!=", "<=", ">=", "==", "||", "~~", "(", ")", ",", ".", "[",
-    "]", "=", "<", ">", "+", "-", "*", "/", "%", ";",
+    "!~~*", "!~~", "~~*", "::", "<>", "!=", "<=", ">=", "==", "||", "<<", ">>", "~~", "(", ")",
+    ",", ".", "[", "]", "=", "<", ">", "+", "-", "*", "/", "%", ";",
 ];
 
 fn tokenize(sql: &str) -> Result<Vec<Token>, String> {
@@ -592,11 +592,13 @@ impl<'a> Parser<'a> {
         Ok(Expr::Binary(op.to_owned(), Box::new(left), Box::new(right)))
     }
 
+    /// `+`, `-` and, at the same level here, the operators PostgreSQL ranks just below
+    /// them (`||`, the bit shifts): both engines print what they group in parentheses.
     fn additive(&mut self) -> Result<Expr, String> {
         let mut left = self.multiplicative()?;
         loop {
             let op = match self.peek() {
-                Some(Token::Punct(op @ ("+" | "-" | "||"))) => *op,
+                Some(Token::Punct(op @ ("+" | "-" | "||" | "<<" | ">>"))) => *op,
                 _ => return Ok(left),
             };
             self.pos += 1;
@@ -986,6 +988,14 @@ mod tests {
             "CREATE INDEX s ON public.w USING gin (string_to_array(search_terms, ' '::text))",
         )?;
         assert_eq!(gin.method, "gin");
+        let blocks = create_index(
+            "CREATE INDEX s ON public.w USING gin (((string_to_array(search_terms, ' '::text) \
+             || ('#'::text || ((id >> 12))::text)))) WITH (gin_pending_list_limit='256')",
+        )?;
+        assert_eq!(
+            blocks.keys,
+            ["string_to_array(search_terms, ' ') || ('#' || (id >> 12))"]
+        );
         let tuned = create_index(
             "CREATE INDEX s ON public.w USING gin (string_to_array(search_terms, ' '::text)) \
              WITH (gin_pending_list_limit='256')",

@@ -9,6 +9,7 @@
 use super::*;
 use crate::db::{Store, stored_time};
 use crate::error::StoreResult;
+use crate::search::Blocks;
 
 /// One arm of a list: a status, and for work orders waiting for triage past their
 /// deadline, whether they were sent back after a dispatch (and so also carry a resolve
@@ -182,25 +183,51 @@ fn late_page_inside(filter: &WorkOrderFilter) -> bool {
         && created_to.is_none()
 }
 
+/// The filter's text to search for, if any.
+fn filter_text(filter: &WorkOrderFilter) -> Option<&str> {
+    filter
+        .text
+        .as_deref()
+        .map(str::trim)
+        .filter(|text| !text.is_empty())
+}
+
 impl Store {
     /// One page of work orders in the filter's order.
     pub async fn list_work_orders(
         &self,
         filter: &WorkOrderFilter,
     ) -> StoreResult<Vec<WorkOrderRow>> {
-        if filter.communities.is_empty() {
+        if filter.communities.is_empty() || filter.limit <= 0 {
             return Ok(Vec::new());
         }
+        match filter_text(filter) {
+            Some(text)
+                if crate::search::TextSearch::may_use_windows(
+                    self.engine(),
+                    text,
+                    filter.order,
+                ) =>
+            {
+                self.search_in_windows(filter, text).await
+            }
+            _ => self.read_list_page(filter, Blocks::All).await,
+        }
+    }
+
+    /// One page of work orders in the filter's order, of those in `blocks` if the
+    /// filter searches text.
+    pub(crate) async fn read_list_page(
+        &self,
+        filter: &WorkOrderFilter,
+        blocks: Blocks,
+    ) -> StoreResult<Vec<WorkOrderRow>> {
         let engine = self.engine();
-        let text = filter
-            .text
-            .as_deref()
-            .map(str::trim)
-            .filter(|text| !text.is_empty());
+        let text = filter_text(filter);
         // On SQLite a text search in id order walks the text index itself, newest (or
         // oldest) match first, and stops at the page's end; see `search`.
         let fts = text
-            .map(|text| crate::search::TextSearch::plan(engine, text, filter.order))
+            .map(|text| crate::search::TextSearch::plan(engine, text, filter.order, blocks))
             .unwrap_or_default();
         let arms = arms(filter, text.is_some());
         if arms.as_ref().is_some_and(Vec::is_empty) {
@@ -267,12 +294,25 @@ impl Store {
                         if parts > 0 {
                             query.push(" UNION ALL ");
                         }
-                        query.push("SELECT o.id FROM work_orders o WHERE o.community_id IN (");
+                        // The page's first ids of this arm, on their own: the open work
+                        // orders' index is in id order (per community), so most of the
+                        // time it is walked until the page's count of late ones is found,
+                        // instead of gathering every late one (4,891 of them, 4.5 of 8.7
+                        // ms on PostgreSQL with a million work orders).
+                        query.push("SELECT resolving.id FROM (SELECT o.id FROM work_orders o WHERE o.community_id IN (");
                         push_binds!(query, filter.communities.iter().copied());
                         query.push(") AND o.status IN (");
                         push_binds!(query, resolving.iter().map(|status| status.as_str()));
                         query.push(") AND o.resolve_deadline < ").push_bind(at);
                         push_after!(&mut *query, "o.id");
+                        query
+                            .push(if filter.order == ListOrder::Oldest {
+                                " ORDER BY o.id ASC LIMIT "
+                            } else {
+                                " ORDER BY o.id DESC LIMIT "
+                            })
+                            .push_bind(filter.limit)
+                            .push(") resolving");
                     }
                     query.push(if filter.order == ListOrder::Oldest {
                         ") late ORDER BY late.id ASC LIMIT "
@@ -471,7 +511,7 @@ impl Store {
                     }
                 }
                 if let Some(text) = text {
-                    fts.push_filter(query, engine, text);
+                    fts.push_filter(query, engine, text, filter.order);
                 }
                 if let Some(from) = filter.created_from {
                     query.push(" AND created_at >= ").push_bind(stored_time(from));
@@ -515,10 +555,10 @@ impl Store {
                         query.push(format!(" ORDER BY w.reporter_id ASC, {id} ASC"));
                     }
                     (ListOrder::Newest, _) => {
-                        query.push(format!(" ORDER BY {id} DESC"));
+                        query.push(format!(" ORDER BY {} DESC", fts.order_column()));
                     }
                     (ListOrder::Oldest, _) => {
-                        query.push(format!(" ORDER BY {id} ASC"));
+                        query.push(format!(" ORDER BY {} ASC", fts.order_column()));
                     }
                     (ListOrder::Deadline, _) if by_resolve_deadline => {
                         query.push(" ORDER BY resolve_deadline, id");

@@ -118,6 +118,9 @@ both_engines! {
             ("&overdue=true", Box::new(late), "newest"),
             ("&overdue=true&sort=oldest", Box::new(late), "oldest"),
             ("&overdue=true&status=submitted,in_progress", Box::new(move |item: &Value| late(item) && item["status"] != "dispatched"), "newest"),
+            // Only the arm past its resolve deadline: every row of a page comes from it.
+            ("&overdue=true&status=dispatched,in_progress", Box::new(move |item: &Value| late(item) && item["status"] != "submitted"), "newest"),
+            ("&overdue=true&status=dispatched,in_progress&sort=oldest", Box::new(move |item: &Value| late(item) && item["status"] != "submitted"), "oldest"),
             (
                 Box::leak(format!("&overdue=true&category_id={category}").into_boxed_str()),
                 Box::new(move |item: &Value| late(item) && item["category_id"] == category),
