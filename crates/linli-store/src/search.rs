@@ -37,10 +37,13 @@ const BLOCK_BITS: u32 = 12;
 /// burst costs a few probes of the index; 62 blocks (253,952 ids) in all.
 const WINDOW_SIZES: [i64; 10] = [1, 1, 2, 2, 4, 4, 8, 8, 16, 16];
 
-/// A search is read in windows only when PostgreSQL's statistics expect at least this
-/// many matches in the whole history: reading every match and sorting them costs more
-/// than a few probes of the index. Fewer (a report number, a rare word) are read at
-/// once, through the index.
+/// A search is read in windows only when PostgreSQL's statistics say its rarest term is
+/// in at least one report in a hundred (a block then holds about forty matches, most of
+/// a page) and in a thousand reports or more: then reading every match and sorting them
+/// costs more than a few probes of the index. Rarer words, and a report number such as
+/// 4242号 (whose triples are each in about one report in three hundred, all three
+/// together in one in ten thousand), are read at once through the index.
+const COMMON_SHARE: f64 = 0.01;
 const COMMON_MATCHES: f64 = 1000.0;
 
 /// How long the statistics' element frequencies are used before they are read again.
@@ -61,15 +64,19 @@ struct ReadFrequencies {
 }
 
 impl ReadFrequencies {
-    /// The matches the statistics expect for all of `terms`: the rarest term's share of
-    /// the rows (none for a term too rare to be among the most common).
-    fn expected_matches(&self, terms: &[String]) -> f64 {
+    /// The share of the rows the rarest of `terms` is in (none for a term too rare to
+    /// be among the most common): at most the share holding all of them.
+    fn rarest_share(&self, terms: &[String]) -> f64 {
         terms
             .iter()
             .map(|term| self.shares.get(term).copied().unwrap_or(0.0))
-            .fold(f64::INFINITY, f64::min)
-            .min(1.0)
-            * self.rows
+            .fold(1.0, f64::min)
+    }
+
+    /// Whether a search for `terms` is common enough to read in windows.
+    fn is_common(&self, terms: &[String]) -> bool {
+        let share = self.rarest_share(terms);
+        share >= COMMON_SHARE && share * self.rows >= COMMON_MATCHES
     }
 }
 /// Which rows a list query over the text index reads.
@@ -256,7 +263,7 @@ impl Store {
         text: &str,
     ) -> StoreResult<Vec<WorkOrderRow>> {
         let frequencies = self.term_frequencies().await?;
-        if frequencies.expected_matches(&query_terms(text)) < COMMON_MATCHES {
+        if !frequencies.is_common(&query_terms(text)) {
             // Few matches: read them all through the index and sort them.
             return self.read_list_page(filter, Blocks::All).await;
         }
@@ -436,15 +443,16 @@ mod tests {
     }
 
     #[test]
-    fn expected_matches_are_the_rarest_terms_share_of_the_rows() {
-        let read = ReadFrequencies {
+    fn common_searches_are_those_whose_rarest_term_is_common() {
+        let read = |rows: f64| ReadFrequencies {
             at: std::time::Instant::now(),
             shares: std::sync::Arc::new(
-                [("路灯".to_owned(), 0.2), ("42号".to_owned(), 0.01)]
+                [("路灯", 0.2), ("42号", 0.0106), ("242", 0.0037)]
                     .into_iter()
+                    .map(|(term, share)| (term.to_owned(), share))
                     .collect(),
             ),
-            rows: 1_000_000.0,
+            rows,
         };
         let terms = |terms: &[&str]| {
             terms
@@ -452,9 +460,17 @@ mod tests {
                 .map(|term| (*term).to_owned())
                 .collect::<Vec<_>>()
         };
-        assert_eq!(read.expected_matches(&terms(&["路灯"])), 200_000.0);
-        assert_eq!(read.expected_matches(&terms(&["42号", "路灯"])), 10_000.0);
-        assert_eq!(read.expected_matches(&terms(&["424", "42号"])), 0.0);
+        let street = read(1_000_000.0);
+        assert_eq!(street.rarest_share(&terms(&["路灯"])), 0.2);
+        assert_eq!(street.rarest_share(&terms(&["42号", "路灯"])), 0.0106);
+        assert!(street.is_common(&terms(&["路灯"])));
+        assert!(street.is_common(&terms(&["42号"])));
+        // 4242号: one triple below one in a hundred, one not among the common at all.
+        assert!(!street.is_common(&terms(&["424", "242", "42号"])));
+        assert!(!street.is_common(&terms(&["242", "42号"])));
+        // A small history: every match read at once costs little.
+        assert!(!read(2_000.0).is_common(&terms(&["路灯"])));
+        assert!(read(5_000.0).is_common(&terms(&["路灯"])));
     }
 
     #[test]
