@@ -134,12 +134,16 @@ pub(crate) struct TextSearch {
     blocks: Blocks,
 }
 
+/// Whether a search asks the index for something and its page is in id order: what
+/// SQLite's walk and PostgreSQL's windows are for.
+fn in_id_order(text: &str, order: ListOrder) -> bool {
+    !query_terms(text).is_empty() && matches!(order, ListOrder::Newest | ListOrder::Oldest)
+}
+
 impl TextSearch {
     pub(crate) fn plan(engine: Engine, text: &str, order: ListOrder, blocks: Blocks) -> Self {
         Self {
-            walk: engine == Engine::Sqlite
-                && !query_terms(text).is_empty()
-                && matches!(order, ListOrder::Newest | ListOrder::Oldest),
+            walk: engine == Engine::Sqlite && in_id_order(text, order),
             blocks,
         }
     }
@@ -147,9 +151,7 @@ impl TextSearch {
     /// Whether a search could be read in windows of blocks: PostgreSQL, in id order
     /// (and then only if its terms are common; see `Store::search_in_windows`).
     pub(crate) fn may_use_windows(engine: Engine, text: &str, order: ListOrder) -> bool {
-        engine == Engine::Postgres
-            && !query_terms(text).is_empty()
-            && matches!(order, ListOrder::Newest | ListOrder::Oldest)
+        engine == Engine::Postgres && in_id_order(text, order)
     }
 
     /// The tables the list reads (as `w`).
@@ -316,41 +318,33 @@ impl Store {
                 }
             }
         };
-        let mut rows: Vec<WorkOrderRow> = Vec::new();
-        let mut past = if newest_first {
-            first_id_of(start + 1)
-        } else {
-            first_id_of(start)
+        // Each window in turn, then the rest of the history past the last one (none
+        // below block 0 when newest first).
+        let windows = windows(start, newest_first, largest);
+        let past = match (windows.last(), newest_first) {
+            (Some(&(first, _)), true) => first_id_of(first),
+            (Some(&(_, last)), false) => first_id_of(last + 1),
+            (None, true) => first_id_of(start + 1),
+            (None, false) => first_id_of(start),
         };
-        for (first, last) in windows(start, newest_first, largest) {
+        let mut reads: Vec<Blocks> = windows
+            .into_iter()
+            .map(|(first, last)| Blocks::Within { first, last })
+            .collect();
+        if !newest_first || past > 0 {
+            reads.push(Blocks::Past { bound: past });
+        }
+        let mut rows: Vec<WorkOrderRow> = Vec::new();
+        for blocks in reads {
             let wanted = WorkOrderFilter {
                 limit: filter.limit - rows.len() as i64,
                 ..filter.clone()
             };
-            rows.extend(
-                self.read_list_page(&wanted, Blocks::Within { first, last })
-                    .await?,
-            );
+            rows.extend(self.read_list_page(&wanted, blocks).await?);
             if rows.len() as i64 >= filter.limit {
-                return Ok(rows);
+                break;
             }
-            past = if newest_first {
-                first_id_of(first)
-            } else {
-                first_id_of(last + 1)
-            };
         }
-        if newest_first && past <= 0 {
-            return Ok(rows);
-        }
-        let wanted = WorkOrderFilter {
-            limit: filter.limit - rows.len() as i64,
-            ..filter.clone()
-        };
-        rows.extend(
-            self.read_list_page(&wanted, Blocks::Past { bound: past })
-                .await?,
-        );
         Ok(rows)
     }
 

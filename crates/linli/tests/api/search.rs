@@ -127,11 +127,13 @@ async fn walk_search(
 
 both_engines! {
     async fn searches_in_id_order_page_across_gaps_in_the_ids(app: &TestApp) {
-        // PostgreSQL reads a search for a common word in id order a window of ids at a
-        // time, newest first, then the rest of the history; its ids jump here between
-        // reports: far past every window (300,000), past several (10,000) and past one
-        // (5,000). SQLite numbers its rows without gaps and walks its index in id order:
-        // the answers are the same.
+        // PostgreSQL reads a search for a common word in id order a window of blocks of
+        // 4,096 ids at a time, newest first, then the rest of the history. 路灯 is in
+        // four reports of five, so each window is one block: from the newest report's
+        // block (133 here) 32 windows reach down to block 102, and block 101 is the first
+        // one read past them. Its ids jump here to put reports in those blocks. SQLite
+        // numbers its rows without gaps and walks its index in id order: the answers are
+        // the same.
         let community = CommunityId(app.chengshangcheng().await);
         let category = app.store.categories(community).await.unwrap()[0].id;
         let building = app.store.buildings(community).await.unwrap()[0].id;
@@ -152,11 +154,12 @@ both_engines! {
             })
             .collect();
         app.store.load_bulk_history(community.0, app.person_id("duty").await, &history).await.unwrap();
-        let jump = |by: i64| async move {
+        // The next report's id is the first of `block` (PostgreSQL).
+        let jump = |block: i64| async move {
             if let DatabaseUrl::Postgres(url) = &app.database.url {
                 let pool = sqlx::PgPool::connect(url).await.unwrap();
-                sqlx::query("SELECT setval('work_orders_id_seq', (SELECT MAX(id) FROM work_orders) + $1)")
-                    .bind(by)
+                sqlx::query("SELECT setval('work_orders_id_seq', $1)")
+                    .bind(block * 4096 - 1)
                     .execute(&pool)
                     .await
                     .unwrap();
@@ -171,15 +174,15 @@ both_engines! {
                     .expect(StatusCode::CREATED);
             }
         };
-        jump(300_000).await;
+        jump(101).await;
         report("南门路灯坏了").await;
-        jump(10_000).await;
+        jump(131).await;
         for _ in 0..3 {
             report("夜里犬吠扰民").await;
         }
         report("北门路灯闪个不停").await;
         report("西门路灯太暗").await;
-        jump(5_000).await;
+        jump(133).await;
         report("夜里犬吠扰民").await;
         // The statistics that tell PostgreSQL's store the word is common.
         app.store.analyze().await.unwrap();
